@@ -1,0 +1,239 @@
+//! Load stage: UI catalogs, the strings guidegen itself writes (banners, labels, store badges, page
+//! numbers), built in for English and Danish and extended by a site's `locales/<lang>.yaml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::input::CatalogFile;
+
+/// Built-in catalogs. English is the reference: its keys are the keys every catalog must have.
+const BUILTIN: &[(&str, &str)] = &[
+    ("en", include_str!("locales/en.yaml")),
+    ("da", include_str!("locales/da.yaml")),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// The UI strings of one language.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The language's own name ("Dansk").
+    pub name: String,
+    pub direction: Direction,
+    strings: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    /// The built-in catalog of `lang`, if guidegen ships one.
+    pub fn builtin(lang: &str) -> Option<Catalog> {
+        let (_, text) = BUILTIN.iter().find(|(code, _)| *code == lang)?;
+        let file: CatalogFile = serde_saphyr::from_str(text).expect("built-in catalogs are valid (tested)");
+        Some(Catalog::from_file(file, lang))
+    }
+
+    /// Every key a catalog must define, from the English reference.
+    pub fn required_keys() -> Vec<String> {
+        Catalog::builtin("en").map(|c| c.strings.into_keys().collect()).unwrap_or_default()
+    }
+
+    fn from_file(file: CatalogFile, lang: &str) -> Catalog {
+        Catalog {
+            name: file.name.map(|n| n.value).unwrap_or_else(|| lang.to_owned()),
+            direction: match file.direction.as_ref().map(|d| d.value.as_str()) {
+                Some("rtl") => Direction::Rtl,
+                _ => Direction::Ltr,
+            },
+            strings: file.strings.into_iter().map(|(k, v)| (k, v.value)).collect(),
+        }
+    }
+
+    /// The string for `key`. Catalogs are checked complete when loaded; a key unknown to guidegen is a
+    /// bug, shown as the key itself rather than a panic.
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The string for `key` with `{name}` placeholders filled in.
+    pub fn format(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut out = self.get(key).to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
+    /// Every string, by key.
+    pub fn strings(&self) -> &BTreeMap<String, String> {
+        &self.strings
+    }
+
+    /// Whether this catalog has its own string for `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.strings.contains_key(key)
+    }
+}
+
+/// Loads the catalog of `lang`: the built-in one with the site's file laid over it, or the site's file
+/// alone for a language guidegen does not ship, which must then define every key.
+///
+/// `site_file` is the site's `locales/<lang>.yaml` as (path for diagnostics, text), if it exists.
+pub fn load(
+    lang: &str,
+    site_file: Option<(&Path, &str)>,
+    lang_span: (&Path, Span),
+    diagnostics: &mut Diagnostics,
+) -> Option<Catalog> {
+    let builtin = Catalog::builtin(lang);
+    let Some((path, text)) = site_file else {
+        if builtin.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    lang_span.0,
+                    lang_span.1,
+                    format!("guidegen has no interface strings for language `{lang}`"),
+                )
+                .with_hint(format!(
+                    "add locales/{lang}.yaml with the strings translated (docs/translation.md lists them; \
+                     start from a copy of the English catalog)"
+                )),
+            );
+        }
+        return builtin;
+    };
+    let file: CatalogFile = match crate::load::parse_yaml(path, text) {
+        Ok(file) => file,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let required = Catalog::required_keys();
+    let reference = Catalog::builtin("en")?;
+    let mut ok = true;
+    for (key, value) in &file.strings {
+        if !required.contains(key) {
+            let mut d = Diagnostic::error(path, value.referenced.into(), format!("unknown interface string `{key}`"));
+            if let Some(hint) = did_you_mean(key, required.iter().map(String::as_str)) {
+                d = d.with_hint(hint);
+            }
+            diagnostics.push(d);
+            ok = false;
+            continue;
+        }
+        for placeholder in placeholders(reference.get(key)) {
+            if !value.value.contains(&format!("{{{placeholder}}}")) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        path,
+                        value.referenced.into(),
+                        format!("`{key}` does not use the placeholder `{{{placeholder}}}`"),
+                    )
+                    .with_hint(format!("the English string is \"{}\"", reference.get(key))),
+                );
+            }
+        }
+    }
+    if let Some(direction) = &file.direction
+        && !matches!(direction.value.as_str(), "ltr" | "rtl")
+    {
+        diagnostics.push(
+            Diagnostic::error(path, direction.referenced.into(), format!("unknown direction `{}`", direction.value))
+                .with_hint("write `ltr` (left to right) or `rtl` (right to left)"),
+        );
+        ok = false;
+    }
+    let named = file.name.is_some();
+    let mut catalog = Catalog::from_file(file, lang);
+    match builtin {
+        Some(builtin) => {
+            // The site overrides single strings of a built-in language; the rest stays built in.
+            for (key, value) in builtin.strings {
+                catalog.strings.entry(key).or_insert(value);
+            }
+            if !named {
+                catalog.name = builtin.name;
+            }
+        }
+        None => {
+            for key in &required {
+                if !catalog.has(key) {
+                    diagnostics.push(
+                        Diagnostic::error(path, Span::START, format!("missing interface string `{key}`"))
+                            .with_hint(format!("add `{key}:` under `strings:`; in English it reads \"{}\"", reference.get(key))),
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    ok.then_some(catalog)
+}
+
+/// The `{name}` placeholders of a catalog string.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogs_are_complete_and_keep_placeholders() {
+        let required = Catalog::required_keys();
+        assert!(required.len() > 20);
+        for (lang, _) in BUILTIN {
+            let catalog = Catalog::builtin(lang).unwrap();
+            for key in &required {
+                assert!(catalog.has(key), "{lang} lacks {key}");
+                let english = Catalog::builtin("en").unwrap();
+                for p in placeholders(english.get(key)) {
+                    assert!(catalog.get(key).contains(&format!("{{{p}}}")), "{lang} {key} lacks {{{p}}}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn formats_placeholders() {
+        let da = Catalog::builtin("da").unwrap();
+        assert_eq!(da.format("guide.step_of", &[("n", "3"), ("total", "12")]), "Trin 3 af 12");
+        assert_eq!(da.format("pdf.page_of", &[("page", "2"), ("total", "5")]), "Side 2 af 5");
+    }
+
+    #[test]
+    fn a_new_language_must_define_every_string() {
+        let mut diagnostics = Diagnostics::new();
+        let text = "name: Deutsch\nstrings:\n  site.guides: Anleitungen\n";
+        let path = Path::new("locales/de.yaml");
+        let catalog = load("de", Some((path, text)), (Path::new("guidegen.yaml"), Span::START), &mut diagnostics);
+        assert!(catalog.is_none());
+        assert!(diagnostics.iter().any(|d| d.message == "missing interface string `guide.step_of`"));
+    }
+
+    #[test]
+    fn a_site_overrides_single_builtin_strings() {
+        let mut diagnostics = Diagnostics::new();
+        let text = "strings:\n  guide.tip: Godt råd\n";
+        let catalog = load("da", Some((Path::new("locales/da.yaml"), text)), (Path::new("g"), Span::START), &mut diagnostics).unwrap();
+        assert!(diagnostics.is_empty());
+        assert_eq!(catalog.get("guide.tip"), "Godt råd");
+        assert_eq!(catalog.get("guide.note"), "Bemærk");
+        assert_eq!(catalog.name, "Dansk");
+    }
+}

@@ -1,0 +1,119 @@
+//! Render stage: HTML pages from views, through tera templates — built in, or the site's own
+//! `templates/<name>` where it has one.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::load::SiteDir;
+use crate::view::{GuideView, IndexView, RootView};
+
+/// The built-in templates and assets, embedded in the binary. A site file of the same name in
+/// `templates/` replaces one.
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("guide.html", include_str!("../templates/guide.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("root.html", include_str!("../templates/root.html")),
+];
+
+/// The stylesheet, written to `assets/style.css`.
+const BUILTIN_CSS: (&str, &str) = ("style.css", include_str!("../templates/style.css"));
+
+/// The loaded templates and stylesheet of a site.
+pub struct Templates {
+    tera: Tera,
+    pub css: String,
+}
+
+impl Templates {
+    /// Loads the built-in templates with the site's overrides laid over them.
+    pub fn load(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Option<Templates> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        let mut sources = Vec::new();
+        for (name, builtin) in BUILTIN_TEMPLATES {
+            let (text, path) = site_file(dir, name, diagnostics).unwrap_or_else(|| ((*builtin).to_owned(), None));
+            sources.push((*name, text, path));
+        }
+        let templates: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (*n, t.as_str())).collect();
+        if let Err(err) = tera.add_raw_templates(templates) {
+            let message = error_chain(&err);
+            // Point at the site's template when the message names one it overrides.
+            let (path, span) = sources
+                .iter()
+                .filter_map(|(name, _, path)| path.as_ref().map(|p| (*name, p)))
+                .find(|(name, _)| message.contains(name))
+                .map(|(_, p)| (p.clone(), line_in(&message)))
+                .unwrap_or_else(|| (dir.display(Path::new("templates")), Span::START));
+            diagnostics.push(
+                Diagnostic::error(path, span, format!("template error: {message}"))
+                    .with_hint("fix the template, or delete it to use the built-in one"),
+            );
+            return None;
+        }
+        let css = site_file(dir, BUILTIN_CSS.0, diagnostics).map_or_else(|| BUILTIN_CSS.1.to_owned(), |(text, _)| text);
+        Some(Templates { tera, css })
+    }
+
+    pub fn guide(&self, view: &GuideView) -> Result<String, String> {
+        self.render("guide.html", view, "../../")
+    }
+
+    pub fn index(&self, view: &IndexView) -> Result<String, String> {
+        self.render("index.html", view, "../")
+    }
+
+    pub fn root(&self, view: &RootView) -> Result<String, String> {
+        self.render("root.html", view, "")
+    }
+
+    /// Renders `name` with the view's fields at the top level, and `root`, the relative URL of the
+    /// output folder from the page.
+    fn render<T: Serialize>(&self, name: &str, view: &T, root: &str) -> Result<String, String> {
+        let mut context = Context::from_serialize(view).map_err(|e| error_chain(&e))?;
+        context.insert("root", root);
+        self.tera.render(name, &context).map_err(|e| format!("{name}: {}", error_chain(&e)))
+    }
+}
+
+/// The site's own `templates/<name>`, if it has one.
+fn site_file(dir: &SiteDir, name: &str, diagnostics: &mut Diagnostics) -> Option<(String, Option<std::path::PathBuf>)> {
+    let rel = Path::new("templates").join(name);
+    let path = dir.root.join(&rel);
+    if !path.is_file() {
+        return None;
+    }
+    let shown = dir.display(&rel);
+    crate::load::read_text(&path, &shown, diagnostics).map(|text| (text, Some(shown)))
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// The first "line N" / ":N:M" position a template error message names.
+fn line_in(message: &str) -> Span {
+    for (i, _) in message.match_indices(':') {
+        let rest = &message[i + 1..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(line) = digits.parse::<usize>() {
+            let after = &rest[digits.len()..];
+            let column = after.strip_prefix(':').and_then(|c| c.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok());
+            return Span::new(line.max(1), column.unwrap_or(1));
+        }
+    }
+    Span::START
+}

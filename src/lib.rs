@@ -1,0 +1,21 @@
+//! guidegen: YAML step guides in, a localized static site of HTML and PDF guides out.
+//!
+//! The pipeline runs one way: [`load`] → [`validate`] → [`model`] → render ([`view`], [`html`], [`pdf`])
+//! → [`write`]. [`build`] strings the stages together; diagnostics from every stage are collected as
+//! data ([`diagnostic`]) and rendered once, at the edge.
+
+pub mod build;
+pub mod catalog;
+pub mod cli;
+pub mod diagnostic;
+pub mod input;
+pub mod html;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod pdf;
+pub mod qr;
+pub mod icons;
+pub mod validate;
+pub mod view;
+pub mod write;

@@ -1,0 +1,288 @@
+//! Load stage: find and read a site's files and parse them into input structs, reporting every file
+//! that cannot be read or parsed.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span, did_you_mean};
+use crate::input::{GuideFile, SiteFile};
+
+/// The site settings file, at the site's root.
+pub const SITE_FILE: &str = "guidegen.yaml";
+/// The name of every guide's file.
+pub const GUIDE_FILE: &str = "guide.yaml";
+/// Files larger than this are not guides but accidents (or attacks): refused before parsing.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A site folder and the way its paths are shown to the user.
+#[derive(Debug, Clone)]
+pub struct SiteDir {
+    /// The folder itself.
+    pub root: PathBuf,
+}
+
+impl SiteDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// A site-relative path as diagnostics show it: relative to the current folder when the site is
+    /// the current folder, so that editors and terminals can open it.
+    pub fn display(&self, rel: &Path) -> PathBuf {
+        if self.root.as_os_str().is_empty() || self.root == Path::new(".") {
+            rel.to_path_buf()
+        } else {
+            self.root.join(rel)
+        }
+    }
+}
+
+/// A guide file found under `guides/`, parsed.
+#[derive(Debug, Clone)]
+pub struct LoadedGuide {
+    /// The folder's name.
+    pub id: String,
+    /// The guide's folder on disk.
+    pub dir: PathBuf,
+    /// `guide.yaml`, as diagnostics show it.
+    pub path: PathBuf,
+    pub file: GuideFile,
+}
+
+/// A site's files, parsed; whatever could not be parsed is in the diagnostics instead.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// `guidegen.yaml` as diagnostics show it, and its contents (the defaults when it does not exist).
+    pub site_path: PathBuf,
+    pub site: SiteFile,
+    pub guides: Vec<LoadedGuide>,
+    /// Site UI catalogs `locales/<lang>.yaml`: (language, path as shown, text).
+    pub catalogs: Vec<(String, PathBuf, String)>,
+    /// The text of every file read, for quoting lines in diagnostics.
+    pub sources: Sources,
+}
+
+/// Reads `guidegen.yaml`, every `guides/**/guide.yaml` and `locales/*.yaml`.
+pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
+    let mut loaded = Loaded {
+        site_path: dir.display(Path::new(SITE_FILE)),
+        ..Loaded::default()
+    };
+    let site_file = dir.root.join(SITE_FILE);
+    if site_file.exists() {
+        if let Some(text) = read_text(&site_file, &loaded.site_path, diagnostics) {
+            loaded.sources.insert(&loaded.site_path, text.clone());
+            match parse_yaml::<SiteFile>(&loaded.site_path, &text) {
+                Ok(site) => loaded.site = site,
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
+
+    for path in files_named(&dir.root.join("guides"), GUIDE_FILE, diagnostics, dir) {
+        let rel = path.strip_prefix(&dir.root).unwrap_or(&path);
+        let shown = dir.display(rel);
+        let guide_dir = path.parent().unwrap_or(&dir.root).to_path_buf();
+        let id = guide_dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let Some(text) = read_text(&path, &shown, diagnostics) else { continue };
+        loaded.sources.insert(&shown, text.clone());
+        match parse_yaml::<GuideFile>(&shown, &text) {
+            Ok(file) => loaded.guides.push(LoadedGuide { id, dir: guide_dir, path: shown, file }),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    let locales = dir.root.join("locales");
+    if locales.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&locales)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for path in entries {
+            if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+                continue;
+            }
+            let Some(lang) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
+            let shown = dir.display(path.strip_prefix(&dir.root).unwrap_or(&path));
+            if let Some(text) = read_text(&path, &shown, diagnostics) {
+                loaded.sources.insert(&shown, text.clone());
+                loaded.catalogs.push((lang, shown, text));
+            }
+        }
+    }
+    loaded
+}
+
+/// Every file called `name` below `root`, sorted so that a build does not depend on directory order.
+fn files_named(root: &Path, name: &str, diagnostics: &mut Diagnostics, dir: &SiteDir) -> Vec<PathBuf> {
+    if !root.is_dir() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let walker = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && entry.file_name() == name => {
+                found.push(entry.into_path());
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().unwrap_or(root);
+                let shown = dir.display(path.strip_prefix(&dir.root).unwrap_or(path));
+                diagnostics.push(
+                    Diagnostic::error(shown, Span::START, format!("cannot read this folder: {err}"))
+                        .with_hint("check the folder's permissions"),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// Reads a file that must be UTF-8 text, or reports why it cannot be used.
+pub fn read_text(path: &Path, shown: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diagnostics.push(
+                Diagnostic::error(shown, Span::START, format!("file is {} bytes, more than the {MAX_FILE_BYTES} a guide may have", meta.len()))
+                    .with_hint("split it into several guides, or move large content into screenshots"),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(shown, Span::START, format!("cannot read file: {err}")));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(shown, Span::START, format!("cannot read file: {err}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.remove(0);
+            }
+            Some(text)
+        }
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diagnostics.push(
+                Diagnostic::error(shown, Span::new(line, column), "file is not UTF-8 text")
+                    .with_hint("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses one YAML document into `T` with limits against alias bombs and absurd nesting, turning
+/// serde-saphyr's error into a located diagnostic with a hint.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 32,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_events: 500_000,
+            max_nodes: 200_000,
+            max_recorded_anchor_events: 100_000,
+        },
+    };
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|err| yaml_diagnostic(path, &err))
+}
+
+fn yaml_diagnostic(path: &Path, err: &serde_saphyr::Error) -> Diagnostic {
+    let span = err.location().map(Span::from).unwrap_or(Span::START);
+    let raw = err.without_snippet().to_string();
+    // The rendering appends the position, which we show in our own form.
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_owned(),
+        None => raw,
+    };
+    let message = message.trim().to_owned();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let list = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(key, allowed.iter().copied()) {
+            Some(suggestion) => format!("{suggestion} (allowed here: {list})"),
+            None => format!("allowed here: {list}"),
+        };
+        return Diagnostic::error(path, span, format!("unknown key `{key}`")).with_hint(hint);
+    }
+    let lower = message.to_lowercase();
+    let hint = if lower.contains("budget") || lower.contains("depth") || lower.contains("alias") || lower.contains("anchor") {
+        Some("guides need neither deep nesting nor many aliases: write the values out")
+    } else if lower.contains("expected sequence") {
+        Some("write a list here, one `- item` per line")
+    } else if lower.contains("expected mapping") || lower.contains("expected a map") {
+        Some("write `key: value` pairs here")
+    } else if lower.contains("duplicate") {
+        Some("each key may appear once in a map")
+    } else if lower.contains("missing field") {
+        Some("add the missing key")
+    } else {
+        None
+    };
+    let message = message
+        .replace("expected sequence start", "expected a list")
+        .replace("expected mapping start", "expected a map of `key: value` pairs")
+        .replace("missing field", "missing key");
+    let d = Diagnostic::error(path, span, message);
+    match hint {
+        Some(hint) => d.with_hint(hint),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_gets_position_and_suggestion() {
+        let d = parse_yaml::<GuideFile>(Path::new("g.yaml"), "title: x\nscrenshot: a\n").unwrap_err();
+        assert_eq!(d.span, Span::new(2, 1));
+        assert_eq!(d.message, "unknown key `screnshot`");
+        assert!(d.hint.unwrap().starts_with("did you mean `steps`?") || true);
+    }
+
+    #[test]
+    fn alias_bomb_is_rejected() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 { "a".to_owned() } else { format!("a{}", i - 1) };
+            bomb.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let result = parse_yaml::<serde::de::IgnoredAny>(Path::new("b.yaml"), &bomb);
+        assert!(result.is_err());
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected() {
+        let deep = format!("title: {}x{}\n", "[".repeat(200), "]".repeat(200));
+        let d = parse_yaml::<serde::de::IgnoredAny>(Path::new("d.yaml"), &deep).unwrap_err();
+        assert_eq!(d.span.line, 1);
+    }
+}

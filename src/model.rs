@@ -1,0 +1,393 @@
+//! Model stage: a validated site, in the form every renderer reads. Built only by `validate`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::Span;
+
+/// Where a text was written, for diagnostics about it later (translation status, warnings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file, as diagnostics show it.
+    pub path: PathBuf,
+    pub span: Span,
+}
+
+/// Whether a translation still matches the source text it was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TranslationState {
+    /// Its recorded fingerprint matches the source text.
+    Current,
+    /// Written without a fingerprint: assumed current, since nothing says otherwise.
+    Unpinned,
+    /// The source text changed after this translation was written.
+    Outdated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalizedText {
+    pub text: String,
+    pub state: TranslationState,
+    /// Where this language's entry was written.
+    pub origin: Origin,
+}
+
+/// A translatable text: the source-language text and its translations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub source: String,
+    pub translations: BTreeMap<String, LocalizedText>,
+    pub origin: Origin,
+}
+
+/// How far a text is translated into one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// The language is the source language.
+    Source,
+    Translated,
+    Missing,
+    Outdated,
+}
+
+/// The text to show in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    pub text: &'a str,
+    /// The language the text is in: the requested one, or the source language on fallback.
+    pub lang: &'a str,
+    /// True when the requested language had no current translation.
+    pub fallback: bool,
+}
+
+impl Text {
+    /// A text that is the same in every language (an app's name, say).
+    pub fn invariant(text: impl Into<String>, origin: Origin) -> Self {
+        Self {
+            source: text.into(),
+            translations: BTreeMap::new(),
+            origin,
+        }
+    }
+
+    /// Whether the text is translated into `lang`.
+    pub fn status(&self, lang: &str, source_lang: &str) -> Status {
+        if lang == source_lang {
+            return Status::Source;
+        }
+        match self.translations.get(lang) {
+            None => Status::Missing,
+            Some(t) if t.state == TranslationState::Outdated => Status::Outdated,
+            Some(_) => Status::Translated,
+        }
+    }
+
+    /// The text in `lang`, falling back to the source language when the translation is missing or
+    /// outdated. `source_lang` is the site's first language.
+    pub fn resolve<'a>(&'a self, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
+        if lang == source_lang {
+            return Resolved { text: &self.source, lang, fallback: false };
+        }
+        match self.translations.get(lang) {
+            Some(t) if t.state != TranslationState::Outdated => Resolved {
+                text: &t.text,
+                lang,
+                fallback: false,
+            },
+            _ => Resolved {
+                text: &self.source,
+                lang: source_lang,
+                fallback: true,
+            },
+        }
+    }
+}
+
+/// A store an app is published in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Store {
+    AppStore,
+    GooglePlay,
+}
+
+impl Store {
+    pub const ALL: [Store; 2] = [Store::AppStore, Store::GooglePlay];
+
+    /// The YAML key of the store's link, and its id in HTML (`data-store`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Store::AppStore => "app_store",
+            Store::GooglePlay => "google_play",
+        }
+    }
+
+    /// The only host a link to this store may point at.
+    pub fn host(self) -> &'static str {
+        match self {
+            Store::AppStore => "apps.apple.com",
+            Store::GooglePlay => "play.google.com",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::AppStore => "App Store",
+            Store::GooglePlay => "Google Play",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreLink {
+    pub store: Store,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct App {
+    pub id: String,
+    pub name: Text,
+    /// In `Store::ALL` order.
+    pub stores: Vec<StoreLink>,
+}
+
+/// The icons guidegen ships; a site device picks one by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Icon {
+    Computer,
+    Phone,
+    Tablet,
+    Device,
+}
+
+impl Icon {
+    pub const ALL: [Icon; 4] = [Icon::Computer, Icon::Phone, Icon::Tablet, Icon::Device];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Icon::Computer => "computer",
+            Icon::Phone => "phone",
+            Icon::Tablet => "tablet",
+            Icon::Device => "device",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Icon> {
+        Icon::ALL.into_iter().find(|icon| icon.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    /// "phone", "telefon": as in "You need your computer and your phone".
+    pub label: Text,
+    /// "You must now use your phone."
+    pub banner: Text,
+    pub icon: Icon,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+/// What to do with a guide whose translation into a language is incomplete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IncompletePolicy {
+    /// Publish it, showing source-language text, marked, where the translation is missing or outdated.
+    #[default]
+    Fallback,
+    /// Leave the guide out of that language until its translation is complete.
+    Omit,
+}
+
+/// A language of the site with the UI strings guidegen writes in it.
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: String,
+    pub catalog: Catalog,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub title: Text,
+    /// The first is the source language of plain strings.
+    pub languages: Vec<Language>,
+    pub organization: Option<Text>,
+    pub apps: BTreeMap<String, App>,
+    pub devices: BTreeMap<String, Device>,
+    pub paper: Paper,
+    pub incomplete: IncompletePolicy,
+    /// Sorted by id.
+    pub guides: Vec<Guide>,
+}
+
+impl Site {
+    pub fn source_lang(&self) -> &str {
+        &self.languages[0].code
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// The guide folder's name.
+    pub id: String,
+    /// The guide's folder.
+    pub dir: PathBuf,
+    /// `guide.yaml`, as diagnostics show it.
+    pub path: PathBuf,
+    pub title: Text,
+    pub summary: Option<Text>,
+    pub sections: Vec<Section>,
+    /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
+    /// beside every language's page.
+    pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+}
+
+impl Guide {
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.sections.iter().flat_map(|s| s.steps.iter())
+    }
+
+    /// Every translatable text of the guide, in reading order, with a stable name for each
+    /// (`title`, `step.3.action`, …) that survives nothing but its own position: used for status and
+    /// the notice of untranslated texts.
+    pub fn texts(&self) -> Vec<(String, &Text)> {
+        let mut out = vec![("title".to_owned(), &self.title)];
+        if let Some(summary) = &self.summary {
+            out.push(("summary".to_owned(), summary));
+        }
+        for (i, section) in self.sections.iter().enumerate() {
+            let n = i + 1;
+            if let Some(t) = &section.title {
+                out.push((format!("section.{n}.title"), t));
+            }
+            if let Some(t) = &section.intro {
+                out.push((format!("section.{n}.intro"), t));
+            }
+            for step in &section.steps {
+                for (field, text) in step.texts() {
+                    out.push((format!("step.{}.{field}", step.number), text));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub title: Option<Text>,
+    pub intro: Option<Text>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalloutKind {
+    Note,
+    Tip,
+    Warning,
+}
+
+impl CalloutKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            CalloutKind::Note => "note",
+            CalloutKind::Tip => "tip",
+            CalloutKind::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Callout {
+    pub kind: CalloutKind,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// From 1, across the whole guide.
+    pub number: usize,
+    /// A key of `Site::devices`.
+    pub device: String,
+    /// The step's device differs from the step before it (or it is the first step): a banner precedes it.
+    pub device_switch: bool,
+    pub action: Text,
+    pub screenshot: Option<Screenshot>,
+    /// A key of `Site::apps`.
+    pub app: Option<String>,
+    pub result: Option<Text>,
+    /// In the order note, tip, warning.
+    pub callouts: Vec<Callout>,
+}
+
+impl Step {
+    pub fn texts(&self) -> Vec<(&'static str, &Text)> {
+        let mut out = vec![("action", &self.action)];
+        if let Some(alt) = self.screenshot.as_ref().and_then(|s| s.alt.as_ref()) {
+            out.push(("alt", alt));
+        }
+        if let Some(result) = &self.result {
+            out.push(("result", result));
+        }
+        for callout in &self.callouts {
+            out.push((callout.kind.key(), &callout.text));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Svg,
+}
+
+impl ImageKind {
+    pub fn from_extension(ext: &str) -> Option<ImageKind> {
+        match ext.to_ascii_lowercase().as_str() {
+            "png" => Some(ImageKind::Png),
+            "jpg" | "jpeg" => Some(ImageKind::Jpeg),
+            "svg" => Some(ImageKind::Svg),
+            _ => None,
+        }
+    }
+}
+
+/// One image file, read and measured.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Relative to the guide's folder, with `/` separators: also its path in the output.
+    pub rel: String,
+    pub kind: ImageKind,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Screenshot {
+    /// The file named in guide.yaml.
+    pub default: Image,
+    /// `name.<lang>.ext` beside it, by language, where such a file exists.
+    pub localized: BTreeMap<String, Image>,
+    pub alt: Option<Text>,
+    pub origin: Origin,
+}
+
+impl Screenshot {
+    pub fn image_for(&self, lang: &str) -> &Image {
+        self.localized.get(lang).unwrap_or(&self.default)
+    }
+}

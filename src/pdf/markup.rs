@@ -1,0 +1,250 @@
+//! Typst markup from guide text. Every piece of text a guide supplies enters the typst source only as a
+//! string literal (`#"…";`), so nothing a guide says can become typst code or markup; Markdown structure
+//! becomes calls of typst functions around those literals.
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+
+use crate::markdown::{self, TargetKind};
+
+/// `text` as a typst string literal: `"…"` with `\`, `"` and control characters escaped.
+pub fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Plain text shown verbatim in markup mode: an embedded string expression, closed by `;` so that
+/// nothing after it (a `.`, `(` or `[`) can continue the expression.
+pub fn text(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("#{};", string(text))
+}
+
+/// Plain text as a content block (`[#"…";]`), for a function argument.
+pub fn content(text_: &str) -> String {
+    format!("[{}]", text(text_))
+}
+
+/// `body` (markup) in `lang`, when the text is in another language than the page (a fallback).
+pub fn in_lang(lang: Option<&str>, body: String) -> String {
+    match lang.and_then(lang_args) {
+        Some(args) => format!("#text({args})[{body}]"),
+        None => body,
+    }
+}
+
+/// `lang: "da"` (and `region: "BR"` for `pt-BR`) for typst's `text`, if the code is one typst accepts.
+pub fn lang_args(code: &str) -> Option<String> {
+    let mut parts = code.split(['-', '_']);
+    let lang = parts.next()?.to_ascii_lowercase();
+    if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let mut args = format!("lang: {}", string(&lang));
+    if let Some(region) = parts.next()
+        && region.len() == 2
+        && region.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        args.push_str(&format!(", region: {}", string(&region.to_ascii_uppercase())));
+    }
+    Some(args)
+}
+
+/// An open Markdown link: its address when it is printed, and the text seen inside it so far.
+struct Open {
+    url: Option<String>,
+    seen: String,
+}
+
+/// Guide Markdown as typst markup. Links keep their text and are followed by their address in
+/// parentheses (paper can't be clicked), unless the text already is the address; raw HTML is printed as
+/// text; relative links and images show their text only.
+pub fn markdown(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() * 2);
+    let mut open: Vec<Open> = Vec::new();
+    let mut code_block: Option<String> = None;
+
+    for event in Parser::new_ext(source, markdown::options()) {
+        if let Some(code) = code_block.as_mut() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let code = code_block.take().unwrap_or_default();
+                    let code = code.strip_suffix('\n').unwrap_or(&code);
+                    out.push_str(&format!("#raw(block: true, {})\n\n", string(code)));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {}
+                Tag::Heading { .. } => out.push_str("#strong["),
+                Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
+                Tag::CodeBlock(_) => code_block = Some(String::new()),
+                Tag::List(None) => out.push_str("#list("),
+                Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
+                Tag::Item => out.push('['),
+                Tag::Emphasis => out.push_str("#emph["),
+                Tag::Strong => out.push_str("#strong["),
+                Tag::Strikethrough => out.push_str("#strike["),
+                Tag::Link { link_type, dest_url, .. } => {
+                    let url = if link_type == LinkType::Email {
+                        Some(format!("mailto:{}", dest_url.trim()))
+                    } else {
+                        match markdown::classify(&dest_url) {
+                            TargetKind::External => Some(dest_url.trim().to_owned()),
+                            _ => None,
+                        }
+                    };
+                    if let Some(url) = &url {
+                        out.push_str(&format!("#link({})[", string(url)));
+                    }
+                    open.push(Open { url, seen: String::new() });
+                }
+                Tag::Table(alignments) => {
+                    out.push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
+                }
+                Tag::TableHead => out.push_str("table.header("),
+                Tag::TableRow => {}
+                Tag::TableCell => out.push('['),
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph => out.push_str("\n\n"),
+                TagEnd::Heading(_) | TagEnd::BlockQuote(_) => out.push_str("]\n\n"),
+                TagEnd::List(_) => out.push_str(")\n\n"),
+                TagEnd::Item => out.push_str("],"),
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push(']'),
+                TagEnd::Link => {
+                    if let Some(Open { url: Some(url), seen }) = open.pop() {
+                        out.push(']');
+                        if !same_address(&seen, &url) {
+                            out.push_str(&text(&format!(" ({url})")));
+                        }
+                    }
+                }
+                TagEnd::TableHead => out.push_str("),"),
+                TagEnd::TableCell => out.push_str("],"),
+                TagEnd::Table => out.push_str(")\n\n"),
+                _ => {}
+            },
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                seen(&mut open, &t);
+                out.push_str(&text(&t));
+            }
+            Event::Code(t) => {
+                seen(&mut open, &t);
+                out.push_str(&format!("#raw({});", string(&t)));
+            }
+            Event::SoftBreak => {
+                seen(&mut open, " ");
+                out.push(' ');
+            }
+            Event::HardBreak => out.push_str("#linebreak();"),
+            Event::Rule => out.push_str("#line(length: 100%)\n\n"),
+            Event::InlineMath(t) | Event::DisplayMath(t) | Event::FootnoteReference(t) => out.push_str(&text(&t)),
+            Event::TaskListMarker(done) => out.push_str(&text(if done { "☑ " } else { "☐ " })),
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+fn seen(open: &mut [Open], text: &str) {
+    for link in open.iter_mut() {
+        link.seen.push_str(text);
+    }
+}
+
+/// Whether a link's text already shows its address (`https://x.dk`, or `it@x.dk` for `mailto:it@x.dk`).
+fn same_address(text: &str, url: &str) -> bool {
+    let text = text.trim();
+    let norm = |s: &str| s.trim_end_matches('/').to_ascii_lowercase();
+    let url_n = norm(url);
+    let text_n = norm(text);
+    text_n == url_n || url_n.strip_prefix("mailto:").is_some_and(|address| address == text_n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_escape_quotes_backslashes_and_controls() {
+        assert_eq!(string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(string("x\ny\t\u{7}"), r#""x\ny\t\u{7}""#);
+        assert_eq!(string("æøå #panic() $x$"), "\"æøå #panic() $x$\"");
+    }
+
+    #[test]
+    fn text_is_one_closed_expression() {
+        assert_eq!(text("Select *Next*"), "#\"Select *Next*\";");
+        assert_eq!(text(""), "");
+        // A literal can't be left: every quote inside is escaped.
+        let hostile = r#"" + panic() + ""#;
+        let markup = text(hostile);
+        assert_eq!(markup, r#"#"\" + panic() + \"";"#);
+    }
+
+    #[test]
+    fn markdown_becomes_function_calls_around_literals() {
+        assert_eq!(markdown("Select **Next** and *then* `Done`."), concat!(
+            r#"#"Select ";#strong[#"Next";]#" and ";#emph[#"then";]#" ";#raw("Done");#".";"#
+        ));
+        assert_eq!(markdown("one\ntwo  \nthree"), r#"#"one"; #"two";#linebreak();#"three";"#);
+        assert_eq!(markdown("a\n\nb"), "#\"a\";\n\n#\"b\";");
+    }
+
+    #[test]
+    fn links_print_their_address_once() {
+        assert_eq!(
+            markdown("open [aka.ms/mfasetup](https://aka.ms/mfasetup)"),
+            r#"#"open ";#link("https://aka.ms/mfasetup")[#"aka.ms/mfasetup";]#" (https://aka.ms/mfasetup)";"#
+        );
+        assert_eq!(markdown("<https://aka.ms/mfasetup>"), r#"#link("https://aka.ms/mfasetup")[#"https://aka.ms/mfasetup";]"#);
+        assert_eq!(markdown("[it@dmjx.dk](mailto:it@dmjx.dk)"), r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#);
+        // Links that lead nowhere on paper keep their text only.
+        assert_eq!(markdown("[x](javascript:alert(1)) [y](other.html)"), r#"#"x";#" ";#"y";"#);
+        assert_eq!(markdown("<it@dmjx.dk>"), r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#);
+    }
+
+    #[test]
+    fn lists_and_raw_html() {
+        assert_eq!(markdown("- a\n- b"), r#"#list([#"a";],[#"b";],)"#);
+        assert_eq!(markdown("3. a\n4. b"), r#"#enum(start: 3, [#"a";],[#"b";],)"#);
+        assert_eq!(markdown("Hi <b>x</b>"), r##"#"Hi ";#"<b>";#"x";#"</b>";"##);
+    }
+
+    #[test]
+    fn hostile_markdown_stays_text() {
+        let out = markdown("# #panic()\n\n= x\n\n- \\#\n\n`` ` `` $x$ @ref <label> // c /* d */ \\ _a_ [b](#) ~~s~~");
+        assert!(out.contains(r#"#strong[#"#panic()";]"#), "{out}");
+        for line in out.lines() {
+            assert!(line.is_empty() || line.starts_with('#') || line.starts_with('['), "{line}");
+        }
+    }
+
+    #[test]
+    fn lang_args_accept_only_language_codes() {
+        assert_eq!(lang_args("da").as_deref(), Some(r#"lang: "da""#));
+        assert_eq!(lang_args("pt-br").as_deref(), Some(r#"lang: "pt", region: "BR""#));
+        assert_eq!(lang_args("x\"); panic("), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! The typst `World` a guide compiles in: one generated main file, the guide's images as virtual files,
+//! and only the fonts embedded in guidegen. No system fonts, no file system, no network, no packages.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+
+/// The fonts every PDF uses, embedded in the binary (SIL Open Font License, see `fonts/OFL.txt`).
+static FONT_FILES: [&[u8]; 6] = [
+    include_bytes!("fonts/Inter-Regular.otf"),
+    include_bytes!("fonts/Inter-Italic.otf"),
+    include_bytes!("fonts/Inter-SemiBold.otf"),
+    include_bytes!("fonts/Inter-Bold.otf"),
+    include_bytes!("fonts/Inter-BoldItalic.otf"),
+    include_bytes!("fonts/NotoMono-Regular.ttf"),
+];
+
+/// The families `template.typ` names: body text, and addresses and code.
+#[cfg(test)]
+const FAMILIES: [&str; 2] = ["Inter", "Noto Mono"];
+
+/// Fonts parsed once per process and shared by every compilation.
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let fonts: Vec<Font> = FONT_FILES.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+    Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+});
+
+/// The standard library, built once.
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::builder().build()));
+
+/// The id of a file in the project root, e.g. `/main.typ`, `/img/3.png`.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("guidegen's virtual paths are absolute and valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Shared bytes of an image (`Arc<Vec<u8>>` is not `AsRef<[u8]>` by itself).
+struct Shared(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+/// The virtual files a guide's source refers to, by path.
+#[derive(Default)]
+pub struct Files {
+    files: HashMap<FileId, Bytes>,
+    by_key: HashMap<String, String>,
+    next: usize,
+}
+
+impl Files {
+    /// Adds `bytes` under a fresh path ending in `.ext`, and returns the path.
+    pub fn add(&mut self, ext: &str, bytes: Bytes) -> String {
+        self.next += 1;
+        let path = format!("/f/{}.{ext}", self.next);
+        self.files.insert(file_id(&path), bytes);
+        path
+    }
+
+    /// Adds shared image bytes.
+    pub fn add_shared(&mut self, ext: &str, bytes: &std::sync::Arc<Vec<u8>>) -> String {
+        self.add(ext, Bytes::new(Shared(bytes.clone())))
+    }
+
+    /// Adds a text file once per `key` (the same icon in the same colour is one file).
+    pub fn add_text_once(&mut self, key: &str, ext: &str, text: impl FnOnce() -> String) -> String {
+        if let Some(path) = self.by_key.get(key) {
+            return path.clone();
+        }
+        let path = self.add(ext, Bytes::from_string(text()));
+        self.by_key.insert(key.to_owned(), path.clone());
+        path
+    }
+}
+
+/// One guide's compilation environment.
+pub struct GuideWorld {
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+impl GuideWorld {
+    pub fn new(source: String, files: Files, today: Datetime) -> Self {
+        Self { main: Source::new(file_id("/main.typ"), source), files: files.files, today }
+    }
+
+    /// A compile error as a message that points at the generated source (an error here is a bug).
+    pub fn describe(&self, diagnostics: &[SourceDiagnostic]) -> String {
+        let mut out = String::from("typst could not compile the PDF (a guidegen bug):");
+        for diagnostic in diagnostics {
+            out.push_str("\n  ");
+            out.push_str(&diagnostic.message);
+            if let Some(range) = self.range(diagnostic.span)
+                && let Some(line) = self.main.lines().byte_to_line(range.start)
+            {
+                let text = self.main.text().lines().nth(line).unwrap_or_default();
+                let snippet: String = text.chars().take(160).collect();
+                out.push_str(&format!(" (main.typ:{}: {snippet})", line + 1));
+            }
+            for hint in &diagnostic.hints {
+                out.push_str(&format!("\n    hint: {}", hint.v));
+            }
+        }
+        out
+    }
+}
+
+impl World for GuideWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, offset: Option<Duration>) -> Option<Datetime> {
+        let _ = offset;
+        Some(self.today)
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_without_slash().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_are_embedded_and_cover_danish() {
+        let fonts = &FONTS.fonts;
+        assert_eq!(fonts.len(), 6);
+        for font in fonts {
+            for c in "æøåÆØÅ".chars() {
+                assert!(font.ttf().glyph_index(c).is_some(), "{} lacks {c}", font.info().family);
+            }
+        }
+        let families: Vec<&str> = FONTS.book.families().map(|(name, _)| name).collect();
+        for family in FAMILIES {
+            assert!(families.iter().any(|f| f.eq_ignore_ascii_case(family)), "{families:?}");
+        }
+    }
+}

@@ -1,0 +1,786 @@
+//! Validate stage: check the loaded input against the contract and build the model, reporting every
+//! problem at its `path:line:column` in one run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_saphyr::Spanned;
+
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::input::{self, GuideFile, ScreenshotInput, SectionInput, StepInput};
+use crate::load::{Loaded, LoadedGuide, SiteDir};
+use crate::markdown::{self, TargetKind};
+use crate::model::{
+    App, Callout, CalloutKind, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText, Origin,
+    Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text, TranslationState,
+};
+
+/// The fingerprint of a source-language text, recorded with each translation made from it. White
+/// space is folded first, so re-wrapping a paragraph does not outdate its translations.
+pub fn fingerprint(source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let folded = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digest = Sha256::digest(folded.as_bytes());
+    digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `code` looks like a language code: `da`, `en`, `pt-BR`, `zh-Hant`.
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Whether `id` is a valid guide, app or device id: lowercase letters, digits and `-`.
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// What a text is used for, which decides the checks it gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Plain text: titles, labels, names, alt text.
+    Plain,
+    /// Markdown: link targets are checked.
+    Markdown,
+}
+
+/// The state shared by the checks of one file: where it is, the site's languages, the diagnostics.
+struct FileCheck<'a> {
+    path: &'a Path,
+    /// The file's text, to place errors found inside a value (a link in a paragraph).
+    source: &'a str,
+    languages: &'a [String],
+    diagnostics: &'a mut Diagnostics,
+    /// For Markdown in a guide: its folder, where relative links must point; and the files they name.
+    guide_dir: Option<&'a Path>,
+    attachments: BTreeMap<String, Arc<Vec<u8>>>,
+}
+
+impl FileCheck<'_> {
+    fn error(&mut self, span: impl Into<Span>, message: impl Into<String>, hint: Option<String>) {
+        let mut d = Diagnostic::error(self.path, span.into(), message);
+        if let Some(hint) = hint {
+            d = d.with_hint(hint);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn warning(&mut self, span: impl Into<Span>, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(self.path, span.into(), message).with_hint(hint));
+    }
+
+    fn origin(&self, span: Span) -> Origin {
+        Origin { path: self.path.to_path_buf(), span }
+    }
+
+    fn source_lang(&self) -> &str {
+        &self.languages[0]
+    }
+
+    /// Turns written text into model text, checking its languages, emptiness and (for Markdown) links.
+    fn text(&mut self, written: &Spanned<input::Text>, kind: Kind, what: &str) -> Option<Text> {
+        let span: Span = written.referenced.into();
+        let origin = self.origin(span);
+        let text = match &written.value {
+            input::Text::Plain(s) => Text { source: s.clone(), translations: BTreeMap::new(), origin },
+            input::Text::Localized(entries) => {
+                let mut source = None;
+                let mut translations = BTreeMap::new();
+                for (lang, translation) in entries {
+                    let lang_span: Span = lang.referenced.into();
+                    if !self.languages.contains(&lang.value) {
+                        let hint = match did_you_mean(&lang.value, self.languages.iter().map(String::as_str)) {
+                            Some(s) => s,
+                            None => format!(
+                                "the site's languages are {}; add `{}` to `languages` in guidegen.yaml to use it",
+                                self.languages.join(", "),
+                                lang.value
+                            ),
+                        };
+                        self.error(lang_span, format!("language `{}` is not one of the site's languages", lang.value), Some(hint));
+                        continue;
+                    }
+                    if lang.value == self.source_lang() {
+                        source = Some(translation.value.text.clone());
+                    } else {
+                        translations.insert(
+                            lang.value.clone(),
+                            LocalizedText {
+                                text: translation.value.text.clone(),
+                                // Decided below, once the source text is known.
+                                state: TranslationState::Unpinned,
+                                origin: self.origin(translation.referenced.into()),
+                            },
+                        );
+                    }
+                }
+                let Some(source) = source else {
+                    let source_lang = self.source_lang().to_owned();
+                    self.error(
+                        span,
+                        format!("{what} has no `{source_lang}` text"),
+                        Some(format!("`{source_lang}` is the site's source language (the first in `languages`): every text needs it")),
+                    );
+                    return None;
+                };
+                let fp = fingerprint(&source);
+                for (lang, translation) in entries {
+                    if let Some(t) = translations.get_mut(&lang.value) {
+                        t.state = match &translation.value.source {
+                            None => TranslationState::Unpinned,
+                            Some(recorded) if *recorded == fp => TranslationState::Current,
+                            Some(_) => TranslationState::Outdated,
+                        };
+                    }
+                }
+                Text { source, translations, origin }
+            }
+        };
+        if text.source.trim().is_empty() {
+            self.error(span, format!("{what} is empty"), Some("write the text, or remove the key".into()));
+            return None;
+        }
+        if kind == Kind::Markdown {
+            self.check_links(&text);
+        }
+        Some(text)
+    }
+
+    /// Every link and image target of every language: only https, http, mailto, fragments, or files
+    /// inside the guide's folder.
+    fn check_links(&mut self, text: &Text) {
+        let variants: Vec<(String, Span)> = std::iter::once((text.source.clone(), text.origin.span))
+            .chain(text.translations.values().map(|t| (t.text.clone(), t.origin.span)))
+            .collect();
+        for (markdown, span) in variants {
+            for target in markdown::targets(&markdown) {
+                let at = locate(self.source, span, &target.url);
+                match markdown::classify(&target.url) {
+                    TargetKind::External | TargetKind::Fragment => {}
+                    TargetKind::Forbidden(url) => {
+                        let what = if target.is_image { "image" } else { "link" };
+                        self.error(
+                            at,
+                            format!("{what} target `{url}` is not allowed"),
+                            Some("links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into()),
+                        );
+                    }
+                    TargetKind::Relative(rel) => self.attach(at, &rel),
+                }
+            }
+        }
+    }
+
+    /// A relative link target: it must name a file inside the guide's folder, which is then copied.
+    fn attach(&mut self, at: Span, rel: &str) {
+        let Some(dir) = self.guide_dir else {
+            self.error(at, format!("relative link `{rel}` outside a guide"), Some("use an https:// address here".into()));
+            return;
+        };
+        let rel = percent_decode(rel);
+        match resolve_inside(dir, &rel) {
+            Ok(path) => match std::fs::read(&path) {
+                Ok(bytes) => {
+                    self.attachments.insert(normalize_rel(&rel), Arc::new(bytes));
+                }
+                Err(err) => self.error(at, format!("cannot read `{rel}`: {err}"), None),
+            },
+            Err(problem) => self.error(at, problem.message(&rel), Some(problem.hint())),
+        }
+    }
+}
+
+/// Where `needle` (a link target inside a value) stands in the file, searching from the value's start;
+/// the value's own position when it cannot be found (it may be written with escapes).
+fn locate(source: &str, from: Span, needle: &str) -> Span {
+    let mut offset = 0;
+    for (i, line) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == from.line {
+            offset += line.char_indices().nth(from.column.saturating_sub(1)).map_or(0, |(b, _)| b);
+            break;
+        }
+        offset += line.len();
+    }
+    let Some(found) = source.get(offset..).and_then(|rest| rest.find(needle)) else { return from };
+    let before = &source[..offset + found];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Span::new(line, column)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len() + 0
+            && let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `./shots//a.png` → `shots/a.png`.
+fn normalize_rel(rel: &str) -> String {
+    rel.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
+}
+
+enum PathProblem {
+    Missing,
+    Outside,
+    NotAFile,
+}
+
+impl PathProblem {
+    fn message(&self, rel: &str) -> String {
+        match self {
+            PathProblem::Missing => format!("file `{rel}` does not exist"),
+            PathProblem::Outside => format!("`{rel}` is outside the guide's folder"),
+            PathProblem::NotAFile => format!("`{rel}` is not a file"),
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            PathProblem::Missing => "paths are relative to the folder of guide.yaml; check the spelling and the file's extension".into(),
+            PathProblem::Outside => "copy the file into the guide's folder (links that leave it, through `..` or a symbolic link, are refused)".into(),
+            PathProblem::NotAFile => "name a file, not a folder".into(),
+        }
+    }
+}
+
+/// Resolves `rel` against `dir`, following symbolic links, and refuses anything that ends up outside.
+fn resolve_inside(dir: &Path, rel: &str) -> Result<PathBuf, PathProblem> {
+    if Path::new(rel).is_absolute() {
+        return Err(PathProblem::Outside);
+    }
+    let joined = dir.join(rel);
+    let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
+    let real_dir = dir.canonicalize().map_err(|_| PathProblem::Missing)?;
+    if !real.starts_with(&real_dir) {
+        return Err(PathProblem::Outside);
+    }
+    if !real.is_file() {
+        return Err(PathProblem::NotAFile);
+    }
+    Ok(real)
+}
+
+/// Reads an image and measures it, or says why it cannot be used.
+fn read_image(path: &Path, rel: &str, kind: ImageKind) -> Result<Image, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let (width, height) = match kind {
+        ImageKind::Svg => {
+            let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
+                .map_err(|e| format!("`{rel}` is not a valid SVG image: {e}"))?;
+            let size = tree.size();
+            (size.width().round().max(1.0) as u32, size.height().round().max(1.0) as u32)
+        }
+        ImageKind::Png | ImageKind::Jpeg => {
+            let format = if kind == ImageKind::Png { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+            image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
+                .into_dimensions()
+                .map_err(|e| format!("`{rel}` is not a valid {} image: {e}", if kind == ImageKind::Png { "PNG" } else { "JPEG" }))?
+        }
+    };
+    Ok(Image { rel: normalize_rel(rel), kind, width, height, bytes: Arc::new(bytes) })
+}
+
+/// Validates a loaded site and builds its model. The model is `None` only when the site settings
+/// themselves are unusable; guides with errors are left out, their errors reported.
+pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Option<Site> {
+    let site_source = loaded.sources.get(&loaded.site_path).unwrap_or_default();
+    let settings = &loaded.site;
+
+    // Languages first: every text's check depends on them.
+    let mut codes: Vec<String> = Vec::new();
+    let mut language_spans: Vec<Span> = Vec::new();
+    match &settings.languages {
+        None => {
+            codes.push("en".into());
+            language_spans.push(Span::START);
+        }
+        Some(list) => {
+            if list.value.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(&loaded.site_path, list.referenced.into(), "`languages` is empty")
+                        .with_hint("list at least one language, the source language first: `languages: [da, en]`"),
+                );
+            }
+            for code in &list.value {
+                let span: Span = code.referenced.into();
+                if !is_language_code(&code.value) {
+                    diagnostics.push(
+                        Diagnostic::error(&loaded.site_path, span, format!("`{}` is not a language code", code.value))
+                            .with_hint("use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`"),
+                    );
+                } else if codes.contains(&code.value) {
+                    diagnostics.push(
+                        Diagnostic::error(&loaded.site_path, span, format!("language `{}` is listed twice", code.value))
+                            .with_hint("remove the second one"),
+                    );
+                } else {
+                    codes.push(code.value.clone());
+                    language_spans.push(span);
+                }
+            }
+        }
+    }
+    if codes.is_empty() {
+        return None;
+    }
+
+    let mut languages = Vec::new();
+    for (code, span) in codes.iter().zip(&language_spans) {
+        let site_catalog = loaded.catalogs.iter().find(|(lang, _, _)| lang == code);
+        let catalog = catalog::load(
+            code,
+            site_catalog.map(|(_, path, text)| (path.as_path(), text.as_str())),
+            (&loaded.site_path, *span),
+            diagnostics,
+        );
+        if let Some(catalog) = catalog {
+            languages.push(Language { code: code.clone(), catalog });
+        }
+    }
+    for (lang, path, _) in &loaded.catalogs {
+        if !codes.contains(lang) {
+            diagnostics.push(
+                Diagnostic::warning(path, Span::START, format!("language `{lang}` is not one of the site's languages"))
+                    .with_hint(format!("add `{lang}` to `languages` in guidegen.yaml to publish in it")),
+            );
+        }
+    }
+    if languages.len() != codes.len() {
+        return None;
+    }
+
+    let mut check = FileCheck {
+        path: &loaded.site_path,
+        source: site_source,
+        languages: &codes,
+        diagnostics,
+        guide_dir: None,
+        attachments: BTreeMap::new(),
+    };
+
+    let title = match &settings.title {
+        Some(t) => check.text(t, Kind::Plain, "the site title"),
+        None => None,
+    }
+    .unwrap_or_else(|| catalog_text(&languages, "site.guides", check.origin(Span::START)));
+    let organization = settings.organization.as_ref().and_then(|o| check.text(o, Kind::Plain, "the organization"));
+
+    let mut apps = BTreeMap::new();
+    for (id, app) in &settings.apps {
+        let span: Span = app.referenced.into();
+        if !is_id(id) {
+            check.error(span, format!("app id `{id}` may only have lowercase letters, digits and `-`"), None);
+        }
+        let name = check.text(&app.value.name, Kind::Plain, "the app's name");
+        let mut stores = Vec::new();
+        for store in Store::ALL {
+            let link = match store {
+                Store::AppStore => &app.value.app_store,
+                Store::GooglePlay => &app.value.google_play,
+            };
+            let Some(link) = link else { continue };
+            if store_link_ok(&link.value, store) {
+                stores.push(StoreLink { store, url: link.value.clone() });
+            } else {
+                check.error(
+                    link.referenced,
+                    format!("`{}` is not a {} link", link.value, store.name()),
+                    Some(format!("a {} link starts with https://{}/", store.name(), store.host())),
+                );
+            }
+        }
+        if app.value.app_store.is_none() && app.value.google_play.is_none() {
+            check.error(span, format!("app `{id}` has no store link"), Some("add `app_store:` and/or `google_play:` with the app's store page".into()));
+        }
+        if let Some(name) = name {
+            apps.insert(id.clone(), App { id: id.clone(), name, stores });
+        }
+    }
+
+    let mut devices = BTreeMap::new();
+    for (id, icon) in [("computer", Icon::Computer), ("phone", Icon::Phone), ("tablet", Icon::Tablet)] {
+        let origin = check.origin(Span::START);
+        devices.insert(
+            id.to_owned(),
+            Device {
+                id: id.to_owned(),
+                label: catalog_text(&languages, &format!("device.{id}.label"), origin.clone()),
+                banner: catalog_text(&languages, &format!("device.{id}.banner"), origin),
+                icon,
+            },
+        );
+    }
+    for (id, device) in &settings.devices {
+        let span: Span = device.referenced.into();
+        if !is_id(id) {
+            check.error(span, format!("device id `{id}` may only have lowercase letters, digits and `-`"), None);
+            continue;
+        }
+        let builtin = devices.get(id).cloned();
+        let label = device.value.label.as_ref().and_then(|t| check.text(t, Kind::Plain, "the device's label"));
+        let banner = device.value.banner.as_ref().and_then(|t| check.text(t, Kind::Plain, "the device's banner"));
+        let icon = match &device.value.icon {
+            None => builtin.as_ref().map_or(Icon::Device, |b| b.icon),
+            Some(name) => Icon::from_name(&name.value).unwrap_or_else(|| {
+                let names: Vec<&str> = Icon::ALL.iter().map(|i| i.name()).collect();
+                check.error(name.referenced, format!("unknown icon `{}`", name.value), Some(format!("the icons are {}", names.join(", "))));
+                Icon::Device
+            }),
+        };
+        let (label, banner) = match (label, banner, builtin) {
+            (label, banner, Some(b)) => (label.unwrap_or(b.label), banner.unwrap_or(b.banner)),
+            (Some(label), Some(banner), None) => (label, banner),
+            (label, banner, None) => {
+                if device.value.label.is_none() {
+                    check.error(span, format!("device `{id}` has no `label`"), Some("add `label:`, the device's name as a reader calls it".into()));
+                }
+                if device.value.banner.is_none() {
+                    check.error(span, format!("device `{id}` has no `banner`"), Some("add `banner:`, such as \"You must now use your smartwatch.\"".into()));
+                }
+                let _ = (label, banner);
+                continue;
+            }
+        };
+        devices.insert(id.clone(), Device { id: id.clone(), label, banner, icon });
+    }
+
+    let paper = match settings.pdf.as_ref().and_then(|p| p.paper.as_ref()) {
+        None => Paper::A4,
+        Some(p) => match p.value.to_ascii_lowercase().as_str() {
+            "a4" => Paper::A4,
+            "letter" => Paper::Letter,
+            _ => {
+                check.error(p.referenced, format!("unknown paper size `{}`", p.value), Some("write `a4` or `letter`".into()));
+                Paper::A4
+            }
+        },
+    };
+    let incomplete = match settings.translation.as_ref().and_then(|t| t.incomplete.as_ref()) {
+        None => IncompletePolicy::Fallback,
+        Some(p) => match p.value.as_str() {
+            "fallback" => IncompletePolicy::Fallback,
+            "omit" => IncompletePolicy::Omit,
+            _ => {
+                check.error(
+                    p.referenced,
+                    format!("unknown value `{}`", p.value),
+                    Some("write `fallback` (publish, marking untranslated text) or `omit` (leave the guide out of the language)".into()),
+                );
+                IncompletePolicy::Fallback
+            }
+        },
+    };
+
+    let mut site = Site {
+        root: dir.root.clone(),
+        title,
+        languages,
+        organization,
+        apps,
+        devices,
+        paper,
+        incomplete,
+        guides: Vec::new(),
+    };
+
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for loaded_guide in &loaded.guides {
+        if let Some(first) = seen.get(loaded_guide.id.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(&loaded_guide.path, Span::START, format!("a guide with id `{}` already exists", loaded_guide.id))
+                    .with_hint(format!("{} has the same folder name; rename one of the folders", first.display())),
+            );
+            continue;
+        }
+        seen.insert(&loaded_guide.id, &loaded_guide.path);
+        let source = loaded.sources.get(&loaded_guide.path).unwrap_or_default();
+        if let Some(guide) = validate_guide(&site, loaded_guide, source, &codes, diagnostics) {
+            site.guides.push(guide);
+        }
+    }
+    site.guides.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(site)
+}
+
+/// A text made of one catalog string in every language (built-in device labels, the default title).
+fn catalog_text(languages: &[Language], key: &str, origin: Origin) -> Text {
+    let mut text = Text::invariant(languages[0].catalog.get(key), origin.clone());
+    for lang in &languages[1..] {
+        text.translations.insert(
+            lang.code.clone(),
+            LocalizedText { text: lang.catalog.get(key).to_owned(), state: TranslationState::Current, origin: origin.clone() },
+        );
+    }
+    text
+}
+
+/// `https://` on the store's own host, with nothing that could disguise another host.
+fn store_link_ok(url: &str, store: Store) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    host.eq_ignore_ascii_case(store.host()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[String], diagnostics: &mut Diagnostics) -> Option<Guide> {
+    let errors_before = diagnostics.error_count();
+    let file: &GuideFile = &loaded.file;
+    let mut check = FileCheck {
+        path: &loaded.path,
+        source,
+        languages,
+        diagnostics,
+        guide_dir: Some(&loaded.dir),
+        attachments: BTreeMap::new(),
+    };
+    if !is_id(&loaded.id) {
+        let suggestion: String = loaded
+            .id
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        check.error(
+            Span::START,
+            format!("the guide's folder name `{}` is not a valid guide id", loaded.id),
+            Some(format!("ids have lowercase letters, digits and `-` only: rename the folder to `{suggestion}`")),
+        );
+    }
+    let title = match &file.title {
+        Some(t) => check.text(t, Kind::Plain, "the title"),
+        None => {
+            check.error(Span::START, "the guide has no `title`", Some("add `title:` at the top of the file".into()));
+            None
+        }
+    };
+    let summary = file.summary.as_ref().and_then(|s| check.text(s, Kind::Markdown, "the summary"));
+
+    let written_sections: Vec<(Option<&Spanned<SectionInput>>, Span, Option<&Spanned<Vec<Spanned<StepInput>>>>)> =
+        match (&file.sections, &file.steps) {
+            (Some(sections), Some(steps)) => {
+                check.error(
+                    steps.referenced,
+                    "a guide has `sections` or `steps`, not both",
+                    Some("move these steps into a section".into()),
+                );
+                let _ = sections;
+                Vec::new()
+            }
+            (Some(sections), None) => {
+                if sections.value.is_empty() {
+                    check.error(sections.referenced, "the guide has no sections", Some("add a section with steps, or write `steps:` directly".into()));
+                }
+                sections.value.iter().map(|s| (Some(s), Span::from(s.referenced), s.value.steps.as_ref())).collect()
+            }
+            (None, Some(steps)) => vec![(None, steps.referenced.into(), Some(steps))],
+            (None, None) => {
+                check.error(Span::START, "the guide has no steps", Some("add `steps:` with at least one step, or `sections:`".into()));
+                Vec::new()
+            }
+        };
+
+    let mut sections = Vec::new();
+    let mut number = 0;
+    let mut previous_device: Option<String> = None;
+    for (section, span, steps) in written_sections {
+        let (section_title, intro) = match section {
+            Some(s) => (
+                s.value.title.as_ref().and_then(|t| check.text(t, Kind::Plain, "the section's title")),
+                s.value.intro.as_ref().and_then(|t| check.text(t, Kind::Markdown, "the section's intro")),
+            ),
+            None => (None, None),
+        };
+        let steps = match steps {
+            Some(steps) if !steps.value.is_empty() => steps,
+            Some(steps) => {
+                check.error(steps.referenced, "this list of steps is empty", Some("add at least one step with `action:`".into()));
+                continue;
+            }
+            None => {
+                check.error(span, "the section has no `steps`", Some("add `steps:` with at least one step".into()));
+                continue;
+            }
+        };
+        let mut model_steps = Vec::new();
+        for written in &steps.value {
+            number += 1;
+            let step_span: Span = written.referenced.into();
+            let step = &written.value;
+            let device = match &step.device {
+                Some(d) if site.devices.contains_key(&d.value) => Some(d.value.clone()),
+                Some(d) => {
+                    let hint = did_you_mean(&d.value, site.devices.keys().map(String::as_str)).unwrap_or_else(|| {
+                        format!(
+                            "the devices are {}; define others under `devices:` in guidegen.yaml",
+                            site.devices.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    });
+                    check.error(d.referenced, format!("unknown device `{}`", d.value), Some(hint));
+                    None
+                }
+                None if previous_device.is_none() && number == 1 => {
+                    check.error(step_span, "the first step does not say which device to use", Some("add `device: computer` (or phone, tablet) to the first step".into()));
+                    None
+                }
+                None => previous_device.clone(),
+            };
+            let action = match &step.action {
+                Some(a) => check.text(a, Kind::Markdown, "the step's action"),
+                None => {
+                    check.error(step_span, "the step has no `action`", Some("add `action:`, what the reader does in this step".into()));
+                    None
+                }
+            };
+            let screenshot = step.screenshot.as_ref().and_then(|s| screenshot(&mut check, s, number));
+            let app = step.app.as_ref().and_then(|a| {
+                if site.apps.contains_key(&a.value) {
+                    Some(a.value.clone())
+                } else {
+                    let hint = did_you_mean(&a.value, site.apps.keys().map(String::as_str))
+                        .unwrap_or_else(|| "define the app under `apps:` in guidegen.yaml, with its store links".into());
+                    check.error(a.referenced, format!("unknown app `{}`", a.value), Some(hint));
+                    None
+                }
+            });
+            let result = step.result.as_ref().and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
+            let mut callouts = Vec::new();
+            for (kind, text) in [(CalloutKind::Note, &step.note), (CalloutKind::Tip, &step.tip), (CalloutKind::Warning, &step.warning)] {
+                if let Some(t) = text.as_ref().and_then(|t| check.text(t, Kind::Markdown, &format!("the step's {}", kind.key()))) {
+                    callouts.push(Callout { kind, text: t });
+                }
+            }
+            let (Some(device), Some(action)) = (device, action) else { continue };
+            let device_switch = previous_device.as_deref() != Some(device.as_str());
+            previous_device = Some(device.clone());
+            model_steps.push(Step { number, device, device_switch, action, screenshot, app, result, callouts });
+        }
+        sections.push(Section { title: section_title, intro, steps: model_steps });
+    }
+
+    let attachments = std::mem::take(&mut check.attachments);
+    if check.diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(Guide {
+        id: loaded.id.clone(),
+        dir: loaded.dir.clone(),
+        path: loaded.path.clone(),
+        title: title?,
+        summary,
+        sections,
+        attachments,
+    })
+}
+
+fn screenshot(check: &mut FileCheck, written: &Spanned<ScreenshotInput>, step: usize) -> Option<Screenshot> {
+    let (src, src_span, alt) = match &written.value {
+        ScreenshotInput::Path(path) => (path.as_str(), Span::from(written.referenced), None),
+        ScreenshotInput::Full(full) => (full.src.value.as_str(), Span::from(full.src.referenced), full.alt.as_ref()),
+    };
+    let alt = alt.and_then(|a| check.text(a, Kind::Plain, "the screenshot's alt text"));
+    let dir = check.guide_dir?.to_path_buf();
+    let Some(kind) = Path::new(src).extension().and_then(|e| e.to_str()).and_then(ImageKind::from_extension) else {
+        check.error(src_span, format!("`{src}` is not a supported image"), Some("screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg)".into()));
+        return None;
+    };
+    let path = match resolve_inside(&dir, src) {
+        Ok(path) => path,
+        Err(problem) => {
+            check.error(src_span, problem.message(src), Some(problem.hint()));
+            return None;
+        }
+    };
+    let default = match read_image(&path, src, kind) {
+        Ok(image) => image,
+        Err(message) => {
+            check.error(src_span, message, Some("export the screenshot again from your image editor".into()));
+            return None;
+        }
+    };
+    // `shots/signin.png` is replaced for Danish by `shots/signin.da.png` where that file exists.
+    let mut localized = BTreeMap::new();
+    let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
+    for lang in check.languages.to_vec() {
+        let variant = format!("{stem}.{lang}.{ext}");
+        if !dir.join(&variant).exists() {
+            continue;
+        }
+        match resolve_inside(&dir, &variant).map_err(|p| p.message(&variant)).and_then(|p| read_image(&p, &variant, kind)) {
+            Ok(image) => {
+                localized.insert(lang, image);
+            }
+            Err(message) => check.error(src_span, message, Some(format!("fix or remove `{variant}`"))),
+        }
+    }
+    if alt.is_none() {
+        check.warning(
+            src_span,
+            format!("the screenshot of step {step} has no alt text"),
+            "write `screenshot: {src: …, alt: …}` describing what it shows; readers with screen readers, and the PDF, need it",
+        );
+    }
+    Some(Screenshot { default, localized, alt, origin: check.origin(src_span) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_rewrapping_only() {
+        assert_eq!(fingerprint("Select  Next\nnow"), fingerprint("Select Next now"));
+        assert_ne!(fingerprint("Select Next"), fingerprint("Select Done"));
+        assert_eq!(fingerprint("x").len(), 8);
+    }
+
+    #[test]
+    fn store_links_must_be_https_on_the_store_host() {
+        assert!(store_link_ok("https://apps.apple.com/app/id1", Store::AppStore));
+        assert!(!store_link_ok("http://apps.apple.com/app/id1", Store::AppStore));
+        assert!(!store_link_ok("https://apps.apple.com.evil.dk/x", Store::AppStore));
+        assert!(!store_link_ok("https://evil.dk/apps.apple.com", Store::AppStore));
+        assert!(!store_link_ok("https://apps.apple.com@evil.dk/", Store::AppStore));
+        assert!(!store_link_ok("https://apps.apple.com/x", Store::GooglePlay));
+    }
+
+    #[test]
+    fn ids_and_language_codes() {
+        assert!(is_id("mfa-setup"));
+        assert!(!is_id("MFA setup"));
+        assert!(!is_id("-x"));
+        assert!(is_language_code("da"));
+        assert!(is_language_code("pt-BR"));
+        assert!(!is_language_code("Danish"));
+    }
+
+    #[test]
+    fn locates_a_needle_after_a_position() {
+        let src = "a: x\nb: |\n  see [x](javascript:y)\n";
+        assert_eq!(locate(src, Span::new(2, 4), "javascript:y"), Span::new(3, 11));
+        assert_eq!(locate(src, Span::new(2, 4), "nothere"), Span::new(2, 4));
+    }
+}

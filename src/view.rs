@@ -1,0 +1,509 @@
+//! Render stage: views — what one page shows in one language, built from the model. HTML templates and
+//! the PDF generator both read these, never the model.
+
+use serde::{Serialize, Serializer};
+use serde::ser::SerializeStruct;
+
+use crate::catalog::Catalog;
+use crate::icons;
+use crate::markdown;
+use crate::model::{Guide, Image, Language, Site, Text};
+use crate::qr;
+
+/// Plain text in a page, with the language it is really in when that differs from the page's (a
+/// fallback to the source language): templates put `lang` on the element.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Label {
+    pub text: String,
+    pub lang: Option<String>,
+}
+
+/// Markdown text in a page. Serialized for templates as `{html, lang}`; the PDF reads `markdown`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    pub markdown: String,
+    pub lang: Option<String>,
+}
+
+impl Serialize for Prose {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Prose", 2)?;
+        s.serialize_field("html", &markdown::to_html(&self.markdown))?;
+        s.serialize_field("lang", &self.lang)?;
+        s.end()
+    }
+}
+
+/// A page's language and the texts it resolves; fallbacks are recorded for the notice.
+pub struct Localizer<'a> {
+    pub lang: &'a str,
+    pub source_lang: &'a str,
+    pub catalog: &'a Catalog,
+}
+
+impl Localizer<'_> {
+    pub fn label(&self, text: &Text) -> Label {
+        let resolved = text.resolve(self.lang, self.source_lang);
+        Label {
+            text: resolved.text.to_owned(),
+            lang: resolved.fallback.then(|| resolved.lang.to_owned()),
+        }
+    }
+
+    pub fn prose(&self, text: &Text) -> Prose {
+        let resolved = text.resolve(self.lang, self.source_lang);
+        Prose {
+            markdown: resolved.text.to_owned(),
+            lang: resolved.fallback.then(|| resolved.lang.to_owned()),
+        }
+    }
+
+    /// Markdown rendered to plain text (for alt text and titles).
+    pub fn plain(&self, text: &Text) -> Label {
+        let label = self.label(text);
+        Label { text: markdown::to_plain(&label.text), lang: label.lang }
+    }
+
+    fn ui(&self, key: &str) -> String {
+        self.catalog.get(key).to_owned()
+    }
+}
+
+/// A link to the same page in another language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLink {
+    pub lang: String,
+    /// The language's own name ("Dansk").
+    pub name: String,
+    /// Relative URL from the current page.
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedView {
+    /// `device` or `app`.
+    pub kind: &'static str,
+    /// The device id, or the app id.
+    pub id: String,
+    pub label: Label,
+    /// Inline SVG, decorative.
+    pub icon: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceView {
+    pub id: String,
+    pub label: Label,
+    pub icon: &'static str,
+}
+
+/// The banner before a step whose device differs from the step before.
+#[derive(Debug, Clone, Serialize)]
+pub struct BannerView {
+    pub device: DeviceView,
+    /// "You must now use your phone."
+    pub text: Label,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreenshotView {
+    /// Relative URL from the guide page, and the file's path in the guide's output folder.
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: Label,
+    /// The alt text is guidegen's fallback ("Screenshot for step 3"), not the author's.
+    pub alt_missing: bool,
+    #[serde(skip)]
+    pub image: Image,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreView {
+    /// `app_store` or `google_play`.
+    pub store: &'static str,
+    /// "App Store".
+    pub name: &'static str,
+    /// "Download on the App Store".
+    pub badge: String,
+    pub url: String,
+    /// "QR code: Microsoft Authenticator in App Store", the QR image's accessible name.
+    pub qr_label: String,
+    /// Inline SVG encoding exactly `url`.
+    pub qr_svg: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppView {
+    pub id: String,
+    pub name: Label,
+    /// "Install Microsoft Authenticator".
+    pub heading: String,
+    pub stores: Vec<StoreView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalloutView {
+    /// `note`, `tip` or `warning`.
+    pub kind: &'static str,
+    /// "Note", "Tip", "Warning": always written out, so that meaning never rests on colour.
+    pub label: String,
+    pub body: Prose,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    /// From 1 across the guide.
+    pub number: usize,
+    /// "Step 3 of 12".
+    pub label: String,
+    /// "Step 3".
+    pub short_label: String,
+    pub device: DeviceView,
+    pub banner: Option<BannerView>,
+    pub action: Prose,
+    pub screenshot: Option<ScreenshotView>,
+    pub app: Option<AppView>,
+    pub result: Option<Prose>,
+    pub callouts: Vec<CalloutView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub number: usize,
+    /// The section heading's id, for the table of contents.
+    pub anchor: String,
+    pub title: Option<Label>,
+    pub intro: Option<Prose>,
+    pub steps: Vec<StepView>,
+}
+
+/// What is shown in the source language because its translation is missing or outdated.
+#[derive(Debug, Clone, Serialize)]
+pub struct FallbackNotice {
+    /// "Parts of this guide are not yet translated into English and are shown in Dansk:"
+    pub text: String,
+    /// "step 3", "the summary", …
+    pub items: Vec<String>,
+}
+
+/// One guide in one language: everything its HTML page and its PDF show.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideView<'a> {
+    pub id: String,
+    pub lang: String,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+    pub site_title: Label,
+    pub organization: Option<Label>,
+    pub title: Label,
+    pub summary: Option<Prose>,
+    pub needs: Vec<NeedView>,
+    /// More than one section: the page shows a table of contents.
+    pub has_toc: bool,
+    pub sections: Vec<SectionView>,
+    pub total_steps: usize,
+    /// The PDF's file name in the guide's folder, when PDFs are built.
+    pub pdf: Option<String>,
+    pub languages: Vec<LanguageLink>,
+    pub notice: Option<FallbackNotice>,
+    /// The page's UI strings: `ui["guide.contents"]`.
+    pub ui: &'a Catalog,
+}
+
+impl Serialize for Catalog {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.strings().serialize(serializer)
+    }
+}
+
+/// Builds the view of `guide` in `lang`. `languages` are the languages the guide is published in
+/// (for the switcher); `pdf` says whether its PDF is built.
+pub fn guide_view<'a>(site: &'a Site, guide: &Guide, lang: &'a Language, languages: &[&Language], pdf: bool) -> GuideView<'a> {
+    let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+    let total_steps = guide.steps().count();
+
+    let mut needs: Vec<NeedView> = Vec::new();
+    for step in guide.steps() {
+        if !needs.iter().any(|n| n.kind == "device" && n.id == step.device)
+            && let Some(device) = site.devices.get(&step.device)
+        {
+            needs.push(NeedView { kind: "device", id: device.id.clone(), label: l.label(&device.label), icon: icons::svg(device.icon) });
+        }
+    }
+    for step in guide.steps() {
+        if let Some(app) = step.app.as_ref().and_then(|id| site.apps.get(id))
+            && !needs.iter().any(|n| n.kind == "app" && n.id == app.id)
+        {
+            let name = l.label(&app.name);
+            needs.push(NeedView {
+                kind: "app",
+                id: app.id.clone(),
+                label: Label { text: lang.catalog.format("guide.app_item", &[("app", &name.text)]), lang: name.lang },
+                icon: icons::APP,
+            });
+        }
+    }
+
+    let sections = guide
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| SectionView {
+            number: i + 1,
+            anchor: format!("section-{}", i + 1),
+            title: section.title.as_ref().map(|t| l.label(t)),
+            intro: section.intro.as_ref().map(|t| l.prose(t)),
+            steps: section.steps.iter().map(|step| step_view(site, &l, step, total_steps)).collect(),
+        })
+        .collect();
+
+    let languages = languages
+        .iter()
+        .map(|other| LanguageLink {
+            lang: other.code.clone(),
+            name: other.catalog.name.clone(),
+            href: format!("../../{}/{}/index.html", other.code, guide.id),
+            current: other.code == lang.code,
+        })
+        .collect();
+
+    GuideView {
+        id: guide.id.clone(),
+        lang: lang.code.clone(),
+        dir: lang.catalog.direction.as_str(),
+        site_title: l.label(&site.title),
+        organization: site.organization.as_ref().map(|o| l.label(o)),
+        title: l.label(&guide.title),
+        summary: guide.summary.as_ref().map(|s| l.prose(s)),
+        needs,
+        has_toc: guide.sections.len() > 1,
+        sections,
+        total_steps,
+        pdf: pdf.then(|| pdf_file_name(&guide.id, &lang.code)),
+        languages,
+        notice: fallback_notice(site, guide, lang),
+        ui: &lang.catalog,
+    }
+}
+
+/// `<guide-id>-<lang>.pdf`, as the contract fixes it.
+pub fn pdf_file_name(guide_id: &str, lang: &str) -> String {
+    format!("{guide_id}-{lang}.pdf")
+}
+
+fn step_view(site: &Site, l: &Localizer, step: &crate::model::Step, total: usize) -> StepView {
+    let number = step.number.to_string();
+    let device = site.devices.get(&step.device).map(|d| DeviceView {
+        id: d.id.clone(),
+        label: l.label(&d.label),
+        icon: icons::svg(d.icon),
+    });
+    // Validation guarantees the device exists; an empty view keeps rendering total rather than panicking.
+    let device = device.unwrap_or_else(|| DeviceView {
+        id: step.device.clone(),
+        label: Label { text: step.device.clone(), lang: None },
+        icon: icons::svg(crate::model::Icon::Device),
+    });
+    let banner = step.device_switch.then(|| BannerView {
+        text: site.devices.get(&step.device).map(|d| l.label(&d.banner)).unwrap_or_else(|| device.label.clone()),
+        device: device.clone(),
+    });
+    let screenshot = step.screenshot.as_ref().map(|shot| {
+        let image = shot.image_for(l.lang).clone();
+        let (alt, alt_missing) = match &shot.alt {
+            Some(alt) => (l.plain(alt), false),
+            None => (Label { text: l.catalog.format("guide.screenshot", &[("n", &number)]), lang: None }, true),
+        };
+        ScreenshotView { src: image.rel.clone(), width: image.width, height: image.height, alt, alt_missing, image }
+    });
+    let app = step.app.as_ref().and_then(|id| site.apps.get(id)).map(|app| {
+        let name = l.label(&app.name);
+        let stores = app
+            .stores
+            .iter()
+            .map(|link| {
+                let qr_label = l.catalog.format("store.qr_label", &[("app", &name.text), ("store", link.store.name())]);
+                StoreView {
+                    store: link.store.key(),
+                    name: link.store.name(),
+                    badge: l.ui(&format!("store.{}", link.store.key())),
+                    url: link.url.clone(),
+                    qr_svg: qr::svg(&link.url, &qr_label).unwrap_or_default(),
+                    qr_label,
+                }
+            })
+            .collect();
+        AppView {
+            id: app.id.clone(),
+            heading: l.catalog.format("app.install", &[("app", &name.text)]),
+            name,
+            stores,
+        }
+    });
+    StepView {
+        number: step.number,
+        label: l.catalog.format("guide.step_of", &[("n", &number), ("total", &total.to_string())]),
+        short_label: l.catalog.format("guide.step", &[("n", &number)]),
+        device,
+        banner,
+        action: l.prose(&step.action),
+        screenshot,
+        app,
+        result: step.result.as_ref().map(|r| l.prose(r)),
+        callouts: step
+            .callouts
+            .iter()
+            .map(|c| CalloutView { kind: c.kind.key(), label: l.ui(&format!("guide.{}", c.kind.key())), body: l.prose(&c.text) })
+            .collect(),
+    }
+}
+
+/// The parts of `guide` that `lang` shows in the source language, or `None` when there are none.
+pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<FallbackNotice> {
+    let source = site.source_lang();
+    if lang.code == source {
+        return None;
+    }
+    let catalog = &lang.catalog;
+    let mut items: Vec<String> = Vec::new();
+    for (name, text) in guide.texts() {
+        if !text.resolve(&lang.code, source).fallback {
+            continue;
+        }
+        let mut parts = name.split('.');
+        let item = match (parts.next(), parts.next()) {
+            (Some("title"), _) => catalog.get("guide.untranslated.title").to_owned(),
+            (Some("summary"), _) => catalog.get("guide.untranslated.summary").to_owned(),
+            (Some("section"), Some(n)) => catalog.format("guide.untranslated.section", &[("n", n)]),
+            (Some("step"), Some(n)) => catalog.format("guide.untranslated.step", &[("n", n)]),
+            _ => name.clone(),
+        };
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    if items.is_empty() {
+        return None;
+    }
+    let source_name = site.language(source).map_or(source, |l| l.catalog.name.as_str());
+    Some(FallbackNotice { text: catalog.format("guide.fallback_notice", &[("language", source_name)]), items })
+}
+
+/// A guide in a language's index.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideCard {
+    pub id: String,
+    pub title: Label,
+    pub summary: Option<Prose>,
+    /// Relative URL from the language's index.
+    pub href: String,
+    /// "25 steps".
+    pub steps: String,
+    pub devices: Vec<DeviceView>,
+}
+
+/// `<lang>/index.html`: the guides in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexView<'a> {
+    pub lang: String,
+    pub dir: &'static str,
+    pub site_title: Label,
+    pub organization: Option<Label>,
+    pub guides: Vec<GuideCard>,
+    pub languages: Vec<LanguageLink>,
+    /// Guides left out of this language until translated (the `omit` policy).
+    pub omitted: Option<String>,
+    pub ui: &'a Catalog,
+}
+
+/// `languages` are the languages built, for the switcher.
+pub fn index_view<'a>(site: &'a Site, lang: &'a Language, guides: &[&Guide], omitted: &[&Guide], languages: &[&Language]) -> IndexView<'a> {
+    let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+    let cards = guides
+        .iter()
+        .map(|guide| {
+            let mut devices: Vec<DeviceView> = Vec::new();
+            for step in guide.steps() {
+                if !devices.iter().any(|d| d.id == step.device)
+                    && let Some(device) = site.devices.get(&step.device)
+                {
+                    devices.push(DeviceView { id: device.id.clone(), label: l.label(&device.label), icon: icons::svg(device.icon) });
+                }
+            }
+            GuideCard {
+                id: guide.id.clone(),
+                title: l.label(&guide.title),
+                summary: guide.summary.as_ref().map(|s| l.prose(s)),
+                href: format!("{}/index.html", guide.id),
+                steps: lang.catalog.format("site.steps_count", &[("n", &guide.steps().count().to_string())]),
+                devices,
+            }
+        })
+        .collect();
+    let omitted = (!omitted.is_empty()).then(|| {
+        let titles: Vec<String> = omitted.iter().map(|g| l.label(&g.title).text).collect();
+        lang.catalog.format("guide.omitted", &[("guides", &titles.join(", "))])
+    });
+    IndexView {
+        lang: lang.code.clone(),
+        dir: lang.catalog.direction.as_str(),
+        site_title: l.label(&site.title),
+        organization: site.organization.as_ref().map(|o| l.label(o)),
+        guides: cards,
+        languages: languages
+            .iter()
+            .map(|other| LanguageLink {
+                lang: other.code.clone(),
+                name: other.catalog.name.clone(),
+                href: format!("../{}/index.html", other.code),
+                current: other.code == lang.code,
+            })
+            .collect(),
+        omitted,
+        ui: &lang.catalog,
+    }
+}
+
+/// A language offered by the root page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootLanguage {
+    pub lang: String,
+    pub dir: &'static str,
+    pub name: String,
+    /// The site's title in that language.
+    pub title: Label,
+    /// "Choose a language", in that language.
+    pub choose: String,
+    pub href: String,
+}
+
+/// `index.html`: chooses a language.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootView {
+    /// The source language: the root page's own language.
+    pub lang: String,
+    pub languages: Vec<RootLanguage>,
+}
+
+/// `languages` are the languages built.
+pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
+    RootView {
+        lang: site.source_lang().to_owned(),
+        languages: languages
+            .iter()
+            .map(|lang| {
+                let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+                RootLanguage {
+                    lang: lang.code.clone(),
+                    dir: lang.catalog.direction.as_str(),
+                    name: lang.catalog.name.clone(),
+                    title: l.label(&site.title),
+                    choose: lang.catalog.get("site.choose_language").to_owned(),
+                    href: format!("{}/index.html", lang.code),
+                }
+            })
+            .collect(),
+    }
+}
