@@ -38,7 +38,13 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
-        Self { site_dir: site_dir.into(), out_dir: None, languages: Vec::new(), formats: Vec::new(), strict: false }
+        Self {
+            site_dir: site_dir.into(),
+            out_dir: None,
+            languages: Vec::new(),
+            formats: Vec::new(),
+            strict: false,
+        }
     }
 }
 
@@ -57,7 +63,11 @@ pub fn check(site_dir: &Path) -> Checked {
     let loaded = load::load_site(&dir, &mut diagnostics);
     let site = validate::validate(&dir, &loaded, &mut diagnostics);
     let site = if diagnostics.has_errors() { None } else { site };
-    Checked { site, diagnostics, sources: loaded.sources }
+    Checked {
+        site,
+        diagnostics,
+        sources: loaded.sources,
+    }
 }
 
 /// Why a build wrote nothing.
@@ -99,7 +109,11 @@ enum Job<'a> {
 /// Builds the site: every page and PDF is rendered into a staging folder, which replaces the output
 /// folder only when all succeeded.
 pub fn build(options: &BuildOptions) -> Outcome {
-    let Checked { site, mut diagnostics, sources } = check(&options.site_dir);
+    let Checked {
+        site,
+        mut diagnostics,
+        sources,
+    } = check(&options.site_dir);
     let dir = SiteDir::new(&options.site_dir);
     let templates = Templates::load(&dir, &mut diagnostics);
     let fail = |failure: Failure, diagnostics: Diagnostics, sources: Sources| Outcome {
@@ -115,7 +129,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
         if site.language(wanted).is_none() {
             let have: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
             return fail(
-                Failure::Usage(format!("--lang {wanted}: the site's languages are {}", have.join(", "))),
+                Failure::Usage(format!(
+                    "--lang {wanted}: the site's languages are {}",
+                    have.join(", ")
+                )),
                 diagnostics,
                 sources,
             );
@@ -146,7 +163,11 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 .collect();
             if options.strict {
                 for (name, text, status) in &fallbacks {
-                    let what = if *status == Status::Missing { "has no" } else { "has an outdated" };
+                    let what = if *status == Status::Missing {
+                        "has no"
+                    } else {
+                        "has an outdated"
+                    };
                     diagnostics.push(
                         Diagnostic::error(&text.origin.path, text.origin.span, format!("`{name}` {what} `{}` translation", lang.code))
                             .with_hint("translate it (guidegen i18n export/import), or build without --strict to publish with the source text"),
@@ -163,7 +184,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
         return fail(Failure::Site, diagnostics, sources);
     }
 
-    let out_dir = options.out_dir.clone().unwrap_or_else(|| options.site_dir.join("output"));
+    let out_dir = options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| options.site_dir.join("output"));
     let staging = match Staging::begin(&out_dir, &options.site_dir) {
         Ok(staging) => staging,
         Err(refusal) => return fail(Failure::Output(refusal.to_string()), diagnostics, sources),
@@ -193,7 +217,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let errors = Mutex::new(Vec::<String>::new());
     jobs.par_iter().for_each(|job| {
         if let Err(message) = plan.render(job) {
-            errors.lock().unwrap_or_else(|e| e.into_inner()).push(message);
+            errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(message);
         }
     });
     let counts = std::mem::take(&mut *plan.counts.lock().unwrap_or_else(|e| e.into_inner()));
@@ -204,13 +231,24 @@ pub fn build(options: &BuildOptions) -> Outcome {
         return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
     }
     let mut summary = counts;
-    summary.guides = published.iter().filter(|(_, langs)| !langs.is_empty()).count();
+    summary.guides = published
+        .iter()
+        .filter(|(_, langs)| !langs.is_empty())
+        .count();
     match staging.commit() {
         Ok(path) => {
             summary.out_dir = path;
-            Outcome { result: Ok(summary), diagnostics: diagnostics.sorted(), sources }
+            Outcome {
+                result: Ok(summary),
+                diagnostics: diagnostics.sorted(),
+                sources,
+            }
         }
-        Err(err) => fail(Failure::Output(format!("cannot replace {}: {err}", out_dir.display())), diagnostics, sources),
+        Err(err) => fail(
+            Failure::Output(format!("cannot replace {}: {err}", out_dir.display())),
+            diagnostics,
+            sources,
+        ),
     }
 }
 
@@ -231,7 +269,9 @@ struct Plan<'a> {
 
 impl Plan<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.staging.write(rel, bytes).map_err(|e| format!("cannot write {rel}: {e}"))
+        self.staging
+            .write(rel, bytes)
+            .map_err(|e| format!("cannot write {rel}: {e}"))
     }
 
     fn count(&self, f: impl FnOnce(&mut Summary)) {
@@ -242,7 +282,9 @@ impl Plan<'_> {
         let site = self.site;
         match job {
             Job::Root => {
-                let page = self.templates.root(&view::root_view(site, self.languages))?;
+                let page = self
+                    .templates
+                    .root(&view::root_view(site, self.languages))?;
                 self.write("index.html", page.as_bytes())?;
                 self.count(|c| c.html_pages += 1);
             }
@@ -252,10 +294,34 @@ impl Plan<'_> {
             }
             Job::Index(lang) => {
                 let has = |ls: &Vec<&Language>| ls.iter().any(|l| l.code == lang.code);
-                let mut guides: Vec<&Guide> = self.published.iter().filter(|(_, ls)| has(ls)).map(|(g, _)| *g).collect();
-                let omitted: Vec<&Guide> = self.published.iter().filter(|(_, ls)| !has(ls)).map(|(g, _)| *g).collect();
-                guides.sort_by_cached_key(|g| (g.title.resolve(&lang.code, site.source_lang()).text.to_lowercase(), g.id.clone()));
-                let page = self.templates.index(&view::index_view(site, lang, &guides, &omitted, self.languages))?;
+                let mut guides: Vec<&Guide> = self
+                    .published
+                    .iter()
+                    .filter(|(_, ls)| has(ls))
+                    .map(|(g, _)| *g)
+                    .collect();
+                let omitted: Vec<&Guide> = self
+                    .published
+                    .iter()
+                    .filter(|(_, ls)| !has(ls))
+                    .map(|(g, _)| *g)
+                    .collect();
+                guides.sort_by_cached_key(|g| {
+                    (
+                        g.title
+                            .resolve(&lang.code, site.source_lang())
+                            .text
+                            .to_lowercase(),
+                        g.id.clone(),
+                    )
+                });
+                let page = self.templates.index(&view::index_view(
+                    site,
+                    lang,
+                    &guides,
+                    &omitted,
+                    self.languages,
+                ))?;
                 self.write(&format!("{}/index.html", lang.code), page.as_bytes())?;
                 self.count(|c| c.html_pages += 1);
             }
@@ -265,7 +331,12 @@ impl Plan<'_> {
     }
 
     fn render_guide(&self, guide: &Guide, lang: &Language) -> Result<(), String> {
-        let languages = self.published.iter().find(|(g, _)| g.id == guide.id).map(|(_, ls)| ls.clone()).unwrap_or_default();
+        let languages = self
+            .published
+            .iter()
+            .find(|(g, _)| g.id == guide.id)
+            .map(|(_, ls)| ls.clone())
+            .unwrap_or_default();
         let view = view::guide_view(self.site, guide, lang, &languages, self.pdf && self.html);
         let folder = format!("{}/{}", lang.code, guide.id);
         if self.html {
@@ -288,8 +359,12 @@ impl Plan<'_> {
             });
         }
         if self.pdf {
-            let bytes = pdf::render_guide(&view, &self.pdf_settings).map_err(|e| format!("PDF of {} in {}: {e}", guide.id, lang.code))?;
-            self.write(&format!("{folder}/{}", view::pdf_file_name(&guide.id, &lang.code)), &bytes)?;
+            let bytes = pdf::render_guide(&view, &self.pdf_settings)
+                .map_err(|e| format!("PDF of {} in {}: {e}", guide.id, lang.code))?;
+            self.write(
+                &format!("{folder}/{}", view::pdf_file_name(&guide.id, &lang.code)),
+                &bytes,
+            )?;
             self.count(|c| c.pdfs += 1);
         }
         Ok(())

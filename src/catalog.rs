@@ -42,23 +42,33 @@ impl Catalog {
     /// The built-in catalog of `lang`, if guidegen ships one.
     pub fn builtin(lang: &str) -> Option<Catalog> {
         let (_, text) = BUILTIN.iter().find(|(code, _)| *code == lang)?;
-        let file: CatalogFile = serde_saphyr::from_str(text).expect("built-in catalogs are valid (tested)");
+        let file: CatalogFile =
+            serde_saphyr::from_str(text).expect("built-in catalogs are valid (tested)");
         Some(Catalog::from_file(file, lang))
     }
 
     /// Every key a catalog must define, from the English reference.
     pub fn required_keys() -> Vec<String> {
-        Catalog::builtin("en").map(|c| c.strings.into_keys().collect()).unwrap_or_default()
+        Catalog::builtin("en")
+            .map(|c| c.strings.into_keys().collect())
+            .unwrap_or_default()
     }
 
     fn from_file(file: CatalogFile, lang: &str) -> Catalog {
         Catalog {
-            name: file.name.map(|n| n.value).unwrap_or_else(|| lang.to_owned()),
+            name: file
+                .name
+                .map(|n| n.value)
+                .unwrap_or_else(|| lang.to_owned()),
             direction: match file.direction.as_ref().map(|d| d.value.as_str()) {
                 Some("rtl") => Direction::Rtl,
                 _ => Direction::Ltr,
             },
-            strings: file.strings.into_iter().map(|(k, v)| (k, v.value)).collect(),
+            strings: file
+                .strings
+                .into_iter()
+                .map(|(k, v)| (k, v.value))
+                .collect(),
         }
     }
 
@@ -127,7 +137,11 @@ pub fn load(
     let mut ok = true;
     for (key, value) in &file.strings {
         if !required.contains(key) {
-            let mut d = Diagnostic::error(path, value.referenced.into(), format!("unknown interface string `{key}`"));
+            let mut d = Diagnostic::error(
+                path,
+                value.referenced.into(),
+                format!("unknown interface string `{key}`"),
+            );
             if let Some(hint) = did_you_mean(key, required.iter().map(String::as_str)) {
                 d = d.with_hint(hint);
             }
@@ -152,8 +166,12 @@ pub fn load(
         && !matches!(direction.value.as_str(), "ltr" | "rtl")
     {
         diagnostics.push(
-            Diagnostic::error(path, direction.referenced.into(), format!("unknown direction `{}`", direction.value))
-                .with_hint("write `ltr` (left to right) or `rtl` (right to left)"),
+            Diagnostic::error(
+                path,
+                direction.referenced.into(),
+                format!("unknown direction `{}`", direction.value),
+            )
+            .with_hint("write `ltr` (left to right) or `rtl` (right to left)"),
         );
         ok = false;
     }
@@ -173,8 +191,15 @@ pub fn load(
             for key in &required {
                 if !catalog.has(key) {
                     diagnostics.push(
-                        Diagnostic::error(path, Span::START, format!("missing interface string `{key}`"))
-                            .with_hint(format!("add `{key}:` under `strings:`; in English it reads \"{}\"", reference.get(key))),
+                        Diagnostic::error(
+                            path,
+                            Span::START,
+                            format!("missing interface string `{key}`"),
+                        )
+                        .with_hint(format!(
+                            "add `{key}:` under `strings:`; in English it reads \"{}\"",
+                            reference.get(key)
+                        )),
                     );
                     ok = false;
                 }
@@ -186,7 +211,10 @@ pub fn load(
 
 /// The `{name}` placeholders of a catalog string.
 fn placeholders(text: &str) -> Vec<&str> {
-    text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,7 +231,10 @@ mod tests {
                 assert!(catalog.has(key), "{lang} lacks {key}");
                 let english = Catalog::builtin("en").unwrap();
                 for p in placeholders(english.get(key)) {
-                    assert!(catalog.get(key).contains(&format!("{{{p}}}")), "{lang} {key} lacks {{{p}}}");
+                    assert!(
+                        catalog.get(key).contains(&format!("{{{p}}}")),
+                        "{lang} {key} lacks {{{p}}}"
+                    );
                 }
             }
         }
@@ -212,8 +243,14 @@ mod tests {
     #[test]
     fn formats_placeholders() {
         let da = Catalog::builtin("da").unwrap();
-        assert_eq!(da.format("guide.step_of", &[("n", "3"), ("total", "12")]), "Trin 3 af 12");
-        assert_eq!(da.format("pdf.page_of", &[("page", "2"), ("total", "5")]), "Side 2 af 5");
+        assert_eq!(
+            da.format("guide.step_of", &[("n", "3"), ("total", "12")]),
+            "Trin 3 af 12"
+        );
+        assert_eq!(
+            da.format("pdf.page_of", &[("page", "2"), ("total", "5")]),
+            "Side 2 af 5"
+        );
     }
 
     #[test]
@@ -221,16 +258,31 @@ mod tests {
         let mut diagnostics = Diagnostics::new();
         let text = "name: Deutsch\nstrings:\n  site.guides: Anleitungen\n";
         let path = Path::new("locales/de.yaml");
-        let catalog = load("de", Some((path, text)), (Path::new("guidegen.yaml"), Span::START), &mut diagnostics);
+        let catalog = load(
+            "de",
+            Some((path, text)),
+            (Path::new("guidegen.yaml"), Span::START),
+            &mut diagnostics,
+        );
         assert!(catalog.is_none());
-        assert!(diagnostics.iter().any(|d| d.message == "missing interface string `guide.step_of`"));
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message == "missing interface string `guide.step_of`")
+        );
     }
 
     #[test]
     fn a_site_overrides_single_builtin_strings() {
         let mut diagnostics = Diagnostics::new();
         let text = "strings:\n  guide.tip: Godt råd\n";
-        let catalog = load("da", Some((Path::new("locales/da.yaml"), text)), (Path::new("g"), Span::START), &mut diagnostics).unwrap();
+        let catalog = load(
+            "da",
+            Some((Path::new("locales/da.yaml"), text)),
+            (Path::new("g"), Span::START),
+            &mut diagnostics,
+        )
+        .unwrap();
         assert!(diagnostics.is_empty());
         assert_eq!(catalog.get("guide.tip"), "Godt råd");
         assert_eq!(catalog.get("guide.note"), "Bemærk");

@@ -76,7 +76,11 @@ pub fn main() -> ExitCode {
         Err(err) => {
             let _ = err.print();
             // --help and --version are successes; everything else clap rejects is bad usage.
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
@@ -122,7 +126,10 @@ fn run_build(args: BuildArgs) -> ExitCode {
         }
         Err(Failure::Site) => {
             let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: the site has {errors} error{}; nothing was written", plural(errors));
+            eprintln!(
+                "error: the site has {errors} error{}; nothing was written",
+                plural(errors)
+            );
             ExitCode::from(1)
         }
         Err(Failure::Usage(message)) => {
@@ -145,11 +152,19 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
     report(&diagnostics.sorted(), &checked.sources, false);
     if failed {
-        eprintln!("error: the site has {errors} error{} and {warnings} warning{}", plural(errors), plural(warnings));
+        eprintln!(
+            "error: the site has {errors} error{} and {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
         ExitCode::from(1)
     } else {
         let guides = checked.site.as_ref().map_or(0, |s| s.guides.len());
-        println!("ok: {guides} guide{}, {warnings} warning{}", plural(guides), plural(warnings));
+        println!(
+            "ok: {guides} guide{}, {warnings} warning{}",
+            plural(guides),
+            plural(warnings)
+        );
         ExitCode::SUCCESS
     }
 }

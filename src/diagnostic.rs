@@ -94,9 +94,20 @@ impl Diagnostic {
         if let Some(line) = sources.line(&self.path, self.span.line) {
             let number = self.span.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-            let caret_pad = " ".repeat(self.span.column.saturating_sub(1).min(shown.chars().count()));
-            let _ = write!(out, "\n{gutter} |\n{number} | {shown}\n{gutter} | {caret_pad}^");
+            let shown: String = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let caret_pad = " ".repeat(
+                self.span
+                    .column
+                    .saturating_sub(1)
+                    .min(shown.chars().count()),
+            );
+            let _ = write!(
+                out,
+                "\n{gutter} |\n{number} | {shown}\n{gutter} | {caret_pad}^"
+            );
         }
         if let Some(hint) = &self.hint {
             let _ = write!(out, "\n  = hint: {hint}");
@@ -168,7 +179,8 @@ impl Diagnostics {
     /// duplicates removed: the order a reader fixes them in, and the same on every run.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.path, a.span, a.severity, &a.message).cmp(&(&b.path, b.span, b.severity, &b.message))
+            (&a.path, a.span, a.severity, &a.message)
+                .cmp(&(&b.path, b.span, b.severity, &b.message))
         });
         self.items.dedup();
         self.items

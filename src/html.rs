@@ -35,10 +35,12 @@ impl Templates {
         tera.autoescape_on([".html"]);
         let mut sources = Vec::new();
         for (name, builtin) in BUILTIN_TEMPLATES {
-            let (text, path) = site_file(dir, name, diagnostics).unwrap_or_else(|| ((*builtin).to_owned(), None));
+            let (text, path) =
+                site_file(dir, name, diagnostics).unwrap_or_else(|| ((*builtin).to_owned(), None));
             sources.push((*name, text, path));
         }
-        let templates: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (*n, t.as_str())).collect();
+        let templates: Vec<(&str, &str)> =
+            sources.iter().map(|(n, t, _)| (*n, t.as_str())).collect();
         if let Err(err) = tera.add_raw_templates(templates) {
             let message = error_chain(&err);
             // Point at the site's template when the message names one it overrides.
@@ -54,7 +56,8 @@ impl Templates {
             );
             return None;
         }
-        let css = site_file(dir, BUILTIN_CSS.0, diagnostics).map_or_else(|| BUILTIN_CSS.1.to_owned(), |(text, _)| text);
+        let css = site_file(dir, BUILTIN_CSS.0, diagnostics)
+            .map_or_else(|| BUILTIN_CSS.1.to_owned(), |(text, _)| text);
         Some(Templates { tera, css })
     }
 
@@ -75,12 +78,18 @@ impl Templates {
     fn render<T: Serialize>(&self, name: &str, view: &T, root: &str) -> Result<String, String> {
         let mut context = Context::from_serialize(view).map_err(|e| error_chain(&e))?;
         context.insert("root", root);
-        self.tera.render(name, &context).map_err(|e| format!("{name}: {}", error_chain(&e)))
+        self.tera
+            .render(name, &context)
+            .map_err(|e| format!("{name}: {}", error_chain(&e)))
     }
 }
 
 /// The site's own `templates/<name>`, if it has one.
-fn site_file(dir: &SiteDir, name: &str, diagnostics: &mut Diagnostics) -> Option<(String, Option<std::path::PathBuf>)> {
+fn site_file(
+    dir: &SiteDir,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<(String, Option<std::path::PathBuf>)> {
     let rel = Path::new("templates").join(name);
     let path = dir.root.join(&rel);
     if !path.is_file() {
@@ -111,7 +120,13 @@ fn line_in(message: &str) -> Span {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(line) = digits.parse::<usize>() {
             let after = &rest[digits.len()..];
-            let column = after.strip_prefix(':').and_then(|c| c.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok());
+            let column = after.strip_prefix(':').and_then(|c| {
+                c.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .ok()
+            });
             return Span::new(line.max(1), column.unwrap_or(1));
         }
     }

@@ -73,10 +73,16 @@ impl<'de> Deserialize<'de> for Translation {
                 f.write_str("a text, or {text: …, source: <fingerprint>}")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Translation, E> {
-                Ok(Translation { text: v.to_owned(), source: None })
+                Ok(Translation {
+                    text: v.to_owned(),
+                    source: None,
+                })
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Translation, E> {
-                Ok(Translation { text: v, source: None })
+                Ok(Translation {
+                    text: v,
+                    source: None,
+                })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Translation, E> {
                 self.visit_string(v.to_string())

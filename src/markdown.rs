@@ -34,11 +34,23 @@ pub fn targets(markdown: &str) -> Vec<Target> {
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if let Event::Start(tag) = event {
             match tag {
-                Tag::Link { dest_url, link_type, .. } if link_type != LinkType::Email => {
-                    out.push(Target { url: dest_url.into_string(), is_image: false, range });
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                } if link_type != LinkType::Email => {
+                    out.push(Target {
+                        url: dest_url.into_string(),
+                        is_image: false,
+                        range,
+                    });
                 }
                 Tag::Image { dest_url, .. } => {
-                    out.push(Target { url: dest_url.into_string(), is_image: true, range });
+                    out.push(Target {
+                        url: dest_url.into_string(),
+                        is_image: true,
+                        range,
+                    });
                 }
                 _ => {}
             }
@@ -50,9 +62,13 @@ pub fn targets(markdown: &str) -> Vec<Target> {
 /// Classifies a target. The scheme test ignores case, surrounding white space and control characters,
 /// as browsers do, so that `JaVa\tScript:` is caught.
 pub fn classify(url: &str) -> TargetKind {
-    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
     let lower = cleaned.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:") {
+    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+    {
         return TargetKind::External;
     }
     if lower.starts_with('#') {
@@ -68,7 +84,11 @@ pub fn classify(url: &str) -> TargetKind {
     {
         return TargetKind::Forbidden(cleaned);
     }
-    let path = cleaned.split(['#', '?']).next().unwrap_or_default().to_owned();
+    let path = cleaned
+        .split(['#', '?'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     if path.is_empty() {
         return TargetKind::Fragment;
     }
@@ -80,12 +100,28 @@ pub fn classify(url: &str) -> TargetKind {
 pub fn to_html(markdown: &str) -> String {
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_forbidden(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: CowStr::Borrowed("#"), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if is_forbidden(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: CowStr::Borrowed(""), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_forbidden(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_forbidden(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed(""),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -102,10 +138,17 @@ pub fn to_plain(markdown: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(markdown, options()) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableCell | TagEnd::BlockQuote(_),
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
             ) => out.push(' '),
             _ => {}
         }
@@ -128,7 +171,9 @@ mod tests {
 
     #[test]
     fn classifies_targets_after_entity_decoding() {
-        let found = targets("[a](javascript&#58;alert(1)) [b](https://x.dk) ![c](shots/a.png) [d](JaVa\tScript:x)");
+        let found = targets(
+            "[a](javascript&#58;alert(1)) [b](https://x.dk) ![c](shots/a.png) [d](JaVa\tScript:x)",
+        );
         let kinds: Vec<_> = found.iter().map(|t| classify(&t.url)).collect();
         assert!(matches!(kinds[0], TargetKind::Forbidden(_)), "{kinds:?}");
         assert_eq!(kinds[1], TargetKind::External);
@@ -140,10 +185,22 @@ mod tests {
     fn classifies_schemes() {
         assert_eq!(classify("mailto:it@dmjx.dk"), TargetKind::External);
         assert_eq!(classify("#step-3"), TargetKind::Fragment);
-        assert_eq!(classify("files/form.pdf#page=2"), TargetKind::Relative("files/form.pdf".into()));
-        assert!(matches!(classify("data:text/html,x"), TargetKind::Forbidden(_)));
-        assert!(matches!(classify("//evil.example"), TargetKind::Forbidden(_)));
-        assert!(matches!(classify("file:///etc/passwd"), TargetKind::Forbidden(_)));
+        assert_eq!(
+            classify("files/form.pdf#page=2"),
+            TargetKind::Relative("files/form.pdf".into())
+        );
+        assert!(matches!(
+            classify("data:text/html,x"),
+            TargetKind::Forbidden(_)
+        ));
+        assert!(matches!(
+            classify("//evil.example"),
+            TargetKind::Forbidden(_)
+        ));
+        assert!(matches!(
+            classify("file:///etc/passwd"),
+            TargetKind::Forbidden(_)
+        ));
     }
 
     #[test]
@@ -154,6 +211,9 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(to_plain("Select **Next** and [go](https://x.dk)."), "Select Next and go.");
+        assert_eq!(
+            to_plain("Select **Next** and [go](https://x.dk)."),
+            "Select Next and go."
+        );
     }
 }

@@ -87,7 +87,11 @@ impl Text {
     /// outdated. `source_lang` is the site's first language.
     pub fn resolve<'a>(&'a self, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
         if lang == source_lang {
-            return Resolved { text: &self.source, lang, fallback: false };
+            return Resolved {
+                text: &self.source,
+                lang,
+                fallback: false,
+            };
         }
         match self.translations.get(lang) {
             Some(t) if t.state != TranslationState::Outdated => Resolved {

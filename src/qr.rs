@@ -32,7 +32,10 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
 }
 
 fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -44,6 +47,9 @@ mod tests {
         let svg = svg("https://apps.apple.com/app/id1", "QR \"code\"").unwrap();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"aria-label="QR &quot;code&quot;""#));
-        assert!(svg.contains("M4 4h1v1h-1z"), "the finder pattern starts at the quiet zone");
+        assert!(
+            svg.contains("M4 4h1v1h-1z"),
+            "the finder pattern starts at the quiet zone"
+        );
     }
 }

@@ -13,8 +13,9 @@ use crate::input::{self, GuideFile, ScreenshotInput, SectionInput, StepInput};
 use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
-    App, Callout, CalloutKind, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText, Origin,
-    Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text, TranslationState,
+    App, Callout, CalloutKind, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language,
+    LocalizedText, Origin, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text,
+    TranslationState,
 };
 
 /// The fingerprint of a source-language text, recorded with each translation made from it. White
@@ -38,7 +39,9 @@ fn is_language_code(code: &str) -> bool {
 /// Whether `id` is a valid guide, app or device id: lowercase letters, digits and `-`.
 pub fn is_id(id: &str) -> bool {
     !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }
@@ -73,12 +76,21 @@ impl FileCheck<'_> {
         self.diagnostics.push(d);
     }
 
-    fn warning(&mut self, span: impl Into<Span>, message: impl Into<String>, hint: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(self.path, span.into(), message).with_hint(hint));
+    fn warning(
+        &mut self,
+        span: impl Into<Span>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::warning(self.path, span.into(), message).with_hint(hint));
     }
 
     fn origin(&self, span: Span) -> Origin {
-        Origin { path: self.path.to_path_buf(), span }
+        Origin {
+            path: self.path.to_path_buf(),
+            span,
+        }
     }
 
     fn source_lang(&self) -> &str {
@@ -90,14 +102,21 @@ impl FileCheck<'_> {
         let span: Span = written.referenced.into();
         let origin = self.origin(span);
         let text = match &written.value {
-            input::Text::Plain(s) => Text { source: s.clone(), translations: BTreeMap::new(), origin },
+            input::Text::Plain(s) => Text {
+                source: s.clone(),
+                translations: BTreeMap::new(),
+                origin,
+            },
             input::Text::Localized(entries) => {
                 let mut source = None;
                 let mut translations = BTreeMap::new();
                 for (lang, translation) in entries {
                     let lang_span: Span = lang.referenced.into();
                     if !self.languages.contains(&lang.value) {
-                        let hint = match did_you_mean(&lang.value, self.languages.iter().map(String::as_str)) {
+                        let hint = match did_you_mean(
+                            &lang.value,
+                            self.languages.iter().map(String::as_str),
+                        ) {
                             Some(s) => s,
                             None => format!(
                                 "the site's languages are {}; add `{}` to `languages` in guidegen.yaml to use it",
@@ -105,7 +124,14 @@ impl FileCheck<'_> {
                                 lang.value
                             ),
                         };
-                        self.error(lang_span, format!("language `{}` is not one of the site's languages", lang.value), Some(hint));
+                        self.error(
+                            lang_span,
+                            format!(
+                                "language `{}` is not one of the site's languages",
+                                lang.value
+                            ),
+                            Some(hint),
+                        );
                         continue;
                     }
                     if lang.value == self.source_lang() {
@@ -141,11 +167,19 @@ impl FileCheck<'_> {
                         };
                     }
                 }
-                Text { source, translations, origin }
+                Text {
+                    source,
+                    translations,
+                    origin,
+                }
             }
         };
         if text.source.trim().is_empty() {
-            self.error(span, format!("{what} is empty"), Some("write the text, or remove the key".into()));
+            self.error(
+                span,
+                format!("{what} is empty"),
+                Some("write the text, or remove the key".into()),
+            );
             return None;
         }
         if kind == Kind::Markdown {
@@ -157,9 +191,14 @@ impl FileCheck<'_> {
     /// Every link and image target of every language: only https, http, mailto, fragments, or files
     /// inside the guide's folder.
     fn check_links(&mut self, text: &Text) {
-        let variants: Vec<(String, Span)> = std::iter::once((text.source.clone(), text.origin.span))
-            .chain(text.translations.values().map(|t| (t.text.clone(), t.origin.span)))
-            .collect();
+        let variants: Vec<(String, Span)> =
+            std::iter::once((text.source.clone(), text.origin.span))
+                .chain(
+                    text.translations
+                        .values()
+                        .map(|t| (t.text.clone(), t.origin.span)),
+                )
+                .collect();
         for (markdown, span) in variants {
             for target in markdown::targets(&markdown) {
                 let at = locate(self.source, span, &target.url);
@@ -182,14 +221,19 @@ impl FileCheck<'_> {
     /// A relative link target: it must name a file inside the guide's folder, which is then copied.
     fn attach(&mut self, at: Span, rel: &str) {
         let Some(dir) = self.guide_dir else {
-            self.error(at, format!("relative link `{rel}` outside a guide"), Some("use an https:// address here".into()));
+            self.error(
+                at,
+                format!("relative link `{rel}` outside a guide"),
+                Some("use an https:// address here".into()),
+            );
             return;
         };
         let rel = percent_decode(rel);
         match resolve_inside(dir, &rel) {
             Ok(path) => match std::fs::read(&path) {
                 Ok(bytes) => {
-                    self.attachments.insert(normalize_rel(&rel), Arc::new(bytes));
+                    self.attachments
+                        .insert(normalize_rel(&rel), Arc::new(bytes));
                 }
                 Err(err) => self.error(at, format!("cannot read `{rel}`: {err}"), None),
             },
@@ -204,12 +248,17 @@ fn locate(source: &str, from: Span, needle: &str) -> Span {
     let mut offset = 0;
     for (i, line) in source.split_inclusive('\n').enumerate() {
         if i + 1 == from.line {
-            offset += line.char_indices().nth(from.column.saturating_sub(1)).map_or(0, |(b, _)| b);
+            offset += line
+                .char_indices()
+                .nth(from.column.saturating_sub(1))
+                .map_or(0, |(b, _)| b);
             break;
         }
         offset += line.len();
     }
-    let Some(found) = source.get(offset..).and_then(|rest| rest.find(needle)) else { return from };
+    let Some(found) = source.get(offset..).and_then(|rest| rest.find(needle)) else {
+        return from;
+    };
     let before = &source[..offset + found];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -222,8 +271,11 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 0
-            && let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
         {
             out.push(byte);
             i += 3;
@@ -237,7 +289,10 @@ fn percent_decode(text: &str) -> String {
 
 /// `./shots//a.png` → `shots/a.png`.
 fn normalize_rel(rel: &str) -> String {
-    rel.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
+    rel.split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 enum PathProblem {
@@ -289,16 +344,38 @@ fn read_image(path: &Path, rel: &str, kind: ImageKind) -> Result<Image, String> 
             let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
                 .map_err(|e| format!("`{rel}` is not a valid SVG image: {e}"))?;
             let size = tree.size();
-            (size.width().round().max(1.0) as u32, size.height().round().max(1.0) as u32)
+            (
+                size.width().round().max(1.0) as u32,
+                size.height().round().max(1.0) as u32,
+            )
         }
         ImageKind::Png | ImageKind::Jpeg => {
-            let format = if kind == ImageKind::Png { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+            let format = if kind == ImageKind::Png {
+                image::ImageFormat::Png
+            } else {
+                image::ImageFormat::Jpeg
+            };
             image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
                 .into_dimensions()
-                .map_err(|e| format!("`{rel}` is not a valid {} image: {e}", if kind == ImageKind::Png { "PNG" } else { "JPEG" }))?
+                .map_err(|e| {
+                    format!(
+                        "`{rel}` is not a valid {} image: {e}",
+                        if kind == ImageKind::Png {
+                            "PNG"
+                        } else {
+                            "JPEG"
+                        }
+                    )
+                })?
         }
     };
-    Ok(Image { rel: normalize_rel(rel), kind, width, height, bytes: Arc::new(bytes) })
+    Ok(Image {
+        rel: normalize_rel(rel),
+        kind,
+        width,
+        height,
+        bytes: Arc::new(bytes),
+    })
 }
 
 /// Validates a loaded site and builds its model. The model is `None` only when the site settings
@@ -326,13 +403,23 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
                 let span: Span = code.referenced.into();
                 if !is_language_code(&code.value) {
                     diagnostics.push(
-                        Diagnostic::error(&loaded.site_path, span, format!("`{}` is not a language code", code.value))
-                            .with_hint("use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`"),
+                        Diagnostic::error(
+                            &loaded.site_path,
+                            span,
+                            format!("`{}` is not a language code", code.value),
+                        )
+                        .with_hint(
+                            "use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`",
+                        ),
                     );
                 } else if codes.contains(&code.value) {
                     diagnostics.push(
-                        Diagnostic::error(&loaded.site_path, span, format!("language `{}` is listed twice", code.value))
-                            .with_hint("remove the second one"),
+                        Diagnostic::error(
+                            &loaded.site_path,
+                            span,
+                            format!("language `{}` is listed twice", code.value),
+                        )
+                        .with_hint("remove the second one"),
                     );
                 } else {
                     codes.push(code.value.clone());
@@ -355,14 +442,23 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
             diagnostics,
         );
         if let Some(catalog) = catalog {
-            languages.push(Language { code: code.clone(), catalog });
+            languages.push(Language {
+                code: code.clone(),
+                catalog,
+            });
         }
     }
     for (lang, path, _) in &loaded.catalogs {
         if !codes.contains(lang) {
             diagnostics.push(
-                Diagnostic::warning(path, Span::START, format!("language `{lang}` is not one of the site's languages"))
-                    .with_hint(format!("add `{lang}` to `languages` in guidegen.yaml to publish in it")),
+                Diagnostic::warning(
+                    path,
+                    Span::START,
+                    format!("language `{lang}` is not one of the site's languages"),
+                )
+                .with_hint(format!(
+                    "add `{lang}` to `languages` in guidegen.yaml to publish in it"
+                )),
             );
         }
     }
@@ -384,13 +480,20 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
         None => None,
     }
     .unwrap_or_else(|| catalog_text(&languages, "site.guides", check.origin(Span::START)));
-    let organization = settings.organization.as_ref().and_then(|o| check.text(o, Kind::Plain, "the organization"));
+    let organization = settings
+        .organization
+        .as_ref()
+        .and_then(|o| check.text(o, Kind::Plain, "the organization"));
 
     let mut apps = BTreeMap::new();
     for (id, app) in &settings.apps {
         let span: Span = app.referenced.into();
         if !is_id(id) {
-            check.error(span, format!("app id `{id}` may only have lowercase letters, digits and `-`"), None);
+            check.error(
+                span,
+                format!("app id `{id}` may only have lowercase letters, digits and `-`"),
+                None,
+            );
         }
         let name = check.text(&app.value.name, Kind::Plain, "the app's name");
         let mut stores = Vec::new();
@@ -401,25 +504,47 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
             };
             let Some(link) = link else { continue };
             if store_link_ok(&link.value, store) {
-                stores.push(StoreLink { store, url: link.value.clone() });
+                stores.push(StoreLink {
+                    store,
+                    url: link.value.clone(),
+                });
             } else {
                 check.error(
                     link.referenced,
                     format!("`{}` is not a {} link", link.value, store.name()),
-                    Some(format!("a {} link starts with https://{}/", store.name(), store.host())),
+                    Some(format!(
+                        "a {} link starts with https://{}/",
+                        store.name(),
+                        store.host()
+                    )),
                 );
             }
         }
         if app.value.app_store.is_none() && app.value.google_play.is_none() {
-            check.error(span, format!("app `{id}` has no store link"), Some("add `app_store:` and/or `google_play:` with the app's store page".into()));
+            check.error(
+                span,
+                format!("app `{id}` has no store link"),
+                Some("add `app_store:` and/or `google_play:` with the app's store page".into()),
+            );
         }
         if let Some(name) = name {
-            apps.insert(id.clone(), App { id: id.clone(), name, stores });
+            apps.insert(
+                id.clone(),
+                App {
+                    id: id.clone(),
+                    name,
+                    stores,
+                },
+            );
         }
     }
 
     let mut devices = BTreeMap::new();
-    for (id, icon) in [("computer", Icon::Computer), ("phone", Icon::Phone), ("tablet", Icon::Tablet)] {
+    for (id, icon) in [
+        ("computer", Icon::Computer),
+        ("phone", Icon::Phone),
+        ("tablet", Icon::Tablet),
+    ] {
         let origin = check.origin(Span::START);
         devices.insert(
             id.to_owned(),
@@ -434,17 +559,33 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
     for (id, device) in &settings.devices {
         let span: Span = device.referenced.into();
         if !is_id(id) {
-            check.error(span, format!("device id `{id}` may only have lowercase letters, digits and `-`"), None);
+            check.error(
+                span,
+                format!("device id `{id}` may only have lowercase letters, digits and `-`"),
+                None,
+            );
             continue;
         }
         let builtin = devices.get(id).cloned();
-        let label = device.value.label.as_ref().and_then(|t| check.text(t, Kind::Plain, "the device's label"));
-        let banner = device.value.banner.as_ref().and_then(|t| check.text(t, Kind::Plain, "the device's banner"));
+        let label = device
+            .value
+            .label
+            .as_ref()
+            .and_then(|t| check.text(t, Kind::Plain, "the device's label"));
+        let banner = device
+            .value
+            .banner
+            .as_ref()
+            .and_then(|t| check.text(t, Kind::Plain, "the device's banner"));
         let icon = match &device.value.icon {
             None => builtin.as_ref().map_or(Icon::Device, |b| b.icon),
             Some(name) => Icon::from_name(&name.value).unwrap_or_else(|| {
                 let names: Vec<&str> = Icon::ALL.iter().map(|i| i.name()).collect();
-                check.error(name.referenced, format!("unknown icon `{}`", name.value), Some(format!("the icons are {}", names.join(", "))));
+                check.error(
+                    name.referenced,
+                    format!("unknown icon `{}`", name.value),
+                    Some(format!("the icons are {}", names.join(", "))),
+                );
                 Icon::Device
             }),
         };
@@ -453,16 +594,32 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
             (Some(label), Some(banner), None) => (label, banner),
             (label, banner, None) => {
                 if device.value.label.is_none() {
-                    check.error(span, format!("device `{id}` has no `label`"), Some("add `label:`, the device's name as a reader calls it".into()));
+                    check.error(
+                        span,
+                        format!("device `{id}` has no `label`"),
+                        Some("add `label:`, the device's name as a reader calls it".into()),
+                    );
                 }
                 if device.value.banner.is_none() {
-                    check.error(span, format!("device `{id}` has no `banner`"), Some("add `banner:`, such as \"You must now use your smartwatch.\"".into()));
+                    check.error(
+                        span,
+                        format!("device `{id}` has no `banner`"),
+                        Some("add `banner:`, such as \"You must now use your smartwatch.\"".into()),
+                    );
                 }
                 let _ = (label, banner);
                 continue;
             }
         };
-        devices.insert(id.clone(), Device { id: id.clone(), label, banner, icon });
+        devices.insert(
+            id.clone(),
+            Device {
+                id: id.clone(),
+                label,
+                banner,
+                icon,
+            },
+        );
     }
 
     let paper = match settings.pdf.as_ref().and_then(|p| p.paper.as_ref()) {
@@ -471,12 +628,20 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
             "a4" => Paper::A4,
             "letter" => Paper::Letter,
             _ => {
-                check.error(p.referenced, format!("unknown paper size `{}`", p.value), Some("write `a4` or `letter`".into()));
+                check.error(
+                    p.referenced,
+                    format!("unknown paper size `{}`", p.value),
+                    Some("write `a4` or `letter`".into()),
+                );
                 Paper::A4
             }
         },
     };
-    let incomplete = match settings.translation.as_ref().and_then(|t| t.incomplete.as_ref()) {
+    let incomplete = match settings
+        .translation
+        .as_ref()
+        .and_then(|t| t.incomplete.as_ref())
+    {
         None => IncompletePolicy::Fallback,
         Some(p) => match p.value.as_str() {
             "fallback" => IncompletePolicy::Fallback,
@@ -508,8 +673,15 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
     for loaded_guide in &loaded.guides {
         if let Some(first) = seen.get(loaded_guide.id.as_str()) {
             diagnostics.push(
-                Diagnostic::error(&loaded_guide.path, Span::START, format!("a guide with id `{}` already exists", loaded_guide.id))
-                    .with_hint(format!("{} has the same folder name; rename one of the folders", first.display())),
+                Diagnostic::error(
+                    &loaded_guide.path,
+                    Span::START,
+                    format!("a guide with id `{}` already exists", loaded_guide.id),
+                )
+                .with_hint(format!(
+                    "{} has the same folder name; rename one of the folders",
+                    first.display()
+                )),
             );
             continue;
         }
@@ -529,7 +701,11 @@ fn catalog_text(languages: &[Language], key: &str, origin: Origin) -> Text {
     for lang in &languages[1..] {
         text.translations.insert(
             lang.code.clone(),
-            LocalizedText { text: lang.catalog.get(key).to_owned(), state: TranslationState::Current, origin: origin.clone() },
+            LocalizedText {
+                text: lang.catalog.get(key).to_owned(),
+                state: TranslationState::Current,
+                origin: origin.clone(),
+            },
         );
     }
     text
@@ -537,12 +713,28 @@ fn catalog_text(languages: &[Language], key: &str, origin: Origin) -> Text {
 
 /// `https://` on the store's own host, with nothing that could disguise another host.
 fn store_link_ok(url: &str, store: Store) -> bool {
-    let Some(rest) = url.strip_prefix("https://") else { return false };
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    host.eq_ignore_ascii_case(store.host()) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    host.eq_ignore_ascii_case(store.host())
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[String], diagnostics: &mut Diagnostics) -> Option<Guide> {
+/// A section as written (none for a guide of `steps:` alone), where it is, and its steps.
+type WrittenSection<'a> = (
+    Option<&'a Spanned<SectionInput>>,
+    Span,
+    Option<&'a Spanned<Vec<Spanned<StepInput>>>>,
+);
+
+fn validate_guide(
+    site: &Site,
+    loaded: &LoadedGuide,
+    source: &str,
+    languages: &[String],
+    diagnostics: &mut Diagnostics,
+) -> Option<Guide> {
     let errors_before = diagnostics.error_count();
     let file: &GuideFile = &loaded.file;
     let mut check = FileCheck {
@@ -573,35 +765,53 @@ fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[
     let title = match &file.title {
         Some(t) => check.text(t, Kind::Plain, "the title"),
         None => {
-            check.error(Span::START, "the guide has no `title`", Some("add `title:` at the top of the file".into()));
+            check.error(
+                Span::START,
+                "the guide has no `title`",
+                Some("add `title:` at the top of the file".into()),
+            );
             None
         }
     };
-    let summary = file.summary.as_ref().and_then(|s| check.text(s, Kind::Markdown, "the summary"));
+    let summary = file
+        .summary
+        .as_ref()
+        .and_then(|s| check.text(s, Kind::Markdown, "the summary"));
 
-    let written_sections: Vec<(Option<&Spanned<SectionInput>>, Span, Option<&Spanned<Vec<Spanned<StepInput>>>>)> =
-        match (&file.sections, &file.steps) {
-            (Some(sections), Some(steps)) => {
+    let written_sections: Vec<WrittenSection> = match (&file.sections, &file.steps) {
+        (Some(sections), Some(steps)) => {
+            check.error(
+                steps.referenced,
+                "a guide has `sections` or `steps`, not both",
+                Some("move these steps into a section".into()),
+            );
+            let _ = sections;
+            Vec::new()
+        }
+        (Some(sections), None) => {
+            if sections.value.is_empty() {
                 check.error(
-                    steps.referenced,
-                    "a guide has `sections` or `steps`, not both",
-                    Some("move these steps into a section".into()),
+                    sections.referenced,
+                    "the guide has no sections",
+                    Some("add a section with steps, or write `steps:` directly".into()),
                 );
-                let _ = sections;
-                Vec::new()
             }
-            (Some(sections), None) => {
-                if sections.value.is_empty() {
-                    check.error(sections.referenced, "the guide has no sections", Some("add a section with steps, or write `steps:` directly".into()));
-                }
-                sections.value.iter().map(|s| (Some(s), Span::from(s.referenced), s.value.steps.as_ref())).collect()
-            }
-            (None, Some(steps)) => vec![(None, steps.referenced.into(), Some(steps))],
-            (None, None) => {
-                check.error(Span::START, "the guide has no steps", Some("add `steps:` with at least one step, or `sections:`".into()));
-                Vec::new()
-            }
-        };
+            sections
+                .value
+                .iter()
+                .map(|s| (Some(s), Span::from(s.referenced), s.value.steps.as_ref()))
+                .collect()
+        }
+        (None, Some(steps)) => vec![(None, steps.referenced.into(), Some(steps))],
+        (None, None) => {
+            check.error(
+                Span::START,
+                "the guide has no steps",
+                Some("add `steps:` with at least one step, or `sections:`".into()),
+            );
+            Vec::new()
+        }
+    };
 
     let mut sections = Vec::new();
     let mut number = 0;
@@ -609,19 +819,33 @@ fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[
     for (section, span, steps) in written_sections {
         let (section_title, intro) = match section {
             Some(s) => (
-                s.value.title.as_ref().and_then(|t| check.text(t, Kind::Plain, "the section's title")),
-                s.value.intro.as_ref().and_then(|t| check.text(t, Kind::Markdown, "the section's intro")),
+                s.value
+                    .title
+                    .as_ref()
+                    .and_then(|t| check.text(t, Kind::Plain, "the section's title")),
+                s.value
+                    .intro
+                    .as_ref()
+                    .and_then(|t| check.text(t, Kind::Markdown, "the section's intro")),
             ),
             None => (None, None),
         };
         let steps = match steps {
             Some(steps) if !steps.value.is_empty() => steps,
             Some(steps) => {
-                check.error(steps.referenced, "this list of steps is empty", Some("add at least one step with `action:`".into()));
+                check.error(
+                    steps.referenced,
+                    "this list of steps is empty",
+                    Some("add at least one step with `action:`".into()),
+                );
                 continue;
             }
             None => {
-                check.error(span, "the section has no `steps`", Some("add `steps:` with at least one step".into()));
+                check.error(
+                    span,
+                    "the section has no `steps`",
+                    Some("add `steps:` with at least one step".into()),
+                );
                 continue;
             }
         };
@@ -639,11 +863,19 @@ fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[
                             site.devices.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
                         )
                     });
-                    check.error(d.referenced, format!("unknown device `{}`", d.value), Some(hint));
+                    check.error(
+                        d.referenced,
+                        format!("unknown device `{}`", d.value),
+                        Some(hint),
+                    );
                     None
                 }
                 None if previous_device.is_none() && number == 1 => {
-                    check.error(step_span, "the first step does not say which device to use", Some("add `device: computer` (or phone, tablet) to the first step".into()));
+                    check.error(
+                        step_span,
+                        "the first step does not say which device to use",
+                        Some("add `device: computer` (or phone, tablet) to the first step".into()),
+                    );
                     None
                 }
                 None => previous_device.clone(),
@@ -651,34 +883,72 @@ fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[
             let action = match &step.action {
                 Some(a) => check.text(a, Kind::Markdown, "the step's action"),
                 None => {
-                    check.error(step_span, "the step has no `action`", Some("add `action:`, what the reader does in this step".into()));
+                    check.error(
+                        step_span,
+                        "the step has no `action`",
+                        Some("add `action:`, what the reader does in this step".into()),
+                    );
                     None
                 }
             };
-            let screenshot = step.screenshot.as_ref().and_then(|s| screenshot(&mut check, s, number));
+            let screenshot = step
+                .screenshot
+                .as_ref()
+                .and_then(|s| screenshot(&mut check, s, number));
             let app = step.app.as_ref().and_then(|a| {
                 if site.apps.contains_key(&a.value) {
                     Some(a.value.clone())
                 } else {
                     let hint = did_you_mean(&a.value, site.apps.keys().map(String::as_str))
-                        .unwrap_or_else(|| "define the app under `apps:` in guidegen.yaml, with its store links".into());
-                    check.error(a.referenced, format!("unknown app `{}`", a.value), Some(hint));
+                        .unwrap_or_else(|| {
+                            "define the app under `apps:` in guidegen.yaml, with its store links"
+                                .into()
+                        });
+                    check.error(
+                        a.referenced,
+                        format!("unknown app `{}`", a.value),
+                        Some(hint),
+                    );
                     None
                 }
             });
-            let result = step.result.as_ref().and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
+            let result = step
+                .result
+                .as_ref()
+                .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
             let mut callouts = Vec::new();
-            for (kind, text) in [(CalloutKind::Note, &step.note), (CalloutKind::Tip, &step.tip), (CalloutKind::Warning, &step.warning)] {
-                if let Some(t) = text.as_ref().and_then(|t| check.text(t, Kind::Markdown, &format!("the step's {}", kind.key()))) {
+            for (kind, text) in [
+                (CalloutKind::Note, &step.note),
+                (CalloutKind::Tip, &step.tip),
+                (CalloutKind::Warning, &step.warning),
+            ] {
+                if let Some(t) = text.as_ref().and_then(|t| {
+                    check.text(t, Kind::Markdown, &format!("the step's {}", kind.key()))
+                }) {
                     callouts.push(Callout { kind, text: t });
                 }
             }
-            let (Some(device), Some(action)) = (device, action) else { continue };
+            let (Some(device), Some(action)) = (device, action) else {
+                continue;
+            };
             let device_switch = previous_device.as_deref() != Some(device.as_str());
             previous_device = Some(device.clone());
-            model_steps.push(Step { number, device, device_switch, action, screenshot, app, result, callouts });
+            model_steps.push(Step {
+                number,
+                device,
+                device_switch,
+                action,
+                screenshot,
+                app,
+                result,
+                callouts,
+            });
         }
-        sections.push(Section { title: section_title, intro, steps: model_steps });
+        sections.push(Section {
+            title: section_title,
+            intro,
+            steps: model_steps,
+        });
     }
 
     let attachments = std::mem::take(&mut check.attachments);
@@ -696,15 +966,31 @@ fn validate_guide(site: &Site, loaded: &LoadedGuide, source: &str, languages: &[
     })
 }
 
-fn screenshot(check: &mut FileCheck, written: &Spanned<ScreenshotInput>, step: usize) -> Option<Screenshot> {
+fn screenshot(
+    check: &mut FileCheck,
+    written: &Spanned<ScreenshotInput>,
+    step: usize,
+) -> Option<Screenshot> {
     let (src, src_span, alt) = match &written.value {
         ScreenshotInput::Path(path) => (path.as_str(), Span::from(written.referenced), None),
-        ScreenshotInput::Full(full) => (full.src.value.as_str(), Span::from(full.src.referenced), full.alt.as_ref()),
+        ScreenshotInput::Full(full) => (
+            full.src.value.as_str(),
+            Span::from(full.src.referenced),
+            full.alt.as_ref(),
+        ),
     };
     let alt = alt.and_then(|a| check.text(a, Kind::Plain, "the screenshot's alt text"));
     let dir = check.guide_dir?.to_path_buf();
-    let Some(kind) = Path::new(src).extension().and_then(|e| e.to_str()).and_then(ImageKind::from_extension) else {
-        check.error(src_span, format!("`{src}` is not a supported image"), Some("screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg)".into()));
+    let Some(kind) = Path::new(src)
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(ImageKind::from_extension)
+    else {
+        check.error(
+            src_span,
+            format!("`{src}` is not a supported image"),
+            Some("screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg)".into()),
+        );
         return None;
     };
     let path = match resolve_inside(&dir, src) {
@@ -717,23 +1003,35 @@ fn screenshot(check: &mut FileCheck, written: &Spanned<ScreenshotInput>, step: u
     let default = match read_image(&path, src, kind) {
         Ok(image) => image,
         Err(message) => {
-            check.error(src_span, message, Some("export the screenshot again from your image editor".into()));
+            check.error(
+                src_span,
+                message,
+                Some("export the screenshot again from your image editor".into()),
+            );
             return None;
         }
     };
     // `shots/signin.png` is replaced for Danish by `shots/signin.da.png` where that file exists.
     let mut localized = BTreeMap::new();
     let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
-    for lang in check.languages.to_vec() {
+    let languages: Vec<String> = check.languages.to_vec();
+    for lang in languages {
         let variant = format!("{stem}.{lang}.{ext}");
         if !dir.join(&variant).exists() {
             continue;
         }
-        match resolve_inside(&dir, &variant).map_err(|p| p.message(&variant)).and_then(|p| read_image(&p, &variant, kind)) {
+        match resolve_inside(&dir, &variant)
+            .map_err(|p| p.message(&variant))
+            .and_then(|p| read_image(&p, &variant, kind))
+        {
             Ok(image) => {
                 localized.insert(lang, image);
             }
-            Err(message) => check.error(src_span, message, Some(format!("fix or remove `{variant}`"))),
+            Err(message) => check.error(
+                src_span,
+                message,
+                Some(format!("fix or remove `{variant}`")),
+            ),
         }
     }
     if alt.is_none() {
@@ -743,7 +1041,12 @@ fn screenshot(check: &mut FileCheck, written: &Spanned<ScreenshotInput>, step: u
             "write `screenshot: {src: …, alt: …}` describing what it shows; readers with screen readers, and the PDF, need it",
         );
     }
-    Some(Screenshot { default, localized, alt, origin: check.origin(src_span) })
+    Some(Screenshot {
+        default,
+        localized,
+        alt,
+        origin: check.origin(src_span),
+    })
 }
 
 #[cfg(test)]
@@ -752,19 +1055,40 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_rewrapping_only() {
-        assert_eq!(fingerprint("Select  Next\nnow"), fingerprint("Select Next now"));
+        assert_eq!(
+            fingerprint("Select  Next\nnow"),
+            fingerprint("Select Next now")
+        );
         assert_ne!(fingerprint("Select Next"), fingerprint("Select Done"));
         assert_eq!(fingerprint("x").len(), 8);
     }
 
     #[test]
     fn store_links_must_be_https_on_the_store_host() {
-        assert!(store_link_ok("https://apps.apple.com/app/id1", Store::AppStore));
-        assert!(!store_link_ok("http://apps.apple.com/app/id1", Store::AppStore));
-        assert!(!store_link_ok("https://apps.apple.com.evil.dk/x", Store::AppStore));
-        assert!(!store_link_ok("https://evil.dk/apps.apple.com", Store::AppStore));
-        assert!(!store_link_ok("https://apps.apple.com@evil.dk/", Store::AppStore));
-        assert!(!store_link_ok("https://apps.apple.com/x", Store::GooglePlay));
+        assert!(store_link_ok(
+            "https://apps.apple.com/app/id1",
+            Store::AppStore
+        ));
+        assert!(!store_link_ok(
+            "http://apps.apple.com/app/id1",
+            Store::AppStore
+        ));
+        assert!(!store_link_ok(
+            "https://apps.apple.com.evil.dk/x",
+            Store::AppStore
+        ));
+        assert!(!store_link_ok(
+            "https://evil.dk/apps.apple.com",
+            Store::AppStore
+        ));
+        assert!(!store_link_ok(
+            "https://apps.apple.com@evil.dk/",
+            Store::AppStore
+        ));
+        assert!(!store_link_ok(
+            "https://apps.apple.com/x",
+            Store::GooglePlay
+        ));
     }
 
     #[test]
@@ -780,7 +1104,10 @@ mod tests {
     #[test]
     fn locates_a_needle_after_a_position() {
         let src = "a: x\nb: |\n  see [x](javascript:y)\n";
-        assert_eq!(locate(src, Span::new(2, 4), "javascript:y"), Span::new(3, 11));
+        assert_eq!(
+            locate(src, Span::new(2, 4), "javascript:y"),
+            Span::new(3, 11)
+        );
         assert_eq!(locate(src, Span::new(2, 4), "nothere"), Span::new(2, 4));
     }
 }

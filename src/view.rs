@@ -1,8 +1,8 @@
 //! Render stage: views — what one page shows in one language, built from the model. HTML templates and
 //! the PDF generator both read these, never the model.
 
-use serde::{Serialize, Serializer};
 use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use crate::catalog::Catalog;
 use crate::icons;
@@ -61,7 +61,10 @@ impl Localizer<'_> {
     /// Markdown rendered to plain text (for alt text and titles).
     pub fn plain(&self, text: &Text) -> Label {
         let label = self.label(text);
-        Label { text: markdown::to_plain(&label.text), lang: label.lang }
+        Label {
+            text: markdown::to_plain(&label.text),
+            lang: label.lang,
+        }
     }
 
     fn ui(&self, key: &str) -> String {
@@ -220,16 +223,33 @@ impl Serialize for Catalog {
 
 /// Builds the view of `guide` in `lang`. `languages` are the languages the guide is published in
 /// (for the switcher); `pdf` says whether its PDF is built.
-pub fn guide_view<'a>(site: &'a Site, guide: &Guide, lang: &'a Language, languages: &[&Language], pdf: bool) -> GuideView<'a> {
-    let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+pub fn guide_view<'a>(
+    site: &'a Site,
+    guide: &Guide,
+    lang: &'a Language,
+    languages: &[&Language],
+    pdf: bool,
+) -> GuideView<'a> {
+    let l = Localizer {
+        lang: &lang.code,
+        source_lang: site.source_lang(),
+        catalog: &lang.catalog,
+    };
     let total_steps = guide.steps().count();
 
     let mut needs: Vec<NeedView> = Vec::new();
     for step in guide.steps() {
-        if !needs.iter().any(|n| n.kind == "device" && n.id == step.device)
+        if !needs
+            .iter()
+            .any(|n| n.kind == "device" && n.id == step.device)
             && let Some(device) = site.devices.get(&step.device)
         {
-            needs.push(NeedView { kind: "device", id: device.id.clone(), label: l.label(&device.label), icon: icons::svg(device.icon) });
+            needs.push(NeedView {
+                kind: "device",
+                id: device.id.clone(),
+                label: l.label(&device.label),
+                icon: icons::svg(device.icon),
+            });
         }
     }
     for step in guide.steps() {
@@ -240,7 +260,12 @@ pub fn guide_view<'a>(site: &'a Site, guide: &Guide, lang: &'a Language, languag
             needs.push(NeedView {
                 kind: "app",
                 id: app.id.clone(),
-                label: Label { text: lang.catalog.format("guide.app_item", &[("app", &name.text)]), lang: name.lang },
+                label: Label {
+                    text: lang
+                        .catalog
+                        .format("guide.app_item", &[("app", &name.text)]),
+                    lang: name.lang,
+                },
                 icon: icons::APP,
             });
         }
@@ -255,7 +280,11 @@ pub fn guide_view<'a>(site: &'a Site, guide: &Guide, lang: &'a Language, languag
             anchor: format!("section-{}", i + 1),
             title: section.title.as_ref().map(|t| l.label(t)),
             intro: section.intro.as_ref().map(|t| l.prose(t)),
-            steps: section.steps.iter().map(|step| step_view(site, &l, step, total_steps)).collect(),
+            steps: section
+                .steps
+                .iter()
+                .map(|step| step_view(site, &l, step, total_steps))
+                .collect(),
         })
         .collect();
 
@@ -303,48 +332,78 @@ fn step_view(site: &Site, l: &Localizer, step: &crate::model::Step, total: usize
     // Validation guarantees the device exists; an empty view keeps rendering total rather than panicking.
     let device = device.unwrap_or_else(|| DeviceView {
         id: step.device.clone(),
-        label: Label { text: step.device.clone(), lang: None },
+        label: Label {
+            text: step.device.clone(),
+            lang: None,
+        },
         icon: icons::svg(crate::model::Icon::Device),
     });
     let banner = step.device_switch.then(|| BannerView {
-        text: site.devices.get(&step.device).map(|d| l.label(&d.banner)).unwrap_or_else(|| device.label.clone()),
+        text: site
+            .devices
+            .get(&step.device)
+            .map(|d| l.label(&d.banner))
+            .unwrap_or_else(|| device.label.clone()),
         device: device.clone(),
     });
     let screenshot = step.screenshot.as_ref().map(|shot| {
         let image = shot.image_for(l.lang).clone();
         let (alt, alt_missing) = match &shot.alt {
             Some(alt) => (l.plain(alt), false),
-            None => (Label { text: l.catalog.format("guide.screenshot", &[("n", &number)]), lang: None }, true),
+            None => (
+                Label {
+                    text: l.catalog.format("guide.screenshot", &[("n", &number)]),
+                    lang: None,
+                },
+                true,
+            ),
         };
-        ScreenshotView { src: image.rel.clone(), width: image.width, height: image.height, alt, alt_missing, image }
-    });
-    let app = step.app.as_ref().and_then(|id| site.apps.get(id)).map(|app| {
-        let name = l.label(&app.name);
-        let stores = app
-            .stores
-            .iter()
-            .map(|link| {
-                let qr_label = l.catalog.format("store.qr_label", &[("app", &name.text), ("store", link.store.name())]);
-                StoreView {
-                    store: link.store.key(),
-                    name: link.store.name(),
-                    badge: l.ui(&format!("store.{}", link.store.key())),
-                    url: link.url.clone(),
-                    qr_svg: qr::svg(&link.url, &qr_label).unwrap_or_default(),
-                    qr_label,
-                }
-            })
-            .collect();
-        AppView {
-            id: app.id.clone(),
-            heading: l.catalog.format("app.install", &[("app", &name.text)]),
-            name,
-            stores,
+        ScreenshotView {
+            src: image.rel.clone(),
+            width: image.width,
+            height: image.height,
+            alt,
+            alt_missing,
+            image,
         }
     });
+    let app = step
+        .app
+        .as_ref()
+        .and_then(|id| site.apps.get(id))
+        .map(|app| {
+            let name = l.label(&app.name);
+            let stores = app
+                .stores
+                .iter()
+                .map(|link| {
+                    let qr_label = l.catalog.format(
+                        "store.qr_label",
+                        &[("app", &name.text), ("store", link.store.name())],
+                    );
+                    StoreView {
+                        store: link.store.key(),
+                        name: link.store.name(),
+                        badge: l.ui(&format!("store.{}", link.store.key())),
+                        url: link.url.clone(),
+                        qr_svg: qr::svg(&link.url, &qr_label).unwrap_or_default(),
+                        qr_label,
+                    }
+                })
+                .collect();
+            AppView {
+                id: app.id.clone(),
+                heading: l.catalog.format("app.install", &[("app", &name.text)]),
+                name,
+                stores,
+            }
+        });
     StepView {
         number: step.number,
-        label: l.catalog.format("guide.step_of", &[("n", &number), ("total", &total.to_string())]),
+        label: l.catalog.format(
+            "guide.step_of",
+            &[("n", &number), ("total", &total.to_string())],
+        ),
         short_label: l.catalog.format("guide.step", &[("n", &number)]),
         device,
         banner,
@@ -355,7 +414,11 @@ fn step_view(site: &Site, l: &Localizer, step: &crate::model::Step, total: usize
         callouts: step
             .callouts
             .iter()
-            .map(|c| CalloutView { kind: c.kind.key(), label: l.ui(&format!("guide.{}", c.kind.key())), body: l.prose(&c.text) })
+            .map(|c| CalloutView {
+                kind: c.kind.key(),
+                label: l.ui(&format!("guide.{}", c.kind.key())),
+                body: l.prose(&c.text),
+            })
             .collect(),
     }
 }
@@ -387,8 +450,13 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
     if items.is_empty() {
         return None;
     }
-    let source_name = site.language(source).map_or(source, |l| l.catalog.name.as_str());
-    Some(FallbackNotice { text: catalog.format("guide.fallback_notice", &[("language", source_name)]), items })
+    let source_name = site
+        .language(source)
+        .map_or(source, |l| l.catalog.name.as_str());
+    Some(FallbackNotice {
+        text: catalog.format("guide.fallback_notice", &[("language", source_name)]),
+        items,
+    })
 }
 
 /// A guide in a language's index.
@@ -419,8 +487,18 @@ pub struct IndexView<'a> {
 }
 
 /// `languages` are the languages built, for the switcher.
-pub fn index_view<'a>(site: &'a Site, lang: &'a Language, guides: &[&Guide], omitted: &[&Guide], languages: &[&Language]) -> IndexView<'a> {
-    let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+pub fn index_view<'a>(
+    site: &'a Site,
+    lang: &'a Language,
+    guides: &[&Guide],
+    omitted: &[&Guide],
+    languages: &[&Language],
+) -> IndexView<'a> {
+    let l = Localizer {
+        lang: &lang.code,
+        source_lang: site.source_lang(),
+        catalog: &lang.catalog,
+    };
     let cards = guides
         .iter()
         .map(|guide| {
@@ -429,7 +507,11 @@ pub fn index_view<'a>(site: &'a Site, lang: &'a Language, guides: &[&Guide], omi
                 if !devices.iter().any(|d| d.id == step.device)
                     && let Some(device) = site.devices.get(&step.device)
                 {
-                    devices.push(DeviceView { id: device.id.clone(), label: l.label(&device.label), icon: icons::svg(device.icon) });
+                    devices.push(DeviceView {
+                        id: device.id.clone(),
+                        label: l.label(&device.label),
+                        icon: icons::svg(device.icon),
+                    });
                 }
             }
             GuideCard {
@@ -437,14 +519,18 @@ pub fn index_view<'a>(site: &'a Site, lang: &'a Language, guides: &[&Guide], omi
                 title: l.label(&guide.title),
                 summary: guide.summary.as_ref().map(|s| l.prose(s)),
                 href: format!("{}/index.html", guide.id),
-                steps: lang.catalog.format("site.steps_count", &[("n", &guide.steps().count().to_string())]),
+                steps: lang.catalog.format(
+                    "site.steps_count",
+                    &[("n", &guide.steps().count().to_string())],
+                ),
                 devices,
             }
         })
         .collect();
     let omitted = (!omitted.is_empty()).then(|| {
         let titles: Vec<String> = omitted.iter().map(|g| l.label(&g.title).text).collect();
-        lang.catalog.format("guide.omitted", &[("guides", &titles.join(", "))])
+        lang.catalog
+            .format("guide.omitted", &[("guides", &titles.join(", "))])
     });
     IndexView {
         lang: lang.code.clone(),
@@ -494,7 +580,11 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
         languages: languages
             .iter()
             .map(|lang| {
-                let l = Localizer { lang: &lang.code, source_lang: site.source_lang(), catalog: &lang.catalog };
+                let l = Localizer {
+                    lang: &lang.code,
+                    source_lang: site.source_lang(),
+                    catalog: &lang.catalog,
+                };
                 RootLanguage {
                     lang: lang.code.clone(),
                     dir: lang.catalog.direction.as_str(),

@@ -7,7 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as guidegen's output: only such a folder is ever replaced.
 pub const MARKER: &str = ".guidegen-build";
-const MARKER_TEXT: &str = "This folder is written by `guidegen build` and replaced by every build.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by `guidegen build` and replaced by every build.\n";
 
 /// Why an output folder is refused before anything is written.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,14 +33,22 @@ impl std::fmt::Display for Refusal {
                  (choose a folder such as `output` with --out)",
                 p.display()
             ),
-            Refusal::SystemFolder(p) => write!(f, "refusing to write to {}: it is a system or home folder (choose another with --out)", p.display()),
+            Refusal::SystemFolder(p) => write!(
+                f,
+                "refusing to write to {}: it is a system or home folder (choose another with --out)",
+                p.display()
+            ),
             Refusal::NotOurs(p) => write!(
                 f,
                 "refusing to replace {}: it is not empty and was not written by guidegen (it has no {MARKER} file); \
                  empty it, or choose another folder with --out",
                 p.display()
             ),
-            Refusal::NotAFolder(p) => write!(f, "refusing to write to {}: it is a file, not a folder", p.display()),
+            Refusal::NotAFolder(p) => write!(
+                f,
+                "refusing to write to {}: it is a file, not a folder",
+                p.display()
+            ),
             Refusal::Io(message) => write!(f, "{message}"),
         }
     }
@@ -54,7 +63,11 @@ pub struct Staging {
 
 /// `path` made absolute and free of `.`/`..` and symbolic links as far as it exists.
 fn absolute(path: &Path) -> io::Result<PathBuf> {
-    let path = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
     // Resolve the longest existing ancestor (symbolic links included), then append the rest.
     let mut existing = path.as_path();
     let mut rest = Vec::new();
@@ -100,7 +113,9 @@ impl Staging {
         if site.starts_with(&abs) {
             return Err(Refusal::ContainsSite(target.to_path_buf()));
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| absolute(&h).ok());
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .and_then(|h| absolute(&h).ok());
         if abs.parent().is_none() || home.as_deref() == Some(abs.as_path()) {
             return Err(Refusal::SystemFolder(target.to_path_buf()));
         }
@@ -113,15 +128,23 @@ impl Staging {
                 return Err(Refusal::NotOurs(target.to_path_buf()));
             }
         }
-        let parent = abs.parent().ok_or_else(|| Refusal::SystemFolder(target.to_path_buf()))?;
+        let parent = abs
+            .parent()
+            .ok_or_else(|| Refusal::SystemFolder(target.to_path_buf()))?;
         std::fs::create_dir_all(parent).map_err(io_err)?;
-        let name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
         let staging = parent.join(format!(".{name}.guidegen-staging-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(io_err)?;
         }
         std::fs::create_dir(&staging).map_err(io_err)?;
-        let out = Staging { target: abs, staging };
+        let out = Staging {
+            target: abs,
+            staging,
+        };
         out.write(MARKER, MARKER_TEXT.as_bytes()).map_err(io_err)?;
         Ok(out)
     }
@@ -131,7 +154,10 @@ impl Staging {
         let mut path = self.staging.clone();
         for part in rel.split('/') {
             if part.is_empty() || part == "." || part == ".." {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("bad output path {rel}")));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("bad output path {rel}"),
+                ));
             }
             path.push(part);
         }
@@ -146,7 +172,10 @@ impl Staging {
     pub fn commit(self) -> io::Result<PathBuf> {
         let old = self.staging.with_file_name(format!(
             "{}.old",
-            self.staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            self.staging
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
         let had_previous = self.target.exists();
         if had_previous {
@@ -180,9 +209,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("site");
         std::fs::create_dir(&site).unwrap();
-        assert!(matches!(Staging::begin(&site, &site), Err(Refusal::ContainsSite(_))));
-        assert!(matches!(Staging::begin(tmp.path(), &site), Err(Refusal::ContainsSite(_))));
-        assert!(matches!(Staging::begin(Path::new("/"), &site), Err(Refusal::ContainsSite(_) | Refusal::SystemFolder(_))));
+        assert!(matches!(
+            Staging::begin(&site, &site),
+            Err(Refusal::ContainsSite(_))
+        ));
+        assert!(matches!(
+            Staging::begin(tmp.path(), &site),
+            Err(Refusal::ContainsSite(_))
+        ));
+        assert!(matches!(
+            Staging::begin(Path::new("/"), &site),
+            Err(Refusal::ContainsSite(_) | Refusal::SystemFolder(_))
+        ));
     }
 
     #[test]
@@ -192,8 +230,14 @@ mod tests {
         let out = tmp.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("thesis.docx"), "precious").unwrap();
-        assert!(matches!(Staging::begin(&out, &site), Err(Refusal::NotOurs(_))));
-        assert_eq!(std::fs::read_to_string(out.join("thesis.docx")).unwrap(), "precious");
+        assert!(matches!(
+            Staging::begin(&out, &site),
+            Err(Refusal::NotOurs(_))
+        ));
+        assert_eq!(
+            std::fs::read_to_string(out.join("thesis.docx")).unwrap(),
+            "precious"
+        );
 
         std::fs::remove_file(out.join("thesis.docx")).unwrap();
         let staging = Staging::begin(&out, &site).unwrap();
@@ -203,8 +247,14 @@ mod tests {
         staging.write("da/index.html", b"two").unwrap();
         staging.commit().unwrap();
         assert!(!out.join("en/index.html").exists());
-        assert_eq!(std::fs::read_to_string(out.join("da/index.html")).unwrap(), "two");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(
+            std::fs::read_to_string(out.join("da/index.html")).unwrap(),
+            "two"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     }
 
