@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::build::{self, BuildOptions, Failure, Format};
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::i18n;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +32,84 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site and report every error and warning, writing nothing
     Check(CheckArgs),
+    /// Translations: status, confirm, and PO files for translators (export, import)
+    #[command(subcommand)]
+    I18n(I18nCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum I18nCommand {
+    /// Show how far each guide is translated into each language
+    #[command(
+        after_help = "Exit codes: 0 success (with --strict: everything translated), 1 the site has errors or \
+        (with --strict) a translation is missing or outdated, 2 bad usage."
+    )]
+    Status(StatusArgs),
+    /// Record that translations still fit their source text (clears "outdated"), editing guide.yaml in place
+    Confirm(ConfirmArgs),
+    /// Write a gettext PO file per guide for translators, into DIR/translations/<lang>/<guide-id>.po
+    Export(ExportArgs),
+    /// Bring translations back from PO files into guide.yaml
+    #[command(override_usage = "guidegen i18n import [DIR] <FILE.po>... [--lang LANG]")]
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The site's folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Show only this language (repeatable) [default: every language but the source language]
+    #[arg(long = "lang", value_name = "LANG")]
+    pub languages: Vec<String>,
+    /// How to print the status
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StatusFormat,
+    /// Exit with 1 when any text is missing or outdated (for CI)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfirmArgs {
+    /// The site's folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Confirm only this language's translations (repeatable) [default: every language but the source]
+    #[arg(long = "lang", value_name = "LANG")]
+    pub languages: Vec<String>,
+    /// Confirm only this guide's translations (repeatable; the guide's folder name) [default: every guide]
+    #[arg(long = "guide", value_name = "ID")]
+    pub guides: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The site's folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Export this language (repeatable) [default: every language but the source language]
+    #[arg(long = "lang", value_name = "LANG")]
+    pub languages: Vec<String>,
+    /// Where to write [default: DIR/translations]; files go to OUT/<lang>/<guide-id>.po
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The site's folder (optional; default: the current one), then one or more PO files
+    #[arg(value_name = "DIR|FILE.po", required = true, num_args = 1..)]
+    pub paths: Vec<PathBuf>,
+    /// The files' language [default: each file's `Language:` header]
+    #[arg(long = "lang", value_name = "LANG")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,10 +165,170 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::I18n(command) => run_i18n(command),
     }
 }
 
+fn run_i18n(command: I18nCommand) -> ExitCode {
+    match command {
+        I18nCommand::Status(args) => {
+            let checked = build::check(&args.dir);
+            let Some(site) = checked.site else {
+                return site_errors(&checked.diagnostics.sorted(), &checked.sources);
+            };
+            for lang in &args.languages {
+                if site.language(lang).is_none() || lang == site.source_lang() {
+                    let others: Vec<&str> = site
+                        .languages
+                        .iter()
+                        .skip(1)
+                        .map(|l| l.code.as_str())
+                        .collect();
+                    eprintln!(
+                        "error: --lang {lang}: the languages translated into are {}",
+                        others.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+            let report = i18n::status(&site, &args.languages);
+            match args.format {
+                // A closed pipe (`| head`) is not an error worth a panic.
+                StatusFormat::Table => {
+                    let _ = write!(std::io::stdout().lock(), "{}", report.table());
+                }
+                StatusFormat::Json => {
+                    let _ = writeln!(
+                        std::io::stdout().lock(),
+                        "{}",
+                        serde_json::to_string_pretty(&report.json()).unwrap_or_default()
+                    );
+                }
+            }
+            if args.strict && !report.complete() {
+                eprintln!("error: some translations are missing or outdated (--strict)");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        I18nCommand::Confirm(args) => {
+            let outcome = i18n::confirm(&i18n::ConfirmOptions {
+                site_dir: args.dir,
+                languages: args.languages,
+                guides: args.guides,
+            });
+            finish(outcome, |s| {
+                format!(
+                    "confirmed {} translation{} in {} file{}",
+                    s.confirmed,
+                    plural(s.confirmed),
+                    s.files.len(),
+                    plural(s.files.len())
+                )
+            })
+        }
+        I18nCommand::Export(args) => {
+            let outcome = i18n::export(&i18n::ExportOptions {
+                site_dir: args.dir,
+                languages: args.languages,
+                out_dir: args.out,
+            });
+            finish(outcome, |s| {
+                let mut text = format!(
+                    "wrote {} PO file{} ({} entr{} to translate)",
+                    s.files.len(),
+                    plural(s.files.len()),
+                    s.untranslated,
+                    if s.untranslated == 1 { "y" } else { "ies" }
+                );
+                for f in &s.files {
+                    text.push_str(&format!("\n  {}", f.display()));
+                }
+                text
+            })
+        }
+        I18nCommand::Import(args) => {
+            let mut paths = args.paths;
+            let dir = if paths.first().is_some_and(|p| p.is_dir()) {
+                paths.remove(0)
+            } else {
+                PathBuf::from(".")
+            };
+            if paths.is_empty() {
+                eprintln!(
+                    "error: name one or more PO files to import: guidegen i18n import [DIR] FILE.po..."
+                );
+                return ExitCode::from(2);
+            }
+            let outcome = i18n::import(&i18n::ImportOptions {
+                site_dir: dir,
+                files: paths,
+                language: args.language,
+            });
+            finish(outcome, |s| {
+                format!(
+                    "imported {} translation{} ({} unchanged) into {} file{}; {} entr{} skipped",
+                    s.imported,
+                    plural(s.imported),
+                    s.unchanged,
+                    s.files.len(),
+                    plural(s.files.len()),
+                    s.skipped,
+                    if s.skipped == 1 { "y" } else { "ies" }
+                )
+            })
+        }
+    }
+}
+
+/// Reports a translation command's diagnostics and chooses its exit code.
+fn finish<T>(outcome: i18n::Outcome<T>, summary: impl FnOnce(&T) -> String) -> ExitCode {
+    match outcome.result {
+        Ok(value) => {
+            report(&outcome.diagnostics, &outcome.sources, false);
+            let _ = writeln!(std::io::stdout().lock(), "{}", summary(&value));
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Site) => site_errors(&outcome.diagnostics, &outcome.sources),
+        Err(Failure::Usage(message)) => {
+            report(&outcome.diagnostics, &outcome.sources, false);
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Output(message)) => {
+            report(&outcome.diagnostics, &outcome.sources, false);
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn site_errors(diagnostics: &[Diagnostic], sources: &Sources) -> ExitCode {
+    report(diagnostics, sources, false);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "error: {errors} error{}; nothing was changed",
+        plural(errors)
+    );
+    ExitCode::from(1)
+}
+
+/// The site folder must exist: a mistyped DIR is bad usage, not an empty site.
+fn site_dir_exists(dir: &std::path::Path) -> bool {
+    if dir.is_dir() {
+        return true;
+    }
+    eprintln!(
+        "error: {} is not a folder (give the site's folder, the one with guidegen.yaml and guides/)",
+        dir.display()
+    );
+    false
+}
+
 fn run_build(args: BuildArgs) -> ExitCode {
+    if !site_dir_exists(&args.dir) {
+        return ExitCode::from(2);
+    }
     let mut options = BuildOptions::new(&args.dir);
     options.out_dir = args.out;
     options.languages = args.languages;
@@ -144,10 +383,17 @@ fn run_build(args: BuildArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
+    if !site_dir_exists(&args.dir) {
+        return ExitCode::from(2);
+    }
     let checked = build::check(&args.dir);
     let mut diagnostics = checked.diagnostics;
     // Templates are part of the site: check the site's overrides too.
     let _ = crate::html::Templates::load(&crate::load::SiteDir::new(&args.dir), &mut diagnostics);
+    // Missing and outdated translations are warnings: the site builds, with the source text shown.
+    if let Some(site) = &checked.site {
+        diagnostics.extend(i18n::warnings(site));
+    }
     let failed = diagnostics.has_errors();
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
     report(&diagnostics.sorted(), &checked.sources, false);

@@ -41,6 +41,9 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
                 Ok(Text::Plain(v))
             }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text::Plain(v.to_string()))
+            }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
                 Ok(Text::Plain(v.to_string()))
             }
@@ -83,6 +86,9 @@ impl<'de> Deserialize<'de> for Translation {
                     text: v,
                     source: None,
                 })
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Translation, E> {
+                self.visit_string(v.to_string())
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Translation, E> {
                 self.visit_string(v.to_string())

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
 pub mod html;
+pub mod i18n;
 pub mod icons;
 pub mod input;
 pub mod load;

@@ -14,7 +14,7 @@ pub const SITE_FILE: &str = "guidegen.yaml";
 /// The name of every guide's file.
 pub const GUIDE_FILE: &str = "guide.yaml";
 /// Files larger than this are not guides but accidents (or attacks): refused before parsing.
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A site folder and the way its paths are shown to the user.
 #[derive(Debug, Clone)]
@@ -231,12 +231,15 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Dia
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 32,
-            max_aliases: 1_000,
+            max_aliases: 100,
             max_anchors: 1_000,
             max_events: 500_000,
             max_nodes: 200_000,
             max_recorded_anchor_events: 100_000,
+            max_total_scalar_bytes: 16 * 1024 * 1024,
         },
+        // `Yes`, `No`, `On` and `y` are words in a guide, not booleans.
+        strict_booleans: true,
     };
     serde_saphyr::from_str_with_options::<T>(text, options)
         .map_err(|err| yaml_diagnostic(path, &err))
@@ -246,10 +249,23 @@ fn yaml_diagnostic(path: &Path, err: &serde_saphyr::Error) -> Diagnostic {
     let span = err.location().map(Span::from).unwrap_or(Span::START);
     let raw = err.without_snippet().to_string();
     // The rendering appends the position, which we show in our own form.
-    let message = match raw.rfind(" at line ") {
-        Some(i) => raw[..i].to_owned(),
+    let message = match err.location() {
+        Some(l) => match raw.find(&format!(" at line {}, column {}", l.line(), l.column())) {
+            Some(i) => raw[..i].to_owned(),
+            None => raw,
+        },
         None => raw,
     };
+    if message.starts_with("budget breached") {
+        return Diagnostic::error(
+            path,
+            span,
+            "this YAML is too large, too deeply nested or has too many aliases for a guide",
+        )
+        .with_hint(
+            "guides need neither deep nesting nor many aliases (`*name`): write the values out",
+        );
+    }
     let message = message.trim().to_owned();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));

@@ -134,6 +134,14 @@ impl Store {
         }
     }
 
+    /// "an App Store link", for messages.
+    pub fn link_noun(self) -> &'static str {
+        match self {
+            Store::AppStore => "an App Store link",
+            Store::GooglePlay => "a Google Play link",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Store::AppStore => "App Store",

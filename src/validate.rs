@@ -201,7 +201,19 @@ impl FileCheck<'_> {
                 .collect();
         for (markdown, span) in variants {
             for target in markdown::targets(&markdown) {
-                let at = locate(self.source, span, &target.url);
+                // Point at the target as written: the parser's URL has entities decoded, so find
+                // the link's text in the file, then its target after `](`.
+                let written = markdown.get(target.range.clone()).unwrap_or(&target.url);
+                let first_line = written.lines().next().unwrap_or(written);
+                let at = match locate(self.source, span, first_line) {
+                    Some(at) => {
+                        let skip = first_line
+                            .find("](")
+                            .map_or(0, |i| first_line[..i + 2].chars().count());
+                        Span::new(at.line, at.column + skip)
+                    }
+                    None => span,
+                };
                 match markdown::classify(&target.url) {
                     TargetKind::External | TargetKind::Fragment => {}
                     TargetKind::Forbidden(url) => {
@@ -242,9 +254,9 @@ impl FileCheck<'_> {
     }
 }
 
-/// Where `needle` (a link target inside a value) stands in the file, searching from the value's start;
-/// the value's own position when it cannot be found (it may be written with escapes).
-fn locate(source: &str, from: Span, needle: &str) -> Span {
+/// Where `needle` (a link inside a value) stands in the file, searching from the value's start; `None`
+/// when it cannot be found (it may be written with YAML escapes).
+fn locate(source: &str, from: Span, needle: &str) -> Option<Span> {
     let mut offset = 0;
     for (i, line) in source.split_inclusive('\n').enumerate() {
         if i + 1 == from.line {
@@ -256,13 +268,11 @@ fn locate(source: &str, from: Span, needle: &str) -> Span {
         }
         offset += line.len();
     }
-    let Some(found) = source.get(offset..).and_then(|rest| rest.find(needle)) else {
-        return from;
-    };
+    let found = source.get(offset..)?.find(needle)?;
     let before = &source[..offset + found];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Span::new(line, column)
+    Some(Span::new(line, column))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -511,7 +521,7 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
             } else {
                 check.error(
                     link.referenced,
-                    format!("`{}` is not a {} link", link.value, store.name()),
+                    format!("`{}` is not {}", link.value, store.link_noun()),
                     Some(format!(
                         "a {} link starts with https://{}/",
                         store.name(),
@@ -1106,8 +1116,8 @@ mod tests {
         let src = "a: x\nb: |\n  see [x](javascript:y)\n";
         assert_eq!(
             locate(src, Span::new(2, 4), "javascript:y"),
-            Span::new(3, 11)
+            Some(Span::new(3, 11))
         );
-        assert_eq!(locate(src, Span::new(2, 4), "nothere"), Span::new(2, 4));
+        assert_eq!(locate(src, Span::new(2, 4), "nothere"), None);
     }
 }

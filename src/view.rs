@@ -570,6 +570,7 @@ pub struct RootLanguage {
 pub struct RootView {
     /// The source language: the root page's own language.
     pub lang: String,
+    pub dir: &'static str,
     pub languages: Vec<RootLanguage>,
 }
 
@@ -577,6 +578,7 @@ pub struct RootView {
 pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
     RootView {
         lang: site.source_lang().to_owned(),
+        dir: site.languages[0].catalog.direction.as_str(),
         languages: languages
             .iter()
             .map(|lang| {

@@ -7,8 +7,8 @@ use guidegen::catalog::Catalog;
 use guidegen::model::{Icon, Image, ImageKind, Paper};
 use guidegen::pdf::{PdfSettings, render_guide};
 use guidegen::view::{
-    AppView, BannerView, CalloutView, DeviceView, FallbackNotice, GuideView, Label, NeedView, Prose, ScreenshotView,
-    SectionView, StepView, StoreView,
+    AppView, BannerView, CalloutView, DeviceView, FallbackNotice, GuideView, Label, NeedView,
+    Prose, ScreenshotView, SectionView, StepView, StoreView,
 };
 use lopdf::{Document, Object};
 
@@ -16,11 +16,17 @@ const APP_STORE: &str = "https://apps.apple.com/app/microsoft-authenticator/id98
 const GOOGLE_PLAY: &str = "https://play.google.com/store/apps/details?id=com.azure.authenticator";
 
 fn label(text: &str) -> Label {
-    Label { text: text.to_owned(), lang: None }
+    Label {
+        text: text.to_owned(),
+        lang: None,
+    }
 }
 
 fn prose(markdown: &str) -> Prose {
-    Prose { markdown: markdown.to_owned(), lang: None }
+    Prose {
+        markdown: markdown.to_owned(),
+        lang: None,
+    }
 }
 
 /// A PNG "screenshot": a window with a title bar and a few bars of content.
@@ -38,8 +44,18 @@ fn screenshot(width: u32, height: u32, seed: u8) -> Image {
         }
     }
     let mut bytes = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
-    Image { rel: format!("shots/{seed}.png"), kind: ImageKind::Png, width, height, bytes: Arc::new(bytes) }
+    img.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .unwrap();
+    Image {
+        rel: format!("shots/{seed}.png"),
+        kind: ImageKind::Png,
+        width,
+        height,
+        bytes: Arc::new(bytes),
+    }
 }
 
 struct Device {
@@ -47,8 +63,14 @@ struct Device {
     icon: Icon,
 }
 
-const COMPUTER: Device = Device { id: "computer", icon: Icon::Computer };
-const PHONE: Device = Device { id: "phone", icon: Icon::Phone };
+const COMPUTER: Device = Device {
+    id: "computer",
+    icon: Icon::Computer,
+};
+const PHONE: Device = Device {
+    id: "phone",
+    icon: Icon::Phone,
+};
 
 fn device(catalog: &Catalog, d: &Device) -> DeviceView {
     DeviceView {
@@ -59,12 +81,23 @@ fn device(catalog: &Catalog, d: &Device) -> DeviceView {
 }
 
 /// A step as `guide_view` would make it; `shot` is a (width, height) for a screenshot.
-fn step(catalog: &Catalog, n: usize, total: usize, d: &Device, switch: bool, action: &str, shot: Option<(u32, u32)>) -> StepView {
+fn step(
+    catalog: &Catalog,
+    n: usize,
+    total: usize,
+    d: &Device,
+    switch: bool,
+    action: &str,
+    shot: Option<(u32, u32)>,
+) -> StepView {
     let number = n.to_string();
     let device = device(catalog, d);
     StepView {
         number: n,
-        label: catalog.format("guide.step_of", &[("n", &number), ("total", &total.to_string())]),
+        label: catalog.format(
+            "guide.step_of",
+            &[("n", &number), ("total", &total.to_string())],
+        ),
         short_label: catalog.format("guide.step", &[("n", &number)]),
         banner: switch.then(|| BannerView {
             device: device.clone(),
@@ -91,28 +124,45 @@ fn step(catalog: &Catalog, n: usize, total: usize, d: &Device, switch: bool, act
 
 fn app(catalog: &Catalog) -> AppView {
     let name = "Microsoft Authenticator";
-    let stores = [("app_store", "App Store", APP_STORE), ("google_play", "Google Play", GOOGLE_PLAY)]
-        .into_iter()
-        .map(|(key, store, url)| {
-            let qr_label = catalog.format("store.qr_label", &[("app", name), ("store", store)]);
-            StoreView {
-                store: key,
-                name: store,
-                badge: catalog.get(&format!("store.{key}")).to_owned(),
-                url: url.to_owned(),
-                qr_svg: guidegen::qr::svg(url, &qr_label).unwrap(),
-                qr_label,
-            }
-        })
-        .collect();
-    AppView { id: "microsoft-authenticator".into(), name: label(name), heading: catalog.format("app.install", &[("app", name)]), stores }
+    let stores = [
+        ("app_store", "App Store", APP_STORE),
+        ("google_play", "Google Play", GOOGLE_PLAY),
+    ]
+    .into_iter()
+    .map(|(key, store, url)| {
+        let qr_label = catalog.format("store.qr_label", &[("app", name), ("store", store)]);
+        StoreView {
+            store: key,
+            name: store,
+            badge: catalog.get(&format!("store.{key}")).to_owned(),
+            url: url.to_owned(),
+            qr_svg: guidegen::qr::svg(url, &qr_label).unwrap(),
+            qr_label,
+        }
+    })
+    .collect();
+    AppView {
+        id: "microsoft-authenticator".into(),
+        name: label(name),
+        heading: catalog.format("app.install", &[("app", name)]),
+        stores,
+    }
 }
 
 /// The MFA guide of the reference, in `lang`, with `steps` steps of which every `shot_every`th has a
 /// screenshot.
-fn mfa_guide<'a>(catalog: &'a Catalog, lang: &str, steps: usize, shot_every: usize) -> GuideView<'a> {
+fn mfa_guide<'a>(
+    catalog: &'a Catalog,
+    lang: &str,
+    steps: usize,
+    shot_every: usize,
+) -> GuideView<'a> {
     let da = lang == "da";
-    let title = if da { "Opsæt tofaktorgodkendelse (MFA) på DMJX" } else { "Set up two-factor authentication (MFA) at DMJX" };
+    let title = if da {
+        "Opsæt tofaktorgodkendelse (MFA) på DMJX"
+    } else {
+        "Set up two-factor authentication (MFA) at DMJX"
+    };
     let devices = [&COMPUTER, &COMPUTER, &PHONE, &PHONE, &COMPUTER];
     let mut all: Vec<StepView> = Vec::new();
     for n in 1..=steps {
@@ -123,16 +173,34 @@ fn mfa_guide<'a>(catalog: &'a Catalog, lang: &str, steps: usize, shot_every: usi
             3 => "Install **Microsoft Authenticator** on your phone. There are several apps with similar names:\n\n- the right one is from *Microsoft Corporation*\n- it is free\n\nNeed help? Write to <it@dmjx.dk> or see <https://www.dmjx.dk/it>.".to_owned(),
             _ => format!("Select `Next` and follow the instructions in step {n}. Du vil nu se vinduet »Næste« på din skærm."),
         };
-        let shot = (n % shot_every == 0).then(|| if d.id == "phone" { (390, 844) } else { (1280, 800) });
+        let shot = (n % shot_every == 0).then(|| {
+            if d.id == "phone" {
+                (390, 844)
+            } else {
+                (1280, 800)
+            }
+        });
         let mut s = step(catalog, n, steps, d, switch, &action, shot);
         if n == 3 {
             s.app = Some(app(catalog));
-            s.callouts.push(CalloutView { kind: "tip", label: catalog.get("guide.tip").into(), body: prose("The app is free and has a blue lock icon.") });
+            s.callouts.push(CalloutView {
+                kind: "tip",
+                label: catalog.get("guide.tip").into(),
+                body: prose("The app is free and has a blue lock icon."),
+            });
         }
         if n == 2 {
             s.result = Some(prose("The page *More information required* appears."));
-            s.callouts.push(CalloutView { kind: "note", label: catalog.get("guide.note").into(), body: prose("You may be asked for your email several times.") });
-            s.callouts.push(CalloutView { kind: "warning", label: catalog.get("guide.warning").into(), body: prose("Never approve a sign-in you did not start yourself.") });
+            s.callouts.push(CalloutView {
+                kind: "note",
+                label: catalog.get("guide.note").into(),
+                body: prose("You may be asked for your email several times."),
+            });
+            s.callouts.push(CalloutView {
+                kind: "warning",
+                label: catalog.get("guide.warning").into(),
+                body: prose("Never approve a sign-in you did not start yourself."),
+            });
         }
         all.push(s);
     }
@@ -154,11 +222,30 @@ fn mfa_guide<'a>(catalog: &'a Catalog, lang: &str, steps: usize, shot_every: usi
         site_title: label(if da { "IT-vejledninger" } else { "IT guides" }),
         organization: Some(label("DMJX")),
         title: label(title),
-        summary: Some(prose("This guide shows how to set up two-factor authentication on your DMJX account with **Microsoft Authenticator**.")),
+        summary: Some(prose(
+            "This guide shows how to set up two-factor authentication on your DMJX account with **Microsoft Authenticator**.",
+        )),
         needs: vec![
-            NeedView { kind: "device", id: "computer".into(), label: label(catalog.get("device.computer.label")), icon: guidegen::icons::svg(Icon::Computer) },
-            NeedView { kind: "device", id: "phone".into(), label: label(catalog.get("device.phone.label")), icon: guidegen::icons::svg(Icon::Phone) },
-            NeedView { kind: "app", id: "microsoft-authenticator".into(), label: label(&catalog.format("guide.app_item", &[("app", "Microsoft Authenticator")])), icon: guidegen::icons::APP },
+            NeedView {
+                kind: "device",
+                id: "computer".into(),
+                label: label(catalog.get("device.computer.label")),
+                icon: guidegen::icons::svg(Icon::Computer),
+            },
+            NeedView {
+                kind: "device",
+                id: "phone".into(),
+                label: label(catalog.get("device.phone.label")),
+                icon: guidegen::icons::svg(Icon::Phone),
+            },
+            NeedView {
+                kind: "app",
+                id: "microsoft-authenticator".into(),
+                label: label(
+                    &catalog.format("guide.app_item", &[("app", "Microsoft Authenticator")]),
+                ),
+                icon: guidegen::icons::APP,
+            },
         ],
         has_toc: sections.len() > 1,
         sections,
@@ -173,10 +260,18 @@ fn mfa_guide<'a>(catalog: &'a Catalog, lang: &str, steps: usize, shot_every: usi
     }
 }
 
-const SETTINGS: PdfSettings = PdfSettings { paper: Paper::A4, timestamp: 1_700_000_000 };
+const SETTINGS: PdfSettings = PdfSettings {
+    paper: Paper::A4,
+    timestamp: 1_700_000_000,
+};
 
 fn render(view: &GuideView<'_>) -> Vec<u8> {
-    let pdf = render_guide(view, &SETTINGS).unwrap_or_else(|e| panic!("{e}"));
+    render_with(view, &SETTINGS)
+}
+
+/// Renders `view`; with GUIDEGEN_PDF_OUT set, also writes the PDF there to be looked at.
+fn render_with(view: &GuideView<'_>, settings: &PdfSettings) -> Vec<u8> {
+    let pdf = render_guide(view, settings).unwrap_or_else(|e| panic!("{e}"));
     if let Ok(dir) = std::env::var("GUIDEGEN_PDF_OUT") {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(format!("{dir}/{}-{}.pdf", view.id, view.lang), &pdf).unwrap();
@@ -190,12 +285,19 @@ fn page_texts(pdf: &[u8]) -> Vec<String> {
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     pages
         .iter()
-        .map(|&p| doc.extract_text(&[p]).unwrap().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|&p| {
+            doc.extract_text(&[p])
+                .unwrap()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
 fn position(text: &str, needle: &str) -> usize {
-    text.find(needle).unwrap_or_else(|| panic!("`{needle}` not found in:\n{text}"))
+    text.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not found in:\n{text}"))
 }
 
 #[test]
@@ -212,10 +314,17 @@ fn the_text_reads_in_order_with_banners_before_their_steps() {
     assert!(all.contains("DMJX · IT guides"));
     assert!(all.contains("Æbler, øl og åer."), "æøå survive:\n{all}");
     for (i, page) in pages.iter().enumerate() {
-        assert!(page.contains(&format!("Page {} of {n}", i + 1)), "page {}: {page}", i + 1);
+        assert!(
+            page.contains(&format!("Page {} of {n}", i + 1)),
+            "page {}: {page}",
+            i + 1
+        );
     }
     // Links are printed with their address, once.
-    assert!(all.contains("aka.ms/mfasetup (https://aka.ms/mfasetup)"), "{all}");
+    assert!(
+        all.contains("aka.ms/mfasetup (https://aka.ms/mfasetup)"),
+        "{all}"
+    );
     assert!(all.contains("it@dmjx.dk"));
     assert!(!all.contains("it@dmjx.dk (mailto"));
 
@@ -230,10 +339,17 @@ fn the_text_reads_in_order_with_banners_before_their_steps() {
     let phone = "You must now use your phone.";
     assert!(position(&all, computer) < position(&all, "Step 1 of 12"));
     let phone_banner = position(&all, phone);
-    assert!(position(&all, "Step 2 of 12") < phone_banner && phone_banner < position(&all, "Step 3 of 12"));
+    assert!(
+        position(&all, "Step 2 of 12") < phone_banner
+            && phone_banner < position(&all, "Step 3 of 12")
+    );
     let back = position(&all[phone_banner..], computer) + phone_banner;
     assert!(position(&all, "Step 4 of 12") < back && back < position(&all, "Step 5 of 12"));
-    assert_eq!(all.matches(phone).count(), 2, "steps 3 and 8 switch to the phone");
+    assert_eq!(
+        all.matches(phone).count(),
+        2,
+        "steps 3 and 8 switch to the phone"
+    );
 
     // The store addresses are printed beneath their QR codes.
     assert!(all.replace(' ', "").contains(APP_STORE));
@@ -248,7 +364,11 @@ fn danish_guides_number_pages_in_danish() {
     let view = mfa_guide(&da, "da", 6, 3);
     let pages = page_texts(&render(&view));
     let n = pages.len();
-    assert!(pages[0].contains("Opsæt tofaktorgodkendelse (MFA) på DMJX"), "{}", pages[0]);
+    assert!(
+        pages[0].contains("Opsæt tofaktorgodkendelse (MFA) på DMJX"),
+        "{}",
+        pages[0]
+    );
     assert!(pages[0].contains(&format!("Side 1 af {n}")), "{}", pages[0]);
     assert!(pages.join(" ").contains("Du skal nu bruge din telefon."));
 }
@@ -272,22 +392,49 @@ fn the_pdf_is_tagged_and_declares_pdf_ua() {
     let doc = Document::load_mem(&pdf).unwrap();
     let catalog = catalog_dict(&doc);
 
-    let mark_info = resolve(&doc, catalog.get(b"MarkInfo").unwrap()).as_dict().unwrap();
+    let mark_info = resolve(&doc, catalog.get(b"MarkInfo").unwrap())
+        .as_dict()
+        .unwrap();
     assert_eq!(mark_info.get(b"Marked").unwrap(), &Object::Boolean(true));
     assert!(catalog.get(b"StructTreeRoot").is_ok());
-    let lang = resolve(&doc, catalog.get(b"Lang").unwrap()).as_str().unwrap();
+    let lang = resolve(&doc, catalog.get(b"Lang").unwrap())
+        .as_str()
+        .unwrap();
     assert_eq!(lang, b"da");
-    let viewer = resolve(&doc, catalog.get(b"ViewerPreferences").unwrap()).as_dict().unwrap();
-    assert_eq!(viewer.get(b"DisplayDocTitle").unwrap(), &Object::Boolean(true));
+    let viewer = resolve(&doc, catalog.get(b"ViewerPreferences").unwrap())
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        viewer.get(b"DisplayDocTitle").unwrap(),
+        &Object::Boolean(true)
+    );
 
-    let metadata = resolve(&doc, catalog.get(b"Metadata").unwrap()).as_stream().unwrap();
+    let metadata = resolve(&doc, catalog.get(b"Metadata").unwrap())
+        .as_stream()
+        .unwrap();
     let xmp = String::from_utf8_lossy(&metadata.content);
-    assert!(xmp.contains("pdfuaid:part") && (xmp.contains("<pdfuaid:part>1<") || xmp.contains("pdfuaid:part=\"1\"")), "{xmp}");
-    assert!(xmp.contains("Opsæt tofaktorgodkendelse (MFA) på DMJX"), "title in XMP:\n{xmp}");
+    assert!(
+        xmp.contains("pdfuaid:part")
+            && (xmp.contains("<pdfuaid:part>1<") || xmp.contains("pdfuaid:part=\"1\"")),
+        "{xmp}"
+    );
+    assert!(
+        xmp.contains("Opsæt tofaktorgodkendelse (MFA) på DMJX"),
+        "title in XMP:\n{xmp}"
+    );
 
-    let info = doc.trailer.get(b"Info").map(|i| resolve(&doc, i)).and_then(|i| i.as_dict().cloned()).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .map(|i| resolve(&doc, i))
+        .and_then(|i| i.as_dict().cloned())
+        .unwrap();
     let title = resolve(&doc, info.get(b"Title").unwrap()).as_str().unwrap();
-    let title = lopdf::decode_text_string(&Object::String(title.to_vec(), lopdf::StringFormat::Literal)).unwrap();
+    let title = lopdf::decode_text_string(&Object::String(
+        title.to_vec(),
+        lopdf::StringFormat::Literal,
+    ))
+    .unwrap();
     assert_eq!(title, "Opsæt tofaktorgodkendelse (MFA) på DMJX");
 }
 
@@ -298,7 +445,14 @@ fn the_same_guide_gives_the_same_bytes() {
     let a = render_guide(&view, &SETTINGS).unwrap();
     let b = render_guide(&view, &SETTINGS).unwrap();
     assert!(a == b, "two renders differ");
-    let later = render_guide(&view, &PdfSettings { timestamp: SETTINGS.timestamp + 86_400, ..SETTINGS }).unwrap();
+    let later = render_guide(
+        &view,
+        &PdfSettings {
+            timestamp: SETTINGS.timestamp + 86_400,
+            ..SETTINGS
+        },
+    )
+    .unwrap();
     assert!(a != later, "the timestamp is the PDF's date");
 }
 
@@ -306,10 +460,20 @@ fn the_same_guide_gives_the_same_bytes() {
 fn guides_render_in_parallel() {
     let en = Catalog::builtin("en").unwrap();
     let da = Catalog::builtin("da").unwrap();
-    let views = [mfa_guide(&en, "en", 5, 2), mfa_guide(&da, "da", 7, 3), mfa_guide(&en, "en", 9, 4)];
-    let serial: Vec<Vec<u8>> = views.iter().map(|v| render_guide(v, &SETTINGS).unwrap()).collect();
+    let views = [
+        mfa_guide(&en, "en", 5, 2),
+        mfa_guide(&da, "da", 7, 3),
+        mfa_guide(&en, "en", 9, 4),
+    ];
+    let serial: Vec<Vec<u8>> = views
+        .iter()
+        .map(|v| render_guide(v, &SETTINGS).unwrap())
+        .collect();
     let parallel: Vec<Vec<u8>> = std::thread::scope(|s| {
-        let handles: Vec<_> = views.iter().map(|v| s.spawn(move || render_guide(v, &SETTINGS).unwrap())).collect();
+        let handles: Vec<_> = views
+            .iter()
+            .map(|v| s.spawn(move || render_guide(v, &SETTINGS).unwrap()))
+            .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert!(serial == parallel);
@@ -321,13 +485,22 @@ fn letter_paper_and_right_to_left() {
     let mut view = mfa_guide(&en, "en", 3, 2);
     view.dir = "rtl";
     view.lang = "he".into();
-    let pdf = render_guide(&view, &PdfSettings { paper: Paper::Letter, ..SETTINGS }).unwrap();
+    let pdf = render_with(
+        &view,
+        &PdfSettings {
+            paper: Paper::Letter,
+            ..SETTINGS
+        },
+    );
     let doc = Document::load_mem(&pdf).unwrap();
     let (_, first) = doc.get_pages().into_iter().next().unwrap();
     let page = doc.get_object(first).unwrap().as_dict().unwrap();
     let media_box = page.get(b"MediaBox").unwrap().as_array().unwrap();
     let width = media_box[2].as_float().unwrap();
-    assert!((width - 612.0).abs() < 1.0, "Letter is 612 pt wide, not {width}");
+    assert!(
+        (width - 612.0).abs() < 1.0,
+        "Letter is 612 pt wide, not {width}"
+    );
 }
 
 #[test]
@@ -343,4 +516,94 @@ fn hostile_text_is_printed_not_run() {
     assert!(all.contains(r#"#panic("x") $x^2$ *b* _i_ @ref <label> // c /* d */ \ `t` ] [ } { "q" #set page(width: 1cm)"#), "{all}");
     assert!(all.contains("= heading - item + enum #let x = 1"), "{all}");
     assert!(all.contains("#panic() #x <b>bold</b> $y$ @z"), "{all}");
+}
+
+/// TEMPORARY: timing in release mode (removed after measuring).
+#[test]
+#[ignore]
+fn perf_25_steps_10_shots() {
+    let en = Catalog::builtin("en").unwrap();
+    let mut view = mfa_guide(&en, "en", 25, 1);
+    // 10 screenshots with "text" (pseudo-random strokes), like real UI captures.
+    let mut count = 0;
+    let mut seed: u32 = 12345;
+    for section in &mut view.sections {
+        for step in &mut section.steps {
+            if count >= 10 || step.number % 2 == 0 {
+                step.screenshot = None;
+                continue;
+            }
+            count += 1;
+            let (w, h) = if step.device.id == "phone" {
+                (1170, 2532)
+            } else {
+                (1920, 1080)
+            };
+            let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([250, 250, 252]));
+            for y in 0..h {
+                for x in 0..w {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    if (y / 14) % 3 == 0 && (x / 9) % 7 != 0 && (seed >> 16) % 3 == 0 {
+                        img.put_pixel(x, y, image::Rgb([40, 40, 60]));
+                    }
+                }
+            }
+            let mut bytes = Vec::new();
+            img.write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+            let image = Image {
+                rel: format!("{count}.png"),
+                kind: ImageKind::Png,
+                width: w,
+                height: h,
+                bytes: Arc::new(bytes),
+            };
+            step.screenshot = Some(ScreenshotView {
+                src: image.rel.clone(),
+                width: w,
+                height: h,
+                alt: label("x"),
+                alt_missing: false,
+                image,
+            });
+        }
+    }
+    let sizes: usize = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.screenshot.as_ref())
+        .map(|s| s.image.bytes.len())
+        .sum();
+    eprintln!("screenshots: {count}, {} KB of PNG", sizes / 1024);
+    let t = std::time::Instant::now();
+    let pdf = render(&view);
+    eprintln!(
+        "first (cold: fonts, library): {:?}, {} KB, {} pages",
+        t.elapsed(),
+        pdf.len() / 1024,
+        page_texts(&pdf).len()
+    );
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        render_guide(&view, &SETTINGS).unwrap();
+        eprintln!("again (warm caches): {:?}", t.elapsed());
+    }
+    // Another guide's content: the same images but different text, so layout is not cached.
+    let mut other = view.clone();
+    other.title = label("Another guide");
+    for section in &mut other.sections {
+        for step in &mut section.steps {
+            step.action = prose(&format!(
+                "Different text for step {} so nothing is memoized.",
+                step.number
+            ));
+        }
+    }
+    let t = std::time::Instant::now();
+    render_guide(&other, &SETTINGS).unwrap();
+    eprintln!("other text, same images: {:?}", t.elapsed());
 }

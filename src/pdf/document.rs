@@ -13,9 +13,13 @@ const TEMPLATE: &str = include_str!("template.typ");
 const ICON_MUTED: &str = "#5a6472";
 const ICON_BANNER: &str = "#ffffff";
 
+/// Markdown longer than this (some 15 lines) may break across pages; a step's head with a shorter action
+/// is never split.
+const LONG_ACTION: usize = 1200;
+
 /// Page geometry in millimetres, as `template.typ` sets it.
 struct Geometry {
-    /// Width of the step column (text width less the step number's gutter).
+    /// The widest a screenshot may be (at most the step column: text width less the number's gutter).
     column: f64,
     /// The tallest a screenshot may be.
     max_height: f64,
@@ -23,17 +27,26 @@ struct Geometry {
 
 impl Geometry {
     fn of(paper: Paper) -> Self {
-        let (width, height) = match paper {
+        let (width, height): (f64, f64) = match paper {
             Paper::A4 => (210.0, 297.0),
             Paper::Letter => (215.9, 279.4),
         };
-        Geometry { column: width - 2.0 * 20.0 - 11.0, max_height: height * 0.4 }
+        // Screenshots stay well inside the 40% of a page that a step's head may give them, so that two
+        // steps with screenshots usually share a page.
+        Geometry {
+            column: (width - 2.0 * 20.0 - 11.0).min(115.0),
+            max_height: height * 0.3,
+        }
     }
 }
 
 /// The typst source of `view`, and the files it refers to.
 pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
-    let mut b = Builder { out: String::with_capacity(16 * 1024), files: Files::default(), geometry: Geometry::of(paper) };
+    let mut b = Builder {
+        out: String::with_capacity(16 * 1024),
+        files: Files::default(),
+        geometry: Geometry::of(paper),
+    };
     b.out.push_str(TEMPLATE);
     b.document(view, paper);
     (b.out, b.files)
@@ -60,7 +73,9 @@ fn page_of(template: &str) -> String {
     let mut body = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 1..start + len];
         body.push_str(&text(&rest[..start]));
         match name {
@@ -72,6 +87,15 @@ fn page_of(template: &str) -> String {
     }
     body.push_str(&text(rest));
     format!("(p, t) => [{body}]")
+}
+
+/// A typst array of `items` (`()`, `(a,)`, `(a, b)`).
+fn array(items: &[String]) -> String {
+    match items {
+        [] => "()".to_owned(),
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.join(", ")),
+    }
 }
 
 /// An icon's SVG in a concrete colour, standalone (with the SVG namespace typst's parser needs).
@@ -87,7 +111,9 @@ fn icon_svg(svg: &str, colour: &str) -> String {
 impl Builder {
     fn icon(&mut self, svg: &'static str, colour: &str) -> String {
         let key = format!("{colour}{:p}", svg.as_ptr());
-        let path = self.files.add_text_once(&key, "svg", || icon_svg(svg, colour));
+        let path = self
+            .files
+            .add_text_once(&key, "svg", || icon_svg(svg, colour));
         string(&path)
     }
 
@@ -106,9 +132,14 @@ impl Builder {
 
         let out = &mut self.out;
         let _ = writeln!(out, "\n#set document(title: {})", string(&view.title.text));
-        let lang = markup::lang_args(&view.lang).map(|a| format!(", {a}")).unwrap_or_default();
+        let lang = markup::lang_args(&view.lang)
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default();
         let dir = if view.dir == "rtl" { "rtl" } else { "ltr" };
-        let _ = writeln!(out, "#set text(font: \"Inter\", size: 10.5pt, fill: ink, dir: {dir}{lang})");
+        let _ = writeln!(
+            out,
+            "#set text(font: \"Inter\", size: 10.5pt, fill: ink, dir: {dir}{lang})"
+        );
         let _ = writeln!(
             out,
             "#show: gg-setup.with(paper: {}, header: [{header}], page-of: {})\n",
@@ -121,7 +152,12 @@ impl Builder {
         }
         if let Some(notice) = &view.notice {
             let items: Vec<String> = notice.items.iter().map(|i| content(i)).collect();
-            let _ = writeln!(out, "#gg-notice({}, ({},))", content(&notice.text), items.join(", "));
+            let _ = writeln!(
+                out,
+                "#gg-notice({}, {})",
+                content(&notice.text),
+                array(&items)
+            );
         }
         if !view.needs.is_empty() {
             let mut items = Vec::new();
@@ -129,10 +165,19 @@ impl Builder {
                 let icon = self.icon(need.icon, ICON_MUTED);
                 items.push(format!("gg-need({icon}, [{}])", label(&need.label)));
             }
-            let _ = writeln!(self.out, "#gg-needs({}, ({},))", content(ui.get("guide.you_need")), items.join(", "));
+            let _ = writeln!(
+                self.out,
+                "#gg-needs({}, {})",
+                content(ui.get("guide.you_need")),
+                array(&items)
+            );
         }
         if view.has_toc {
-            let _ = writeln!(self.out, "#gg-contents({})", content(ui.get("guide.contents")));
+            let _ = writeln!(
+                self.out,
+                "#gg-contents({})",
+                content(ui.get("guide.contents"))
+            );
         }
         for section in &view.sections {
             let titled = section.title.is_some();
@@ -147,7 +192,11 @@ impl Builder {
             }
         }
         if self.out.contains("#link(") {
-            let _ = writeln!(self.out, "\n#gg-colophon({})", content(ui.get("pdf.link_note")));
+            let _ = writeln!(
+                self.out,
+                "\n#gg-colophon({})",
+                content(ui.get("pdf.link_note"))
+            );
         }
     }
 
@@ -162,18 +211,36 @@ impl Builder {
         };
         let device_icon = self.icon(step.device.icon, ICON_MUTED);
         let device = format!("gg-device({device_icon}, [{}])", label(&step.device.label));
-        let heading = format!("heading(level: {level}, outlined: false)[{}]", text(&step.label));
+        let heading = format!(
+            "heading(level: {level}, outlined: false)[{}]",
+            text(&step.label)
+        );
 
+        // A step's head is kept on one page, unless its text alone is too long for that.
+        let breakable = step.action.markdown.len() > LONG_ACTION;
         let mut head = prose(&step.action);
         if let Some(shot) = &step.screenshot {
             head.push_str(&self.screenshot(shot));
         }
+        // What the reader should see belongs with the screenshot that shows it.
+        if let Some(result) = &step.result {
+            let _ = write!(
+                head,
+                "#gg-result({}, [{}])",
+                content(ui.get("guide.result")),
+                prose(result)
+            );
+        }
 
+        // The rest may go to the next page: the app's QR codes, then the callouts.
         let mut rest = String::new();
         if let Some(app) = &step.app {
             let mut stores = Vec::new();
             for store in &app.stores {
-                let qr = self.files.add("svg", typst::foundations::Bytes::from_string(store.qr_svg.clone()));
+                let qr = self.files.add(
+                    "svg",
+                    typst::foundations::Bytes::from_string(store.qr_svg.clone()),
+                );
                 stores.push(format!(
                     "gg-store({}, {}, {}, {})",
                     string(&qr),
@@ -183,10 +250,12 @@ impl Builder {
                 ));
             }
             let hint = content(ui.get("store.scan_hint"));
-            let _ = write!(rest, "#gg-app({}, {hint}, ({},))", content(&app.heading), stores.join(", "));
-        }
-        if let Some(result) = &step.result {
-            let _ = write!(rest, "#gg-result({}, [{}])", content(ui.get("guide.result")), prose(result));
+            let _ = write!(
+                rest,
+                "#gg-app({}, {hint}, {})",
+                content(&app.heading),
+                array(&stores)
+            );
         }
         for callout in &step.callouts {
             let _ = write!(
@@ -197,10 +266,14 @@ impl Builder {
                 prose(&callout.body)
             );
         }
-        let rest = if rest.is_empty() { "none".to_owned() } else { format!("[{rest}]") };
+        let rest = if rest.is_empty() {
+            "none".to_owned()
+        } else {
+            format!("[{rest}]")
+        };
         let _ = writeln!(
             self.out,
-            "\n#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, head: [{head}], rest: {rest})",
+            "\n#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, head: [{head}], rest: {rest}, breakable: {breakable})",
             step.number
         );
     }
@@ -220,7 +293,12 @@ impl Builder {
             // Small images are not blown up past their size at 96 dpi.
             width = width.min(f64::from(shot.width) * 25.4 / 96.0);
         }
-        format!("#gg-shot({}, {}, {:.2}mm)", string(&path), string(&shot.alt.text), width.max(10.0))
+        format!(
+            "#gg-shot({}, {}, {:.2}mm)",
+            string(&path),
+            string(&shot.alt.text),
+            width.max(10.0)
+        )
     }
 }
 
@@ -230,9 +308,22 @@ mod tests {
 
     #[test]
     fn page_numbers_follow_the_catalog() {
-        assert_eq!(page_of("Page {page} of {total}"), r#"(p, t) => [#"Page ";#str(p);#" of ";#str(t);]"#);
-        assert_eq!(page_of("{total}/{page}"), r#"(p, t) => [#str(t);#"/";#str(p);]"#);
+        assert_eq!(
+            page_of("Page {page} of {total}"),
+            r#"(p, t) => [#"Page ";#str(p);#" of ";#str(t);]"#
+        );
+        assert_eq!(
+            page_of("{total}/{page}"),
+            r#"(p, t) => [#str(t);#"/";#str(p);]"#
+        );
         assert_eq!(page_of("{x} \"y"), r#"(p, t) => [#"{x}";#" \"y";]"#);
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(array(&[]), "()");
+        assert_eq!(array(&["a".into()]), "(a,)");
+        assert_eq!(array(&["a".into(), "b".into()]), "(a, b)");
     }
 
     #[test]

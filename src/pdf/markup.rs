@@ -59,7 +59,10 @@ pub fn lang_args(code: &str) -> Option<String> {
         && region.len() == 2
         && region.chars().all(|c| c.is_ascii_alphabetic())
     {
-        args.push_str(&format!(", region: {}", string(&region.to_ascii_uppercase())));
+        args.push_str(&format!(
+            ", region: {}",
+            string(&region.to_ascii_uppercase())
+        ));
     }
     Some(args)
 }
@@ -103,7 +106,11 @@ pub fn markdown(source: &str) -> String {
                 Tag::Emphasis => out.push_str("#emph["),
                 Tag::Strong => out.push_str("#strong["),
                 Tag::Strikethrough => out.push_str("#strike["),
-                Tag::Link { link_type, dest_url, .. } => {
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                } => {
                     let url = if link_type == LinkType::Email {
                         Some(format!("mailto:{}", dest_url.trim()))
                     } else {
@@ -115,7 +122,10 @@ pub fn markdown(source: &str) -> String {
                     if let Some(url) = &url {
                         out.push_str(&format!("#link({})[", string(url)));
                     }
-                    open.push(Open { url, seen: String::new() });
+                    open.push(Open {
+                        url,
+                        seen: String::new(),
+                    });
                 }
                 Tag::Table(alignments) => {
                     out.push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
@@ -132,7 +142,11 @@ pub fn markdown(source: &str) -> String {
                 TagEnd::Item => out.push_str("],"),
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push(']'),
                 TagEnd::Link => {
-                    if let Some(Open { url: Some(url), seen }) = open.pop() {
+                    if let Some(Open {
+                        url: Some(url),
+                        seen,
+                    }) = open.pop()
+                    {
                         out.push(']');
                         if !same_address(&seen, &url) {
                             out.push_str(&text(&format!(" ({url})")));
@@ -158,7 +172,9 @@ pub fn markdown(source: &str) -> String {
             }
             Event::HardBreak => out.push_str("#linebreak();"),
             Event::Rule => out.push_str("#line(length: 100%)\n\n"),
-            Event::InlineMath(t) | Event::DisplayMath(t) | Event::FootnoteReference(t) => out.push_str(&text(&t)),
+            Event::InlineMath(t) | Event::DisplayMath(t) | Event::FootnoteReference(t) => {
+                out.push_str(&text(&t))
+            }
             Event::TaskListMarker(done) => out.push_str(&text(if done { "☑ " } else { "☐ " })),
         }
     }
@@ -179,7 +195,10 @@ fn same_address(text: &str, url: &str) -> bool {
     let norm = |s: &str| s.trim_end_matches('/').to_ascii_lowercase();
     let url_n = norm(url);
     let text_n = norm(text);
-    text_n == url_n || url_n.strip_prefix("mailto:").is_some_and(|address| address == text_n)
+    text_n == url_n
+        || url_n
+            .strip_prefix("mailto:")
+            .is_some_and(|address| address == text_n)
 }
 
 #[cfg(test)]
@@ -205,10 +224,14 @@ mod tests {
 
     #[test]
     fn markdown_becomes_function_calls_around_literals() {
-        assert_eq!(markdown("Select **Next** and *then* `Done`."), concat!(
+        assert_eq!(
+            markdown("Select **Next** and *then* `Done`."),
             r#"#"Select ";#strong[#"Next";]#" and ";#emph[#"then";]#" ";#raw("Done");#".";"#
-        ));
-        assert_eq!(markdown("one\ntwo  \nthree"), r#"#"one"; #"two";#linebreak();#"three";"#);
+        );
+        assert_eq!(
+            markdown("one\ntwo  \nthree"),
+            r#"#"one"; #"two";#linebreak();#"three";"#
+        );
         assert_eq!(markdown("a\n\nb"), "#\"a\";\n\n#\"b\";");
     }
 
@@ -218,33 +241,56 @@ mod tests {
             markdown("open [aka.ms/mfasetup](https://aka.ms/mfasetup)"),
             r#"#"open ";#link("https://aka.ms/mfasetup")[#"aka.ms/mfasetup";]#" (https://aka.ms/mfasetup)";"#
         );
-        assert_eq!(markdown("<https://aka.ms/mfasetup>"), r#"#link("https://aka.ms/mfasetup")[#"https://aka.ms/mfasetup";]"#);
-        assert_eq!(markdown("[it@dmjx.dk](mailto:it@dmjx.dk)"), r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#);
+        assert_eq!(
+            markdown("<https://aka.ms/mfasetup>"),
+            r#"#link("https://aka.ms/mfasetup")[#"https://aka.ms/mfasetup";]"#
+        );
+        assert_eq!(
+            markdown("[it@dmjx.dk](mailto:it@dmjx.dk)"),
+            r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#
+        );
         // Links that lead nowhere on paper keep their text only.
-        assert_eq!(markdown("[x](javascript:alert(1)) [y](other.html)"), r#"#"x";#" ";#"y";"#);
-        assert_eq!(markdown("<it@dmjx.dk>"), r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#);
+        assert_eq!(
+            markdown("[x](javascript:alert(1)) [y](other.html)"),
+            r#"#"x";#" ";#"y";"#
+        );
+        assert_eq!(
+            markdown("<it@dmjx.dk>"),
+            r#"#link("mailto:it@dmjx.dk")[#"it@dmjx.dk";]"#
+        );
     }
 
     #[test]
     fn lists_and_raw_html() {
         assert_eq!(markdown("- a\n- b"), r#"#list([#"a";],[#"b";],)"#);
-        assert_eq!(markdown("3. a\n4. b"), r#"#enum(start: 3, [#"a";],[#"b";],)"#);
+        assert_eq!(
+            markdown("3. a\n4. b"),
+            r#"#enum(start: 3, [#"a";],[#"b";],)"#
+        );
         assert_eq!(markdown("Hi <b>x</b>"), r##"#"Hi ";#"<b>";#"x";#"</b>";"##);
     }
 
     #[test]
     fn hostile_markdown_stays_text() {
-        let out = markdown("# #panic()\n\n= x\n\n- \\#\n\n`` ` `` $x$ @ref <label> // c /* d */ \\ _a_ [b](#) ~~s~~");
-        assert!(out.contains(r#"#strong[#"#panic()";]"#), "{out}");
+        let out = markdown(
+            "# #panic()\n\n= x\n\n- \\#\n\n`` ` `` $x$ @ref <label> // c /* d */ \\ _a_ [b](#) ~~s~~",
+        );
+        assert!(out.contains(r##"#strong[#"#panic()";]"##), "{out}");
         for line in out.lines() {
-            assert!(line.is_empty() || line.starts_with('#') || line.starts_with('['), "{line}");
+            assert!(
+                line.is_empty() || line.starts_with('#') || line.starts_with('['),
+                "{line}"
+            );
         }
     }
 
     #[test]
     fn lang_args_accept_only_language_codes() {
         assert_eq!(lang_args("da").as_deref(), Some(r#"lang: "da""#));
-        assert_eq!(lang_args("pt-br").as_deref(), Some(r#"lang: "pt", region: "BR""#));
+        assert_eq!(
+            lang_args("pt-br").as_deref(),
+            Some(r#"lang: "pt", region: "BR""#)
+        );
         assert_eq!(lang_args("x\"); panic("), None);
     }
 }

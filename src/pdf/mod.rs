@@ -42,6 +42,11 @@ impl PdfSettings {
 /// Renders one guide in one language to PDF bytes. Err is a message for a bug (typst compile error),
 /// never a panic.
 pub fn render_guide(view: &GuideView<'_>, settings: &PdfSettings) -> Result<Vec<u8>, String> {
+    render(view, settings).map(|(pdf, _warnings)| pdf)
+}
+
+/// The PDF and typst's warnings (tests require there be none).
+fn render(view: &GuideView<'_>, settings: &PdfSettings) -> Result<(Vec<u8>, Vec<String>), String> {
     let (year, month, day, hour, minute, second) = civil(settings.timestamp);
     let datetime = Datetime::from_ymd_hms(year, month, day, hour, minute, second)
         .or_else(|| Datetime::from_ymd_hms(2024, 1, 1, 0, 0, 0))
@@ -50,9 +55,16 @@ pub fn render_guide(view: &GuideView<'_>, settings: &PdfSettings) -> Result<Vec<
 
     let (source, files) = document::source(view, settings.paper);
     let world = world::GuideWorld::new(source, files, today);
-    let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| world.describe(&errors))?;
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let warnings = compiled
+        .warnings
+        .iter()
+        .map(|w| world.describe(std::slice::from_ref(w)))
+        .collect();
+    let document = compiled.output.map_err(|errors| world.describe(&errors))?;
 
-    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| format!("PDF/UA-1: {}", e.message()))?;
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1])
+        .map_err(|e| format!("PDF/UA-1: {}", e.message()))?;
     let options = PdfOptions {
         ident: Smart::Custom(format!("guidegen/{}/{}", view.id, view.lang)),
         creator: Smart::Custom(Some("guidegen".to_owned())),
@@ -66,7 +78,7 @@ pub fn render_guide(view: &GuideView<'_>, settings: &PdfSettings) -> Result<Vec<
     // Memoized results unused for a while are dropped, so that a large site doesn't keep every guide's
     // layout in memory; fonts and the standard library stay.
     comemo::evict(30);
-    pdf
+    Ok((pdf?, warnings))
 }
 
 /// Unix seconds as UTC (year, month, day, hour, minute, second), proleptic Gregorian.
@@ -84,12 +96,112 @@ fn civil(timestamp: i64) -> (i32, u8, u8, u8, u8, u8) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     let year = i32::try_from(year).unwrap_or(2024);
-    (year, month as u8, day as u8, (secs / 3600) as u8, (secs / 60 % 60) as u8, (secs % 60) as u8)
+    (
+        year,
+        month as u8,
+        day as u8,
+        (secs / 3600) as u8,
+        (secs / 60 % 60) as u8,
+        (secs % 60) as u8,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
+    use crate::model::Icon;
+    use crate::view::{DeviceView, Label, Prose, SectionView, StepView};
+
+    fn label(text: &str) -> Label {
+        Label {
+            text: text.into(),
+            lang: None,
+        }
+    }
+
+    fn prose(markdown: &str, lang: Option<&str>) -> Prose {
+        Prose {
+            markdown: markdown.into(),
+            lang: lang.map(Into::into),
+        }
+    }
+
+    fn step(number: usize, action: Prose) -> StepView {
+        StepView {
+            number,
+            label: format!("Step {number} of 2"),
+            short_label: format!("Step {number}"),
+            device: DeviceView {
+                id: "tablet".into(),
+                label: label("Tablet"),
+                icon: crate::icons::svg(Icon::Tablet),
+            },
+            banner: None,
+            action,
+            screenshot: None,
+            app: None,
+            result: None,
+            callouts: Vec::new(),
+        }
+    }
+
+    /// One untitled section (no contents), two steps.
+    fn view<'a>(catalog: &'a Catalog, first: Prose, second: Prose) -> GuideView<'a> {
+        GuideView {
+            id: "t".into(),
+            lang: "en".into(),
+            dir: "ltr",
+            site_title: label("Site"),
+            organization: None,
+            title: label("Title"),
+            summary: None,
+            needs: Vec::new(),
+            has_toc: false,
+            sections: vec![SectionView {
+                number: 1,
+                anchor: "section-1".into(),
+                title: None,
+                intro: None,
+                steps: vec![step(1, first), step(2, second)],
+            }],
+            total_steps: 2,
+            pdf: None,
+            languages: Vec::new(),
+            notice: None,
+            ui: catalog,
+        }
+    }
+
+    const SETTINGS: PdfSettings = PdfSettings {
+        paper: Paper::A4,
+        timestamp: FIXED_TIMESTAMP,
+    };
+
+    #[test]
+    fn every_markdown_construct_compiles_without_warnings() {
+        let catalog = Catalog::builtin("en").unwrap();
+        let markdown = concat!(
+            "# Heading\n\nA *b* **c** ~~d~~ `e` [f](https://x.dk) <https://y.dk> <it@x.dk> [g](#h) ![img](a.png)  \n",
+            "hard break\n\n> quote\n\n```\ncode {\n```\n\n    indented\n\n---\n\n",
+            "1. one\n2. two\n   - nested\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>html</div>\n\nend",
+        );
+        let long = "A long paragraph that goes on. ".repeat(200);
+        let view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
+        let (pdf, warnings) = render(&view, &SETTINGS).unwrap();
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn same_view_same_bytes() {
+        let catalog = Catalog::builtin("da").unwrap();
+        let view = view(&catalog, prose("æøå", None), prose("ÆØÅ", None));
+        assert_eq!(
+            render_guide(&view, &SETTINGS).unwrap(),
+            render_guide(&view, &SETTINGS).unwrap()
+        );
+    }
 
     #[test]
     fn civil_dates() {

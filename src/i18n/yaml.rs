@@ -1,0 +1,1088 @@
+//! Translation stage: where each translatable text of a `guide.yaml` is written, byte for byte, and the
+//! minimal in-place edits that pin a translation to its source text or write a new one.
+//!
+//! The file is parsed a second time into a mirror of the guide format that keeps every text's byte span
+//! (the model keeps only line and column). Edits replace or insert the fewest bytes possible, and every
+//! edited file is parsed again and compared with what was meant before it is written: an edit that would
+//! change anything else is refused, never written.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// A span as byte offsets into the file.
+fn bytes(location: &serde_saphyr::Location) -> Option<Range<usize>> {
+    let span = location.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    Some(start..start + len)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The mirror of guide.yaml: only the texts, with their spans; every other key is ignored.
+
+#[derive(Debug, Clone)]
+enum RawText {
+    Plain(String),
+    Localized(Vec<(Spanned<String>, Spanned<RawTranslation>)>),
+}
+
+#[derive(Debug, Clone)]
+enum RawTranslation {
+    Scalar(String),
+    Map {
+        text: Spanned<String>,
+        source: Option<Spanned<String>>,
+    },
+}
+
+impl RawTranslation {
+    fn text(&self) -> &str {
+        match self {
+            RawTranslation::Scalar(s) => s,
+            RawTranslation::Map { text, .. } => &text.value,
+        }
+    }
+
+    fn source(&self) -> Option<&str> {
+        match self {
+            RawTranslation::Scalar(_) => None,
+            RawTranslation::Map { source, .. } => source.as_ref().map(|s| s.value.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text or a language map")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(lang) = map.next_key::<Spanned<String>>()? {
+                    entries.push((lang, map.next_value::<Spanned<RawTranslation>>()?));
+                }
+                Ok(RawText::Localized(entries))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawTranslation {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTranslation;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text or {text, source}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTranslation, E> {
+                Ok(RawTranslation::Scalar(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTranslation, E> {
+                Ok(RawTranslation::Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTranslation, E> {
+                Ok(RawTranslation::Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTranslation, E> {
+                Ok(RawTranslation::Scalar(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawTranslation, A::Error> {
+                let mut text = None;
+                let mut source = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "text" => text = Some(map.next_value::<Spanned<String>>()?),
+                        "source" => source = Some(map.next_value::<Spanned<String>>()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
+                Ok(RawTranslation::Map { text, source })
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DocGuide {
+    title: Option<Spanned<RawText>>,
+    summary: Option<Spanned<RawText>>,
+    sections: Option<Spanned<Vec<Spanned<DocSection>>>>,
+    steps: Option<Spanned<Vec<Spanned<DocStep>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DocSection {
+    title: Option<Spanned<RawText>>,
+    intro: Option<Spanned<RawText>>,
+    steps: Option<Spanned<Vec<Spanned<DocStep>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DocStep {
+    action: Option<Spanned<RawText>>,
+    screenshot: Option<Spanned<DocShot>>,
+    result: Option<Spanned<RawText>>,
+    note: Option<Spanned<RawText>>,
+    tip: Option<Spanned<RawText>>,
+    warning: Option<Spanned<RawText>>,
+}
+
+#[derive(Debug)]
+struct DocShot {
+    alt: Option<Spanned<RawText>>,
+}
+
+impl<'de> Deserialize<'de> for DocShot {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Full {
+            alt: Option<Spanned<RawText>>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DocShot;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a path or {src, alt}")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<DocShot, E> {
+                Ok(DocShot { alt: None })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DocShot, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(DocShot { alt: full.alt })
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// One translatable text of a guide file, where it is written.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// As `Guide::texts` names it: `title`, `step.3.action`.
+    pub name: String,
+    /// The key it is written under: `title`, `action`, `alt`.
+    field: &'static str,
+    /// Inside a flow collection (`{…}` or `[…]`), where block scalars and block maps cannot be written.
+    flow: bool,
+    raw: Spanned<RawText>,
+}
+
+/// Records one text: its name, key, whether it stands in a flow collection, and the text as written.
+type Push<'a> = dyn FnMut(String, &'static str, bool, &Option<Spanned<RawText>>) + 'a;
+
+/// Reads every text of a guide file with its position. `Err` carries the parser's message.
+pub fn locate(source: &str) -> Result<Vec<Located>, String> {
+    let doc: DocGuide = serde_saphyr::from_str(source).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let is_flow = |loc: &serde_saphyr::Location| {
+        bytes(loc)
+            .and_then(|r| source.as_bytes().get(r.start).copied())
+            .is_some_and(|b| b == b'{' || b == b'[')
+    };
+    let mut push =
+        |name: String, field: &'static str, flow: bool, raw: &Option<Spanned<RawText>>| {
+            if let Some(raw) = raw {
+                let flow = flow || is_flow(&raw.referenced);
+                out.push(Located {
+                    name,
+                    field,
+                    flow,
+                    raw: raw.clone(),
+                });
+            }
+        };
+    push("title".into(), "title", false, &doc.title);
+    push("summary".into(), "summary", false, &doc.summary);
+    let mut number = 0;
+    let mut steps = |push: &mut Push, list: &Spanned<Vec<Spanned<DocStep>>>, flow: bool| {
+        let flow = flow || is_flow(&list.referenced);
+        for step in &list.value {
+            number += 1;
+            let flow = flow || is_flow(&step.referenced);
+            let s = &step.value;
+            push(format!("step.{number}.action"), "action", flow, &s.action);
+            if let Some(shot) = &s.screenshot {
+                let flow = flow || is_flow(&shot.referenced);
+                push(format!("step.{number}.alt"), "alt", flow, &shot.value.alt);
+            }
+            push(format!("step.{number}.result"), "result", flow, &s.result);
+            push(format!("step.{number}.note"), "note", flow, &s.note);
+            push(format!("step.{number}.tip"), "tip", flow, &s.tip);
+            push(
+                format!("step.{number}.warning"),
+                "warning",
+                flow,
+                &s.warning,
+            );
+        }
+    };
+    match (&doc.sections, &doc.steps) {
+        (Some(sections), _) => {
+            let flow = is_flow(&sections.referenced);
+            for (i, section) in sections.value.iter().enumerate() {
+                let n = i + 1;
+                let flow = flow || is_flow(&section.referenced);
+                push(
+                    format!("section.{n}.title"),
+                    "title",
+                    flow,
+                    &section.value.title,
+                );
+                push(
+                    format!("section.{n}.intro"),
+                    "intro",
+                    flow,
+                    &section.value.intro,
+                );
+                if let Some(list) = &section.value.steps {
+                    steps(&mut push, list, flow);
+                }
+            }
+        }
+        (None, Some(list)) => steps(&mut push, list, false),
+        (None, None) => {}
+    }
+    Ok(out)
+}
+
+/// What a text says, in every language as written, for comparing a file before and after an edit:
+/// `(language or "" for a plain string) → (text, recorded source fingerprint)`.
+pub type Snapshot = BTreeMap<String, BTreeMap<String, (String, Option<String>)>>;
+
+pub fn snapshot(texts: &[Located]) -> Snapshot {
+    texts
+        .iter()
+        .map(|t| {
+            let entries = match &t.raw.value {
+                RawText::Plain(s) => BTreeMap::from([(String::new(), (s.clone(), None))]),
+                RawText::Localized(entries) => entries
+                    .iter()
+                    .map(|(l, tr)| {
+                        (
+                            l.value.clone(),
+                            (
+                                tr.value.text().to_owned(),
+                                tr.value.source().map(str::to_owned),
+                            ),
+                        )
+                    })
+                    .collect(),
+            };
+            (t.name.clone(), entries)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Edits.
+
+/// A replacement of `range` (bytes of the original file) by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// Applies non-overlapping edits.
+pub fn apply(source: &str, mut edits: Vec<Edit>) -> Result<String, String> {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(source.len() + 64 * edits.len());
+    let mut at = 0;
+    for edit in &edits {
+        if edit.range.start < at || edit.range.end > source.len() {
+            return Err("two edits overlap".into());
+        }
+        out.push_str(&source[at..edit.range.start]);
+        out.push_str(&edit.text);
+        at = edit.range.end;
+    }
+    out.push_str(&source[at..]);
+    Ok(out)
+}
+
+/// The character column (from 0) of byte `pos` in its line.
+fn column(src: &str, pos: usize) -> usize {
+    src[line_start(src, pos)..pos].chars().count()
+}
+
+fn line_start(src: &str, pos: usize) -> usize {
+    src[..pos].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(src: &str, pos: usize) -> usize {
+    src[pos..].find('\n').map_or(src.len(), |i| pos + i)
+}
+
+/// Leading spaces of the line at `pos` (which must be a line start).
+fn indent_at(src: &str, pos: usize) -> usize {
+    src[pos..].bytes().take_while(|b| *b == b' ').count()
+}
+
+/// A block scalar (`|`, `>`, with indicators) as written.
+#[derive(Debug)]
+struct Block {
+    /// The header, from `|` or `>` to the end of its line (comment included, newline excluded).
+    header: Range<usize>,
+    /// The explicit indentation indicator's byte, if any.
+    indicator: Option<usize>,
+    /// From the start of the line after the header to the end of the last non-blank content line
+    /// (its newline excluded).
+    content: Range<usize>,
+    /// The content's indentation.
+    indent: usize,
+}
+
+/// After a key ending at `key_end`: the byte after its `:`.
+fn colon_after(src: &str, key_end: usize) -> Option<usize> {
+    let rest = &src[key_end..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (rest.as_bytes().get(skipped) == Some(&b':')).then_some(key_end + skipped + 1)
+}
+
+/// The block scalar whose header follows the `:` at `after_colon`, the key being at column `key_col`.
+fn block_after(src: &str, after_colon: usize, key_col: usize) -> Option<Block> {
+    let rest = &src[after_colon..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let header_start = after_colon + skipped;
+    if !matches!(src.as_bytes().get(header_start), Some(b'|' | b'>')) {
+        return None;
+    }
+    let header_end = line_end(src, header_start);
+    let header = &src[header_start..header_end];
+    let indicator = header
+        .char_indices()
+        .skip(1)
+        .take_while(|(_, c)| matches!(c, '1'..='9' | '-' | '+'))
+        .find(|(_, c)| c.is_ascii_digit())
+        .map(|(i, _)| header_start + i);
+    let content_start = (header_end + 1).min(src.len());
+    // The content's indentation: explicit, or that of the first non-blank line.
+    let mut indent = indicator.map(|i| key_col + usize::from(src.as_bytes()[i] - b'0'));
+    let mut pos = content_start;
+    let mut end = content_start;
+    while pos < src.len() {
+        let le = line_end(src, pos);
+        let line = &src[pos..le];
+        if !line.trim().is_empty() {
+            let spaces = indent_at(src, pos);
+            let need = *indent.get_or_insert(spaces);
+            if spaces < need || need <= key_col {
+                break;
+            }
+            end = le;
+        }
+        pos = le + 1;
+    }
+    Some(Block {
+        header: header_start..header_end,
+        indicator,
+        content: content_start..end.max(content_start),
+        indent: indent?,
+    })
+}
+
+/// Where a map value written after `key_end` ends: the end of its last byte (for block scalars and
+/// block maps, the end of their last non-blank line).
+fn value_end(
+    src: &str,
+    key_end: usize,
+    key_col: usize,
+    value: &serde_saphyr::Location,
+) -> Option<usize> {
+    let span = bytes(value)?;
+    let colon = colon_after(src, key_end)?;
+    if let Some(block) = block_after(src, colon, key_col) {
+        return Some(block.content.end.max(block.header.end));
+    }
+    match src.as_bytes().get(span.start) {
+        Some(b'{') => flow_end(src, span.start),
+        _ => Some(span.end),
+    }
+}
+
+/// The byte after the `}` or `]` closing the flow collection opened at `open`.
+fn flow_end(src: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let b = src.as_bytes();
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
+                i = line_end(src, i);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `text` as a YAML scalar on one line, valid in flow and block context: plain where that reads back
+/// as the same string, double-quoted otherwise.
+pub fn inline_scalar(text: &str) -> String {
+    if is_plain_safe(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn is_plain_safe(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if text.trim() != text
+        || "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        || text.contains(": ")
+        || text.contains(" #")
+        || text.ends_with(':')
+        || text.chars().any(|c| {
+            ",[]{}".contains(c)
+                || c.is_control()
+                || c == '\u{feff}'
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+        })
+    {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let reserved = [
+        "true", "false", "null", "~", "yes", "no", "on", "off", ".nan", ".inf", "-.inf", "y", "n",
+    ];
+    if reserved.contains(&lower.as_str())
+        || text.parse::<f64>().is_ok()
+        || lower.starts_with("0x")
+        || lower.starts_with("0o")
+    {
+        return false;
+    }
+    // Anything that starts like a number is quoted: the reader may take it for one.
+    !first.is_ascii_digit() && (first != '.' || text.len() == 1) && first != '+'
+}
+
+/// Whether `raw` (a scalar as written) may stand inside a flow map unchanged.
+fn flow_safe(raw: &str) -> bool {
+    if raw.contains('\n') {
+        return false;
+    }
+    match raw.as_bytes().first() {
+        Some(b'"' | b'\'') => true,
+        Some(_) => !raw.chars().any(|c| ",[]{}".contains(c)),
+        None => false,
+    }
+}
+
+/// A translation written fresh: `{text: …, source: …}` on one line, or for a multi-line text a block
+/// map with a literal block scalar, its keys at `indent`.
+fn render_translation(text: &str, fingerprint: &str, flow: bool, indent: usize) -> String {
+    if !flow && let Some(block) = literal_block(text, indent + 2) {
+        let pad = " ".repeat(indent);
+        return format!("\n{pad}source: {fingerprint}\n{pad}text: {block}");
+    }
+    format!(" {{text: {}, source: {fingerprint}}}", inline_scalar(text))
+}
+
+/// `text` as a literal block scalar (header and content lines, no final newline) with its content at
+/// `indent`, where that writes it exactly; `None` for single-line texts and texts a literal block
+/// cannot hold.
+fn literal_block(text: &str, indent: usize) -> Option<String> {
+    let body = text.trim_end_matches('\n');
+    if !body.contains('\n') && text == body {
+        return None;
+    }
+    if body.is_empty()
+        || body.starts_with([' ', '\t'])
+        || body.starts_with('\n')
+        || text.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || c == '\u{feff}'
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+        })
+    {
+        return None;
+    }
+    let trailing = text.len() - body.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!("|{chomp}");
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Adds `delta` spaces before every non-empty line of `range`.
+fn reindent(src: &str, range: Range<usize>, delta: usize) -> String {
+    let pad = " ".repeat(delta);
+    src[range]
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.trim_end_matches('\n').is_empty() {
+                line.to_owned()
+            } else {
+                format!("{pad}{line}")
+            }
+        })
+        .collect()
+}
+
+/// Why a text cannot be edited automatically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+impl Refused {
+    fn layout() -> Self {
+        Refused("guidegen cannot edit the way this text is written; change it by hand".into())
+    }
+}
+
+fn key_info(src: &str, key: &Spanned<String>) -> Result<(Range<usize>, usize), Refused> {
+    let range = bytes(&key.referenced).ok_or_else(Refused::layout)?;
+    let col = column(src, range.start);
+    Ok((range, col))
+}
+
+/// The edits that record `fingerprint` as the source of the `lang` translation of `text`, changing
+/// nothing else: `None` when it is recorded already or there is no such translation.
+pub fn pin(src: &str, text: &Located, lang: &str, fingerprint: &str) -> Result<Vec<Edit>, Refused> {
+    let RawText::Localized(entries) = &text.raw.value else {
+        return Ok(Vec::new());
+    };
+    let Some((key, value)) = entries.iter().find(|(k, _)| k.value == lang) else {
+        return Ok(Vec::new());
+    };
+    let (key_range, key_col) = key_info(src, key)?;
+    let span = bytes(&value.referenced).ok_or_else(Refused::layout)?;
+    match &value.value {
+        RawTranslation::Map {
+            source: Some(source),
+            ..
+        } => {
+            if source.value == fingerprint {
+                return Ok(Vec::new());
+            }
+            let at = bytes(&source.referenced).ok_or_else(Refused::layout)?;
+            Ok(vec![Edit {
+                range: at,
+                text: fingerprint.to_owned(),
+            }])
+        }
+        RawTranslation::Map {
+            text: t,
+            source: None,
+        } => {
+            if src.as_bytes().get(span.start) == Some(&b'{') {
+                let text_span = bytes(&t.referenced).ok_or_else(Refused::layout)?;
+                if src[text_span.clone()].contains('\n') {
+                    return Err(Refused::layout());
+                }
+                Ok(vec![Edit {
+                    range: text_span.end..text_span.end,
+                    text: format!(", source: {fingerprint}"),
+                }])
+            } else {
+                let start = line_start(src, span.start);
+                if !src[start..span.start].chars().all(|c| c == ' ') {
+                    return Err(Refused::layout());
+                }
+                let pad = " ".repeat(column(src, span.start));
+                Ok(vec![Edit {
+                    range: start..start,
+                    text: format!("{pad}source: {fingerprint}\n"),
+                }])
+            }
+        }
+        RawTranslation::Scalar(s) => {
+            let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
+            if let Some(block) = block_after(src, colon, key_col) {
+                if text.flow {
+                    return Err(Refused::layout());
+                }
+                // en: |            en:
+                //   Text     →      source: 1a2b3c4d
+                //                   text: |
+                //                    Text            (the content's lines stay as they are)
+                let k = block.indent;
+                let (keys, delta) = if k >= key_col + 2 {
+                    ((key_col + 2).min(k - 1), 0)
+                } else {
+                    (key_col + 2, key_col + 4 - k)
+                };
+                let pad = " ".repeat(keys);
+                let mut edits = vec![Edit {
+                    range: colon..block.header.start,
+                    text: format!("\n{pad}source: {fingerprint}\n{pad}text: "),
+                }];
+                if let Some(i) = block.indicator {
+                    let m = k + delta - keys;
+                    if !(1..=9).contains(&m) {
+                        return Err(Refused::layout());
+                    }
+                    edits.push(Edit {
+                        range: i..i + 1,
+                        text: m.to_string(),
+                    });
+                }
+                if delta > 0 {
+                    edits.push(Edit {
+                        range: block.content.clone(),
+                        text: reindent(src, block.content.clone(), delta),
+                    });
+                }
+                Ok(edits)
+            } else {
+                let raw = &src[span.clone()];
+                let written = if flow_safe(raw) {
+                    raw.to_owned()
+                } else {
+                    inline_scalar(s)
+                };
+                Ok(vec![Edit {
+                    range: span,
+                    text: format!("{{text: {written}, source: {fingerprint}}}"),
+                }])
+            }
+        }
+    }
+}
+
+/// The edits that make `translation` the `lang` translation of `text`, made from the source text with
+/// `fingerprint`. A plain string becomes a language map with the plain string as `source_lang`.
+pub fn set(
+    src: &str,
+    text: &Located,
+    source_lang: &str,
+    lang: &str,
+    translation: &str,
+    fingerprint: &str,
+) -> Result<Vec<Edit>, Refused> {
+    let span = bytes(&text.raw.referenced).ok_or_else(Refused::layout)?;
+    match &text.raw.value {
+        RawText::Plain(plain) => {
+            if text.flow {
+                let raw = &src[span.clone()];
+                let written = if flow_safe(raw) {
+                    raw.to_owned()
+                } else {
+                    inline_scalar(plain)
+                };
+                let new = format!(
+                    "{{{source_lang}: {written}, {lang}:{}}}",
+                    render_translation(translation, fingerprint, true, 0)
+                );
+                return Ok(vec![Edit {
+                    range: span,
+                    text: new,
+                }]);
+            }
+            let (key_start, colon) =
+                find_key(src, span.start, text.field).ok_or_else(Refused::layout)?;
+            let key_col = column(src, key_start);
+            let pad = " ".repeat(key_col + 2);
+            let (written, end) = if let Some(block) = block_after(src, colon, key_col) {
+                let k = block.indent;
+                let delta = (key_col + 4).saturating_sub(k);
+                let mut header = src[block.header.clone()].to_owned();
+                if let Some(i) = block.indicator {
+                    let m = k + delta - (key_col + 2);
+                    let at = i - block.header.start;
+                    header.replace_range(at..at + 1, &m.to_string());
+                }
+                let content = reindent(src, block.content.clone(), delta);
+                (
+                    format!("{header}\n{content}"),
+                    block.content.end.max(block.header.end),
+                )
+            } else {
+                let raw = &src[span.clone()];
+                let written = if raw.contains('\n') {
+                    inline_scalar(plain)
+                } else {
+                    raw.to_owned()
+                };
+                (written, span.end)
+            };
+            let new = format!(
+                "{}:\n{pad}{source_lang}: {written}\n{pad}{lang}:{}",
+                text.field,
+                render_translation(translation, fingerprint, false, key_col + 4)
+            );
+            Ok(vec![Edit {
+                range: key_start..end,
+                text: new,
+            }])
+        }
+        RawText::Localized(entries) => {
+            if let Some((key, value)) = entries.iter().find(|(k, _)| k.value == lang) {
+                let (key_range, key_col) = key_info(src, key)?;
+                let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
+                let end = translation_end(src, key_range.end, key_col, value)?;
+                let new = render_translation(translation, fingerprint, text.flow, key_col + 2);
+                Ok(vec![Edit {
+                    range: colon..end,
+                    text: new,
+                }])
+            } else {
+                let (last_key, last_value) = entries.last().ok_or_else(Refused::layout)?;
+                let (key_range, key_col) = key_info(src, last_key)?;
+                let end = translation_end(src, key_range.end, key_col, last_value)?;
+                if text.flow || src.as_bytes().get(span.start) == Some(&b'{') {
+                    let new = format!(
+                        ", {lang}:{}",
+                        render_translation(translation, fingerprint, true, 0)
+                    );
+                    Ok(vec![Edit {
+                        range: end..end,
+                        text: new,
+                    }])
+                } else {
+                    let end = line_end(src, end);
+                    let pad = " ".repeat(key_col);
+                    let new = format!(
+                        "\n{pad}{lang}:{}",
+                        render_translation(translation, fingerprint, false, key_col + 2)
+                    );
+                    Ok(vec![Edit {
+                        range: end..end,
+                        text: new,
+                    }])
+                }
+            }
+        }
+    }
+}
+
+/// The end of a translation's value: a scalar, a flow map, or a block map of `text` and `source`.
+fn translation_end(
+    src: &str,
+    key_end: usize,
+    key_col: usize,
+    value: &Spanned<RawTranslation>,
+) -> Result<usize, Refused> {
+    let span = bytes(&value.referenced).ok_or_else(Refused::layout)?;
+    match &value.value {
+        RawTranslation::Map { text, source } if src.as_bytes().get(span.start) != Some(&b'{') => {
+            // A block map: the later of its two values' ends.
+            let map_col = column(src, span.start);
+            let mut end = 0;
+            for v in std::iter::once(text).chain(source.iter()) {
+                let at = bytes(&v.referenced).ok_or_else(Refused::layout)?;
+                // The key before this value: search back on the value's line, or the header's.
+                let key_end = value_key_end(src, at.start).ok_or_else(Refused::layout)?;
+                end = end.max(
+                    value_end(src, key_end, map_col, &v.referenced).ok_or_else(Refused::layout)?,
+                );
+            }
+            Ok(end)
+        }
+        _ => value_end(src, key_end, key_col, &value.referenced).ok_or_else(Refused::layout),
+    }
+}
+
+/// For a `text:` or `source:` value starting at `value_start`: the end of its key.
+fn value_key_end(src: &str, value_start: usize) -> Option<usize> {
+    let before = &src[..value_start];
+    let candidates = ["text", "source"];
+    candidates
+        .iter()
+        .filter_map(|k| {
+            let found = before.rfind(&format!("{k}:"))?;
+            Some(found + k.len())
+        })
+        .max()
+}
+
+/// The key `field` whose value starts at `value_start` (on the key's line, or below a block header):
+/// the key's start and the byte after its `:`.
+fn find_key(src: &str, value_start: usize, field: &str) -> Option<(usize, usize)> {
+    let needle = format!("{field}:");
+    let found = src[..value_start].rfind(&needle)?;
+    if found > 0
+        && src[..found]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let colon = found + needle.len();
+    // Between the colon and the value: blanks, or a block header and blank lines.
+    let between = &src[colon..value_start];
+    let ok = between.trim().is_empty() || {
+        let t = between.trim_start_matches([' ', '\t']);
+        t.starts_with(['|', '>']) && t.lines().skip(1).all(|l| l.trim().is_empty())
+    };
+    ok.then_some((found, colon))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn located(src: &str, name: &str) -> Located {
+        locate(src)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == name)
+            .unwrap()
+    }
+
+    /// Pins `en` of `title` and checks the result re-reads with the same texts and the fingerprint.
+    fn pinned(src: &str) -> String {
+        let t = located(src, "title");
+        let out = apply(src, pin(src, &t, "en", "0a1b2c3d").unwrap()).unwrap();
+        let mut expected = snapshot(&locate(src).unwrap());
+        expected.get_mut("title").unwrap().get_mut("en").unwrap().1 = Some("0a1b2c3d".into());
+        assert_eq!(snapshot(&locate(&out).unwrap()), expected, "{out}");
+        out
+    }
+
+    #[test]
+    fn spans_of_scalars_maps_and_blocks() {
+        let src = "title:\n  da: Åbn appen\n  en: |\n    Open it\n\n  de: {text: x, source: abc}\n";
+        let t = located(src, "title");
+        let RawText::Localized(entries) = &t.raw.value else {
+            panic!()
+        };
+        let r = |i: usize| bytes(&entries[i].1.referenced).unwrap();
+        assert_eq!(&src[r(0)], "Åbn appen");
+        // A block scalar's span starts at its content, not at `|`.
+        assert!(src[r(1)].starts_with("Open it"));
+        assert_eq!(&src[r(2)], "{");
+        // A block map's span is its first key, empty.
+        let src = "title:\n  en:\n    text: x\n    source: abc\n  da: yo\n";
+        let t = located(src, "title");
+        let RawText::Localized(entries) = &t.raw.value else {
+            panic!()
+        };
+        let span = bytes(&entries[0].1.referenced).unwrap();
+        assert_eq!((span.len(), &src[span.start..span.start + 4]), (0, "text"));
+    }
+
+    #[test]
+    fn pins_a_plain_translation_as_a_flow_map() {
+        let out = pinned("# c\ntitle:\n  da: Hej\n  en: Hello there  # keep\nsummary: x\n");
+        assert_eq!(
+            out,
+            "# c\ntitle:\n  da: Hej\n  en: {text: Hello there, source: 0a1b2c3d}  # keep\nsummary: x\n"
+        );
+        let out = pinned("title: {da: Hej, en: 'it''s'}\n");
+        assert_eq!(
+            out,
+            "title: {da: Hej, en: {text: 'it''s', source: 0a1b2c3d}}\n"
+        );
+        let out = pinned("title:\n  da: Hej\n  en: Yes, really [x]\n");
+        assert_eq!(
+            out,
+            "title:\n  da: Hej\n  en: {text: \"Yes, really [x]\", source: 0a1b2c3d}\n"
+        );
+    }
+
+    #[test]
+    fn pins_a_block_scalar_without_touching_its_lines() {
+        let src = "title:\n  da: |\n    Hej\n  en: |  # c\n    Hello\n\n    there\n\nsummary: x\n";
+        let out = pinned(src);
+        assert_eq!(
+            out,
+            "title:\n  da: |\n    Hej\n  en:\n   source: 0a1b2c3d\n   text: |  # c\n    Hello\n\n    there\n\nsummary: x\n"
+        );
+        // Content indented only one space more than the key: re-indented.
+        let out = pinned("title:\n  da: x\n  en: |-\n   Hello\n   you\n");
+        assert_eq!(
+            out,
+            "title:\n  da: x\n  en:\n    source: 0a1b2c3d\n    text: |-\n      Hello\n      you\n"
+        );
+        // An explicit indentation indicator follows the new keys.
+        let out = pinned("title:\n  da: x\n  en: |4\n      Hello\n");
+        assert!(out.contains("    text: |2\n      Hello"), "{out}");
+    }
+
+    #[test]
+    fn updates_or_adds_a_source_in_a_map() {
+        assert_eq!(
+            pinned("title:\n  da: x\n  en: {text: y, source: ffffffff}\n"),
+            "title:\n  da: x\n  en: {text: y, source: 0a1b2c3d}\n"
+        );
+        assert_eq!(
+            pinned("title:\n  da: x\n  en: {text: y}\n"),
+            "title:\n  da: x\n  en: {text: y, source: 0a1b2c3d}\n"
+        );
+        assert_eq!(
+            pinned("title:\n  da: x\n  en:\n    text: |\n      y\n"),
+            "title:\n  da: x\n  en:\n    source: 0a1b2c3d\n    text: |\n      y\n"
+        );
+    }
+
+    fn set_checked(src: &str, name: &str, lang: &str, text: &str) -> String {
+        let t = located(src, name);
+        let out = apply(src, set(src, &t, "da", lang, text, "0a1b2c3d").unwrap()).unwrap();
+        let mut expected = snapshot(&locate(src).unwrap());
+        let entry = expected.get_mut(name).unwrap();
+        if let Some(plain) = entry.remove("") {
+            entry.insert("da".into(), plain);
+        }
+        entry.insert(lang.into(), (text.into(), Some("0a1b2c3d".into())));
+        assert_eq!(snapshot(&locate(&out).unwrap()), expected, "{out}");
+        out
+    }
+
+    #[test]
+    fn sets_translations_of_every_shape() {
+        let tricky = [
+            "Open: the \"app\" # now",
+            "- leading dash",
+            "æøå, [x] {y}",
+            "Line one\nline two\n",
+            "no newline\nat end",
+            "x\n\n\n",
+        ];
+        let sources = [
+            "title: Åbn appen\nsummary: x\n",
+            "steps:\n  - device: phone\n    action: |\n      Åbn appen\n      nu\n    note: x\n",
+            "steps:\n  - action: Åbn\n    screenshot: {src: a.png, alt: Billede}\n",
+            "title:\n  da: Åbn\n  en: Old\n",
+            "title:\n  da: Åbn\n  en: |\n    Old\n    text\nsummary: yo\n",
+            "title:\n  da: Åbn\n  en:\n    source: 12345678\n    text: |\n      Old\n",
+            "title: {da: Åbn, en: {text: old, source: 1}}\n",
+            "title:\n  da: |\n    Åbn\n",
+            "title: {da: Åbn}\n",
+            "steps:\n- action: |2\n    Åbn\n",
+        ];
+        for src in sources {
+            let name = if src.contains("alt:") {
+                "step.1.alt"
+            } else if src.starts_with("steps") {
+                "step.1.action"
+            } else {
+                "title"
+            };
+            for text in tricky {
+                set_checked(src, name, "en", text);
+            }
+        }
+        assert_eq!(
+            set_checked(
+                "title: Åbn appen  # c\nsummary: x\n",
+                "title",
+                "en",
+                "Open the app"
+            ),
+            "title:\n  da: Åbn appen\n  en: {text: Open the app, source: 0a1b2c3d}  # c\nsummary: x\n"
+        );
+        assert_eq!(
+            set_checked("title:\n  da: Åbn\n", "title", "en", "Open\nit\n"),
+            "title:\n  da: Åbn\n  en:\n    source: 0a1b2c3d\n    text: |\n      Open\n      it\n"
+        );
+    }
+
+    #[test]
+    fn inline_scalars_read_back_the_same() {
+        for text in [
+            "plain text",
+            "a: b",
+            "# x",
+            "-x",
+            "yes",
+            "12",
+            "1.5",
+            "'q'",
+            "tab\there",
+            "æøå",
+            "x #y",
+            "{a}",
+            "",
+            " lead",
+            "null",
+            "a\\b",
+        ] {
+            let yaml = format!("k: {}\n", inline_scalar(text));
+            let back: BTreeMap<String, String> = serde_saphyr::from_str(&yaml).unwrap();
+            assert_eq!(back["k"], text, "{yaml}");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The command line: help, usage errors (exit code 2), and the output folders `guidegen build` refuses
+//! to replace (exit code 1, nothing touched).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+#[test]
+fn help_for_each_subcommand_mentions_its_options() {
+    let top = run(&[&"--help"]);
+    top.expect_code(0);
+    for word in ["build", "check"] {
+        assert!(
+            top.stdout.contains(word),
+            "`guidegen --help` should mention `{word}`:\n{}",
+            top.stdout
+        );
+    }
+
+    let build = run(&[&"build", &"--help"]);
+    build.expect_code(0);
+    for word in ["DIR", "--out", "--lang", "--format", "html", "pdf"] {
+        assert!(
+            build.stdout.contains(word),
+            "`guidegen build --help` should mention `{word}`:\n{}",
+            build.stdout
+        );
+    }
+
+    let check = run(&[&"check", &"--help"]);
+    check.expect_code(0);
+    assert!(
+        check.stdout.contains("DIR"),
+        "`guidegen check --help` should mention DIR:\n{}",
+        check.stdout
+    );
+    assert!(
+        !check.stdout.contains("--out"),
+        "check writes nothing and has no --out:\n{}",
+        check.stdout
+    );
+
+    let also = run(&[&"help", &"build"]);
+    also.expect_code(0);
+    assert!(also.stdout.contains("--format"));
+}
+
+#[test]
+fn unknown_flag_is_bad_usage() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let site = example_site();
+    let run = run(&[&"build", &site, &"--out", &out, &"--frobnicate"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("--frobnicate"),
+        "the message should name the flag:\n{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "a usage error wrote output");
+
+    run_in(tmp.path(), &[&"frobnicate"]).expect_code(2);
+    run_in(tmp.path(), &[]).expect_code(2);
+}
+
+#[test]
+fn unknown_format_is_bad_usage() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let site = example_site();
+    let run = run(&[&"build", &site, &"--out", &out, &"--format", &"docx"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("docx"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("html") && run.stderr.contains("pdf"),
+        "the message should list the formats:\n{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "a usage error wrote output");
+}
+
+#[test]
+fn language_the_site_does_not_have_is_bad_usage_naming_the_sites_languages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let site = example_site();
+    let run = run(&[
+        &"build",
+        &site,
+        &"--out",
+        &out,
+        &"--lang",
+        &"fr",
+        &"--format",
+        &"html",
+    ]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("fr"), "{}", run.stderr);
+    // The example site's languages, from its guidegen.yaml: `languages: [da, en]`.
+    assert!(
+        run.stderr.contains("da, en"),
+        "the message should name the site's languages:\n{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "a usage error wrote output");
+}
+
+#[test]
+fn site_folder_that_does_not_exist_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let missing = tmp.path().join("no-such-site");
+    let out = tmp.path().join("out");
+    let run = run(&[&"build", &missing, &"--out", &out, &"--format", &"html"]);
+    assert!(
+        matches!(run.code, Some(1 | 2)),
+        "building a folder that does not exist should fail:\n{run:?}"
+    );
+    assert!(
+        run.stderr.contains("no-such-site"),
+        "the message should name the folder:\n{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "a failed build wrote output");
+}
+
+/// A copy of the valid fixture in a fresh temporary folder: (tmp, site).
+fn valid_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    (tmp, site)
+}
+
+/// Builds `site` into `out` and checks the build was refused with exit code 1 and a message, and that
+/// nothing in `watched` changed.
+fn refused(site: &Path, out: &Path, watched: &Path, why: &str) -> Run {
+    let before = snapshot(watched);
+    let run = run(&[&"build", &site, &"--out", &out, &"--format", &"html"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("refus"),
+        "the message should say the folder is refused:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(why),
+        "the message should say `{why}`:\n{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &snapshot(watched), "after a refused build");
+    run
+}
+
+#[test]
+fn refuses_the_site_folder_as_output() {
+    let (tmp, site) = valid_site();
+    refused(&site, &site, tmp.path(), "site folder");
+    // The same folder written another way.
+    refused(&site, &site.join("guides/.."), tmp.path(), "site folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn refuses_a_symbolic_link_to_the_site_folder_as_output() {
+    let (tmp, site) = valid_site();
+    symlink(&site, &tmp.path().join("link"));
+    refused(&site, &tmp.path().join("link"), tmp.path(), "site folder");
+}
+
+#[test]
+fn refuses_a_parent_of_the_site_folder_as_output() {
+    let (tmp, site) = valid_site();
+    // tmp holds the site and nothing else of guidegen's: replacing it would delete the site.
+    refused(&site, tmp.path(), tmp.path(), "contains it");
+}
+
+#[test]
+fn refuses_a_non_empty_folder_it_did_not_write() {
+    let (tmp, site) = valid_site();
+    let out = tmp.path().join("thesis");
+    std::fs::create_dir_all(out.join("chapters")).expect("mkdir");
+    std::fs::write(out.join("thesis.docx"), "precious").expect("write");
+    std::fs::write(out.join("chapters/one.md"), "also precious").expect("write");
+    refused(&site, &out, tmp.path(), ".guidegen-build");
+}
+
+#[test]
+fn replaces_its_own_output_and_uses_an_empty_folder() {
+    let (tmp, site) = valid_site();
+
+    // An empty folder is accepted.
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    run(&[&"build", &site, &"--out", &out, &"--format", &"html"]).expect_code(0);
+    assert!(
+        out.join(".guidegen-build").is_file(),
+        "the output is marked as guidegen's"
+    );
+    assert!(out.join("en/hello/index.html").is_file());
+
+    // Its own output is replaced whole: a file left in it goes.
+    std::fs::write(out.join("stale.html"), "old").expect("write");
+    run(&[&"build", &site, &"--out", &out, &"--format", &"html"]).expect_code(0);
+    assert!(
+        !out.join("stale.html").exists(),
+        "a build replaces its output folder whole"
+    );
+    assert!(out.join("en/hello/index.html").is_file());
+
+    // Nothing but the site and the output is left in the folder around them.
+    let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["out", "site"]);
+}

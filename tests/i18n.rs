@@ -1,0 +1,536 @@
+//! The translation workflow, through the real binary: status, check warnings, fallbacks in HTML and PDF,
+//! confirm, PO export and import, strict modes, a third language, and the omit setting.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/i18n-site");
+const GUIDE: &str = "guides/demo/guide.yaml";
+
+/// A copy of the fixture site in a temporary folder.
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    for entry in walkdir::WalkDir::new(FIXTURE) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(FIXTURE).unwrap();
+        let to = root.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    (tmp, root)
+}
+
+/// Runs guidegen in `dir` with a clean environment.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guidegen"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = read(root, rel);
+    assert!(text.contains(from), "{from:?} not in {rel}");
+    std::fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+fn status_json(root: &Path) -> serde_json::Value {
+    let out = run(root, &["i18n", "status", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (translated, missing, outdated) of the demo guide in English.
+fn counts(root: &Path) -> (u64, u64, u64) {
+    let json = status_json(root);
+    let l = &json["guides"][0]["languages"][0];
+    (
+        l["translated"].as_u64().unwrap(),
+        l["missing"].as_u64().unwrap(),
+        l["outdated"].as_u64().unwrap(),
+    )
+}
+
+const EDITED_FROM: &str = "da: Åbn appen på telefonen.";
+const EDITED_TO: &str = "da: Åbn appen Authenticator på telefonen.";
+
+#[test]
+fn the_fixture_is_fully_translated() {
+    let (_tmp, root) = site();
+    let out = run(&root, &["i18n", "status", "--strict"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(counts(&root), (9, 0, 0));
+    let table = stdout(&out);
+    let header = table.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "guide         language  translated  missing  outdated  total"
+    );
+    assert!(
+        table.contains("demo          en                 9        0         0      9"),
+        "{table}"
+    );
+    // The localized screenshot exists for Danish only: English is listed, as information.
+    assert!(table.contains("demo (en): shots/login.svg"), "{table}");
+}
+
+#[test]
+fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() {
+    let (_tmp, root) = site();
+    edit(&root, GUIDE, EDITED_FROM, EDITED_TO);
+
+    // status: table and JSON, and --strict fails.
+    let out = run(&root, &["i18n", "status"]);
+    assert_eq!(code(&out), 0);
+    assert!(
+        stdout(&out).contains("demo          en                 8        0         1      9"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains(&format!("{GUIDE}:32:15: step.2.action (en) outdated")),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 1);
+    let json = status_json(&root);
+    let item = &json["guides"][0]["languages"][0]["untranslated"][0];
+    assert_eq!(
+        (
+            item["name"].as_str(),
+            item["status"].as_str(),
+            item["line"].as_u64()
+        ),
+        (Some("step.2.action"), Some("outdated"), Some(32))
+    );
+    assert_eq!(json["complete"], false);
+
+    // check: a warning at the translation, naming the command.
+    let out = run(&root, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{GUIDE}:32:15: warning: the `en` translation of `step.2.action` is outdated"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("guidegen i18n confirm --lang en --guide demo"),
+        "{err}"
+    );
+
+    // HTML: the Danish text, marked, and the notice.
+    let out = run(&root, &["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = Html::parse_document(&read(&root, "output/en/demo/index.html"));
+    let step = Selector::parse("[data-step=\"2\"] .action").unwrap();
+    let action = page.select(&step).next().expect("step 2's action");
+    assert_eq!(action.value().attr("lang"), Some("da"));
+    assert!(
+        action
+            .text()
+            .collect::<String>()
+            .contains("Åbn appen Authenticator")
+    );
+    let notice = Selector::parse("[data-fallback-notice]").unwrap();
+    let notice = page.select(&notice).next().expect("the fallback notice");
+    assert!(
+        notice
+            .text()
+            .collect::<String>()
+            .contains("Parts of this guide are not yet translated into English")
+    );
+    // The other steps are in English, unmarked.
+    let first = page
+        .select(&Selector::parse("[data-step=\"1\"] .action").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(first.value().attr("lang"), None);
+
+    // PDF: the notice too.
+    let pdf = lopdf::Document::load(root.join("output/en/demo/demo-en.pdf")).unwrap();
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let text = pdf
+        .extract_text(&pages)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("not yet translated into English"), "{text}");
+
+    // PO export: fuzzy.
+    let out = run(&root, &["i18n", "export"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let po = read(&root, "translations/en/demo.po");
+    assert!(po.contains("#, fuzzy\nmsgctxt \"demo|step.2.action\"\nmsgid \"Åbn appen Authenticator på telefonen.\"\nmsgstr \"Open the app on your phone.\"\n"), "{po}");
+
+    // build --strict fails on the fallback.
+    let out = run(&root, &["build", "--strict", "--format", "html"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("`step.2.action` has an outdated `en` translation"),
+        "{}",
+        stderr(&out)
+    );
+
+    // confirm clears it, changing one line only.
+    let before = read(&root, GUIDE);
+    let out = run(
+        &root,
+        &["i18n", "confirm", "--lang", "en", "--guide", "demo"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("confirmed 1 translation in 1 file"),
+        "{}",
+        stdout(&out)
+    );
+    let after = read(&root, GUIDE);
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0]
+            .1
+            .starts_with("          en: {text: Open the app on your phone., source: "),
+        "{changed:?}"
+    );
+    assert_eq!(counts(&root), (9, 0, 0));
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 0);
+    // A second confirm changes nothing.
+    let out = run(&root, &["i18n", "confirm"]);
+    assert!(
+        stdout(&out).contains("confirmed 0 translations in 0 files"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(read(&root, GUIDE), after);
+}
+
+/// The guide's three steps, as written.
+fn steps(text: &str) -> (String, Vec<String>) {
+    let at = text.find("      - device: computer").unwrap();
+    let (head, body) = text.split_at(at);
+    let mut steps: Vec<String> = Vec::new();
+    for line in body.split_inclusive('\n') {
+        if line.starts_with("      - ") {
+            steps.push(String::new());
+        }
+        steps.last_mut().unwrap().push_str(line);
+    }
+    (head.to_owned(), steps)
+}
+
+#[test]
+fn reordering_steps_keeps_their_translations() {
+    let (_tmp, root) = site();
+    let (head, mut s) = steps(&read(&root, GUIDE));
+    s.swap(1, 2);
+    // The moved step must say its device now, the other one keeps it.
+    s[1] = s[1].replacen(
+        "      - action:",
+        "      - device: phone\n        action:",
+        1,
+    );
+    std::fs::write(root.join(GUIDE), format!("{head}{}", s.concat())).unwrap();
+    assert_eq!(counts(&root), (9, 0, 0));
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 0);
+}
+
+const NEW_STEP: &str = "      - action: |\n          Luk appen, når du er færdig.\n";
+
+#[test]
+fn an_inserted_step_is_the_only_text_missing() {
+    let (_tmp, root) = site();
+    let text = read(&root, GUIDE);
+    std::fs::write(root.join(GUIDE), format!("{text}\n{NEW_STEP}")).unwrap();
+    assert_eq!(counts(&root), (9, 1, 0));
+    let json = status_json(&root);
+    let missing = &json["guides"][0]["languages"][0]["untranslated"];
+    assert_eq!(missing.as_array().unwrap().len(), 1);
+    assert_eq!(missing[0]["name"], "step.4.action");
+    assert_eq!(missing[0]["status"], "missing");
+    let out = run(&root, &["i18n", "status", "--strict"]);
+    assert_eq!(code(&out), 1);
+    let out = run(&root, &["check"]);
+    assert!(
+        stderr(&out).contains("warning: `step.4.action` has no `en` translation"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Fills the msgstr of the entry with `ctxt`.
+fn fill(po: &str, ctxt: &str, translation: &str) -> String {
+    let at = po.find(&format!("msgctxt \"{ctxt}\"")).unwrap();
+    let rest = &po[at..];
+    let msgstr = rest.find("\nmsgstr \"\"").unwrap() + 1;
+    let end = rest[msgstr..].find('\n').map_or(rest.len(), |i| msgstr + i);
+    format!(
+        "{}{}msgstr \"{translation}\"{}",
+        &po[..at],
+        &rest[..msgstr],
+        &rest[end..]
+    )
+}
+
+#[test]
+fn a_po_round_trip_translates_a_new_step() {
+    let (_tmp, root) = site();
+    let text = read(&root, GUIDE);
+    std::fs::write(root.join(GUIDE), format!("{text}\n{NEW_STEP}")).unwrap();
+    let out = run(&root, &["i18n", "export", "--lang", "en"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let po = read(&root, "translations/en/demo.po");
+    // Deterministic: a second export writes the same bytes.
+    run(&root, &["i18n", "export", "--lang", "en"]);
+    assert_eq!(read(&root, "translations/en/demo.po"), po);
+    assert!(po.contains("\"Language: en\\n\""));
+    assert!(po.contains("\"Content-Type: text/plain; charset=UTF-8\\n\""));
+    assert!(po.contains("\"Plural-Forms: nplurals=2; plural=(n != 1);\\n\""));
+    assert!(po.contains("#. Step 4 (telefon), in section 1 “Kom i gang”: what the reader does (Markdown)\n#: guides/demo/guide.yaml:"), "{po}");
+    assert!(po.contains("msgctxt \"demo|step.3.action\"\nmsgid \"Tryk på \\\"Godkend\\\".\"\nmsgstr \"Tap \\\"Approve\\\".\"\n"), "{po}");
+    assert!(
+        po.contains(
+            "msgid \"\"\n\"Har du ikke appen, så hent den først.\\n\"\n\"Den er gratis.\\n\"\n"
+        ),
+        "{po}"
+    );
+    if Command::new("msgfmt").arg("--version").output().is_ok() {
+        let check = Command::new("msgfmt")
+            .args(["--check-format", "-o", "/dev/null"])
+            .arg(root.join("translations/en/demo.po"))
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+
+    let filled = fill(
+        &po,
+        "demo|step.4.action",
+        "Close the app: you are \\\"done\\\" #1.\\n",
+    );
+    std::fs::write(root.join("translations/en/demo.po"), filled).unwrap();
+    let out = run(&root, &["i18n", "import", "translations/en/demo.po"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("imported 1 translation (9 unchanged) into 1 file; 0 entries skipped"),
+        "{}",
+        stdout(&out)
+    );
+    let after = read(&root, GUIDE);
+    let fp = guidegen::validate::fingerprint("Luk appen, når du er færdig.");
+    let expected = format!(
+        "      - action:\n          da: |\n            Luk appen, når du er færdig.\n          en:\n            source: {fp}\n            text: |\n              Close the app: you are \"done\" #1.\n"
+    );
+    assert!(after.ends_with(&expected), "{after}");
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 0);
+    let out = run(&root, &["build", "--format", "html", "--strict"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = Html::parse_document(&read(&root, "output/en/demo/index.html"));
+    let step = page
+        .select(&Selector::parse("[data-step=\"4\"] .action").unwrap())
+        .next()
+        .unwrap();
+    assert!(
+        step.text()
+            .collect::<String>()
+            .contains("Close the app: you are \"done\" #1.")
+    );
+    assert_eq!(step.value().attr("lang"), None);
+}
+
+#[test]
+fn import_reports_entries_it_cannot_use_and_moves_translations_to_their_text() {
+    let (_tmp, root) = site();
+    let po = "msgid \"\"\nmsgstr \"\"\n\"Language: en\\n\"\n\n\
+        #, fuzzy\nmsgctxt \"demo|title\"\nmsgid \"Log på med appen\"\nmsgstr \"Log in with the app\"\n\n\
+        msgctxt \"demo|summary\"\nmsgid \"Sådan logger du på. Det tager **to minutter**.\\n\"\nmsgstr \"\"\n\n\
+        msgctxt \"demo|step.1.result\"\nmsgid \"En tekst, der ikke findes mere\"\nmsgstr \"Gone\"\n\n\
+        msgctxt \"demo|step.1.action\"\nmsgid \"Du er logget på.\"\nmsgstr \"You are now signed in.\"\n";
+    std::fs::write(root.join("en.po"), po).unwrap();
+    let out = run(&root, &["i18n", "import", ".", "en.po"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("en.po:5:1: warning: `title` is marked fuzzy; skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("en.po:10:1: warning: `summary` is not translated yet; skipped"),
+        "{err}"
+    );
+    assert!(err.contains("en.po:14:1: warning: the source text of `step.1.result` is no longer in the guide `demo`"), "{err}");
+    assert!(
+        stdout(&out)
+            .contains("imported 1 translation (0 unchanged) into 1 file; 3 entries skipped"),
+        "{}",
+        stdout(&out)
+    );
+    // The last entry's context is stale, but its source text is step 3's result.
+    assert!(read(&root, GUIDE).contains("          en: {text: You are now signed in., source: "));
+    assert_eq!(counts(&root), (9, 0, 0));
+}
+
+#[test]
+fn a_broken_po_file_is_a_located_error_and_changes_nothing() {
+    let (_tmp, root) = site();
+    let before = read(&root, GUIDE);
+    std::fs::write(root.join("bad.po"), "msgid \"\"\nmsgstr \"Language: en\\n\"\n\nmsgctxt \"demo|title\"\nmsgid \"Log på med appen\"\nmsgstr \"Sign in\n").unwrap();
+    let out = run(&root, &["i18n", "import", "bad.po"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out)
+            .contains("bad.po:6:8: error: this is not a valid PO file: the string is not closed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&root, GUIDE), before);
+    // A language that is not the site's is refused too.
+    std::fs::write(
+        root.join("de.po"),
+        "msgid \"\"\nmsgstr \"Language: de\\n\"\n",
+    )
+    .unwrap();
+    let out = run(&root, &["i18n", "import", "de.po"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("de.po:1:1: error: the file is in `de`"),
+        "{}",
+        stderr(&out)
+    );
+    // Bad usage is exit code 2.
+    assert_eq!(code(&run(&root, &["i18n", "export", "--lang", "da"])), 2);
+    assert_eq!(
+        code(&run(&root, &["i18n", "confirm", "--guide", "nope"])),
+        2
+    );
+    assert_eq!(code(&run(&root, &["i18n", "status", "--format", "xml"])), 2);
+}
+
+#[test]
+fn a_plain_source_string_becomes_a_language_map_on_import() {
+    let (_tmp, root) = site();
+    let text = read(&root, GUIDE);
+    std::fs::write(
+        root.join(GUIDE),
+        format!("{text}\n      - action: Luk appen.  # til sidst\n"),
+    )
+    .unwrap();
+    run(&root, &["i18n", "export"]);
+    let po = fill(
+        &read(&root, "translations/en/demo.po"),
+        "demo|step.4.action",
+        "Close the app.",
+    );
+    std::fs::write(root.join("translations/en/demo.po"), po).unwrap();
+    let out = run(&root, &["i18n", "import", ".", "translations/en/demo.po"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let after = read(&root, GUIDE);
+    let fp = guidegen::validate::fingerprint("Luk appen.");
+    assert!(after.ends_with(&format!("      - action:\n          da: Luk appen.\n          en: {{text: Close the app., source: {fp}}}  # til sidst\n")), "{after}");
+    assert_eq!(after[..text.len()], text);
+    assert_eq!(counts(&root), (10, 0, 0));
+}
+
+#[test]
+fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named() {
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guidegen.yaml",
+        "languages: [da, en]",
+        "languages: [da, en, de]",
+    );
+    std::fs::create_dir_all(root.join("locales")).unwrap();
+    let en = include_str!("../src/locales/en.yaml").replace("name: English", "name: Deutsch");
+    std::fs::write(root.join("locales/de.yaml"), &en).unwrap();
+    let out = run(&root, &["build", "--format", "html"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(root.join("output/de/demo/index.html").exists());
+    // German is untranslated: status says so, per language.
+    let json = status_json(&root);
+    assert_eq!(json["guides"][0]["languages"][1]["language"], "de");
+    assert_eq!(json["guides"][0]["languages"][1]["missing"], 9);
+    let out = run(&root, &["i18n", "status", "--lang", "en", "--strict"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // A catalog without one of the strings is an error naming it.
+    let without: String = en
+        .lines()
+        .filter(|l| !l.contains("guide.tip:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(root.join("locales/de.yaml"), without).unwrap();
+    let out = run(&root, &["build", "--format", "html"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("guide.tip"), "{}", stderr(&out));
+}
+
+#[test]
+fn omit_leaves_an_incomplete_guide_out_of_the_language() {
+    let (_tmp, root) = site();
+    let text = read(&root, "guidegen.yaml");
+    std::fs::write(
+        root.join("guidegen.yaml"),
+        format!("{text}translation: {{incomplete: omit}}\n"),
+    )
+    .unwrap();
+    let guide = read(&root, GUIDE);
+    std::fs::write(root.join(GUIDE), format!("{guide}\n{NEW_STEP}")).unwrap();
+    let out = run(&root, &["build", "--format", "html"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(root.join("output/da/demo/index.html").exists());
+    assert!(!root.join("output/en/demo").exists());
+    let index = Html::parse_document(&read(&root, "output/en/index.html"));
+    let links: Vec<String> = index
+        .select(&Selector::parse("a").unwrap())
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(!links.iter().any(|l| l.contains("demo")), "{links:?}");
+}
+
+#[test]
+fn the_example_site_is_fully_translated_and_pinned() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["i18n", "status", "--strict", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for total in json["totals"].as_array().unwrap() {
+        assert_eq!(total["unpinned"], 0, "{total}");
+    }
+}
