@@ -112,10 +112,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let Checked {
         site,
         mut diagnostics,
-        sources,
+        mut sources,
     } = check(&options.site_dir);
     let dir = SiteDir::new(&options.site_dir);
-    let templates = Templates::load(&dir, &mut diagnostics);
+    let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
     let fail = |failure: Failure, diagnostics: Diagnostics, sources: Sources| Outcome {
         result: Err(failure),
         diagnostics: diagnostics.sorted(),

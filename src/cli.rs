@@ -388,15 +388,20 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let checked = build::check(&args.dir);
     let mut diagnostics = checked.diagnostics;
+    let mut sources = checked.sources;
     // Templates are part of the site: check the site's overrides too.
-    let _ = crate::html::Templates::load(&crate::load::SiteDir::new(&args.dir), &mut diagnostics);
+    let _ = crate::html::Templates::load(
+        &crate::load::SiteDir::new(&args.dir),
+        &mut diagnostics,
+        &mut sources,
+    );
     // Missing and outdated translations are warnings: the site builds, with the source text shown.
     if let Some(site) = &checked.site {
         diagnostics.extend(i18n::warnings(site));
     }
     let failed = diagnostics.has_errors();
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-    report(&diagnostics.sorted(), &checked.sources, false);
+    report(&diagnostics.sorted(), &sources, false);
     if failed {
         eprintln!(
             "error: the site has {errors} error{} and {warnings} warning{}",

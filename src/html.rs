@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::load::SiteDir;
 use crate::view::{GuideView, IndexView, RootView};
 
@@ -30,7 +30,12 @@ pub struct Templates {
 
 impl Templates {
     /// Loads the built-in templates with the site's overrides laid over them.
-    pub fn load(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Option<Templates> {
+    /// The site's templates are added to `sources`, for diagnostics to quote.
+    pub fn load(
+        dir: &SiteDir,
+        diagnostics: &mut Diagnostics,
+        site_sources: &mut Sources,
+    ) -> Option<Templates> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
         let mut sources = Vec::new();
@@ -42,13 +47,25 @@ impl Templates {
         let templates: Vec<(&str, &str)> =
             sources.iter().map(|(n, t, _)| (*n, t.as_str())).collect();
         if let Err(err) = tera.add_raw_templates(templates) {
-            let message = error_chain(&err);
+            let full = error_chain(&err);
+            // tera renders its own snippet below the first line; we quote the line ourselves.
+            let message = full
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned();
+            for (_, text, path) in &sources {
+                if let Some(path) = path {
+                    site_sources.insert(path, text.clone());
+                }
+            }
             // Point at the site's template when the message names one it overrides.
             let (path, span) = sources
                 .iter()
                 .filter_map(|(name, _, path)| path.as_ref().map(|p| (*name, p)))
-                .find(|(name, _)| message.contains(name))
-                .map(|(_, p)| (p.clone(), line_in(&message)))
+                .find(|(name, _)| full.contains(&format!("{name}:")))
+                .map(|(_, p)| (p.clone(), line_in(&full)))
                 .unwrap_or_else(|| (dir.display(Path::new("templates")), Span::START));
             diagnostics.push(
                 Diagnostic::error(path, span, format!("template error: {message}"))
