@@ -702,6 +702,12 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
         }
     }
     site.guides.sort_by(|a, b| a.id.cmp(&b.id));
+    if loaded.guides.is_empty() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::warning(&loaded.site_path, Span::START, "the site has no guides")
+                .with_hint("add guides/<id>/guide.yaml; `guidegen build` looks for guide.yaml files at any depth under guides/"),
+        );
+    }
     Some(site)
 }
 

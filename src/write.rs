@@ -136,7 +136,19 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        let staging = parent.join(format!(".{name}.guidegen-staging-{}", std::process::id()));
+        // A build that was killed leaves its staging folder behind: ours by its mark, so cleared here.
+        let prefix = format!(".{name}.guidegen-staging-");
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let leftover = entry.file_name().to_string_lossy().starts_with(&prefix)
+                    && path.join(MARKER).is_file();
+                if leftover {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+            }
+        }
+        let staging = parent.join(format!("{prefix}{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(io_err)?;
         }
@@ -269,6 +281,20 @@ mod tests {
         staging.write("a.txt", b"second").unwrap();
         staging.abort();
         assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "first");
+    }
+
+    #[test]
+    fn clears_the_staging_folder_of_a_killed_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let leftover = tmp.path().join(".out.guidegen-staging-1");
+        std::fs::create_dir_all(&leftover).unwrap();
+        std::fs::write(leftover.join(MARKER), MARKER_TEXT).unwrap();
+        let foreign = tmp.path().join(".out.guidegen-staging-notes");
+        std::fs::create_dir_all(&foreign).unwrap();
+        let staging = Staging::begin(&tmp.path().join("out"), &tmp.path().join("site")).unwrap();
+        staging.commit().unwrap();
+        assert!(!leftover.exists());
+        assert!(foreign.exists(), "a folder without the mark is not ours");
     }
 
     #[test]
