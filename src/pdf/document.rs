@@ -17,12 +17,17 @@ const ICON_BANNER: &str = "#ffffff";
 /// is never split.
 const LONG_ACTION: usize = 1200;
 
+/// A callout longer than this (some 7 lines) may break across pages; a shorter one is never split.
+const LONG_CALLOUT: usize = 600;
+
 /// Page geometry in millimetres, as `template.typ` sets it.
 struct Geometry {
-    /// The widest a screenshot may be (at most the step column: text width less the number's gutter).
+    /// The widest a screenshot below a step's text may be.
     column: f64,
     /// The tallest a screenshot may be.
     max_height: f64,
+    /// A screenshot at most this wide goes beside the step's text instead of below it.
+    beside: f64,
 }
 
 impl Geometry {
@@ -31,11 +36,15 @@ impl Geometry {
             Paper::A4 => (210.0, 297.0),
             Paper::Letter => (215.9, 279.4),
         };
-        // Screenshots stay well inside the 40% of a page that a step's head may give them, so that two
-        // steps with screenshots usually share a page.
+        // The step column: the text width less the number's gutter.
+        let step_column = width - 2.0 * 20.0 - 11.0;
+        // Sized so that two steps with screenshots usually share a page: a wide screenshot goes below
+        // its text, at most 100 mm wide (some 60 mm tall for a computer's screen); a narrow one (a
+        // phone's) beside its text, at most 27% of the page tall.
         Geometry {
-            column: (width - 2.0 * 20.0 - 11.0).min(115.0),
-            max_height: height * 0.3,
+            column: step_column.min(100.0),
+            max_height: height * 0.27,
+            beside: step_column * 0.45,
         }
     }
 }
@@ -159,26 +168,26 @@ impl Builder {
                 array(&items)
             );
         }
+        // What the reader needs and the contents, side by side when there are both.
+        let mut needs = "none".to_owned();
         if !view.needs.is_empty() {
             let mut items = Vec::new();
             for need in &view.needs {
                 let icon = self.icon(need.icon, ICON_MUTED);
                 items.push(format!("gg-need({icon}, [{}])", label(&need.label)));
             }
-            let _ = writeln!(
-                self.out,
-                "#gg-needs({}, {})",
+            needs = format!(
+                "gg-needs.with({}, {})",
                 content(ui.get("guide.you_need")),
                 array(&items)
             );
         }
-        if view.has_toc {
-            let _ = writeln!(
-                self.out,
-                "#gg-contents({})",
-                content(ui.get("guide.contents"))
-            );
-        }
+        let contents = if view.has_toc {
+            format!("gg-contents.with({})", content(ui.get("guide.contents")))
+        } else {
+            "none".to_owned()
+        };
+        let _ = writeln!(self.out, "#gg-overview({needs}, {contents})");
         for section in &view.sections {
             let titled = section.title.is_some();
             if let Some(title) = &section.title {
@@ -218,22 +227,24 @@ impl Builder {
 
         // A step's head is kept on one page, unless its text alone is too long for that.
         let breakable = step.action.markdown.len() > LONG_ACTION;
-        let mut head = prose(&step.action);
-        if let Some(shot) = &step.screenshot {
-            head.push_str(&self.screenshot(shot));
-        }
+        let action = prose(&step.action);
+        let (shot, beside) = match &step.screenshot {
+            Some(shot) => self.screenshot(shot),
+            None => ("none".to_owned(), false),
+        };
         // What the reader should see belongs with the screenshot that shows it.
-        if let Some(result) = &step.result {
-            let _ = write!(
-                head,
-                "#gg-result({}, [{}])",
+        let result = match &step.result {
+            Some(result) => format!(
+                "gg-result({}, [{}])",
                 content(ui.get("guide.result")),
                 prose(result)
-            );
-        }
+            ),
+            None => "none".to_owned(),
+        };
 
-        // The rest may go to the next page: the app's QR codes, then the callouts.
-        let mut rest = String::new();
+        // The rest: the app's QR codes, then the callouts. It stays with the head when the whole step
+        // fits well on a page, else it may go to the next.
+        let mut rest = Vec::new();
         if let Some(app) = &step.app {
             let mut stores = Vec::new();
             for store in &app.stores {
@@ -249,36 +260,39 @@ impl Builder {
                     string(&store.url)
                 ));
             }
-            let hint = content(ui.get("store.scan_hint"));
-            let _ = write!(
-                rest,
-                "#gg-app({}, {hint}, {})",
+            // On paper there is no link to tap: the catalog's paper wording, where it has one.
+            let hint = if ui.has("pdf.scan_hint") {
+                ui.get("pdf.scan_hint")
+            } else {
+                ui.get("store.scan_hint")
+            };
+            let hint = content(hint);
+            rest.push(format!(
+                "gg-app({}, {hint}, {})",
                 content(&app.heading),
                 array(&stores)
-            );
+            ));
         }
         for callout in &step.callouts {
-            let _ = write!(
-                rest,
-                "#gg-callout({}, {}, [{}])",
+            rest.push(format!(
+                "gg-callout({}, {}, [{}], breakable: {})",
                 string(callout.kind),
                 content(&callout.label),
-                prose(&callout.body)
-            );
+                prose(&callout.body),
+                callout.body.markdown.len() > LONG_CALLOUT
+            ));
         }
-        let rest = if rest.is_empty() {
-            "none".to_owned()
-        } else {
-            format!("[{rest}]")
-        };
         let _ = writeln!(
             self.out,
-            "\n#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, head: [{head}], rest: {rest}, breakable: {breakable})",
-            step.number
+            "\n#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable})",
+            step.number,
+            array(&rest)
         );
     }
 
-    fn screenshot(&mut self, shot: &ScreenshotView) -> String {
+    /// A screenshot as a call of `gg-shot`, and whether it goes beside the step's text (narrow ones
+    /// do) rather than below it.
+    fn screenshot(&mut self, shot: &ScreenshotView) -> (String, bool) {
         let ext = match shot.image.kind {
             ImageKind::Png => "png",
             ImageKind::Jpeg => "jpg",
@@ -293,12 +307,15 @@ impl Builder {
             // Small images are not blown up past their size at 96 dpi.
             width = width.min(f64::from(shot.width) * 25.4 / 96.0);
         }
-        format!(
-            "#gg-shot({}, {}, {:.2}mm)",
+        let width = width.max(10.0);
+        let beside = width <= g.beside;
+        let call = format!(
+            "gg-shot({}, {}, {:.2}mm)",
             string(&path),
             string(&shot.alt.text),
-            width.max(10.0)
-        )
+            width
+        );
+        (call, beside)
     }
 }
 
