@@ -1,16 +1,18 @@
 //! The pipeline: load → validate → model → render (HTML and PDF, in parallel) → write. `check` runs
 //! the first stages only; `build` runs them all and swaps the output in only when everything succeeded.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::html::Templates;
 use crate::load::{self, SiteDir};
 use crate::model::{Guide, IncompletePolicy, Language, Site, Status};
 use crate::pdf::{self, PdfSettings};
+use crate::qr;
 use crate::validate;
 use crate::view;
 use crate::write::Staging;
@@ -56,17 +58,78 @@ pub struct Checked {
     pub sources: Sources,
 }
 
-/// Loads and validates the site in `site_dir`, writing nothing.
+/// Loads and validates the site in `site_dir`, writing nothing. Guides are read, parsed and
+/// validated in parallel, each guide's input dropped as soon as it is validated.
 pub fn check(site_dir: &Path) -> Checked {
     let dir = SiteDir::new(site_dir);
     let mut diagnostics = Diagnostics::new();
-    let loaded = load::load_site(&dir, &mut diagnostics);
-    let site = validate::validate(&dir, &loaded, &mut diagnostics);
-    let site = if diagnostics.has_errors() { None } else { site };
+    let mut loaded = load::load_site(&dir, &mut diagnostics);
+    let mut sources = std::mem::take(&mut loaded.sources);
+    let Some(mut site) = validate::validate_site(&dir, &loaded, &mut diagnostics) else {
+        return Checked {
+            site: None,
+            diagnostics,
+            sources,
+        };
+    };
+
+    // Ids are folder names: a second folder of the same name is reported and not read.
+    let mut first_of: HashMap<&str, &Path> = HashMap::new();
+    let mut unique = Vec::new();
+    for found in &loaded.guides {
+        match first_of.get(found.id.as_str()) {
+            Some(first) => diagnostics.push(
+                Diagnostic::error(
+                    &found.path,
+                    Span::START,
+                    format!("a guide with id `{}` already exists", found.id),
+                )
+                .with_hint(format!(
+                    "{} has the same folder name; rename one of the folders",
+                    first.display()
+                )),
+            ),
+            None => {
+                first_of.insert(&found.id, &found.path);
+                unique.push(found.clone());
+            }
+        }
+    }
+
+    let results: Vec<(Option<Guide>, Diagnostics, Option<(PathBuf, String)>)> = unique
+        .into_par_iter()
+        .map(|found| {
+            let mut guide_diagnostics = Diagnostics::new();
+            let path = found.path.clone();
+            let (text, parsed) = load::load_guide(found, &mut guide_diagnostics);
+            let guide = parsed.and_then(|parsed| {
+                validate::validate_guide(
+                    &site,
+                    parsed,
+                    text.as_deref().unwrap_or_default(),
+                    &mut guide_diagnostics,
+                )
+            });
+            (guide, guide_diagnostics, text.map(|t| (path, t)))
+        })
+        .collect();
+    for (guide, guide_diagnostics, text) in results {
+        site.guides.extend(guide);
+        diagnostics.extend(guide_diagnostics);
+        if let Some((path, text)) = text {
+            sources.insert(path, text);
+        }
+    }
+    site.guides.sort_by(|a, b| a.id.cmp(&b.id));
+    let site = if diagnostics.has_errors() {
+        None
+    } else {
+        Some(site)
+    };
     Checked {
         site,
         diagnostics,
-        sources: loaded.sources,
+        sources,
     }
 }
 
@@ -212,6 +275,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         html,
         pdf,
         pdf_settings: PdfSettings::from_env(site.paper),
+        codes: qr::Codes::for_site(&site),
         counts: Mutex::new(Summary::default()),
     };
     let errors = Mutex::new(Vec::<String>::new());
@@ -264,6 +328,7 @@ struct Plan<'a> {
     html: bool,
     pdf: bool,
     pdf_settings: PdfSettings,
+    codes: qr::Codes,
     counts: Mutex<Summary>,
 }
 
@@ -337,7 +402,14 @@ impl Plan<'_> {
             .find(|(g, _)| g.id == guide.id)
             .map(|(_, ls)| ls.clone())
             .unwrap_or_default();
-        let view = view::guide_view(self.site, guide, lang, &languages, self.pdf && self.html);
+        let view = view::guide_view(
+            self.site,
+            &self.codes,
+            guide,
+            lang,
+            &languages,
+            self.pdf && self.html,
+        );
         let folder = format!("{}/{}", lang.code, guide.id);
         if self.html {
             let page = self.templates.guide(&view)?;

@@ -39,7 +39,21 @@ impl SiteDir {
     }
 }
 
-/// A guide file found under `guides/`, parsed.
+/// A `guide.yaml` found under `guides/`, not yet read: guides are read, parsed and validated one
+/// by one, in parallel, so that a large site never holds every parsed file at once.
+#[derive(Debug, Clone)]
+pub struct FoundGuide {
+    /// The folder's name.
+    pub id: String,
+    /// The guide's folder on disk.
+    pub dir: PathBuf,
+    /// The file on disk.
+    pub file: PathBuf,
+    /// The file as diagnostics show it.
+    pub path: PathBuf,
+}
+
+/// A guide file, parsed.
 #[derive(Debug, Clone)]
 pub struct LoadedGuide {
     /// The folder's name.
@@ -57,7 +71,8 @@ pub struct Loaded {
     /// `guidegen.yaml` as diagnostics show it, and its contents (the defaults when it does not exist).
     pub site_path: PathBuf,
     pub site: SiteFile,
-    pub guides: Vec<LoadedGuide>,
+    /// Every `guide.yaml` under `guides/`, in path order.
+    pub guides: Vec<FoundGuide>,
     /// Site UI catalogs `locales/<lang>.yaml`: (language, path as shown, text).
     pub catalogs: Vec<(String, PathBuf, String)>,
     /// The text of every file read, for quoting lines in diagnostics.
@@ -90,19 +105,12 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_owned();
-        let Some(text) = read_text(&path, &shown, diagnostics) else {
-            continue;
-        };
-        loaded.sources.insert(&shown, text.clone());
-        match parse_yaml::<GuideFile>(&shown, &text) {
-            Ok(file) => loaded.guides.push(LoadedGuide {
-                id,
-                dir: guide_dir,
-                path: shown,
-                file,
-            }),
-            Err(d) => diagnostics.push(d),
-        }
+        loaded.guides.push(FoundGuide {
+            id,
+            dir: guide_dir,
+            file: path.clone(),
+            path: shown,
+        });
     }
 
     let locales = dir.root.join("locales");
@@ -126,6 +134,32 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         }
     }
     loaded
+}
+
+/// Reads and parses one guide. Returns its text, when it could be read (for diagnostics to quote),
+/// and the parsed guide, when it parses.
+pub fn load_guide(
+    found: FoundGuide,
+    diagnostics: &mut Diagnostics,
+) -> (Option<String>, Option<LoadedGuide>) {
+    let Some(text) = read_text(&found.file, &found.path, diagnostics) else {
+        return (None, None);
+    };
+    match parse_yaml::<GuideFile>(&found.path, &text) {
+        Ok(file) => {
+            let guide = LoadedGuide {
+                id: found.id,
+                dir: found.dir,
+                path: found.path,
+                file,
+            };
+            (Some(text), Some(guide))
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            (Some(text), None)
+        }
+    }
 }
 
 /// Every file called `name` below `root`, sorted so that a build does not depend on directory order.

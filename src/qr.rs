@@ -1,34 +1,100 @@
 //! Render stage: QR codes for store links, as inline SVG (error correction M) with an accessible name.
 
+use std::collections::HashMap;
+
 use qrcode::{EcLevel, QrCode};
 
-/// An SVG that encodes `url`, drawn as one path of dark modules on a white square with a quiet zone of
-/// four modules. `label` becomes the image's accessible name. `None` only for a URL too long for any
-/// QR code, which validation has ruled out for store links.
+use crate::model::Site;
+
+/// Modules of white around the code, as the QR standard asks.
+const QUIET_ZONE: usize = 4;
+
+/// One URL's QR code, encoded once and drawn as often as pages need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    /// Modules per side, quiet zone included.
+    size: usize,
+    /// The dark modules as one SVG path, a rectangle per horizontal run.
+    path: String,
+}
+
+impl Code {
+    /// `None` only for a URL too long for any QR code.
+    pub fn new(url: &str) -> Option<Code> {
+        let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
+        let width = code.width();
+        let colors = code.to_colors();
+        let mut path = String::with_capacity(width * width);
+        for (y, row) in colors.chunks(width).enumerate() {
+            let mut x = 0;
+            while x < width {
+                if row[x] != qrcode::Color::Dark {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < width && row[x] == qrcode::Color::Dark {
+                    x += 1;
+                }
+                let run = x - start;
+                path.push_str(&format!(
+                    "M{} {}h{run}v1h-{run}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE
+                ));
+            }
+        }
+        Some(Code {
+            size: width + 2 * QUIET_ZONE,
+            path,
+        })
+    }
+
+    /// The code as an SVG image whose accessible name is `label`.
+    pub fn svg(&self, label: &str) -> String {
+        format!(
+            concat!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" viewBox="0 0 {size} {size}" "#,
+                r#"width="{px}" height="{px}" role="img" aria-label="{label}" shape-rendering="crispEdges">"#,
+                r##"<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+            ),
+            size = self.size,
+            px = self.size * 4,
+            label = escape_attr(label),
+            path = self.path,
+        )
+    }
+}
+
+/// An SVG that encodes `url`, with `label` as its accessible name.
 pub fn svg(url: &str, label: &str) -> Option<String> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
-    let width = code.width();
-    let quiet = 4;
-    let size = width + 2 * quiet;
-    let mut path = String::with_capacity(width * width * 4);
-    for (i, color) in code.to_colors().iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let x = i % width + quiet;
-            let y = i / width + quiet;
-            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+    Code::new(url).map(|code| code.svg(label))
+}
+
+/// The QR codes of every store link of a site, encoded once per build rather than once per page.
+#[derive(Debug, Default)]
+pub struct Codes {
+    by_url: HashMap<String, Code>,
+}
+
+impl Codes {
+    pub fn for_site(site: &Site) -> Codes {
+        let by_url = site
+            .apps
+            .values()
+            .flat_map(|app| app.stores.iter())
+            .filter_map(|link| Code::new(&link.url).map(|code| (link.url.clone(), code)))
+            .collect();
+        Codes { by_url }
+    }
+
+    /// The SVG of `url`'s code, encoding it now if it is not one of the site's.
+    pub fn svg(&self, url: &str, label: &str) -> Option<String> {
+        match self.by_url.get(url) {
+            Some(code) => Some(code.svg(label)),
+            None => svg(url, label),
         }
     }
-    Some(format!(
-        concat!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" viewBox="0 0 {size} {size}" "#,
-            r#"width="{px}" height="{px}" role="img" aria-label="{label}" shape-rendering="crispEdges">"#,
-            r##"<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
-        ),
-        size = size,
-        px = size * 4,
-        label = escape_attr(label),
-        path = path,
-    ))
 }
 
 fn escape_attr(text: &str) -> String {
@@ -47,9 +113,14 @@ mod tests {
         let svg = svg("https://apps.apple.com/app/id1", "QR \"code\"").unwrap();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"aria-label="QR &quot;code&quot;""#));
-        assert!(
-            svg.contains("M4 4h1v1h-1z"),
-            "the finder pattern starts at the quiet zone"
-        );
+        // The finder pattern's top row: seven dark modules from the corner of the quiet zone.
+        assert!(svg.contains("M4 4h7v1h-7z"), "{svg}");
+    }
+
+    #[test]
+    fn the_cache_draws_the_same_code() {
+        let url = "https://play.google.com/store/apps/details?id=x";
+        let codes = Codes::default();
+        assert_eq!(codes.svg(url, "a"), svg(url, "a"));
     }
 }

@@ -388,9 +388,13 @@ fn read_image(path: &Path, rel: &str, kind: ImageKind) -> Result<Image, String> 
     })
 }
 
-/// Validates a loaded site and builds its model. The model is `None` only when the site settings
-/// themselves are unusable; guides with errors are left out, their errors reported.
-pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Option<Site> {
+/// Validates a site's settings and builds its model, without guides (see [`validate_guide`]). The
+/// model is `None` only when the settings themselves are unusable.
+pub fn validate_site(
+    dir: &SiteDir,
+    loaded: &Loaded,
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
     let site_source = loaded.sources.get(&loaded.site_path).unwrap_or_default();
     let settings = &loaded.site;
 
@@ -667,7 +671,7 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
         },
     };
 
-    let mut site = Site {
+    let site = Site {
         root: dir.root.clone(),
         title,
         languages,
@@ -679,29 +683,6 @@ pub fn validate(dir: &SiteDir, loaded: &Loaded, diagnostics: &mut Diagnostics) -
         guides: Vec::new(),
     };
 
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for loaded_guide in &loaded.guides {
-        if let Some(first) = seen.get(loaded_guide.id.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    &loaded_guide.path,
-                    Span::START,
-                    format!("a guide with id `{}` already exists", loaded_guide.id),
-                )
-                .with_hint(format!(
-                    "{} has the same folder name; rename one of the folders",
-                    first.display()
-                )),
-            );
-            continue;
-        }
-        seen.insert(&loaded_guide.id, &loaded_guide.path);
-        let source = loaded.sources.get(&loaded_guide.path).unwrap_or_default();
-        if let Some(guide) = validate_guide(&site, loaded_guide, source, &codes, diagnostics) {
-            site.guides.push(guide);
-        }
-    }
-    site.guides.sort_by(|a, b| a.id.cmp(&b.id));
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
         diagnostics.push(
             Diagnostic::warning(&loaded.site_path, Span::START, "the site has no guides")
@@ -744,13 +725,16 @@ type WrittenSection<'a> = (
     Option<&'a Spanned<Vec<Spanned<StepInput>>>>,
 );
 
-fn validate_guide(
+/// Validates one parsed guide against the site, consuming its input. `None` when it has errors,
+/// which are in `diagnostics`.
+pub fn validate_guide(
     site: &Site,
-    loaded: &LoadedGuide,
+    loaded: LoadedGuide,
     source: &str,
-    languages: &[String],
     diagnostics: &mut Diagnostics,
 ) -> Option<Guide> {
+    let languages: Vec<String> = site.languages.iter().map(|l| l.code.clone()).collect();
+    let languages = languages.as_slice();
     let errors_before = diagnostics.error_count();
     let file: &GuideFile = &loaded.file;
     let mut check = FileCheck {

@@ -221,10 +221,11 @@ impl Serialize for Catalog {
     }
 }
 
-/// Builds the view of `guide` in `lang`. `languages` are the languages the guide is published in
-/// (for the switcher); `pdf` says whether its PDF is built.
+/// Builds the view of `guide` in `lang`. `codes` are the site's QR codes; `languages` are the
+/// languages the guide is published in (for the switcher); `pdf` says whether its PDF is built.
 pub fn guide_view<'a>(
     site: &'a Site,
+    codes: &qr::Codes,
     guide: &Guide,
     lang: &'a Language,
     languages: &[&Language],
@@ -283,7 +284,7 @@ pub fn guide_view<'a>(
             steps: section
                 .steps
                 .iter()
-                .map(|step| step_view(site, &l, step, total_steps))
+                .map(|step| step_view(site, codes, &l, step, total_steps))
                 .collect(),
         })
         .collect();
@@ -322,7 +323,13 @@ pub fn pdf_file_name(guide_id: &str, lang: &str) -> String {
     format!("{guide_id}-{lang}.pdf")
 }
 
-fn step_view(site: &Site, l: &Localizer, step: &crate::model::Step, total: usize) -> StepView {
+fn step_view(
+    site: &Site,
+    codes: &qr::Codes,
+    l: &Localizer,
+    step: &crate::model::Step,
+    total: usize,
+) -> StepView {
     let number = step.number.to_string();
     let device = site.devices.get(&step.device).map(|d| DeviceView {
         id: d.id.clone(),
@@ -386,7 +393,7 @@ fn step_view(site: &Site, l: &Localizer, step: &crate::model::Step, total: usize
                         name: link.store.name(),
                         badge: l.ui(&format!("store.{}", link.store.key())),
                         url: link.url.clone(),
-                        qr_svg: qr::svg(&link.url, &qr_label).unwrap_or_default(),
+                        qr_svg: codes.svg(&link.url, &qr_label).unwrap_or_default(),
                         qr_label,
                     }
                 })
