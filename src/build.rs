@@ -58,6 +58,10 @@ pub struct Checked {
     pub sources: Sources,
 }
 
+/// One guide after loading and validation: the model (if valid), its diagnostics, and its file's
+/// text for diagnostics to quote.
+type CheckedGuide = (Option<Guide>, Diagnostics, Option<(PathBuf, String)>);
+
 /// Loads and validates the site in `site_dir`, writing nothing. Guides are read, parsed and
 /// validated in parallel, each guide's input dropped as soon as it is validated.
 pub fn check(site_dir: &Path) -> Checked {
@@ -96,7 +100,7 @@ pub fn check(site_dir: &Path) -> Checked {
         }
     }
 
-    let results: Vec<(Option<Guide>, Diagnostics, Option<(PathBuf, String)>)> = unique
+    let results: Vec<CheckedGuide> = unique
         .into_par_iter()
         .map(|found| {
             let mut guide_diagnostics = Diagnostics::new();
