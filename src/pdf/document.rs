@@ -147,7 +147,7 @@ impl Builder {
         let dir = if view.dir == "rtl" { "rtl" } else { "ltr" };
         let _ = writeln!(
             out,
-            "#set text(font: \"Inter\", size: 10.5pt, fill: ink, dir: {dir}{lang})"
+            "#set text(font: (\"Inter\", \"Noto Sans Arabic\", \"Noto Sans Hebrew\"), size: 10.5pt, fill: ink, dir: {dir}{lang})"
         );
         let _ = writeln!(
             out,

@@ -12,13 +12,18 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 
 /// The fonts every PDF uses, embedded in the binary (SIL Open Font License, see `fonts/OFL.txt`).
-static FONT_FILES: [&[u8]; 6] = [
+static FONT_FILES: [&[u8]; 10] = [
     include_bytes!("fonts/Inter-Regular.otf"),
     include_bytes!("fonts/Inter-Italic.otf"),
     include_bytes!("fonts/Inter-SemiBold.otf"),
     include_bytes!("fonts/Inter-Bold.otf"),
     include_bytes!("fonts/Inter-BoldItalic.otf"),
     include_bytes!("fonts/NotoMono-Regular.ttf"),
+    // Fallbacks for right-to-left languages, whose letters Inter does not have.
+    include_bytes!("fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Bold.ttf"),
 ];
 
 /// The families `template.typ` names: body text, and addresses and code.
