@@ -56,9 +56,8 @@ pub enum I18nCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
-    /// The site's folder
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArg,
     /// Show only this language (repeatable) [default: every language but the source language]
     #[arg(long = "lang", value_name = "LANG")]
     pub languages: Vec<String>,
@@ -78,9 +77,8 @@ pub enum StatusFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ConfirmArgs {
-    /// The site's folder
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArg,
     /// Confirm only this language's translations (repeatable) [default: every language but the source]
     #[arg(long = "lang", value_name = "LANG")]
     pub languages: Vec<String>,
@@ -91,9 +89,8 @@ pub struct ConfirmArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The site's folder
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArg,
     /// Export this language (repeatable) [default: every language but the source language]
     #[arg(long = "lang", value_name = "LANG")]
     pub languages: Vec<String>,
@@ -112,11 +109,18 @@ pub struct ImportArgs {
     pub language: Option<String>,
 }
 
+/// The site folder argument every command takes.
 #[derive(Debug, clap::Args)]
-pub struct BuildArgs {
+pub struct SiteArg {
     /// The site's folder
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
     /// Where to write the site [default: DIR/output]. Replaced whole by each build; guidegen refuses a
     /// non-empty folder it did not write
     #[arg(long, value_name = "DIR")]
@@ -137,9 +141,8 @@ pub struct BuildArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The site's folder
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,9 +173,20 @@ pub fn main() -> ExitCode {
 }
 
 fn run_i18n(command: I18nCommand) -> ExitCode {
+    let dir = match &command {
+        I18nCommand::Status(args) => Some(&args.site.dir),
+        I18nCommand::Confirm(args) => Some(&args.site.dir),
+        I18nCommand::Export(args) => Some(&args.site.dir),
+        I18nCommand::Import(_) => None,
+    };
+    if let Some(dir) = dir
+        && !site_dir_exists(dir)
+    {
+        return ExitCode::from(2);
+    }
     match command {
         I18nCommand::Status(args) => {
-            let checked = build::check(&args.dir);
+            let checked = build::check(&args.site.dir);
             let Some(site) = checked.site else {
                 return site_errors(&checked.diagnostics.sorted(), &checked.sources);
             };
@@ -213,7 +227,7 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
         }
         I18nCommand::Confirm(args) => {
             let outcome = i18n::confirm(&i18n::ConfirmOptions {
-                site_dir: args.dir,
+                site_dir: args.site.dir,
                 languages: args.languages,
                 guides: args.guides,
             });
@@ -229,7 +243,7 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
         }
         I18nCommand::Export(args) => {
             let outcome = i18n::export(&i18n::ExportOptions {
-                site_dir: args.dir,
+                site_dir: args.site.dir,
                 languages: args.languages,
                 out_dir: args.out,
             });
@@ -326,10 +340,10 @@ fn site_dir_exists(dir: &std::path::Path) -> bool {
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
-    if !site_dir_exists(&args.dir) {
+    if !site_dir_exists(&args.site.dir) {
         return ExitCode::from(2);
     }
-    let mut options = BuildOptions::new(&args.dir);
+    let mut options = BuildOptions::new(&args.site.dir);
     options.out_dir = args.out;
     options.languages = args.languages;
     options.formats = args
@@ -383,15 +397,15 @@ fn run_build(args: BuildArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    if !site_dir_exists(&args.dir) {
+    if !site_dir_exists(&args.site.dir) {
         return ExitCode::from(2);
     }
-    let checked = build::check(&args.dir);
+    let checked = build::check(&args.site.dir);
     let mut diagnostics = checked.diagnostics;
     let mut sources = checked.sources;
     // Templates are part of the site: check the site's overrides too.
     let _ = crate::html::Templates::load(
-        &crate::load::SiteDir::new(&args.dir),
+        &crate::load::SiteDir::new(&args.site.dir),
         &mut diagnostics,
         &mut sources,
     );

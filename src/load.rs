@@ -202,39 +202,31 @@ fn files_named(
 
 /// Reads a file that must be UTF-8 text, or reports why it cannot be used.
 pub fn read_text(path: &Path, shown: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+    let bytes = std::fs::metadata(path).and_then(|meta| {
+        // Refused before reading: a file this large is an accident, not a guide.
+        if meta.len() > MAX_FILE_BYTES {
+            return Ok(Err(meta.len()));
+        }
+        std::fs::read(path).map(Ok)
+    });
+    let bytes = match bytes {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(len)) => {
             diagnostics.push(
                 Diagnostic::error(
                     shown,
                     Span::START,
-                    format!(
-                        "file is {} bytes, more than the {MAX_FILE_BYTES} a guide may have",
-                        meta.len()
-                    ),
+                    format!("file is {len} bytes, more than the {MAX_FILE_BYTES} a guide may have"),
                 )
                 .with_hint("split it into several guides, or move large content into screenshots"),
             );
             return None;
         }
-        Ok(_) => {}
         Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                shown,
-                Span::START,
-                format!("cannot read file: {err}"),
-            ));
-            return None;
-        }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                shown,
-                Span::START,
-                format!("cannot read file: {err}"),
-            ));
+            diagnostics.push(
+                Diagnostic::error(shown, Span::START, format!("cannot read file: {err}"))
+                    .with_hint("check that the file exists and that you may read it"),
+            );
             return None;
         }
     };

@@ -13,11 +13,12 @@
 //   - links to an in-page #fragment that no element has as its id.
 // It also fails when <output-dir> holds no .html file at all.
 
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from './lib/chromium.mjs';
+import { htmlFilesUnder } from './lib/files.mjs';
 
 const VIEWPORTS = [
   { width: 360, height: 800 },
@@ -33,19 +34,6 @@ function usage(message) {
   if (message) console.error(`axe: ${message}`);
   console.error('usage: node tests/browser/axe.mjs <output-dir>');
   process.exit(2);
-}
-
-function htmlFilesUnder(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && /\.html?$/i.test(entry.name)) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
 }
 
 // Problems found by the page's own (non-axe) checks, one string each.

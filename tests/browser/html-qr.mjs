@@ -8,11 +8,12 @@
 // A site without any QR code passes (with a note): pdf-qr.sh compares the PDFs' codes with the pages'.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from './lib/chromium.mjs';
+import { htmlFilesUnder } from './lib/files.mjs';
 
 const VIEWPORT = { width: 1280, height: 900 };
 
@@ -20,19 +21,6 @@ function usage(message) {
   if (message) console.error(`html-qr: ${message}`);
   console.error('usage: node tests/browser/html-qr.mjs <output-dir>');
   process.exit(2);
-}
-
-function htmlFilesUnder(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && /\.html?$/i.test(entry.name)) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
 }
 
 // The payloads of the QR codes zbarimg finds in a PNG, one per code.
