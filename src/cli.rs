@@ -35,6 +35,18 @@ pub enum Command {
     /// Translations: status, confirm, and PO files for translators (export, import)
     #[command(subcommand)]
     I18n(I18nCommand),
+    /// Start a new site: guidegen.yaml and a first guide to copy from
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The new site's folder (created if needed)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// A language of the site (repeatable; the first is the one guides are written in) [default: en]
+    #[arg(long = "lang", value_name = "LANG")]
+    pub languages: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,6 +181,23 @@ pub fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::I18n(command) => run_i18n(command),
+        Command::Init(args) => match crate::init::init(&args.dir, &args.languages) {
+            Ok(files) => {
+                for file in files {
+                    println!("wrote {}", file.display());
+                }
+                println!("next: guidegen build {}", args.dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(err @ crate::init::InitError::Io(_)) => {
+                eprintln!("error: {err}");
+                ExitCode::from(1)
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

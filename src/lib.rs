@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod html;
 pub mod i18n;
 pub mod icons;
+pub mod init;
 pub mod input;
 pub mod load;
 pub mod markdown;

@@ -28,7 +28,7 @@ pub fn fingerprint(source: &str) -> String {
 }
 
 /// Whether `code` looks like a language code: `da`, `en`, `pt-BR`, `zh-Hant`.
-fn is_language_code(code: &str) -> bool {
+pub fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let primary = parts.next().unwrap_or_default();
     (2..=3).contains(&primary.len())

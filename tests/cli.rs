@@ -216,3 +216,28 @@ fn replaces_its_own_output_and_uses_an_empty_folder() {
     names.sort();
     assert_eq!(names, ["out", "site"]);
 }
+
+#[test]
+fn init_writes_a_site_that_builds_and_never_overwrites_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("new-site");
+    run(&[&"init", &site, &"--lang", &"da", &"--lang", &"en"]).expect_code(0);
+    let settings = std::fs::read_to_string(site.join("guidegen.yaml")).unwrap();
+    assert!(settings.contains("languages: [da, en]"), "{settings}");
+    let out = tmp.path().join("out");
+    run(&[&"build", &site, &"--out", &out, &"--format", &"html"]).expect_code(0);
+    assert!(out.join("da/first-guide/index.html").is_file());
+    assert!(out.join("en/first-guide/index.html").is_file());
+
+    let again = run(&[&"init", &site]);
+    again.expect_code(2);
+    assert!(
+        again.stderr.contains("never overwrites"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("guidegen.yaml")).unwrap(),
+        settings
+    );
+}

@@ -1,0 +1,219 @@
+//! Scaffold: `guidegen init` writes a new site — settings, one small guide — to start from.
+
+use std::path::{Path, PathBuf};
+
+use crate::load::{GUIDE_FILE, SITE_FILE};
+
+/// Why a new site was not written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InitError {
+    /// The folder already has a site; nothing is overwritten.
+    Exists(PathBuf),
+    /// A language code guidegen cannot use.
+    BadLanguage(String),
+    Io(String),
+}
+
+impl std::fmt::Display for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InitError::Exists(path) => write!(
+                f,
+                "{} already exists; guidegen init never overwrites a site",
+                path.display()
+            ),
+            InitError::BadLanguage(code) => {
+                write!(
+                    f,
+                    "`{code}` is not a language code (use lowercase ISO 639 codes such as da, en, de)"
+                )
+            }
+            InitError::Io(message) => f.write_str(message),
+        }
+    }
+}
+
+/// The starter guide's texts, in the languages guidegen has them in.
+const STARTER: &[(&str, [&str; 6])] = &[
+    (
+        "en",
+        [
+            "IT guides",
+            "Your first guide",
+            "What this guide helps the reader do, in a sentence or two.",
+            "Open **https://example.org** on your computer and sign in.",
+            "Open the app on your phone and tap **Approve**.",
+            "You are signed in on your computer.",
+        ],
+    ),
+    (
+        "da",
+        [
+            "IT-vejledninger",
+            "Din første vejledning",
+            "Hvad vejledningen hjælper læseren med, i en sætning eller to.",
+            "Åbn **https://example.org** på din computer, og log på.",
+            "Åbn appen på din telefon, og tryk på **Godkend**.",
+            "Du er logget på din computer.",
+        ],
+    ),
+];
+
+/// Writes `guidegen.yaml` and `guides/first-guide/guide.yaml` into `dir` (created if needed), for a
+/// site in `languages` (the first is the source language). Returns the files written.
+pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError> {
+    let languages: Vec<String> = if languages.is_empty() {
+        vec!["en".to_owned()]
+    } else {
+        languages.to_vec()
+    };
+    for code in &languages {
+        if !crate::validate::is_language_code(code) {
+            return Err(InitError::BadLanguage(code.clone()));
+        }
+    }
+    let site_file = dir.join(SITE_FILE);
+    let guides = dir.join("guides");
+    for existing in [&site_file, &guides] {
+        if existing.exists() {
+            return Err(InitError::Exists(existing.clone()));
+        }
+    }
+    let guide_file = guides.join("first-guide").join(GUIDE_FILE);
+    let files = [
+        (site_file, site_yaml(&languages)),
+        (guide_file, guide_yaml(&languages)),
+    ];
+    for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| InitError::Io(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(path, text)
+            .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// A text in every site language guidegen has a starter text for; the source language always
+/// (in English when guidegen has no starter text in it, for the author to replace).
+fn text(languages: &[String], index: usize) -> String {
+    let starter = |code: &str| {
+        STARTER
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, t)| t[index])
+    };
+    let mut entries = Vec::new();
+    for (i, code) in languages.iter().enumerate() {
+        match starter(code) {
+            Some(t) => entries.push(format!("{code}: {}", quote(t))),
+            None if i == 0 => entries.push(format!(
+                "{code}: {}",
+                quote(starter("en").unwrap_or_default())
+            )),
+            None => {}
+        }
+    }
+    if entries.len() == 1 {
+        entries[0]
+            .split_once(": ")
+            .map(|(_, t)| t.to_owned())
+            .unwrap_or_default()
+    } else {
+        format!("{{{}}}", entries.join(", "))
+    }
+}
+
+/// A YAML double-quoted string.
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn site_yaml(languages: &[String]) -> String {
+    format!(
+        "# Site settings: see docs/format.md of guidegen.\n\
+         title: {title}\n\
+         # The first language is the one guides are written in; the others are translated from it.\n\
+         languages: [{languages}]\n\
+         # organization: Your school\n\
+         # apps:                             # apps a step can ask the reader to install (`app: id`)\n\
+         #   microsoft-authenticator:\n\
+         #     name: Microsoft Authenticator\n\
+         #     app_store: https://apps.apple.com/app/microsoft-authenticator/id983156458\n\
+         #     google_play: https://play.google.com/store/apps/details?id=com.azure.authenticator\n",
+        title = text(languages, 0),
+        languages = languages.join(", "),
+    )
+}
+
+fn guide_yaml(languages: &[String]) -> String {
+    format!(
+        "# A guide: its id is its folder's name (first-guide). Each step names what the reader does;\n\
+         # `device` where the reader picks up another device (a banner says so), `screenshot` a file here.\n\
+         title: {title}\n\
+         summary: {summary}\n\
+         steps:\n  \
+           - device: computer\n    \
+             action: {computer}\n  \
+           - device: phone\n    \
+             action: {phone}\n    \
+             result: {result}\n",
+        title = text(languages, 1),
+        summary = text(languages, 2),
+        computer = text(languages, 3),
+        phone = text(languages, 4),
+        result = text(languages, 5),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_site_builds_and_is_fully_translated() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        let written = init(&dir, &["da".into(), "en".into()]).unwrap();
+        assert_eq!(written.len(), 2);
+        let checked = crate::build::check(&dir);
+        assert!(
+            !checked.diagnostics.has_errors(),
+            "{:?}",
+            checked.diagnostics
+        );
+        let site = checked.site.unwrap();
+        assert_eq!(site.source_lang(), "da");
+        let guide = &site.guides[0];
+        assert_eq!(guide.id, "first-guide");
+        assert_eq!(guide.title.resolve("en", "da").text, "Your first guide");
+        assert!(guide.steps().nth(1).unwrap().device_switch);
+    }
+
+    #[test]
+    fn never_overwrites_a_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(SITE_FILE), "title: mine\n").unwrap();
+        assert!(matches!(init(tmp.path(), &[]), Err(InitError::Exists(_))));
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(SITE_FILE)).unwrap(),
+            "title: mine\n"
+        );
+    }
+
+    #[test]
+    fn a_language_without_starter_texts_gets_english_to_replace() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path(), &["de".into()]).unwrap();
+        let checked = crate::build::check(tmp.path());
+        assert!(
+            checked.diagnostics.has_errors(),
+            "German has no built-in interface strings: a catalog is needed"
+        );
+        assert!(matches!(
+            init(&tmp.path().join("x"), &["Deutsch".into()]),
+            Err(InitError::BadLanguage(_))
+        ));
+    }
+}
