@@ -466,6 +466,16 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
     })
 }
 
+/// The Markdown up to its first blank line.
+fn first_paragraph(markdown: &str) -> &str {
+    let trimmed = markdown.trim_start();
+    let end = trimmed
+        .find("\n\n")
+        .or_else(|| trimmed.find("\r\n\r\n"))
+        .unwrap_or(trimmed.len());
+    trimmed[..end].trim_end()
+}
+
 /// A guide in a language's index.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideCard {
@@ -524,7 +534,12 @@ pub fn index_view<'a>(
             GuideCard {
                 id: guide.id.clone(),
                 title: l.label(&guide.title),
-                summary: guide.summary.as_ref().map(|s| l.prose(s)),
+                // The index shows the summary's first paragraph; the guide page shows it all.
+                summary: guide.summary.as_ref().map(|s| {
+                    let mut prose = l.prose(s);
+                    prose.markdown = first_paragraph(&prose.markdown).to_owned();
+                    prose
+                }),
                 href: format!("{}/index.html", guide.id),
                 steps: lang.catalog.format(
                     "site.steps_count",
@@ -604,5 +619,14 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_index_shows_a_summary_s_first_paragraph() {
+        assert_eq!(super::first_paragraph("One\ntwo.\n\nThree."), "One\ntwo.");
+        assert_eq!(super::first_paragraph("Only."), "Only.");
     }
 }
