@@ -753,3 +753,42 @@ fn lang_and_format_choose_what_is_built() {
         }
     }
 }
+
+#[test]
+fn the_root_page_offers_every_language_without_a_script() {
+    let out = full_build();
+    let root = parse_html(&out.join("index.html"));
+    for lang in languages() {
+        // A plain link per language, with its hreflang, in that language: the choice needs no script.
+        let link = root
+            .select(&sel(&format!("a[hreflang=\"{lang}\"]")))
+            .next()
+            .unwrap_or_else(|| panic!("no link to {lang}"));
+        assert_eq!(
+            link.value().attr("href"),
+            Some(format!("{lang}/index.html").as_str())
+        );
+        assert!(out.join(lang).join("index.html").is_file());
+        let section = root
+            .select(&sel(&format!("section[lang=\"{lang}\"]")))
+            .next()
+            .unwrap_or_else(|| panic!("no section in {lang}"));
+        assert!(!text_of(section).is_empty());
+        // The browser's preference, for visitors with scripts, from the same list of languages.
+        assert!(
+            root.select(&sel(&format!("link[rel=alternate][hreflang=\"{lang}\"]")))
+                .next()
+                .is_some(),
+            "no <link rel=alternate hreflang={lang}>"
+        );
+    }
+    let script: String = root
+        .select(&sel("script"))
+        .map(|s| s.inner_html())
+        .collect();
+    assert!(script.contains("navigator.languages"), "{script}");
+    assert!(
+        !script.contains("http"),
+        "the script loads nothing: {script}"
+    );
+}
