@@ -26,9 +26,9 @@ static FONT_FILES: [&[u8]; 10] = [
     include_bytes!("fonts/NotoSansHebrew-Bold.ttf"),
 ];
 
-/// The families `template.typ` names: body text, and addresses and code.
+/// The families the generated typst names: body text, addresses and code, right-to-left fallbacks.
 #[cfg(test)]
-const FAMILIES: [&str; 2] = ["Inter", "Noto Mono"];
+const FAMILIES: [&str; 4] = ["Inter", "Noto Mono", "Noto Sans Arabic", "Noto Sans Hebrew"];
 
 /// Fonts parsed once per process and shared by every compilation.
 struct Fonts {
@@ -185,13 +185,19 @@ mod tests {
     #[test]
     fn fonts_are_embedded_and_cover_danish() {
         let fonts = &FONTS.fonts;
-        assert_eq!(fonts.len(), 6);
+        assert_eq!(fonts.len(), FONT_FILES.len());
         for font in fonts {
-            for c in "æøåÆØÅ".chars() {
+            let family = &font.info().family;
+            // Body text and addresses carry Danish; the right-to-left fallbacks carry their script.
+            let sample = match family.as_str() {
+                "Noto Sans Arabic" => "مرحبا",
+                "Noto Sans Hebrew" => "שלום",
+                _ => "æøåÆØÅ",
+            };
+            for c in sample.chars() {
                 assert!(
                     font.info().coverage.contains(c as u32),
-                    "{} lacks {c}",
-                    font.info().family
+                    "{family} lacks {c}"
                 );
             }
         }
