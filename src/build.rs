@@ -156,6 +156,11 @@ pub struct Summary {
     pub html_pages: usize,
     pub pdfs: usize,
     pub other_files: usize,
+    /// Texts published in the source language for want of a current translation, over all pages.
+    pub fallback_texts: usize,
+    /// Guides left out of a language until translated (`translation.incomplete: omit`), over all
+    /// languages.
+    pub omitted: usize,
 }
 
 pub struct Outcome {
@@ -216,6 +221,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     // Which guide is published in which language.
     let source = site.source_lang();
     let mut published: Vec<(&Guide, Vec<&Language>)> = Vec::new();
+    let (mut fallback_texts, mut omitted) = (0, 0);
     for guide in &site.guides {
         let mut in_languages = Vec::new();
         for lang in &languages {
@@ -243,6 +249,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
             }
             if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
                 in_languages.push(*lang);
+                fallback_texts += fallbacks.len();
+            } else {
+                omitted += 1;
             }
         }
         published.push((guide, in_languages));
@@ -299,6 +308,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
         return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
     }
     let mut summary = counts;
+    summary.fallback_texts = fallback_texts;
+    summary.omitted = omitted;
     summary.guides = published
         .iter()
         .filter(|(_, langs)| !langs.is_empty())

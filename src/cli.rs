@@ -404,6 +404,25 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     started.elapsed().as_secs_f64()
                 );
             }
+            if !args.quiet && summary.fallback_texts > 0 {
+                println!(
+                    "note: {} text{} shown in the source language for want of a current translation \
+                     (marked on the pages); `guidegen i18n status` lists them",
+                    summary.fallback_texts,
+                    if summary.fallback_texts == 1 {
+                        " is"
+                    } else {
+                        "s are"
+                    }
+                );
+            }
+            if !args.quiet && summary.omitted > 0 {
+                println!(
+                    "note: {} guide{} left out of a language until translated (translation.incomplete: omit)",
+                    summary.omitted,
+                    if summary.omitted == 1 { " is" } else { "s are" }
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(Failure::Site) => {

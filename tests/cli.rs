@@ -241,3 +241,37 @@ fn init_writes_a_site_that_builds_and_never_overwrites_one() {
         settings
     );
 }
+
+#[test]
+fn build_says_how_many_texts_fall_back_to_the_source_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = copy_fixture("i18n-site", &tmp.path().join("site"));
+    let guide = site.join("guides/demo/guide.yaml");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    std::fs::write(
+        &guide,
+        text.replace("da: Log på med appen", "da: Log ind med appen"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let built = run(&[&"build", &site, &"--out", &out, &"--format", &"html"]);
+    built.expect_code(0);
+    assert!(
+        built
+            .stdout
+            .contains("note: 1 text is shown in the source language"),
+        "{}",
+        built.stdout
+    );
+    let quiet = run(&[
+        &"build",
+        &site,
+        &"--out",
+        &out,
+        &"--format",
+        &"html",
+        &"--quiet",
+    ]);
+    quiet.expect_code(0);
+    assert!(quiet.stdout.is_empty(), "{}", quiet.stdout);
+}
