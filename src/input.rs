@@ -21,10 +21,35 @@ pub enum Text {
 /// One language's text in a language map. `source` is the fingerprint of the source-language text this
 /// translation was made from (written by `guidegen i18n confirm` and `import`), so that a later edit of
 /// the source shows the translation as outdated.
+///
+/// The form it was written in is kept, with the map form's positions, so that `guidegen i18n confirm`
+/// and `import` can edit the file in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Translation {
-    pub text: String,
-    pub source: Option<String>,
+pub enum Translation {
+    /// `en: text`.
+    Scalar(String),
+    /// `en: {text: …, source: …}`, or the same as a block map.
+    Map {
+        text: Spanned<String>,
+        source: Option<Spanned<String>>,
+    },
+}
+
+impl Translation {
+    pub fn text(&self) -> &str {
+        match self {
+            Translation::Scalar(text) => text,
+            Translation::Map { text, .. } => &text.value,
+        }
+    }
+
+    /// The recorded fingerprint of the source text, if any.
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            Translation::Scalar(_) => None,
+            Translation::Map { source, .. } => source.as_ref().map(|s| s.value.as_str()),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Text {
@@ -76,16 +101,10 @@ impl<'de> Deserialize<'de> for Translation {
                 f.write_str("a text, or {text: …, source: <fingerprint>}")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Translation, E> {
-                Ok(Translation {
-                    text: v.to_owned(),
-                    source: None,
-                })
+                Ok(Translation::Scalar(v.to_owned()))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Translation, E> {
-                Ok(Translation {
-                    text: v,
-                    source: None,
-                })
+                Ok(Translation::Scalar(v))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Translation, E> {
                 self.visit_string(v.to_string())
@@ -104,13 +123,13 @@ impl<'de> Deserialize<'de> for Translation {
                 let mut source = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "text" => text = Some(map.next_value::<String>()?),
-                        "source" => source = Some(map.next_value::<String>()?),
+                        "text" => text = Some(map.next_value::<Spanned<String>>()?),
+                        "source" => source = Some(map.next_value::<Spanned<String>>()?),
                         other => return Err(de::Error::unknown_field(other, FIELDS)),
                     }
                 }
                 let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
-                Ok(Translation { text, source })
+                Ok(Translation::Map { text, source })
             }
         }
         deserializer.deserialize_any(TranslationVisitor)

@@ -135,12 +135,12 @@ impl FileCheck<'_> {
                         continue;
                     }
                     if lang.value == self.source_lang() {
-                        source = Some(translation.value.text.clone());
+                        source = Some(translation.value.text().to_owned());
                     } else {
                         translations.insert(
                             lang.value.clone(),
                             LocalizedText {
-                                text: translation.value.text.clone(),
+                                text: translation.value.text().to_owned(),
                                 // Decided below, once the source text is known.
                                 state: TranslationState::Unpinned,
                                 origin: self.origin(translation.referenced.into()),
@@ -160,9 +160,9 @@ impl FileCheck<'_> {
                 let fp = fingerprint(&source);
                 for (lang, translation) in entries {
                     if let Some(t) = translations.get_mut(&lang.value) {
-                        t.state = match &translation.value.source {
+                        t.state = match translation.value.source() {
                             None => TranslationState::Unpinned,
-                            Some(recorded) if *recorded == fp => TranslationState::Current,
+                            Some(recorded) if recorded == fp => TranslationState::Current,
                             Some(_) => TranslationState::Outdated,
                         };
                     }

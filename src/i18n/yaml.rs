@@ -7,11 +7,8 @@
 //! change anything else is refused, never written.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 
-use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 /// A span as byte offsets into the file.
@@ -22,165 +19,11 @@ fn bytes(location: &serde_saphyr::Location) -> Option<Range<usize>> {
     Some(start..start + len)
 }
 
-// ---------------------------------------------------------------------------------------------------
-// The mirror of guide.yaml: only the texts, with their spans; every other key is ignored.
-
-#[derive(Debug, Clone)]
-enum RawText {
-    Plain(String),
-    Localized(Vec<(Spanned<String>, Spanned<RawTranslation>)>),
-}
-
-#[derive(Debug, Clone)]
-enum RawTranslation {
-    Scalar(String),
-    Map {
-        text: Spanned<String>,
-        source: Option<Spanned<String>>,
-    },
-}
-
-impl RawTranslation {
-    fn text(&self) -> &str {
-        match self {
-            RawTranslation::Scalar(s) => s,
-            RawTranslation::Map { text, .. } => &text.value,
-        }
-    }
-
-    fn source(&self) -> Option<&str> {
-        match self {
-            RawTranslation::Scalar(_) => None,
-            RawTranslation::Map { source, .. } => source.as_ref().map(|s| s.value.as_str()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for RawText {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text or a language map")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_owned()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(lang) = map.next_key::<Spanned<String>>()? {
-                    entries.push((lang, map.next_value::<Spanned<RawTranslation>>()?));
-                }
-                Ok(RawText::Localized(entries))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for RawTranslation {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawTranslation;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text or {text, source}")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTranslation, E> {
-                Ok(RawTranslation::Scalar(v.to_owned()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTranslation, E> {
-                Ok(RawTranslation::Scalar(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTranslation, E> {
-                Ok(RawTranslation::Scalar(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTranslation, E> {
-                Ok(RawTranslation::Scalar(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawTranslation, A::Error> {
-                let mut text = None;
-                let mut source = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "text" => text = Some(map.next_value::<Spanned<String>>()?),
-                        "source" => source = Some(map.next_value::<Spanned<String>>()?),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
-                Ok(RawTranslation::Map { text, source })
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct DocGuide {
-    title: Option<Spanned<RawText>>,
-    summary: Option<Spanned<RawText>>,
-    sections: Option<Spanned<Vec<Spanned<DocSection>>>>,
-    steps: Option<Spanned<Vec<Spanned<DocStep>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DocSection {
-    title: Option<Spanned<RawText>>,
-    intro: Option<Spanned<RawText>>,
-    steps: Option<Spanned<Vec<Spanned<DocStep>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DocStep {
-    action: Option<Spanned<RawText>>,
-    screenshot: Option<Spanned<DocShot>>,
-    result: Option<Spanned<RawText>>,
-    note: Option<Spanned<RawText>>,
-    tip: Option<Spanned<RawText>>,
-    warning: Option<Spanned<RawText>>,
-}
-
-#[derive(Debug)]
-struct DocShot {
-    alt: Option<Spanned<RawText>>,
-}
-
-impl<'de> Deserialize<'de> for DocShot {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Full {
-            alt: Option<Spanned<RawText>>,
-        }
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = DocShot;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a path or {src, alt}")
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<DocShot, E> {
-                Ok(DocShot { alt: None })
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DocShot, A::Error> {
-                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(DocShot { alt: full.alt })
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
+// The texts of guide.yaml are read with the load stage's own input structs: their translations keep
+// the form and positions they were written in.
+use crate::input::{
+    GuideFile, ScreenshotInput, StepInput, Text as RawText, Translation as RawTranslation,
+};
 
 /// One translatable text of a guide file, where it is written.
 #[derive(Debug, Clone)]
@@ -199,7 +42,9 @@ type Push<'a> = dyn FnMut(String, &'static str, bool, &Option<Spanned<RawText>>)
 
 /// Reads every text of a guide file with its position. `Err` carries the parser's message.
 pub fn locate(source: &str) -> Result<Vec<Located>, String> {
-    let doc: DocGuide = serde_saphyr::from_str(source).map_err(|e| e.to_string())?;
+    let doc: GuideFile =
+        crate::load::parse_yaml(std::path::Path::new(crate::load::GUIDE_FILE), source)
+            .map_err(|d| d.message)?;
     let mut out = Vec::new();
     let is_flow = |loc: &serde_saphyr::Location| {
         bytes(loc)
@@ -221,16 +66,18 @@ pub fn locate(source: &str) -> Result<Vec<Located>, String> {
     push("title".into(), "title", false, &doc.title);
     push("summary".into(), "summary", false, &doc.summary);
     let mut number = 0;
-    let mut steps = |push: &mut Push, list: &Spanned<Vec<Spanned<DocStep>>>, flow: bool| {
+    let mut steps = |push: &mut Push, list: &Spanned<Vec<Spanned<StepInput>>>, flow: bool| {
         let flow = flow || is_flow(&list.referenced);
         for step in &list.value {
             number += 1;
             let flow = flow || is_flow(&step.referenced);
             let s = &step.value;
             push(format!("step.{number}.action"), "action", flow, &s.action);
-            if let Some(shot) = &s.screenshot {
+            if let Some(shot) = &s.screenshot
+                && let ScreenshotInput::Full(full) = &shot.value
+            {
                 let flow = flow || is_flow(&shot.referenced);
-                push(format!("step.{number}.alt"), "alt", flow, &shot.value.alt);
+                push(format!("step.{number}.alt"), "alt", flow, &full.alt);
             }
             push(format!("step.{number}.result"), "result", flow, &s.result);
             push(format!("step.{number}.note"), "note", flow, &s.note);
