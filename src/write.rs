@@ -2,6 +2,7 @@
 //! beside it and swaps it in only when everything succeeded, so a failed build leaves the previous
 //! output exactly as it was.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -54,11 +55,28 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Output being written: files go to a staging folder until [`Staging::commit`].
+/// Output being written: files go to a staging folder until [`Staging::commit`]. A `Staging` holds
+/// the output folder's lock from [`Staging::begin`] until it is committed, aborted or dropped, so
+/// no other build touches that folder or the folders beside it meanwhile.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
+    /// The open lock file: the lock is released when this closes, which it does last (after
+    /// [`Drop`] has thrown the staging folder away).
+    _lock: File,
+    /// Leftovers of earlier builds that could not be removed, reported with the commit.
+    warnings: Vec<String>,
+}
+
+/// A successful [`Staging::commit`]: the new site is in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The output folder.
+    pub path: PathBuf,
+    /// Set when the previous output, already moved aside, or a leftover of an earlier build could
+    /// not be removed.
+    pub warning: Option<String>,
 }
 
 /// `path` made absolute and free of `.`/`..` and symbolic links as far as it exists.
@@ -103,61 +121,210 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-impl Staging {
-    /// Checks that `target` may be replaced by a build of the site in `site_root`, and creates an
-    /// empty staging folder beside it.
-    pub fn begin(target: &Path, site_root: &Path) -> Result<Staging, Refusal> {
-        let io_err = |e: io::Error| Refusal::Io(format!("cannot use {}: {e}", target.display()));
-        let abs = absolute(target).map_err(io_err)?;
-        let site = absolute(site_root).map_err(io_err)?;
-        if site.starts_with(&abs) {
-            return Err(Refusal::ContainsSite(target.to_path_buf()));
+/// Turns an I/O error about `target` into a refusal that names it.
+fn cannot_use(target: &Path) -> impl Fn(io::Error) -> Refusal + '_ {
+    move |e| Refusal::Io(format!("cannot use {}: {e}", target.display()))
+}
+
+/// The refusals that follow from where the output folder is, whatever it holds: they are asked
+/// before the lock, so that refusing `/` or the site folder leaves nothing behind.
+fn check_place(target: &Path, abs: &Path, site_root: &Path) -> Result<(), Refusal> {
+    let site = absolute(site_root).map_err(cannot_use(target))?;
+    if site.starts_with(abs) {
+        return Err(Refusal::ContainsSite(target.to_path_buf()));
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| absolute(&h).ok());
+    if abs.parent().is_none() || home.as_deref() == Some(abs) {
+        return Err(Refusal::SystemFolder(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The refusals that follow from what the output folder holds: asked with the lock held, when no
+/// other build is halfway through replacing it.
+fn check_contents(target: &Path, abs: &Path) -> Result<(), Refusal> {
+    if !abs.exists() {
+        return Ok(());
+    }
+    if !abs.is_dir() {
+        return Err(Refusal::NotAFolder(target.to_path_buf()));
+    }
+    let empty = std::fs::read_dir(abs)
+        .map_err(cannot_use(target))?
+        .next()
+        .is_none();
+    if !empty && !abs.join(MARKER).is_file() {
+        return Err(Refusal::NotOurs(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Opens and locks the lock file at `path`, calling `on_wait` first if another build holds it.
+///
+/// The file is never deleted: the lock (not the file) is what counts, the system releases it when
+/// its holder exits however it exits, and deleting the file could let two builds lock two
+/// different files of the same name.
+fn lock_output(path: &Path, on_wait: impl FnOnce(&Path)) -> io::Result<File> {
+    let file = open_lock_file(path)?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(TryLockError::WouldBlock) => on_wait(path),
+        Err(TryLockError::Error(err)) => return Err(err),
+    }
+    loop {
+        match file.lock() {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+            Ok(()) => return Ok(file),
         }
-        let home = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .and_then(|h| absolute(&h).ok());
-        if abs.parent().is_none() || home.as_deref() == Some(abs.as_path()) {
-            return Err(Refusal::SystemFolder(target.to_path_buf()));
+    }
+}
+
+/// The lock file, created if missing. Reading is enough to lock it, should another user have
+/// created it.
+fn open_lock_file(path: &Path) -> io::Result<File> {
+    let opened = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path);
+    match opened {
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
+            File::open(path)
         }
-        if abs.exists() {
-            if !abs.is_dir() {
-                return Err(Refusal::NotAFolder(target.to_path_buf()));
-            }
-            let empty = std::fs::read_dir(&abs).map_err(io_err)?.next().is_none();
-            if !empty && !abs.join(MARKER).is_file() {
-                return Err(Refusal::NotOurs(target.to_path_buf()));
-            }
-        }
-        let parent = abs
-            .parent()
-            .ok_or_else(|| Refusal::SystemFolder(target.to_path_buf()))?;
-        std::fs::create_dir_all(parent).map_err(io_err)?;
-        let name = abs
+        other => other,
+    }
+}
+
+/// Whether `name` is a staging or moved-aside folder of the output whose staging folders start
+/// with `prefix`: `<prefix><process id>`, then perhaps `-<n>` (see [`first_free`]), `.old` and
+/// `-<n>` again. Nothing looser, so that the folders of an output named like
+/// `out.guidegen-staging-1` are never taken for those of `out`.
+fn is_staging_name(name: &str, prefix: &str) -> bool {
+    let Some(rest) = name.strip_prefix(prefix) else {
+        return false;
+    };
+    let rest = without_counter(rest);
+    let process = rest.strip_suffix(".old").map_or(rest, without_counter);
+    is_number(process)
+}
+
+fn without_counter(name: &str) -> &str {
+    match name.rsplit_once('-') {
+        Some((head, n)) if is_number(n) => head,
+        _ => name,
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `parent/name`, or `parent/name-2`, `-3`… when it is taken (by a leftover that could not be
+/// removed, or by someone else's folder).
+fn first_free(parent: &Path, name: &str) -> PathBuf {
+    let mut path = parent.join(name);
+    let mut n = 1;
+    while std::fs::symlink_metadata(&path).is_ok() {
+        n += 1;
+        path = parent.join(format!("{name}-{n}"));
+    }
+    path
+}
+
+/// Removes the staging and moved-aside folders that earlier builds left in `parent`: those of a
+/// build that was killed, or an old output that could not be removed then. With the lock held none
+/// belongs to a running build. Only real folders with the mark are touched. Returns a warning for
+/// each one that still cannot be removed: it is left for a later build, but the user should know.
+fn clear_leftovers(
+    parent: &Path,
+    prefix: &str,
+    remove: impl Fn(&Path) -> io::Result<()>,
+) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        // A build that was killed leaves its staging folder behind: ours by its mark, so cleared here.
+            .to_str()
+            .is_some_and(|name| is_staging_name(name, prefix))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if ours && let Err(err) = remove(&path) {
+            warnings.push(format!(
+                "{} was left by an earlier build and could not be removed: {err}; \
+                 the next build tries again",
+                path.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Removes a folder of ours, its mark last: a folder only partly removed is still known as ours,
+/// so a later build can finish the job. An empty folder without the mark (a previous output that
+/// was an empty folder) is removed too.
+fn remove_ours(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
+}
+
+impl Staging {
+    /// [`Staging::begin_waiting`], waiting silently.
+    pub fn begin(target: &Path, site_root: &Path) -> Result<Staging, Refusal> {
+        Self::begin_waiting(target, site_root, |_| {})
+    }
+
+    /// Checks that `target` may be replaced by a build of the site in `site_root`, takes its lock
+    /// and creates an empty staging folder beside it. If another build holds the lock, calls
+    /// `on_wait` once with the lock file's path, then waits until that build is over.
+    pub fn begin_waiting(
+        target: &Path,
+        site_root: &Path,
+        on_wait: impl FnOnce(&Path),
+    ) -> Result<Staging, Refusal> {
+        let abs = absolute(target).map_err(cannot_use(target))?;
+        check_place(target, &abs, site_root)?;
+        let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return Err(Refusal::SystemFolder(target.to_path_buf()));
+        };
+        let name = name.to_string_lossy().into_owned();
+        std::fs::create_dir_all(parent).map_err(cannot_use(target))?;
+        let lock_path = parent.join(format!(".{name}.guidegen-lock"));
+        let lock = lock_output(&lock_path, on_wait)
+            .map_err(|e| Refusal::Io(format!("cannot lock {}: {e}", lock_path.display())))?;
+        check_contents(target, &abs)?;
         let prefix = format!(".{name}.guidegen-staging-");
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let leftover = entry.file_name().to_string_lossy().starts_with(&prefix)
-                    && path.join(MARKER).is_file();
-                if leftover {
-                    let _ = std::fs::remove_dir_all(&path);
-                }
-            }
-        }
-        let staging = parent.join(format!("{prefix}{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(io_err)?;
-        }
-        std::fs::create_dir(&staging).map_err(io_err)?;
+        let warnings = clear_leftovers(parent, &prefix, remove_ours);
+        let staging = first_free(parent, &format!("{prefix}{}", std::process::id()));
+        std::fs::create_dir(&staging).map_err(cannot_use(target))?;
         let out = Staging {
             target: abs,
             staging,
+            warnings,
+            _lock: lock,
         };
-        out.write(MARKER, MARKER_TEXT.as_bytes()).map_err(io_err)?;
+        out.write(MARKER, MARKER_TEXT.as_bytes())
+            .map_err(cannot_use(target))?;
         Ok(out)
     }
 
@@ -180,34 +347,72 @@ impl Staging {
     }
 
     /// Swaps the staging folder in for the output folder. The previous output (ours, by its mark) is
-    /// moved aside first and removed last, so that at no moment is there half a site.
-    pub fn commit(self) -> io::Result<PathBuf> {
-        let old = self.staging.with_file_name(format!(
-            "{}.old",
-            self.staging
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
+    /// moved aside first and removed last, so that at no moment is there half a site. Once the new
+    /// site is in place the build has succeeded: a previous output that cannot be removed is only a
+    /// warning, and the next build removes it.
+    pub fn commit(self) -> io::Result<Committed> {
+        let old = self.aside_path();
+        self.commit_via(&old, remove_ours)
+    }
+
+    /// Where the previous output goes while the staging folder takes its place.
+    fn aside_path(&self) -> PathBuf {
+        let staging_name = self
+            .staging
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = self.staging.parent().unwrap_or(Path::new("."));
+        first_free(parent, &format!("{staging_name}.old"))
+    }
+
+    /// [`Staging::commit`], moving the previous output to `old` and removing it with `remove`.
+    fn commit_via(
+        mut self,
+        old: &Path,
+        remove: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<Committed> {
         let had_previous = self.target.exists();
         if had_previous {
-            std::fs::rename(&self.target, &old)?;
+            // On failure nothing has moved; dropping `self` throws the staging folder away.
+            std::fs::rename(&self.target, old)?;
         }
         if let Err(err) = std::fs::rename(&self.staging, &self.target) {
-            if had_previous {
-                let _ = std::fs::rename(&old, &self.target);
+            if had_previous && let Err(back) = std::fs::rename(old, &self.target) {
+                let message = format!(
+                    "{err}; the previous output could not be put back ({back}): it is at {} \
+                     until the next build",
+                    old.display()
+                );
+                return Err(io::Error::new(err.kind(), message));
             }
-            let _ = std::fs::remove_dir_all(&self.staging);
             return Err(err);
         }
-        if had_previous {
-            std::fs::remove_dir_all(&old)?;
+        let removed = if had_previous { remove(old) } else { Ok(()) };
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if let Err(err) = removed {
+            warnings.push(format!(
+                "the previous output was moved to {} but could not be removed: {err}; \
+                 the next build removes it",
+                old.display()
+            ));
         }
-        Ok(self.target.clone())
+        Ok(Committed {
+            path: self.target.clone(),
+            warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
+        })
     }
 
     /// Throws the staging folder away; the output folder was never touched.
     pub fn abort(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Staging {
+    /// A staging folder that was not swapped in is thrown away, while the lock is still held: after
+    /// [`Staging::abort`], or when a build gives up early (an error, a panic).
+    fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.staging);
     }
 }
@@ -215,6 +420,22 @@ impl Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// How long a test waits for something that should happen at once; only a hang reaches it.
+    const PATIENCE: Duration = Duration::from_secs(30);
+
+    /// What is in `dir` besides lock files, which stay by design.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with(".guidegen-lock"))
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn refuses_the_site_folder_and_its_parents() {
@@ -263,11 +484,7 @@ mod tests {
             std::fs::read_to_string(out.join("da/index.html")).unwrap(),
             "two"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        assert_eq!(beside(tmp.path()), ["out"]);
     }
 
     #[test]
@@ -284,17 +501,228 @@ mod tests {
     }
 
     #[test]
-    fn clears_the_staging_folder_of_a_killed_build() {
+    fn clears_the_folders_a_dead_build_left_but_only_ours() {
         let tmp = tempfile::tempdir().unwrap();
-        let leftover = tmp.path().join(".out.guidegen-staging-1");
-        std::fs::create_dir_all(&leftover).unwrap();
-        std::fs::write(leftover.join(MARKER), MARKER_TEXT).unwrap();
-        let foreign = tmp.path().join(".out.guidegen-staging-notes");
-        std::fs::create_dir_all(&foreign).unwrap();
+        let marked = |name: &str| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir_all(dir.join("en")).unwrap();
+            std::fs::write(dir.join("en/index.html"), "page").unwrap();
+            std::fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+            dir
+        };
+        let killed = marked(".out.guidegen-staging-1");
+        let not_removed = marked(".out.guidegen-staging-1.old");
+        let not_removed_again = marked(".out.guidegen-staging-1-2.old-3");
+        let other_output = marked(".out.guidegen-staging-1.guidegen-staging-2");
+        let unmarked = tmp.path().join(".out.guidegen-staging-3");
+        std::fs::create_dir_all(&unmarked).unwrap();
         let staging = Staging::begin(&tmp.path().join("out"), &tmp.path().join("site")).unwrap();
         staging.commit().unwrap();
-        assert!(!leftover.exists());
-        assert!(foreign.exists(), "a folder without the mark is not ours");
+        assert!(!killed.exists());
+        assert!(!not_removed.exists());
+        assert!(!not_removed_again.exists());
+        assert!(
+            other_output.exists(),
+            "the staging folder of the output `out.guidegen-staging-1` is not `out`'s"
+        );
+        assert!(unmarked.exists(), "a folder without the mark is not ours");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn does_not_follow_a_link_named_like_a_leftover() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(elsewhere.join("keep.txt"), "keep").unwrap();
+        let link = tmp.path().join(".out.guidegen-staging-1");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        Staging::begin(&tmp.path().join("out"), &tmp.path().join("site"))
+            .unwrap()
+            .abort();
+        assert!(elsewhere.join("keep.txt").exists());
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_first_and_leaves_its_staging_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let site = tmp.path().join("site");
+        let first = Staging::begin(&out, &site).unwrap();
+        first.write("a.txt", b"first").unwrap();
+
+        let (waiting_tx, waiting) = mpsc::channel();
+        let (begun_tx, begun) = mpsc::channel();
+        let second = {
+            let (out, site) = (out.clone(), site.clone());
+            std::thread::spawn(move || {
+                let on_wait = |lock: &Path| waiting_tx.send(lock.to_path_buf()).unwrap();
+                let staging = Staging::begin_waiting(&out, &site, on_wait).unwrap();
+                begun_tx.send(()).unwrap();
+                staging.write("a.txt", b"second").unwrap();
+                staging.commit().unwrap()
+            })
+        };
+        let lock = waiting
+            .recv_timeout(PATIENCE)
+            .expect("the second build waits");
+        assert_eq!(lock.file_name().unwrap(), ".out.guidegen-lock");
+        assert!(
+            begun.recv_timeout(Duration::from_millis(200)).is_err(),
+            "the second build began while the first held the lock"
+        );
+        assert!(
+            first.staging.join("a.txt").is_file(),
+            "the first build's files are gone"
+        );
+
+        let first = first.commit().unwrap();
+        assert_eq!(first.warning, None);
+        begun
+            .recv_timeout(PATIENCE)
+            .expect("the second build begins");
+        let second = second.join().unwrap();
+        assert_eq!(second.warning, None);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.txt")).unwrap(),
+            "second"
+        );
+        assert!(out.join(MARKER).is_file());
+        assert_eq!(beside(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_lock_file_left_behind_does_not_make_a_build_wait() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let site = tmp.path().join("site");
+        std::fs::write(tmp.path().join(".out.guidegen-lock"), "left by a build").unwrap();
+        let never_waits = |_: &Path| panic!("nobody holds the lock");
+        let staging = Staging::begin_waiting(&out, &site, never_waits).unwrap();
+        let staging_folder = staging.staging.clone();
+        drop(staging);
+        assert!(
+            !staging_folder.exists(),
+            "dropping a staging throws it away"
+        );
+        let staging = Staging::begin_waiting(&out, &site, never_waits).unwrap();
+        staging.write("a.txt", b"built").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "built");
+    }
+
+    #[test]
+    fn a_previous_output_that_cannot_be_removed_is_a_warning_and_removed_next_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let site = tmp.path().join("site");
+        let first = Staging::begin(&out, &site).unwrap();
+        first.write("a.txt", b"first").unwrap();
+        first.commit().unwrap();
+
+        let second = Staging::begin(&out, &site).unwrap();
+        second.write("a.txt", b"second").unwrap();
+        let old = second.aside_path();
+        let immutable = |_: &Path| Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        let committed = second.commit_via(&old, immutable).unwrap();
+        assert_eq!(committed.path, absolute(&out).unwrap());
+        let warning = committed.warning.expect("a warning");
+        assert!(warning.contains(&old.display().to_string()), "{warning}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.txt")).unwrap(),
+            "second"
+        );
+        assert_eq!(std::fs::read_to_string(old.join("a.txt")).unwrap(), "first");
+
+        Staging::begin(&out, &site).unwrap().abort();
+        assert!(!old.exists(), "the next build removes the previous output");
+        assert_eq!(beside(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_previous_output_that_cannot_be_moved_stays_in_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let site = tmp.path().join("site");
+        let first = Staging::begin(&out, &site).unwrap();
+        first.write("a.txt", b"first").unwrap();
+        first.commit().unwrap();
+
+        let second = Staging::begin(&out, &site).unwrap();
+        second.write("a.txt", b"second").unwrap();
+        let unreachable = tmp.path().join("no such folder").join("out.old");
+        assert!(second.commit_via(&unreachable, remove_ours).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "first");
+        assert_eq!(beside(tmp.path()), ["out"], "the staging folder is removed");
+    }
+
+    #[test]
+    fn warns_of_a_leftover_that_still_cannot_be_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let leftover = tmp.path().join(".out.guidegen-staging-1.old");
+        std::fs::create_dir(&leftover).unwrap();
+        std::fs::write(leftover.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::create_dir(tmp.path().join(".out.guidegen-staging-2")).unwrap();
+        std::fs::create_dir(tmp.path().join("notes")).unwrap();
+        let tried = std::cell::RefCell::new(Vec::new());
+        let immutable = |path: &Path| {
+            tried.borrow_mut().push(path.to_path_buf());
+            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+        };
+        let warnings = clear_leftovers(tmp.path(), ".out.guidegen-staging-", immutable);
+        assert_eq!(
+            tried.into_inner(),
+            [leftover.as_path()],
+            "only ours is removed"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains(".out.guidegen-staging-1.old"),
+            "{warnings:?}"
+        );
+        assert!(leftover.exists());
+    }
+
+    #[test]
+    fn removes_a_folder_of_ours_with_its_mark_last() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("old");
+        std::fs::create_dir_all(dir.join("en/guide")).unwrap();
+        std::fs::write(dir.join("en/guide/index.html"), "page").unwrap();
+        std::fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+        remove_ours(&dir).unwrap();
+        assert!(!dir.exists());
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        remove_ours(&empty).unwrap();
+        assert!(!empty.exists());
+    }
+
+    #[test]
+    fn knows_the_names_of_its_staging_folders() {
+        let prefix = ".out.guidegen-staging-";
+        for ours in ["1", "12-2", "12.old", "12.old-3", "12-2.old-3"] {
+            assert!(
+                is_staging_name(&format!("{prefix}{ours}"), prefix),
+                "{ours}"
+            );
+        }
+        for not_ours in [
+            "",
+            "notes",
+            "1.guidegen-staging-2",
+            "1.old.old",
+            "-2",
+            "1-",
+            "1.older",
+        ] {
+            assert!(
+                !is_staging_name(&format!("{prefix}{not_ours}"), prefix),
+                "{not_ours}"
+            );
+        }
+        assert!(!is_staging_name(".other.guidegen-staging-1", prefix));
     }
 
     #[test]
