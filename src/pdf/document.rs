@@ -7,7 +7,8 @@ use super::world::Files;
 use crate::model::{ImageKind, Paper};
 use crate::view::{GuideView, Label, Prose, ScreenshotView, StepView};
 
-const TEMPLATE: &str = include_str!("template.typ");
+/// The fixed layout every guide's source starts with; the guide's own part follows it.
+pub const TEMPLATE: &str = include_str!("template.typ");
 
 /// Colours icons are drawn in (their SVG uses `currentColor`).
 const ICON_MUTED: &str = "#5a6472";
@@ -47,6 +48,19 @@ impl Geometry {
             beside: step_column * 0.45,
         }
     }
+}
+
+/// Where the generated part of the source starts a part of the guide: `// gg: step 3` on a line of its
+/// own. An error typst reports is traced back to the nearest marker before it ([`part_at`]); no text of a
+/// guide can start a line, since every text is a string literal with its line breaks escaped.
+const MARKER: &str = "\n// gg: ";
+
+/// The part of the guide that the source at byte `offset` typesets, from the nearest marker before it;
+/// `None` within the fixed template.
+pub fn part_at(source: &str, offset: usize) -> Option<&str> {
+    let before = source.get(..offset)?;
+    let start = before.rfind(MARKER)? + MARKER.len();
+    source[start..].lines().next()
 }
 
 /// The typst source of `view`, and the files it refers to.
@@ -118,6 +132,11 @@ fn icon_svg(svg: &str, colour: &str) -> String {
 }
 
 impl Builder {
+    /// Marks the start of a part of the guide (see [`MARKER`]).
+    fn mark(&mut self, part: &str) {
+        let _ = writeln!(self.out, "{MARKER}{part}");
+    }
+
     fn icon(&mut self, svg: &'static str, colour: &str) -> String {
         let key = format!("{colour}{:p}", svg.as_ptr());
         let path = self
@@ -139,8 +158,9 @@ impl Builder {
         }
         header.push_str(&label(&view.site_title));
 
+        self.mark("the document's settings");
         let out = &mut self.out;
-        let _ = writeln!(out, "\n#set document(title: {})", string(&view.title.text));
+        let _ = writeln!(out, "#set document(title: {})", string(&view.title.text));
         let lang = markup::lang_args(&view.lang)
             .map(|a| format!(", {a}"))
             .unwrap_or_default();
@@ -149,20 +169,24 @@ impl Builder {
             out,
             "#set text(font: (\"Inter\", \"Noto Sans Arabic\", \"Noto Sans Hebrew\"), size: 10.5pt, fill: ink, dir: {dir}{lang})"
         );
+        self.mark("the page header and footer");
         let _ = writeln!(
-            out,
-            "#show: gg-setup.with(paper: {}, header: [{header}], page-of: {})\n",
+            self.out,
+            "#show: gg-setup.with(paper: {}, header: [{header}], page-of: {})",
             string(paper),
             page_of(ui.get("pdf.page_of"))
         );
-        let _ = writeln!(out, "#title[{}]", label(&view.title));
+        self.mark("the guide's title");
+        let _ = writeln!(self.out, "#title[{}]", label(&view.title));
         if let Some(summary) = &view.summary {
-            let _ = writeln!(out, "#gg-summary[{}]", prose(summary));
+            self.mark("the guide's summary");
+            let _ = writeln!(self.out, "#gg-summary[{}]", prose(summary));
         }
         if let Some(notice) = &view.notice {
+            self.mark("the notice of untranslated text");
             let items: Vec<String> = notice.items.iter().map(|i| content(i)).collect();
             let _ = writeln!(
-                out,
+                self.out,
                 "#gg-notice({}, {})",
                 content(&notice.text),
                 array(&items)
@@ -187,13 +211,16 @@ impl Builder {
         } else {
             "none".to_owned()
         };
+        self.mark("what the reader needs, and the contents");
         let _ = writeln!(self.out, "#gg-overview({needs}, {contents})");
         for section in &view.sections {
             let titled = section.title.is_some();
             if let Some(title) = &section.title {
-                let _ = writeln!(self.out, "\n#heading(level: 1)[{}]", label(title));
+                self.mark(&format!("the title of section {}", section.number));
+                let _ = writeln!(self.out, "#heading(level: 1)[{}]", label(title));
             }
             if let Some(intro) = &section.intro {
+                self.mark(&format!("the introduction of section {}", section.number));
                 let _ = writeln!(self.out, "#gg-intro[{}]", prose(intro));
             }
             for step in &section.steps {
@@ -201,9 +228,10 @@ impl Builder {
             }
         }
         if self.out.contains("#link(") {
+            self.mark("the note on links at the end");
             let _ = writeln!(
                 self.out,
-                "\n#gg-colophon({})",
+                "#gg-colophon({})",
                 content(ui.get("pdf.link_note"))
             );
         }
@@ -282,9 +310,10 @@ impl Builder {
                 callout.body.markdown.len() > LONG_CALLOUT
             ));
         }
+        self.mark(&format!("step {}", step.number));
         let _ = writeln!(
             self.out,
-            "\n#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable})",
+            "#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable})",
             step.number,
             array(&rest)
         );

@@ -2,11 +2,15 @@
 //! string literal (`#"…";`), so nothing a guide says can become typst code or markup; Markdown structure
 //! becomes calls of typst functions around those literals.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::markdown::{self, TargetKind};
+use crate::textcheck::{self, PLACEHOLDER};
 
-/// `text` as a typst string literal: `"…"` with `\`, `"` and control characters escaped.
+/// `text` as a typst string literal: `"…"` with `\`, `"`, line breaks and tabs escaped. Characters
+/// validation forbids (controls, bidirectional overrides) are left out: typst never sees them.
 pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -15,14 +19,37 @@ pub fn string(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if textcheck::is_forbidden(c) || c.is_control() => {}
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// `text` as the PDF can draw it: every character no embedded font has (with what joins onto it, so
+/// one emoji is one box) becomes [`PLACEHOLDER`]. PDF/UA-1 forbids the blank "tofu" glyph typst would
+/// draw instead, so typst-pdf would refuse the whole PDF; validation warns about each such character.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let gaps = textcheck::glyph_gaps(text);
+    if gaps.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for gap in gaps {
+        out.push_str(&text[at..gap.start]);
+        out.push(PLACEHOLDER);
+        at = gap.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// Text to draw, as a string literal: [`printable`], then [`string`].
+pub fn shown(text: &str) -> String {
+    string(&printable(text))
 }
 
 /// Plain text shown verbatim in markup mode: an embedded string expression, closed by `;` so that
@@ -31,7 +58,7 @@ pub fn text(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    format!("#{};", string(text))
+    format!("#{};", shown(text))
 }
 
 /// Plain text as a content block (`[#"…";]`), for a function argument.
@@ -88,7 +115,7 @@ pub fn markdown(source: &str) -> String {
                 Event::End(TagEnd::CodeBlock) => {
                     let code = code_block.take().unwrap_or_default();
                     let code = code.strip_suffix('\n').unwrap_or(&code);
-                    out.push_str(&format!("#raw(block: true, {})\n\n", string(code)));
+                    out.push_str(&format!("#raw(block: true, {})\n\n", shown(code)));
                 }
                 _ => {}
             }
@@ -164,7 +191,7 @@ pub fn markdown(source: &str) -> String {
             }
             Event::Code(t) => {
                 seen(&mut open, &t);
-                out.push_str(&format!("#raw({});", string(&t)));
+                out.push_str(&format!("#raw({});", shown(&t)));
             }
             Event::SoftBreak => {
                 seen(&mut open, " ");
@@ -175,7 +202,8 @@ pub fn markdown(source: &str) -> String {
             Event::InlineMath(t) | Event::DisplayMath(t) | Event::FootnoteReference(t) => {
                 out.push_str(&text(&t))
             }
-            Event::TaskListMarker(done) => out.push_str(&text(if done { "☑ " } else { "☐ " })),
+            // Boxes Inter has (it lacks ☐ and ☑).
+            Event::TaskListMarker(done) => out.push_str(&text(if done { "✓ " } else { "□ " })),
         }
     }
     let trimmed = out.trim_end().len();
@@ -208,8 +236,30 @@ mod tests {
     #[test]
     fn string_literals_escape_quotes_backslashes_and_controls() {
         assert_eq!(string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
-        assert_eq!(string("x\ny\t\u{7}"), r#""x\ny\t\u{7}""#);
         assert_eq!(string("æøå #panic() $x$"), "\"æøå #panic() $x$\"");
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_never_reach_typst() {
+        assert_eq!(
+            string("x\ny\t\u{7}\r\u{85}\u{202e}z\u{2028}"),
+            r#""x\ny\tz""#
+        );
+        assert_eq!(text("\u{1b}[31m"), r##"#"[31m";"##);
+    }
+
+    #[test]
+    fn characters_without_a_glyph_become_one_placeholder_each() {
+        assert_eq!(printable("🔐 Log in"), "□ Log in");
+        assert_eq!(
+            printable("👍🏽 👨\u{200d}👩\u{200d}👧 ✅\u{fe0f} 🇩🇰🇸🇪 1\u{fe0f}\u{20e3}"),
+            "□ □ □ □□ □"
+        );
+        assert_eq!(printable("中文 ☐ done"), "□□ □ done");
+        // Text the fonts have is borrowed as it is.
+        assert!(matches!(printable("Åbn appen → مرحبا"), Cow::Borrowed(_)));
+        assert_eq!(text("🔐"), "#\"□\";");
+        assert_eq!(markdown("`🔐`"), "#raw(\"□\");");
     }
 
     #[test]

@@ -4,11 +4,21 @@
 //! of its functions, with every text of the guide as a string literal), [`world`] compiles it with the
 //! embedded fonts and the guide's images as virtual files, and typst-pdf exports it. Nothing is read
 //! from the system: no fonts, no files, no network.
+//!
+//! A guide that passed validation always makes a PDF: characters no font has are drawn as a
+//! placeholder ([`markup::printable`]). What can still fail is a [`PdfError`] that names the part of
+//! the guide (the generated source marks each part), or a PDF over [`MAX_PDF_PAGES`] pages or
+//! [`MAX_PDF_BYTES`] bytes.
 
 mod document;
 pub mod markup;
 mod world;
 
+pub use world::covers;
+
+use std::fmt;
+
+use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -39,18 +49,96 @@ impl PdfSettings {
     }
 }
 
-/// Renders one guide in one language to PDF bytes. Err is a message for a bug (typst compile error),
-/// never a panic.
-pub fn render_guide(view: &GuideView<'_>, settings: &PdfSettings) -> Result<Vec<u8>, String> {
-    render(view, settings).map(|(pdf, _warnings)| pdf)
+/// The most pages one guide's PDF may have. A guide longer than this is better split, and the limit
+/// keeps a runaway guide from becoming a PDF of thousands of pages.
+pub const MAX_PDF_PAGES: usize = 300;
+
+/// The most bytes one guide's PDF may have (100 MiB), mostly its screenshots.
+pub const MAX_PDF_BYTES: usize = 100 * 1024 * 1024;
+
+/// Why a guide's PDF was not made, and where in the guide, for a message naming the guide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfError {
+    /// The part of the guide typesetting failed at ("step 3", "the guide's title"), when known.
+    pub part: Option<String>,
+    /// What went wrong: typst's words for a typesetting error, ours for a limit.
+    pub message: String,
+}
+
+impl PdfError {
+    /// A problem of the PDF as a whole (its size).
+    fn whole(message: String) -> Self {
+        Self {
+            part: None,
+            message,
+        }
+    }
+
+    /// Typst's errors, at the part of the guide the first one that can be placed points into.
+    fn typst(world: &world::GuideWorld, errors: &[SourceDiagnostic]) -> Self {
+        let part = errors.iter().find_map(|e| world.part(e));
+        let message = messages(errors);
+        match part {
+            Some(_) => Self { part, message },
+            None => Self::whole(format!("the PDF could not be typeset: {message}")),
+        }
+    }
+}
+
+/// What typst says, each different message once; its hints are left out, since they are about typst
+/// code the guide's author never sees.
+fn messages(diagnostics: &[SourceDiagnostic]) -> String {
+    let mut messages: Vec<&str> = Vec::new();
+    for diagnostic in diagnostics {
+        if !messages.contains(&diagnostic.message.as_str()) {
+            messages.push(&diagnostic.message);
+        }
+    }
+    messages.join("; ")
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.part {
+            Some(part) => write!(
+                f,
+                "the PDF could not be typeset at {part}: {}",
+                self.message
+            ),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// The limits a PDF is held to ([`MAX_PDF_PAGES`], [`MAX_PDF_BYTES`]; tests use smaller ones).
+struct Limits {
+    pages: usize,
+    bytes: usize,
+}
+
+const LIMITS: Limits = Limits {
+    pages: MAX_PDF_PAGES,
+    bytes: MAX_PDF_BYTES,
+};
+
+/// Renders one guide in one language to PDF bytes; never panics. A guide that passed validation
+/// fails only at a limit, or on a guidegen bug, and the error says where in the guide.
+pub fn render_guide(view: &GuideView<'_>, settings: &PdfSettings) -> Result<Vec<u8>, PdfError> {
+    render(view, settings, &LIMITS).map(|(pdf, _warnings)| pdf)
 }
 
 /// The PDF and typst's warnings (tests require there be none).
-fn render(view: &GuideView<'_>, settings: &PdfSettings) -> Result<(Vec<u8>, Vec<String>), String> {
+fn render(
+    view: &GuideView<'_>,
+    settings: &PdfSettings,
+    limits: &Limits,
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
     let (year, month, day, hour, minute, second) = civil(settings.timestamp);
     let datetime = Datetime::from_ymd_hms(year, month, day, hour, minute, second)
         .or_else(|| Datetime::from_ymd_hms(2024, 1, 1, 0, 0, 0))
-        .ok_or("no valid PDF date")?;
+        .ok_or_else(|| PdfError::whole("no valid PDF date".into()))?;
     let today = Datetime::from_ymd(year, month, day).unwrap_or(datetime);
 
     let (source, files) = document::source(view, settings.paper);
@@ -59,12 +147,21 @@ fn render(view: &GuideView<'_>, settings: &PdfSettings) -> Result<(Vec<u8>, Vec<
     let warnings = compiled
         .warnings
         .iter()
-        .map(|w| world.describe(std::slice::from_ref(w)))
+        .map(|w| messages(std::slice::from_ref(w)))
         .collect();
-    let document = compiled.output.map_err(|errors| world.describe(&errors))?;
+    let document = compiled
+        .output
+        .map_err(|errors| PdfError::typst(&world, &errors))?;
+    let pages = document.pages().len();
+    if pages > limits.pages {
+        return Err(PdfError::whole(format!(
+            "the guide's PDF would have {pages} pages, more than the {} allowed: split the guide",
+            limits.pages
+        )));
+    }
 
     let standards = PdfStandards::new(&[PdfStandard::Ua_1])
-        .map_err(|e| format!("PDF/UA-1: {}", e.message()))?;
+        .map_err(|e| PdfError::whole(format!("PDF/UA-1: {}", e.message())))?;
     let options = PdfOptions {
         ident: Smart::Custom(format!("guidegen/{}/{}", view.id, view.lang)),
         creator: Smart::Custom(Some("guidegen".to_owned())),
@@ -74,11 +171,20 @@ fn render(view: &GuideView<'_>, settings: &PdfSettings) -> Result<(Vec<u8>, Vec<
         tagged: true,
         pretty: false,
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| world.describe(&errors));
+    let pdf =
+        typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::typst(&world, &errors));
     // Memoized results unused for a while are dropped, so that a large site doesn't keep every guide's
     // layout in memory; fonts and the standard library stay.
     comemo::evict(30);
-    Ok((pdf?, warnings))
+    let pdf = pdf?;
+    if pdf.len() > limits.bytes {
+        return Err(PdfError::whole(format!(
+            "the guide's PDF would be {} MiB, more than the {} MiB allowed: split the guide, or make its screenshots smaller",
+            pdf.len().div_ceil(1024 * 1024),
+            limits.bytes / (1024 * 1024)
+        )));
+    }
+    Ok((pdf, warnings))
 }
 
 /// Unix seconds as UTC (year, month, day, hour, minute, second), proleptic Gregorian.
@@ -188,7 +294,7 @@ mod tests {
         );
         let long = "A long paragraph that goes on. ".repeat(200);
         let view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
-        let (pdf, warnings) = render(&view, &SETTINGS).unwrap();
+        let (pdf, warnings) = render(&view, &SETTINGS, &LIMITS).unwrap();
         assert!(warnings.is_empty(), "{warnings:#?}");
         assert!(pdf.starts_with(b"%PDF-"));
     }
@@ -200,6 +306,141 @@ mod tests {
         assert_eq!(
             render_guide(&view, &SETTINGS).unwrap(),
             render_guide(&view, &SETTINGS).unwrap()
+        );
+    }
+
+    #[test]
+    fn characters_without_a_glyph_and_controls_still_make_a_pdf() {
+        let catalog = Catalog::builtin("en").unwrap();
+        let mut view = view(
+            &catalog,
+            prose(
+                "🔐 Log in with `🔑` — 中文 ☐ 👨\u{200d}👩\u{200d}👧 🇩🇰 ❤\u{fe0f}",
+                None,
+            ),
+            prose("```\n✅ done\n```\n\n> 💡 tip\u{7}\u{202e}", None),
+        );
+        // Texts from guidegen.yaml and the catalog reach the PDF too.
+        view.site_title = label("Guides 📘");
+        view.organization = Some(label("ACME 🏢\u{1b}"));
+        view.title = label("Title ✨");
+        view.sections[0].steps[0].device.label = label("Phone 📱");
+        let (pdf, warnings) = render(&view, &SETTINGS, &LIMITS).unwrap();
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    /// Markdown nested as deep as validation allows, and as wide as typst's layout gets: a list in a
+    /// quote in a list… 8 deep, holding a table and formatting nested 8 deep.
+    #[test]
+    fn the_deepest_markdown_validation_allows_compiles() {
+        use crate::textcheck::{MAX_BLOCK_NESTING, MAX_INLINE_NESTING};
+        let mut markdown = String::new();
+        for level in 0..MAX_BLOCK_NESTING {
+            let marker = if level % 2 == 0 { "- " } else { "> " };
+            markdown.push_str(marker);
+        }
+        let inline = ["*", "**", "~~", "_", "__", "[", "*", "**"];
+        assert_eq!(inline.len(), MAX_INLINE_NESTING);
+        let mut text = String::from("deep");
+        for (i, mark) in inline.iter().enumerate().rev() {
+            text = if *mark == "[" {
+                format!("[{text} {i}](https://x.dk)")
+            } else {
+                format!("{mark}{text} {i}{mark}")
+            };
+        }
+        // A heading (bold in the PDF) at the bottom: one more level of formatting.
+        markdown.push_str("# ");
+        markdown.push_str(&text);
+        assert!(
+            crate::textcheck::check(&markdown, crate::textcheck::TextKind::Markdown).is_empty()
+        );
+        let table = "| a | b |\n|---|---|\n| 1 | 2 |";
+        let catalog = Catalog::builtin("en").unwrap();
+        let view = view(&catalog, prose(&markdown, None), prose(table, None));
+        let (pdf, warnings) = render(&view, &SETTINGS, &LIMITS).unwrap();
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    /// The error of compiling the template followed by `generated`.
+    fn compile_error(generated: &str) -> PdfError {
+        let source = format!("{}{generated}", document::TEMPLATE);
+        let today = Datetime::from_ymd(2024, 1, 1).unwrap();
+        let world = world::GuideWorld::new(source, world::Files::default(), today);
+        let errors = typst::compile::<PagedDocument>(&world).output.unwrap_err();
+        PdfError::typst(&world, &errors)
+    }
+
+    #[test]
+    fn a_typst_error_names_the_part_of_the_guide_it_is_in() {
+        let error = compile_error("\n// gg: step 3\n#panic(\"boom\")\n");
+        assert_eq!(error.part.as_deref(), Some("step 3"));
+        assert_eq!(
+            error.to_string(),
+            "the PDF could not be typeset at step 3: panicked with: boom"
+        );
+        // Inside a function of the template, the error is traced to the guide's call of it.
+        let error = compile_error(
+            "\n// gg: step 1\n#gg-intro[a]\n// gg: step 2\n#gg-shot(\"/missing.png\", \"x\", 10mm)\n",
+        );
+        assert_eq!(error.part.as_deref(), Some("step 2"), "{error}");
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with("the PDF could not be typeset at step 2: "),
+            "{shown}"
+        );
+        // Outside every part: no part, and still no talk of a bug.
+        let error = compile_error("#panic(\"x\")\n");
+        assert_eq!(error.part, None);
+        assert_eq!(
+            error.to_string(),
+            "the PDF could not be typeset: panicked with: x"
+        );
+    }
+
+    #[test]
+    fn parts_are_found_from_the_markers_before_them() {
+        let catalog = Catalog::builtin("en").unwrap();
+        let view = view(&catalog, prose("first", None), prose("second", None));
+        let (source, _) = document::source(&view, Paper::A4);
+        let at = |needle: &str| document::part_at(&source, source.find(needle).unwrap());
+        assert_eq!(at("#\"second\""), Some("step 2"));
+        assert_eq!(at("#\"first\""), Some("step 1"));
+        assert_eq!(at("#title["), Some("the guide's title"));
+        assert_eq!(at("#show: gg-setup"), Some("the page header and footer"));
+        // The fixed template is no part of the guide.
+        assert_eq!(at("#let gg-setup"), None);
+    }
+
+    #[test]
+    fn too_many_pages_or_bytes_are_errors_saying_so() {
+        let catalog = Catalog::builtin("en").unwrap();
+        let long = "A long paragraph that goes on. ".repeat(400);
+        let view = view(&catalog, prose(&long, None), prose(&long, None));
+        let few_pages = Limits {
+            pages: 2,
+            bytes: MAX_PDF_BYTES,
+        };
+        let error = render(&view, &SETTINGS, &few_pages).unwrap_err();
+        assert_eq!(error.part, None);
+        let message = error.to_string();
+        assert!(
+            message.starts_with("the guide's PDF would have ")
+                && message.ends_with("pages, more than the 2 allowed: split the guide"),
+            "{message}"
+        );
+        let few_bytes = Limits {
+            pages: MAX_PDF_PAGES,
+            bytes: 1024,
+        };
+        let message = render(&view, &SETTINGS, &few_bytes)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("the guide's PDF would be 1 MiB, more than the 0 MiB allowed"),
+            "{message}"
         );
     }
 

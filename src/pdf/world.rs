@@ -47,6 +47,37 @@ static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     }
 });
 
+/// Whether some embedded font has a glyph for `c`. Typst falls back through every font it has, so a
+/// character any of them covers is shown; one none covers would be a blank "tofu" box, which PDF/UA-1
+/// forbids: typst-pdf refuses to export it.
+pub fn covers(c: char) -> bool {
+    let code = c as u32;
+    let ranges = &*COVERED;
+    // The last range starting at or before `code`, if it reaches that far.
+    let after = ranges.partition_point(|range| *range.start() <= code);
+    after > 0 && ranges[after - 1].contains(&code)
+}
+
+/// The code points some embedded font has, as sorted, disjoint ranges: a font's own coverage is
+/// searched run by run, and every text of a site is looked up character by character.
+static COVERED: LazyLock<Vec<std::ops::RangeInclusive<u32>>> = LazyLock::new(|| {
+    let mut codes: Vec<u32> = FONTS
+        .fonts
+        .iter()
+        .flat_map(|font| font.info().coverage.iter())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut ranges: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+    for code in codes {
+        match ranges.last_mut() {
+            Some(last) if *last.end() + 1 == code => *last = *last.start()..=code,
+            _ => ranges.push(code..=code),
+        }
+    }
+    ranges
+});
+
 /// The standard library, built once.
 static LIBRARY: LazyLock<LazyHash<Library>> =
     LazyLock::new(|| LazyHash::new(Library::builder().build()));
@@ -115,24 +146,17 @@ impl GuideWorld {
         }
     }
 
-    /// A compile error as a message that points at the generated source (an error here is a bug).
-    pub fn describe(&self, diagnostics: &[SourceDiagnostic]) -> String {
-        let mut out = String::from("typst could not compile the PDF (a guidegen bug):");
-        for diagnostic in diagnostics {
-            out.push_str("\n  ");
-            out.push_str(&diagnostic.message);
-            if let Some(range) = self.range(diagnostic.span)
-                && let Some(line) = self.main.lines().byte_to_line(range.start)
-            {
-                let text = self.main.text().lines().nth(line).unwrap_or_default();
-                let snippet: String = text.chars().take(160).collect();
-                out.push_str(&format!(" (main.typ:{}: {snippet})", line + 1));
-            }
-            for hint in &diagnostic.hints {
-                out.push_str(&format!("\n    hint: {}", hint.v));
-            }
-        }
-        out
+    /// The part of the guide a diagnostic is about: the marker before the first place in the generated
+    /// source it points at, itself or through the calls that led to it (an error inside a function of
+    /// the template is traced to the guide's call of that function).
+    pub fn part(&self, diagnostic: &SourceDiagnostic) -> Option<String> {
+        let spans = std::iter::once(diagnostic.span)
+            .chain(diagnostic.trace.iter().map(|point| point.span.into()));
+        spans
+            .filter(|span| span.id() == Some(self.main.id()))
+            .filter_map(|span| self.range(span))
+            .find_map(|range| super::document::part_at(self.main.text(), range.start))
+            .map(str::to_owned)
     }
 }
 
@@ -207,6 +231,37 @@ mod tests {
                 families.iter().any(|f| f.eq_ignore_ascii_case(family)),
                 "{families:?}"
             );
+        }
+    }
+
+    #[test]
+    fn every_inter_face_has_the_placeholder_and_no_emoji() {
+        let placeholder = crate::textcheck::PLACEHOLDER;
+        let inter: Vec<&Font> = FONTS
+            .fonts
+            .iter()
+            .filter(|f| f.info().family == "Inter")
+            .collect();
+        assert_eq!(inter.len(), 5);
+        for font in inter {
+            assert!(font.info().coverage.contains(placeholder as u32));
+        }
+        assert!(covers(placeholder));
+        assert!(covers('æ') && covers('ש') && covers('م'));
+        assert!(!covers('🔐') && !covers('中') && !covers('\u{7}'));
+    }
+
+    #[test]
+    fn covers_agrees_with_the_fonts() {
+        for code in (0..0x3000).chain(0xfb00..0x10000).chain(0x1f300..0x1f400) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let any = FONTS
+                .fonts
+                .iter()
+                .any(|font| font.info().coverage.contains(code));
+            assert_eq!(covers(c), any, "U+{code:04X}");
         }
     }
 }
