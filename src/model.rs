@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Span;
+use crate::slot::{Slot, StepField};
 
 /// Where a text was written, for diagnostics about it later (translation status, warnings).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,14 +42,37 @@ pub struct Text {
     pub origin: Origin,
 }
 
-/// How far a text is translated into one language.
+/// How a text stands in one language: shown as written, translated, or — missing or outdated — shown
+/// in the source language instead. Decided by [`crate::fallback::resolve`] only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     /// The language is the source language.
     Source,
-    Translated,
+    /// A translation whose recorded fingerprint matches the source text.
+    Current,
+    /// A translation written without a fingerprint: shown, since nothing says it is outdated.
+    Unpinned,
     Missing,
+    /// The source text changed after this translation was written.
     Outdated,
+}
+
+impl Status {
+    /// The source text is shown in place of a translation.
+    pub fn is_fallback(self) -> bool {
+        matches!(self, Status::Missing | Status::Outdated)
+    }
+
+    /// `missing`, `outdated`, …: as status tables and JSON say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Source => "source",
+            Status::Current => "current",
+            Status::Unpinned => "unpinned",
+            Status::Missing => "missing",
+            Status::Outdated => "outdated",
+        }
+    }
 }
 
 /// The text to show in one language.
@@ -57,8 +81,14 @@ pub struct Resolved<'a> {
     pub text: &'a str,
     /// The language the text is in: the requested one, or the source language on fallback.
     pub lang: &'a str,
-    /// True when the requested language had no current translation.
-    pub fallback: bool,
+    pub status: Status,
+}
+
+impl Resolved<'_> {
+    /// The requested language had no current translation: the text is the source text.
+    pub fn fallback(&self) -> bool {
+        self.status.is_fallback()
+    }
 }
 
 impl Text {
@@ -71,40 +101,15 @@ impl Text {
         }
     }
 
-    /// Whether the text is translated into `lang`.
+    /// How the text stands in `lang`.
     pub fn status(&self, lang: &str, source_lang: &str) -> Status {
-        if lang == source_lang {
-            return Status::Source;
-        }
-        match self.translations.get(lang) {
-            None => Status::Missing,
-            Some(t) if t.state == TranslationState::Outdated => Status::Outdated,
-            Some(_) => Status::Translated,
-        }
+        self.resolve(lang, source_lang).status
     }
 
     /// The text in `lang`, falling back to the source language when the translation is missing or
     /// outdated. `source_lang` is the site's first language.
     pub fn resolve<'a>(&'a self, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
-        if lang == source_lang {
-            return Resolved {
-                text: &self.source,
-                lang,
-                fallback: false,
-            };
-        }
-        match self.translations.get(lang) {
-            Some(t) if t.state != TranslationState::Outdated => Resolved {
-                text: &t.text,
-                lang,
-                fallback: false,
-            },
-            _ => Resolved {
-                text: &self.source,
-                lang: source_lang,
-                fallback: true,
-            },
-        }
+        crate::fallback::resolve(self, lang, source_lang)
     }
 }
 
@@ -270,29 +275,35 @@ impl Guide {
         self.sections.iter().flat_map(|s| s.steps.iter())
     }
 
-    /// Every translatable text of the guide, in reading order, with a stable name for each
-    /// (`title`, `step.3.action`, …) that survives nothing but its own position: used for status and
-    /// the notice of untranslated texts.
-    pub fn texts(&self) -> Vec<(String, &Text)> {
-        let mut out = vec![("title".to_owned(), &self.title)];
-        if let Some(summary) = &self.summary {
-            out.push(("summary".to_owned(), summary));
-        }
+    /// Every translatable text of the guide with its slot, in reading order.
+    pub fn slots(&self) -> Vec<(Slot, &Text)> {
+        let mut out = vec![(Slot::Title, &self.title)];
+        out.extend(self.summary.as_ref().map(|t| (Slot::Summary, t)));
         for (i, section) in self.sections.iter().enumerate() {
-            let n = i + 1;
-            if let Some(t) = &section.title {
-                out.push((format!("section.{n}.title"), t));
-            }
-            if let Some(t) = &section.intro {
-                out.push((format!("section.{n}.intro"), t));
-            }
-            for step in &section.steps {
-                for (field, text) in step.texts() {
-                    out.push((format!("step.{}.{field}", step.number), text));
-                }
-            }
+            out.extend(
+                section
+                    .title
+                    .as_ref()
+                    .map(|t| (Slot::SectionTitle(i + 1), t)),
+            );
+            out.extend(
+                section
+                    .intro
+                    .as_ref()
+                    .map(|t| (Slot::SectionIntro(i + 1), t)),
+            );
+            out.extend(section.steps.iter().flat_map(Step::slots));
         }
         out
+    }
+
+    /// [`Guide::slots`] with each slot in its textual form (`step.3.action`), for callers that name
+    /// texts by string.
+    pub fn texts(&self) -> Vec<(String, &Text)> {
+        self.slots()
+            .into_iter()
+            .map(|(slot, text)| (slot.to_string(), text))
+            .collect()
     }
 }
 
@@ -344,18 +355,19 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn texts(&self) -> Vec<(&'static str, &Text)> {
-        let mut out = vec![("action", &self.action)];
-        if let Some(alt) = self.screenshot.as_ref().and_then(|s| s.alt.as_ref()) {
-            out.push(("alt", alt));
-        }
-        if let Some(result) = &self.result {
-            out.push(("result", result));
-        }
-        for callout in &self.callouts {
-            out.push((callout.kind.key(), &callout.text));
-        }
-        out
+    /// The step's texts with their slots, in reading order.
+    pub fn slots(&self) -> impl Iterator<Item = (Slot, &Text)> {
+        StepField::ALL
+            .into_iter()
+            .filter_map(|field| Some((Slot::Step(self.number, field), field.in_model(self)?)))
+    }
+
+    /// The text of its callout of `kind`, if it has one.
+    pub fn callout(&self, kind: CalloutKind) -> Option<&Text> {
+        self.callouts
+            .iter()
+            .find(|c| c.kind == kind)
+            .map(|c| &c.text)
     }
 }
 

@@ -5,10 +5,12 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::catalog::Catalog;
+use crate::fallback;
 use crate::icons;
 use crate::markdown;
 use crate::model::{Guide, Image, Language, Site, Text};
 use crate::qr;
+use crate::slot::Slot;
 
 /// Plain text in a page, with the language it is really in when that differs from the page's (a
 /// fallback to the source language): templates put `lang` on the element.
@@ -46,7 +48,7 @@ impl Localizer<'_> {
         let resolved = text.resolve(self.lang, self.source_lang);
         Label {
             text: resolved.text.to_owned(),
-            lang: resolved.fallback.then(|| resolved.lang.to_owned()),
+            lang: resolved.fallback().then(|| resolved.lang.to_owned()),
         }
     }
 
@@ -54,7 +56,7 @@ impl Localizer<'_> {
         let resolved = text.resolve(self.lang, self.source_lang);
         Prose {
             markdown: resolved.text.to_owned(),
-            lang: resolved.fallback.then(|| resolved.lang.to_owned()),
+            lang: resolved.fallback().then(|| resolved.lang.to_owned()),
         }
     }
 
@@ -432,23 +434,17 @@ fn step_view(
 
 /// The parts of `guide` that `lang` shows in the source language, or `None` when there are none.
 pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<FallbackNotice> {
-    let source = site.source_lang();
-    if lang.code == source {
-        return None;
-    }
     let catalog = &lang.catalog;
     let mut items: Vec<String> = Vec::new();
-    for (name, text) in guide.texts() {
-        if !text.resolve(&lang.code, source).fallback {
-            continue;
-        }
-        let mut parts = name.split('.');
-        let item = match (parts.next(), parts.next()) {
-            (Some("title"), _) => catalog.get("guide.untranslated.title").to_owned(),
-            (Some("summary"), _) => catalog.get("guide.untranslated.summary").to_owned(),
-            (Some("section"), Some(n)) => catalog.format("guide.untranslated.section", &[("n", n)]),
-            (Some("step"), Some(n)) => catalog.format("guide.untranslated.step", &[("n", n)]),
-            _ => name.clone(),
+    for fallback in fallback::fallbacks(site, guide, &lang.code) {
+        // The reader is told the part of the guide, not the field: "section 2", "step 3".
+        let item = match fallback.slot {
+            Slot::Title => catalog.get("guide.untranslated.title").to_owned(),
+            Slot::Summary => catalog.get("guide.untranslated.summary").to_owned(),
+            Slot::SectionTitle(n) | Slot::SectionIntro(n) => {
+                catalog.format("guide.untranslated.section", &[("n", &n.to_string())])
+            }
+            Slot::Step(n, _) => catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
         };
         if !items.contains(&item) {
             items.push(item);
@@ -457,6 +453,7 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
     if items.is_empty() {
         return None;
     }
+    let source = site.source_lang();
     let source_name = site
         .language(source)
         .map_or(source, |l| l.catalog.name.as_str());

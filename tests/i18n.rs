@@ -136,7 +136,7 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "{GUIDE}:32:15: warning: the `en` translation of `step.2.action` is outdated"
+            "{GUIDE}:32:15: warning: `step.2.action` has an outdated `en` translation"
         )),
         "{err}"
     );
@@ -533,4 +533,202 @@ fn the_example_site_is_fully_translated_and_pinned() {
     for total in json["totals"].as_array().unwrap() {
         assert_eq!(total["unpinned"], 0, "{total}");
     }
+}
+
+/// A guide that sets every translatable field once, in Danish only.
+const EVERY_FIELD: &str = "\
+title: Hver tekst
+summary: Et resumé.
+sections:
+  - title: Første del
+    intro: En indledning.
+    steps:
+      - device: computer
+        action: Gør noget.
+        screenshot: {src: shots/login.svg, alt: Et billede}
+        result: Det virkede.
+        note: En note.
+        tip: Et tip.
+        warning: En advarsel.
+";
+
+/// The slots of `EVERY_FIELD`, in reading order, and each one's Danish text.
+const EVERY_SLOT: [(&str, &str); 10] = [
+    ("title", "Hver tekst"),
+    ("summary", "Et resumé."),
+    ("section.1.title", "Første del"),
+    ("section.1.intro", "En indledning."),
+    ("step.1.action", "Gør noget."),
+    ("step.1.alt", "Et billede"),
+    ("step.1.result", "Det virkede."),
+    ("step.1.note", "En note."),
+    ("step.1.tip", "Et tip."),
+    ("step.1.warning", "En advarsel."),
+];
+
+const EVERY: &str = "guides/every/guide.yaml";
+
+/// The fixture site with the `every` guide beside the demo.
+fn site_with_every_field() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site();
+    let dir = root.join("guides/every");
+    std::fs::create_dir_all(dir.join("shots")).unwrap();
+    std::fs::copy(
+        root.join("guides/demo/shots/login.svg"),
+        dir.join("shots/login.svg"),
+    )
+    .unwrap();
+    std::fs::write(root.join(EVERY), EVERY_FIELD).unwrap();
+    (tmp, root)
+}
+
+/// One text of a guide: its slot, its source, and its English translation with whether it is current.
+type TextState = (String, String, Option<(String, bool)>);
+
+/// Each text of the `every` guide.
+fn every_texts(root: &Path) -> Vec<TextState> {
+    let site = guidegen::build::check(root).site.expect("a valid site");
+    let guide = site.guides.iter().find(|g| g.id == "every").unwrap();
+    guide
+        .slots()
+        .into_iter()
+        .map(|(slot, text)| {
+            let en = text.translations.get("en").map(|t| {
+                let current = t.state == guidegen::model::TranslationState::Current;
+                (t.text.clone(), current)
+            });
+            (slot.to_string(), text.source.clone(), en)
+        })
+        .collect()
+}
+
+#[test]
+fn every_field_round_trips_through_po_export_import_and_confirm() {
+    let (_tmp, root) = site_with_every_field();
+    let untranslated: Vec<TextState> = EVERY_SLOT
+        .iter()
+        .map(|(slot, da)| (slot.to_string(), da.to_string(), None))
+        .collect();
+    assert_eq!(every_texts(&root), untranslated);
+
+    // Export: one entry per text, named by its slot, in reading order, described for translators.
+    let out = run(&root, &["i18n", "export", "--lang", "en"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let po = read(&root, "translations/en/every.po");
+    let mut catalog = guidegen::i18n::po::parse(&po).unwrap();
+    let contexts: Vec<String> = catalog
+        .entries
+        .iter()
+        .map(|e| format!("{}={}", e.msgctxt.as_deref().unwrap(), e.msgid))
+        .collect();
+    let expected: Vec<String> = EVERY_SLOT
+        .iter()
+        .map(|(slot, da)| format!("every|{slot}={da}"))
+        .collect();
+    assert_eq!(contexts, expected);
+    assert!(po.contains("#. Step 1 (computer), in section 1 “Første del”: the screenshot's alt text: what the picture shows\n"), "{po}");
+    assert!(
+        po.contains("#. Step 1 (computer), in section 1 “Første del”: a warning (Markdown)\n"),
+        "{po}"
+    );
+
+    // Import: every translation into its own text, pinned to its source.
+    for entry in &mut catalog.entries {
+        let slot = entry.msgctxt.as_deref().unwrap().split_once('|').unwrap().1;
+        entry.msgstr = format!("EN {slot}");
+    }
+    std::fs::write(root.join("translations/en/every.po"), catalog.write()).unwrap();
+    let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("imported 10 translations (0 unchanged) into 1 file; 0 entries skipped"),
+        "{}",
+        stdout(&out)
+    );
+    let translated: Vec<TextState> = EVERY_SLOT
+        .iter()
+        .map(|(slot, da)| {
+            (
+                slot.to_string(),
+                da.to_string(),
+                Some((format!("EN {slot}"), true)),
+            )
+        })
+        .collect();
+    assert_eq!(every_texts(&root), translated);
+    let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
+    assert!(
+        stdout(&out).contains("imported 0 translations (10 unchanged) into 0 files"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 0);
+
+    // Every source edited: every translation is outdated, and confirm pins each again.
+    for (_, da) in EVERY_SLOT {
+        edit(&root, EVERY, da, &format!("{da} Nu"));
+    }
+    let outdated = every_texts(&root);
+    assert!(
+        outdated
+            .iter()
+            .all(|(_, _, en)| en.as_ref().is_some_and(|(_, current)| !current))
+    );
+    let out = run(&root, &["i18n", "confirm", "--guide", "every"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("confirmed 10 translations in 1 file"),
+        "{}",
+        stdout(&out)
+    );
+    let confirmed: Vec<TextState> = EVERY_SLOT
+        .iter()
+        .map(|(slot, da)| {
+            (
+                slot.to_string(),
+                format!("{da} Nu"),
+                Some((format!("EN {slot}"), true)),
+            )
+        })
+        .collect();
+    assert_eq!(every_texts(&root), confirmed);
+    assert_eq!(code(&run(&root, &["i18n", "status", "--strict"])), 0);
+}
+
+#[test]
+fn status_and_check_name_and_place_each_fallback_alike() {
+    let (_tmp, root) = site_with_every_field();
+    // The demo's step 2 outdated; every text of `every` missing.
+    edit(&root, GUIDE, EDITED_FROM, EDITED_TO);
+    let json = status_json(&root);
+    let mut from_status: Vec<String> = Vec::new();
+    for guide in json["guides"].as_array().unwrap() {
+        for item in guide["languages"][0]["untranslated"].as_array().unwrap() {
+            let what = if item["status"] == "missing" {
+                "has no"
+            } else {
+                "has an outdated"
+            };
+            from_status.push(format!(
+                "{}:{}:{}: warning: `{}` {what} `en` translation",
+                item["path"].as_str().unwrap(),
+                item["line"],
+                item["column"],
+                item["name"].as_str().unwrap()
+            ));
+        }
+    }
+    assert_eq!(from_status.len(), 11);
+    let out = run(&root, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    let from_check: Vec<&str> = err.lines().filter(|l| l.contains(": warning: `")).collect();
+    for line in &from_status {
+        assert!(
+            from_check.iter().any(|c| c.starts_with(line.as_str())),
+            "{line}\n{from_check:#?}"
+        );
+    }
+    assert_eq!(from_check.len(), from_status.len(), "{from_check:#?}");
 }

@@ -21,15 +21,13 @@ fn bytes(location: &serde_saphyr::Location) -> Option<Range<usize>> {
 
 // The texts of guide.yaml are read with the load stage's own input structs: their translations keep
 // the form and positions they were written in.
-use crate::input::{
-    GuideFile, ScreenshotInput, StepInput, Text as RawText, Translation as RawTranslation,
-};
+use crate::input::{GuideFile, Text as RawText, Translation as RawTranslation};
+use crate::slot::{self, Slot};
 
 /// One translatable text of a guide file, where it is written.
 #[derive(Debug, Clone)]
 pub struct Located {
-    /// As `Guide::texts` names it: `title`, `step.3.action`.
-    pub name: String,
+    pub name: Slot,
     /// The key it is written under: `title`, `action`, `alt`.
     field: &'static str,
     /// Inside a flow collection (`{…}` or `[…]`), where block scalars and block maps cannot be written.
@@ -37,91 +35,55 @@ pub struct Located {
     raw: Spanned<RawText>,
 }
 
-/// Records one text: its name, key, whether it stands in a flow collection, and the text as written.
-type Push<'a> = dyn FnMut(String, &'static str, bool, &Option<Spanned<RawText>>) + 'a;
-
-/// Reads every text of a guide file with its position. `Err` carries the parser's message.
+/// Reads every text of a guide file with its position, in the registry's order ([`slot::written`]).
+/// `Err` carries the parser's message.
 pub fn locate(source: &str) -> Result<Vec<Located>, String> {
     let doc: GuideFile =
         crate::load::parse_yaml(std::path::Path::new(crate::load::GUIDE_FILE), source)
             .map_err(|d| d.message)?;
-    let mut out = Vec::new();
-    let is_flow = |loc: &serde_saphyr::Location| {
-        bytes(loc)
-            .and_then(|r| source.as_bytes().get(r.start).copied())
-            .is_some_and(|b| b == b'{' || b == b'[')
-    };
-    let mut push =
-        |name: String, field: &'static str, flow: bool, raw: &Option<Spanned<RawText>>| {
-            if let Some(raw) = raw {
-                let flow = flow || is_flow(&raw.referenced);
-                out.push(Located {
-                    name,
-                    field,
-                    flow,
-                    raw: raw.clone(),
-                });
-            }
-        };
-    push("title".into(), "title", false, &doc.title);
-    push("summary".into(), "summary", false, &doc.summary);
-    let mut number = 0;
-    let mut steps = |push: &mut Push, list: &Spanned<Vec<Spanned<StepInput>>>, flow: bool| {
-        let flow = flow || is_flow(&list.referenced);
-        for step in &list.value {
-            number += 1;
-            let flow = flow || is_flow(&step.referenced);
-            let s = &step.value;
-            push(format!("step.{number}.action"), "action", flow, &s.action);
-            if let Some(shot) = &s.screenshot
-                && let ScreenshotInput::Full(full) = &shot.value
-            {
-                let flow = flow || is_flow(&shot.referenced);
-                push(format!("step.{number}.alt"), "alt", flow, &full.alt);
-            }
-            push(format!("step.{number}.result"), "result", flow, &s.result);
-            push(format!("step.{number}.note"), "note", flow, &s.note);
-            push(format!("step.{number}.tip"), "tip", flow, &s.tip);
-            push(
-                format!("step.{number}.warning"),
-                "warning",
+    let located = slot::written(&doc)
+        .into_iter()
+        .map(|written| {
+            let start = bytes(&written.text.referenced).map(|r| r.start);
+            // Only a language map can be a flow collection itself: a block scalar's span starts at
+            // its content, which may well start with `[` or `{`.
+            let localized = matches!(written.text.value, RawText::Localized(_));
+            let flow = (localized && is_flow(source, &written.text.referenced))
+                || written
+                    .around
+                    .iter()
+                    .any(|around| is_flow(source, around) && flow_holds(source, around, start));
+            Located {
+                name: written.slot,
+                field: written.slot.key(),
                 flow,
-                &s.warning,
-            );
-        }
-    };
-    match (&doc.sections, &doc.steps) {
-        (Some(sections), _) => {
-            let flow = is_flow(&sections.referenced);
-            for (i, section) in sections.value.iter().enumerate() {
-                let n = i + 1;
-                let flow = flow || is_flow(&section.referenced);
-                push(
-                    format!("section.{n}.title"),
-                    "title",
-                    flow,
-                    &section.value.title,
-                );
-                push(
-                    format!("section.{n}.intro"),
-                    "intro",
-                    flow,
-                    &section.value.intro,
-                );
-                if let Some(list) = &section.value.steps {
-                    steps(&mut push, list, flow);
-                }
+                raw: written.text.clone(),
             }
-        }
-        (None, Some(list)) => steps(&mut push, list, false),
-        (None, None) => {}
-    }
-    Ok(out)
+        })
+        .collect();
+    Ok(located)
+}
+
+/// Whether the value at `location` is a flow collection: `{…}` or `[…]`.
+fn is_flow(source: &str, location: &serde_saphyr::Location) -> bool {
+    bytes(location)
+        .and_then(|r| source.as_bytes().get(r.start).copied())
+        .is_some_and(|b| b == b'{' || b == b'[')
+}
+
+/// Whether the flow collection at `collection` holds the byte `at` (a step's screenshot holds only
+/// its `alt`). Where that cannot be told, it is taken to: the flow forms of an edit are valid in
+/// block context too.
+fn flow_holds(source: &str, collection: &serde_saphyr::Location, at: Option<usize>) -> bool {
+    let (Some(open), Some(at)) = (bytes(collection).map(|r| r.start), at) else {
+        return true;
+    };
+    flow_end(source, open).is_none_or(|end| (open..end).contains(&at))
 }
 
 /// What a text says, in every language as written, for comparing a file before and after an edit:
 /// `(language or "" for a plain string) → (text, recorded source fingerprint)`.
-pub type Snapshot = BTreeMap<String, BTreeMap<String, (String, Option<String>)>>;
+pub type Snapshot = BTreeMap<Slot, BTreeMap<String, (String, Option<String>)>>;
 
 pub fn snapshot(texts: &[Located]) -> Snapshot {
     texts
@@ -142,7 +104,7 @@ pub fn snapshot(texts: &[Located]) -> Snapshot {
                     })
                     .collect(),
             };
-            (t.name.clone(), entries)
+            (t.name, entries)
         })
         .collect()
 }
@@ -755,7 +717,7 @@ mod tests {
         locate(src)
             .unwrap()
             .into_iter()
-            .find(|t| t.name == name)
+            .find(|t| t.name.to_string() == name)
             .unwrap()
     }
 
@@ -764,7 +726,12 @@ mod tests {
         let t = located(src, "title");
         let out = apply(src, pin(src, &t, "en", "0a1b2c3d").unwrap()).unwrap();
         let mut expected = snapshot(&locate(src).unwrap());
-        expected.get_mut("title").unwrap().get_mut("en").unwrap().1 = Some("0a1b2c3d".into());
+        expected
+            .get_mut(&Slot::Title)
+            .unwrap()
+            .get_mut("en")
+            .unwrap()
+            .1 = Some("0a1b2c3d".into());
         assert_eq!(snapshot(&locate(&out).unwrap()), expected, "{out}");
         out
     }
@@ -849,7 +816,7 @@ mod tests {
         let t = located(src, name);
         let out = apply(src, set(src, &t, "da", lang, text, "0a1b2c3d").unwrap()).unwrap();
         let mut expected = snapshot(&locate(src).unwrap());
-        let entry = expected.get_mut(name).unwrap();
+        let entry = expected.get_mut(&name.parse::<Slot>().unwrap()).unwrap();
         if let Some(plain) = entry.remove("") {
             entry.insert("da".into(), plain);
         }
@@ -904,6 +871,18 @@ mod tests {
         assert_eq!(
             set_checked("title:\n  da: Åbn\n", "title", "en", "Open\nit\n"),
             "title:\n  da: Åbn\n  en:\n    source: 0a1b2c3d\n    text: |\n      Open\n      it\n"
+        );
+    }
+
+    #[test]
+    fn only_the_texts_a_flow_screenshot_holds_are_written_inline() {
+        let src = "steps:\n  - screenshot: {src: a.png, alt: Billede}\n    action: Åbn\n";
+        let out = set_checked(src, "step.1.action", "en", "Open\nit\n");
+        assert!(out.contains("    text: |\n"), "{out}");
+        let out = set_checked(src, "step.1.alt", "en", "Picture\nof it\n");
+        assert!(
+            out.contains("{text: \"Picture\\nof it\\n\", source: "),
+            "{out}"
         );
     }
 

@@ -1,0 +1,348 @@
+//! Translation stage: `guidegen i18n import` — translations back from PO files into guide.yaml, each
+//! entry into the text its slot names (or, when steps moved since the export, the one text with its
+//! source text), pinned to the current source.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::{FileEdit, Outcome, checked_site, po, target_languages, write_files};
+use crate::build::{self, Failure};
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
+use crate::model::{Guide, Site, Text, TranslationState};
+use crate::slot::Slot;
+use crate::validate::fingerprint;
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub site_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// Default: each file's `Language` header.
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Translations written: new, changed, or the same text now pinned to its source.
+    pub imported: usize,
+    /// Entries that were already the current translation.
+    pub unchanged: usize,
+    /// Entries reported and not used.
+    pub skipped: usize,
+    pub files: Vec<PathBuf>,
+}
+
+/// A translation to write: into which text of which guide.
+struct Incoming {
+    guide: usize,
+    slot: Slot,
+    lang: String,
+    text: String,
+}
+
+/// Why an entry is left out: the warning's message and hint.
+struct Skip(String, &'static str);
+
+/// The translations read from the PO files so far.
+#[derive(Default)]
+struct Gathered {
+    incoming: Vec<Incoming>,
+    skipped: usize,
+    /// (guide, slot, language) already translated by an entry.
+    taken: BTreeSet<(usize, Slot, String)>,
+}
+
+/// Brings translations back from PO files into guide.yaml.
+pub fn import(options: &ImportOptions) -> Outcome<ImportSummary> {
+    let (site, mut diagnostics, mut sources) = match checked_site(&options.site_dir) {
+        Ok(x) => x,
+        Err((d, s)) => return Outcome::fail(Failure::Site, d, s),
+    };
+    if let Some(lang) = &options.language
+        && let Err(f) = target_languages(&site, std::slice::from_ref(lang))
+    {
+        return Outcome::fail(f, diagnostics, sources);
+    }
+    let mut gathered = Gathered::default();
+    for path in &options.files {
+        let Some(catalog) = read_po(path, &mut diagnostics, &mut sources) else {
+            continue;
+        };
+        let Some(lang) = file_language(&site, path, &catalog, options, &mut diagnostics) else {
+            continue;
+        };
+        for entry in catalog.entries.iter().filter(|e| !e.obsolete) {
+            gathered.take(&site, path, &lang, entry, &mut diagnostics);
+        }
+    }
+    if diagnostics.has_errors() {
+        return Outcome::fail(Failure::Site, diagnostics, sources);
+    }
+
+    let mut summary = ImportSummary {
+        skipped: gathered.skipped,
+        ..ImportSummary::default()
+    };
+    let mut files: Vec<FileEdit> = Vec::new();
+    for (index, guide) in site.guides.iter().enumerate() {
+        let mine: Vec<&Incoming> = gathered
+            .incoming
+            .iter()
+            .filter(|i| i.guide == index)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        match FileEdit::new(guide, &sources) {
+            Ok(mut file) => {
+                write_translations(
+                    &mut file,
+                    &site,
+                    guide,
+                    &mine,
+                    &mut summary,
+                    &mut diagnostics,
+                );
+                files.push(file);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Outcome::fail(Failure::Site, diagnostics, sources);
+    }
+    summary.files = write_files(&files, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Outcome::fail(Failure::Site, diagnostics, sources);
+    }
+    // The site must still be valid: show any error as the next build would.
+    let after = build::check(&options.site_dir);
+    if after.site.is_none() {
+        let mut d = after.diagnostics;
+        d.extend(diagnostics);
+        return Outcome::fail(Failure::Site, d, after.sources);
+    }
+    Outcome::done(summary, diagnostics, sources)
+}
+
+/// Reads and parses one PO file, keeping its text for diagnostics; `None` when it cannot be used
+/// (reported).
+fn read_po(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    sources: &mut Sources,
+) -> Option<po::Catalog> {
+    // Files coming back from translators are untrusted: a regular file of bounded size.
+    let text = match crate::files::read_regular(path, crate::files::MAX_TEXT_FILE_BYTES) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                diagnostics.push(
+                    Diagnostic::error(path, Span::START, "this file is not UTF-8 text")
+                        .with_hint("save it as UTF-8 (Poedit, Weblate and Crowdin do by default)"),
+                );
+                return None;
+            }
+        },
+        Err(e) => {
+            let shown = path.display().to_string();
+            diagnostics.push(
+                Diagnostic::error(path, Span::START, e.message(&shown, "its folder"))
+                    .with_hint(e.hint()),
+            );
+            return None;
+        }
+    };
+    sources.insert(path, text.clone());
+    match po::parse(&text) {
+        Ok(catalog) => Some(catalog),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(path, Span::new(e.line, e.column), format!("this is not a valid PO file: {}", e.message))
+                    .with_hint("open it in a PO editor such as Poedit, or export it again with `guidegen i18n export`"),
+            );
+            None
+        }
+    }
+}
+
+/// The language a PO file translates into: `--lang`, else its `Language` header; `None` when it is
+/// not one of the site's languages to translate into (reported).
+fn file_language(
+    site: &Site,
+    path: &Path,
+    catalog: &po::Catalog,
+    options: &ImportOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let source_lang = site.source_lang();
+    let Some(lang) = options
+        .language
+        .clone()
+        .or_else(|| catalog.header_field("Language").map(str::to_owned))
+        .map(|l| l.replace('_', "-"))
+    else {
+        diagnostics.push(
+            Diagnostic::error(path, Span::START, "the file does not say its language")
+                .with_hint("add `--lang LANG`, or a `Language:` header"),
+        );
+        return None;
+    };
+    if lang == source_lang || site.language(&lang).is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                Span::START,
+                format!(
+                    "the file is in `{lang}`, which is not a language to translate this site into"
+                ),
+            )
+            .with_hint(format!(
+                "the site's source language is `{source_lang}`; its other languages are {}",
+                site.languages
+                    .iter()
+                    .skip(1)
+                    .map(|l| format!("`{}`", l.code))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return None;
+    }
+    Some(lang)
+}
+
+impl Gathered {
+    /// Takes one entry's translation, or reports why it is skipped.
+    fn take(
+        &mut self,
+        site: &Site,
+        path: &Path,
+        lang: &str,
+        entry: &po::Entry,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let target = entry_target(site, entry).and_then(|(guide, slot)| {
+            if self.taken.insert((guide, slot, lang.to_owned())) {
+                Ok((guide, slot))
+            } else {
+                Err(Skip(
+                    format!("`{slot}` was already translated by an earlier entry; skipped"),
+                    "remove one of the two entries",
+                ))
+            }
+        });
+        match target {
+            Ok((guide, slot)) => self.incoming.push(Incoming {
+                guide,
+                slot,
+                lang: lang.to_owned(),
+                text: entry.msgstr.clone(),
+            }),
+            Err(Skip(message, hint)) => {
+                self.skipped += 1;
+                let at = Span::new(entry.line.max(1), 1);
+                diagnostics.push(Diagnostic::warning(path, at, message).with_hint(hint));
+            }
+        }
+    }
+}
+
+/// The guide (by index) and the text an entry translates.
+fn entry_target(site: &Site, entry: &po::Entry) -> Result<(usize, Slot), Skip> {
+    let Some((guide_id, name)) = entry.msgctxt.as_deref().and_then(|c| c.split_once('|')) else {
+        return Err(Skip(
+            "this entry has no guidegen context (msgctxt \"guide|text\"); skipped".into(),
+            "translate the file guidegen exported, keeping each entry's msgctxt",
+        ));
+    };
+    let Some(index) = site.guides.iter().position(|g| g.id == guide_id) else {
+        return Err(Skip(
+            format!("there is no guide `{guide_id}` in the site; skipped"),
+            "export the translations again",
+        ));
+    };
+    if entry.is_fuzzy() {
+        return Err(Skip(
+            format!("`{name}` is marked fuzzy; skipped"),
+            "check the translation against the source text, remove the fuzzy mark, and import again",
+        ));
+    }
+    if entry.msgstr.trim().is_empty() {
+        return Err(Skip(
+            format!("`{name}` is not translated yet; skipped"),
+            "write its msgstr, and import again",
+        ));
+    }
+    let slot = matching_slot(&site.guides[index], name, &entry.msgid)?;
+    Ok((index, slot))
+}
+
+/// The text an entry named `name` with source text `msgid` translates: the one its name says while
+/// that still has this source text, else the one text of the guide that has it (steps may have moved
+/// since the export).
+fn matching_slot(guide: &Guide, name: &str, msgid: &str) -> Result<Slot, Skip> {
+    let slots = guide.slots();
+    let named = name.parse::<Slot>().ok();
+    if let Some((slot, _)) = slots
+        .iter()
+        .find(|(slot, text)| Some(*slot) == named && text.source == msgid)
+    {
+        return Ok(*slot);
+    }
+    let same: Vec<Slot> = slots
+        .iter()
+        .filter(|(_, text)| text.source == msgid)
+        .map(|(slot, _)| *slot)
+        .collect();
+    match same.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(Skip(
+            format!(
+                "the source text of `{name}` is no longer in the guide `{}` (it was changed or removed); skipped",
+                guide.id
+            ),
+            "export the translations again and translate the new text",
+        )),
+        _ => Err(Skip(
+            format!(
+                "the source text of `{name}` stands in {} places of the guide `{}` now; skipped",
+                same.len(),
+                guide.id
+            ),
+            "translate it in guide.yaml, or export the translations again",
+        )),
+    }
+}
+
+/// Writes one guide's incoming translations into its file, counting them.
+fn write_translations(
+    file: &mut FileEdit,
+    site: &Site,
+    guide: &Guide,
+    incoming: &[&Incoming],
+    summary: &mut ImportSummary,
+    diagnostics: &mut Diagnostics,
+) {
+    let texts: BTreeMap<Slot, &Text> = guide.slots().into_iter().collect();
+    for item in incoming {
+        let Some(text) = texts.get(&item.slot) else {
+            continue;
+        };
+        let fp = fingerprint(&text.source);
+        let result = match text.translations.get(&item.lang) {
+            Some(t) if t.text == item.text && t.state == TranslationState::Current => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(t) if t.text == item.text => file.pin(text, item.slot, &item.lang, &fp),
+            _ => {
+                let source_lang = site.source_lang();
+                file.set(text, item.slot, source_lang, &item.lang, &item.text, &fp)
+            }
+        };
+        match result {
+            Ok(()) => summary.imported += 1,
+            Err(d) => diagnostics.push(d),
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Translation stage: `guidegen i18n status` — how far each guide is translated into each language —
+//! and the same as warnings for `guidegen check`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fallback::{self, Fallback};
+use crate::model::{Guide, Site, Status};
+
+/// How far one guide is translated into one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LanguageStatus {
+    pub language: String,
+    /// Current or unpinned translations.
+    pub translated: usize,
+    /// Of `translated`: written without a recorded source fingerprint.
+    pub unpinned: usize,
+    pub missing: usize,
+    pub outdated: usize,
+    pub total: usize,
+    /// Missing and outdated texts, in reading order.
+    pub untranslated: Vec<Fallback>,
+    /// Screenshots (as named in guide.yaml) with no `name.<lang>.ext` beside them: information only.
+    pub screenshots_not_localized: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideStatus {
+    pub id: String,
+    pub path: PathBuf,
+    pub languages: Vec<LanguageStatus>,
+}
+
+/// The translation status of a site: every guide in every language but the source language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub source_language: String,
+    pub languages: Vec<String>,
+    pub guides: Vec<GuideStatus>,
+}
+
+fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStatus {
+    let mut s = LanguageStatus {
+        language: lang.to_owned(),
+        ..LanguageStatus::default()
+    };
+    for (_, text) in guide.slots() {
+        s.total += 1;
+        match fallback::resolve(text, lang, site.source_lang()).status {
+            Status::Missing => s.missing += 1,
+            Status::Outdated => s.outdated += 1,
+            Status::Unpinned => {
+                s.translated += 1;
+                s.unpinned += 1;
+            }
+            Status::Current | Status::Source => s.translated += 1,
+        }
+    }
+    s.untranslated = fallback::fallbacks(site, guide, lang);
+    for step in guide.steps() {
+        if let Some(shot) = &step.screenshot
+            && !shot.localized.contains_key(lang)
+            && !s.screenshots_not_localized.contains(&shot.default.rel)
+        {
+            s.screenshots_not_localized.push(shot.default.rel.clone());
+        }
+    }
+    s
+}
+
+/// How far every guide is translated into every language (but the source language), or into `only`.
+pub fn status(site: &Site, only: &[String]) -> Report {
+    let languages: Vec<String> = site
+        .languages
+        .iter()
+        .skip(1)
+        .map(|l| l.code.clone())
+        .filter(|c| only.is_empty() || only.contains(c))
+        .collect();
+    let guides = site
+        .guides
+        .iter()
+        .map(|g| GuideStatus {
+            id: g.id.clone(),
+            path: g.path.clone(),
+            languages: languages
+                .iter()
+                .map(|l| guide_language_status(site, g, l))
+                .collect(),
+        })
+        .collect();
+    Report {
+        source_language: site.source_lang().to_owned(),
+        languages,
+        guides,
+    }
+}
+
+impl Report {
+    /// Nothing is missing or outdated.
+    pub fn complete(&self) -> bool {
+        self.guides
+            .iter()
+            .flat_map(|g| &g.languages)
+            .all(|l| l.missing == 0 && l.outdated == 0)
+    }
+
+    /// The totals per language, over every guide.
+    pub fn totals(&self) -> Vec<LanguageStatus> {
+        self.languages
+            .iter()
+            .map(|lang| {
+                let mut t = LanguageStatus {
+                    language: lang.clone(),
+                    ..LanguageStatus::default()
+                };
+                for l in self
+                    .guides
+                    .iter()
+                    .flat_map(|g| &g.languages)
+                    .filter(|l| &l.language == lang)
+                {
+                    t.translated += l.translated;
+                    t.unpinned += l.unpinned;
+                    t.missing += l.missing;
+                    t.outdated += l.outdated;
+                    t.total += l.total;
+                }
+                t
+            })
+            .collect()
+    }
+
+    /// An aligned table, then the texts to translate with their locations, then information.
+    pub fn table(&self) -> String {
+        let headings = [
+            "guide",
+            "language",
+            "translated",
+            "missing",
+            "outdated",
+            "total",
+        ];
+        let mut rows: Vec<[String; 6]> = Vec::new();
+        let row = |name: &str, l: &LanguageStatus| {
+            [
+                name.to_owned(),
+                l.language.clone(),
+                l.translated.to_string(),
+                l.missing.to_string(),
+                l.outdated.to_string(),
+                l.total.to_string(),
+            ]
+        };
+        for g in &self.guides {
+            rows.extend(g.languages.iter().map(|l| row(&g.id, l)));
+        }
+        let totals = self.totals();
+        rows.extend(totals.iter().map(|l| row("(all guides)", l)));
+        let mut widths = headings.map(|h| h.chars().count());
+        for r in &rows {
+            for (w, cell) in widths.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, cells: [&str; 6]| {
+            let mut text = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                // Names left, numbers right.
+                if i < 2 {
+                    let _ = write!(text, "{cell:<w$}");
+                } else {
+                    let _ = write!(text, "{cell:>w$}");
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        };
+        line(&mut out, headings);
+        for r in &rows {
+            line(
+                &mut out,
+                [&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]].map(|s| s.as_str()),
+            );
+        }
+        let untranslated: Vec<(&str, &Fallback)> = self
+            .guides
+            .iter()
+            .flat_map(|g| &g.languages)
+            .flat_map(|l| l.untranslated.iter().map(move |f| (l.language.as_str(), f)))
+            .collect();
+        if !untranslated.is_empty() {
+            out.push_str("\nto translate:\n");
+            for (lang, f) in untranslated {
+                let _ = writeln!(
+                    out,
+                    "  {}:{}:{}: {} ({lang}) {}",
+                    f.origin.path.display(),
+                    f.origin.span.line,
+                    f.origin.span.column,
+                    f.slot,
+                    f.status.name()
+                );
+            }
+        }
+        let unpinned: usize = totals.iter().map(|t| t.unpinned).sum();
+        if unpinned > 0 {
+            let _ = writeln!(
+                out,
+                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n confirm` records it",
+                if unpinned == 1 { "" } else { "s" },
+                if unpinned == 1 { "s" } else { "" }
+            );
+        }
+        let shots: Vec<(&str, &LanguageStatus)> = self
+            .guides
+            .iter()
+            .flat_map(|g| g.languages.iter().map(move |l| (g.id.as_str(), l)))
+            .filter(|(_, l)| !l.screenshots_not_localized.is_empty())
+            .collect();
+        if !shots.is_empty() {
+            out.push_str("\ninfo: screenshots without a localized version (the default image is shown; add shots/<name>.<lang>.<ext> to localize one):\n");
+            for (id, l) in shots {
+                let _ = writeln!(
+                    out,
+                    "  {id} ({}): {}",
+                    l.language,
+                    l.screenshots_not_localized.join(", ")
+                );
+            }
+        }
+        out
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let lang_json = |l: &LanguageStatus| {
+            json!({
+                "language": l.language,
+                "translated": l.translated,
+                "unpinned": l.unpinned,
+                "missing": l.missing,
+                "outdated": l.outdated,
+                "total": l.total,
+                "untranslated": l.untranslated.iter().map(|f| json!({
+                    "name": f.slot.to_string(),
+                    "status": f.status.name(),
+                    "path": f.origin.path.display().to_string(),
+                    "line": f.origin.span.line,
+                    "column": f.origin.span.column,
+                })).collect::<Vec<_>>(),
+                "screenshots_not_localized": l.screenshots_not_localized,
+            })
+        };
+        json!({
+            "source_language": self.source_language,
+            "languages": self.languages,
+            "complete": self.complete(),
+            "guides": self.guides.iter().map(|g| json!({
+                "id": g.id,
+                "path": g.path.display().to_string(),
+                "languages": g.languages.iter().map(lang_json).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "totals": self.totals().iter().map(|l| {
+                let mut v = lang_json(l);
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("untranslated");
+                    o.remove("screenshots_not_localized");
+                }
+                v
+            }).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Warnings for `guidegen check`: every missing or outdated translation, worded and placed as
+/// `build --strict` reports it.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    status(site, &[])
+        .guides
+        .iter()
+        .flat_map(|g| &g.languages)
+        .flat_map(|l| {
+            l.untranslated
+                .iter()
+                .map(|f| f.diagnostic(&l.language, Severity::Warning))
+        })
+        .collect()
+}
