@@ -109,11 +109,12 @@ fn site_file(
 ) -> Option<(String, Option<std::path::PathBuf>)> {
     let rel = Path::new("templates").join(name);
     let path = dir.root.join(&rel);
-    if !path.is_file() {
+    // `symlink_metadata`: a link is the site's file too, and the reader decides whether it may be read.
+    if std::fs::symlink_metadata(&path).is_err() {
         return None;
     }
     let shown = dir.display(&rel);
-    crate::load::read_text(&path, &shown, diagnostics).map(|text| (text, Some(shown)))
+    crate::load::read_text(&dir.root, &rel, &shown, diagnostics).map(|text| (text, Some(shown)))
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

@@ -7,14 +7,13 @@ use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span, did_you_mean};
+use crate::files;
 use crate::input::{GuideFile, SiteFile};
 
 /// The site settings file, at the site's root.
 pub const SITE_FILE: &str = "guidegen.yaml";
 /// The name of every guide's file.
 pub const GUIDE_FILE: &str = "guide.yaml";
-/// Files larger than this are not guides but accidents (or attacks): refused before parsing.
-const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A site folder and the way its paths are shown to the user.
 #[derive(Debug, Clone)]
@@ -86,8 +85,14 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         ..Loaded::default()
     };
     let site_file = dir.root.join(SITE_FILE);
-    if site_file.exists()
-        && let Some(text) = read_text(&site_file, &loaded.site_path, diagnostics)
+    // `exists` follows links: a dangling link is reported by the reader, not taken for "no settings".
+    if (site_file.exists() || site_file.is_symlink())
+        && let Some(text) = read_text(
+            &dir.root,
+            Path::new(SITE_FILE),
+            &loaded.site_path,
+            diagnostics,
+        )
     {
         loaded.sources.insert(&loaded.site_path, text.clone());
         match parse_yaml::<SiteFile>(&loaded.site_path, &text) {
@@ -126,8 +131,9 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
             let Some(lang) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
                 continue;
             };
-            let shown = dir.display(path.strip_prefix(&dir.root).unwrap_or(&path));
-            if let Some(text) = read_text(&path, &shown, diagnostics) {
+            let rel = path.strip_prefix(&dir.root).unwrap_or(&path);
+            let shown = dir.display(rel);
+            if let Some(text) = read_text(&dir.root, rel, &shown, diagnostics) {
                 loaded.sources.insert(&shown, text.clone());
                 loaded.catalogs.push((lang, shown, text));
             }
@@ -142,7 +148,7 @@ pub fn load_guide(
     found: FoundGuide,
     diagnostics: &mut Diagnostics,
 ) -> (Option<String>, Option<LoadedGuide>) {
-    let Some(text) = read_text(&found.file, &found.path, diagnostics) else {
+    let Some(text) = read_text(&found.dir, Path::new(GUIDE_FILE), &found.path, diagnostics) else {
         return (None, None);
     };
     match parse_yaml::<GuideFile>(&found.path, &text) {
@@ -179,7 +185,12 @@ fn files_named(
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && entry.file_name() == name => {
+            // A symbolic link is taken too, so that the reader can refuse one that leaves the site
+            // instead of the guide vanishing without a word.
+            Ok(entry)
+                if (entry.file_type().is_file() || entry.path_is_symlink())
+                    && entry.file_name() == name =>
+            {
                 found.push(entry.into_path());
             }
             Ok(_) => {}
@@ -200,32 +211,29 @@ fn files_named(
     found
 }
 
-/// Reads a file that must be UTF-8 text, or reports why it cannot be used.
-pub fn read_text(path: &Path, shown: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    let bytes = std::fs::metadata(path).and_then(|meta| {
-        // Refused before reading: a file this large is an accident, not a guide.
-        if meta.len() > MAX_FILE_BYTES {
-            return Ok(Err(meta.len()));
-        }
-        std::fs::read(path).map(Ok)
-    });
-    let bytes = match bytes {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(len)) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    shown,
-                    Span::START,
-                    format!("file is {len} bytes, more than the {MAX_FILE_BYTES} a guide may have"),
-                )
-                .with_hint("split it into several guides, or move large content into screenshots"),
-            );
-            return None;
-        }
+/// Reads `rel`, a file inside the site folder `root` that must be UTF-8 text, or reports why it
+/// cannot be used: outside the site (a symbolic link out of it), not a regular file, over
+/// [`files::MAX_TEXT_FILE_BYTES`], not UTF-8.
+pub fn read_text(
+    root: &Path,
+    rel: &Path,
+    shown: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let bytes = match files::read_inside(root, rel, files::MAX_TEXT_FILE_BYTES) {
+        Ok(bytes) => bytes,
         Err(err) => {
+            let written = rel.display().to_string();
+            let hint = match err {
+                files::ReadError::TooLarge { .. } => {
+                    "split it into several guides, or move large content into screenshots".into()
+                }
+                files::ReadError::Outside => "guidegen reads only files inside the site folder: replace the symbolic link with the file itself".into(),
+                _ => err.hint(),
+            };
             diagnostics.push(
-                Diagnostic::error(shown, Span::START, format!("cannot read file: {err}"))
-                    .with_hint("check that the file exists and that you may read it"),
+                Diagnostic::error(shown, Span::START, err.message(&written, "the site folder"))
+                    .with_hint(hint),
             );
             return None;
         }

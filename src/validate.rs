@@ -2,21 +2,22 @@
 //! problem at its `path:line:column` in one run.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::files;
 use crate::input::{self, GuideFile, ScreenshotInput, SectionInput, StepInput};
 use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
-    App, Callout, CalloutKind, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language,
-    LocalizedText, Origin, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text,
-    TranslationState,
+    App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
+    Origin, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text, TranslationState,
 };
+use crate::svg;
 
 /// The fingerprint of a source-language text, recorded with each translation made from it. White
 /// space is folded first, so re-wrapping a paragraph does not outdate its translations.
@@ -44,6 +45,18 @@ pub fn is_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
         && !id.ends_with('-')
+}
+
+/// The id closest to `text`: lowercase, other characters as `-` (`MFA Setup` → `mfa-setup`).
+pub fn id_suggestion(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// What a text is used for, which decides the checks it gets.
@@ -113,7 +126,7 @@ impl FileCheck<'_> {
                 for (lang, translation) in entries {
                     let lang_span: Span = lang.referenced.into();
                     if !self.languages.contains(&lang.value) {
-                        let hint = match did_you_mean(
+                        let hint = match crate::plan::language_suggestion(
                             &lang.value,
                             self.languages.iter().map(String::as_str),
                         ) {
@@ -182,10 +195,47 @@ impl FileCheck<'_> {
             );
             return None;
         }
+        let within_limits = self.check_limits(&text, kind, what);
         if kind == Kind::Markdown {
             self.check_links(&text);
         }
-        Some(text)
+        within_limits.then_some(text)
+    }
+
+    /// The limits and characters of every language of `text` ([`crate::textcheck`]), each problem at
+    /// the offending characters where they can be found in the file, else at the text. False when one
+    /// of them is an error.
+    fn check_limits(&mut self, text: &Text, kind: Kind, what: &str) -> bool {
+        use crate::textcheck::{self, TextKind};
+        let used_as = match kind {
+            Kind::Markdown => TextKind::Markdown,
+            // Alt text is read out, never drawn: the PDF's fonts don't matter for it.
+            Kind::Plain if what.ends_with("alt text") => TextKind::Unseen,
+            Kind::Plain => TextKind::Plain,
+        };
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.as_str(), t.origin.span)),
+        );
+        let mut ok = true;
+        for (written, span) in variants {
+            for finding in textcheck::check(written, used_as) {
+                let at = finding
+                    .needles
+                    .iter()
+                    .find_map(|needle| locate(self.source, span, needle))
+                    .unwrap_or(span);
+                let diagnostic = if finding.severity == crate::diagnostic::Severity::Error {
+                    ok = false;
+                    Diagnostic::error(self.path, at, finding.message)
+                } else {
+                    Diagnostic::warning(self.path, at, finding.message)
+                };
+                self.diagnostics.push(diagnostic.with_hint(finding.hint));
+            }
+        }
+        ok
     }
 
     /// Every link and image target of every language: only https, http, mailto, fragments, or files
@@ -200,13 +250,17 @@ impl FileCheck<'_> {
                 )
                 .collect();
         for (markdown, span) in variants {
+            // Each search starts after the link found before, so that the same link written twice
+            // is reported at each of its places.
+            let mut search_from = span;
             for target in markdown::targets(&markdown) {
                 // Point at the target as written: the parser's URL has entities decoded, so find
                 // the link's text in the file, then its target after `](`.
                 let written = markdown.get(target.range.clone()).unwrap_or(&target.url);
                 let first_line = written.lines().next().unwrap_or(written);
-                let at = match locate(self.source, span, first_line) {
+                let at = match locate(self.source, search_from, first_line) {
                     Some(at) => {
+                        search_from = Span::new(at.line, at.column + 1);
                         let skip = first_line
                             .find("](")
                             .map_or(0, |i| first_line[..i + 2].chars().count());
@@ -230,7 +284,8 @@ impl FileCheck<'_> {
         }
     }
 
-    /// A relative link target: it must name a file inside the guide's folder, which is then copied.
+    /// A relative link target: it must name a file of a safe type inside the guide's folder, which
+    /// is then published beside the guide's page.
     fn attach(&mut self, at: Span, rel: &str) {
         let Some(dir) = self.guide_dir else {
             self.error(
@@ -241,17 +296,98 @@ impl FileCheck<'_> {
             return;
         };
         let rel = percent_decode(rel);
-        match resolve_inside(dir, &rel) {
-            Ok(path) => match std::fs::read(&path) {
-                Ok(bytes) => {
-                    self.attachments
-                        .insert(normalize_rel(&rel), Arc::new(bytes));
-                }
-                Err(err) => self.error(at, format!("cannot read `{rel}`: {err}"), None),
-            },
-            Err(problem) => self.error(at, problem.message(&rel), Some(problem.hint())),
+        if let Err((message, hint)) = attachment_allowed(&rel) {
+            self.error(at, message, Some(hint));
+            return;
+        }
+        match files::read_inside(dir, Path::new(&rel), files::MAX_MEDIA_FILE_BYTES) {
+            Ok(bytes) => {
+                let bytes = if ImageKind::from_extension(extension(&rel)) == Some(ImageKind::Svg) {
+                    match svg::sanitize(&bytes) {
+                        Ok(clean) => clean.bytes,
+                        Err(err) => {
+                            self.error(
+                                at,
+                                format!("`{rel}` is not a valid SVG image: {err}"),
+                                None,
+                            );
+                            return;
+                        }
+                    }
+                } else {
+                    bytes
+                };
+                self.attachments
+                    .insert(normalize_rel(&rel), Arc::new(bytes));
+            }
+            Err(err) => self.error(at, err.message(&rel, GUIDE_FOLDER), Some(err.hint())),
         }
     }
+}
+
+/// How messages name the folder a guide's files must be in.
+const GUIDE_FOLDER: &str = "the guide's folder";
+
+/// The file types a guide may link to and have published: documents and images, never anything a
+/// browser runs (HTML, SVG is sanitized like a screenshot, scripts, programs).
+pub const ATTACHMENT_TYPES: &[&str] = &[
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "svg",
+    "txt",
+    "csv",
+    "rtf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "zip",
+    "mobileconfig",
+    "mp4",
+    "webm",
+    "vtt",
+];
+
+/// The extension of a path, lowercased by the caller's comparison; `""` when it has none.
+fn extension(rel: &str) -> &str {
+    Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+}
+
+/// Whether a linked file may be published: a safe type, and a name that cannot replace a page or
+/// PDF that guidegen writes beside it.
+fn attachment_allowed(rel: &str) -> Result<(), (String, String)> {
+    let ext = extension(rel).to_ascii_lowercase();
+    if !ATTACHMENT_TYPES.contains(&ext.as_str()) {
+        return Err((
+            format!("`{rel}` is not a type of file guidegen publishes"),
+            format!(
+                "a guide may link to files of these types: {}; link to web pages with an https:// address",
+                ATTACHMENT_TYPES.join(", ")
+            ),
+        ));
+    }
+    let normalized = normalize_rel(rel);
+    // The guide's PDFs are `<id>-<lang>.pdf` at the top of its folder.
+    let top_level_pdf = !normalized.contains('/') && ext == "pdf";
+    if top_level_pdf {
+        return Err((
+            format!("`{rel}` could take the place of the guide's own PDF"),
+            "move the file into a subfolder of the guide, such as `files/`".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Where `needle` (a link inside a value) stands in the file, searching from the value's start; `None`
@@ -305,87 +441,112 @@ fn normalize_rel(rel: &str) -> String {
         .join("/")
 }
 
-enum PathProblem {
-    Missing,
-    Outside,
-    NotAFile,
+/// Raster screenshots are decoded whole for the PDF: their size is bounded before anything is
+/// decoded, from the file's header. 16384 px covers a long scrolling capture of a 4K screen.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// 40 megapixels, some 160 MB decoded: an 8K screenshot fits.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// Whether an image's dimensions are within the limits; else the message saying so.
+fn image_size_ok(rel: &str, width: u32, height: u32) -> Result<(), String> {
+    if width > MAX_IMAGE_SIDE
+        || height > MAX_IMAGE_SIDE
+        || u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
+    {
+        return Err(format!(
+            "`{rel}` is {width}×{height} pixels, more than guidegen accepts ({MAX_IMAGE_SIDE} px a side, {} megapixels)",
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
 }
 
-impl PathProblem {
-    fn message(&self, rel: &str) -> String {
-        match self {
-            PathProblem::Missing => format!("file `{rel}` does not exist"),
-            PathProblem::Outside => format!("`{rel}` is outside the guide's folder"),
-            PathProblem::NotAFile => format!("`{rel}` is not a file"),
-        }
-    }
-
-    fn hint(&self) -> String {
-        match self {
-            PathProblem::Missing => "paths are relative to the folder of guide.yaml; check the spelling and the file's extension".into(),
-            PathProblem::Outside => "copy the file into the guide's folder (links that leave it, through `..` or a symbolic link, are refused)".into(),
-            PathProblem::NotAFile => "name a file, not a folder".into(),
-        }
-    }
-}
-
-/// Resolves `rel` against `dir`, following symbolic links, and refuses anything that ends up outside.
-fn resolve_inside(dir: &Path, rel: &str) -> Result<PathBuf, PathProblem> {
-    if Path::new(rel).is_absolute() {
-        return Err(PathProblem::Outside);
-    }
-    let joined = dir.join(rel);
-    let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
-    let real_dir = dir.canonicalize().map_err(|_| PathProblem::Missing)?;
-    if !real.starts_with(&real_dir) {
-        return Err(PathProblem::Outside);
-    }
-    if !real.is_file() {
-        return Err(PathProblem::NotAFile);
-    }
-    Ok(real)
-}
-
-/// Reads an image and measures it, or says why it cannot be used.
-fn read_image(path: &Path, rel: &str, kind: ImageKind) -> Result<Image, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    let (width, height) = match kind {
+/// Reads an image inside the guide's folder and measures it, or says why it cannot be used. An SVG
+/// is sanitized here, so that the bytes in the model — published and given to the PDF — hold
+/// nothing that runs or reaches outside.
+///
+/// Also returns what sanitizing removed from an SVG, for a warning.
+fn read_image(
+    dir: &Path,
+    rel: &str,
+    kind: ImageKind,
+) -> Result<(Image, Vec<String>), (String, String)> {
+    let redo = || "export the screenshot again from your image editor".to_owned();
+    let bytes = files::read_inside(dir, Path::new(rel), files::MAX_MEDIA_FILE_BYTES)
+        .map_err(|e| (e.message(rel, GUIDE_FOLDER), e.hint()))?;
+    let mut removed = Vec::new();
+    let (bytes, width, height) = match kind {
         ImageKind::Svg => {
-            let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
-                .map_err(|e| format!("`{rel}` is not a valid SVG image: {e}"))?;
-            let size = tree.size();
-            (
-                size.width().round().max(1.0) as u32,
-                size.height().round().max(1.0) as u32,
-            )
+            let clean = svg::sanitize(&bytes)
+                .map_err(|e| (format!("`{rel}` is not a valid SVG image: {e}"), redo()))?;
+            let (width, height) = svg_size(&clean.bytes)
+                .map_err(|e| (format!("`{rel}` is not a valid SVG image: {e}"), redo()))?;
+            removed = clean.removed;
+            (clean.bytes, width, height)
         }
         ImageKind::Png | ImageKind::Jpeg => {
-            let format = if kind == ImageKind::Png {
-                image::ImageFormat::Png
-            } else {
-                image::ImageFormat::Jpeg
+            let (format, name) = match kind {
+                ImageKind::Png => (image::ImageFormat::Png, "PNG"),
+                _ => (image::ImageFormat::Jpeg, "JPEG"),
             };
-            image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
-                .into_dimensions()
-                .map_err(|e| {
-                    format!(
-                        "`{rel}` is not a valid {} image: {e}",
-                        if kind == ImageKind::Png {
-                            "PNG"
-                        } else {
-                            "JPEG"
-                        }
-                    )
-                })?
+            let (width, height) =
+                image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
+                    .into_dimensions()
+                    .map_err(|e| (format!("`{rel}` is not a valid {name} image: {e}"), redo()))?;
+            (bytes, width, height)
         }
     };
-    Ok(Image {
+    image_size_ok(rel, width, height).map_err(|message| {
+        (
+            message,
+            "scale the screenshot down to the size of the screen it shows".to_owned(),
+        )
+    })?;
+    let image = Image {
         rel: normalize_rel(rel),
         kind,
         width,
         height,
         bytes: Arc::new(bytes),
-    })
+    };
+    Ok((image, removed))
+}
+
+/// The size of a sanitized SVG. Its images are only `data:` URLs (the sanitizer removed the rest);
+/// they are measured too, since the PDF decodes them, and nothing else is ever resolved.
+fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let oversized = std::sync::atomic::AtomicBool::new(false);
+    let default_data = usvg::ImageHrefResolver::default_data_resolver();
+    let options = usvg::Options {
+        resources_dir: None,
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|mime, data, options| {
+                let fits = image::ImageReader::new(std::io::Cursor::new(data.as_slice()))
+                    .with_guessed_format()
+                    .ok()
+                    .and_then(|r| r.into_dimensions().ok())
+                    .is_some_and(|(w, h)| image_size_ok("", w, h).is_ok());
+                if !fits {
+                    oversized.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return None;
+                }
+                default_data(mime, data, options)
+            }),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_data(bytes, &options).map_err(|e| e.to_string())?;
+    if oversized.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(format!(
+            "it embeds an image that is not a PNG, JPEG, GIF or WebP image, or is larger than {MAX_IMAGE_SIDE} px a side"
+        ));
+    }
+    let size = tree.size();
+    Ok((
+        size.width().round().max(1.0) as u32,
+        size.height().round().max(1.0) as u32,
+    ))
 }
 
 /// Validates a site's settings and builds its model, without guides (see [`validate_guide`]). The
@@ -746,16 +907,7 @@ pub fn validate_guide(
         attachments: BTreeMap::new(),
     };
     if !is_id(&loaded.id) {
-        let suggestion: String = loaded
-            .id
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
+        let suggestion = id_suggestion(&loaded.id);
         check.error(
             Span::START,
             format!("the guide's folder name `{}` is not a valid guide id", loaded.id),
@@ -812,6 +964,10 @@ pub fn validate_guide(
             Vec::new()
         }
     };
+
+    if !within_guide_limits(&mut check, file, &written_sections) {
+        return None;
+    }
 
     let mut sections = Vec::new();
     let mut number = 0;
@@ -917,14 +1073,21 @@ pub fn validate_guide(
                 .as_ref()
                 .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
             let mut callouts = Vec::new();
-            for (kind, text) in [
-                (CalloutKind::Note, &step.note),
-                (CalloutKind::Tip, &step.tip),
-                (CalloutKind::Warning, &step.warning),
-            ] {
-                if let Some(t) = text.as_ref().and_then(|t| {
-                    check.text(t, Kind::Markdown, &format!("the step's {}", kind.key()))
-                }) {
+            // The callouts are the step fields the registry shows as one, in its order.
+            for field in crate::slot::StepField::ALL {
+                let Some(kind) = field.callout() else {
+                    continue;
+                };
+                let format = if field.is_markdown() {
+                    Kind::Markdown
+                } else {
+                    Kind::Plain
+                };
+                let what = format!("the step's {field}");
+                if let Some(t) = field
+                    .as_written(step)
+                    .and_then(|t| check.text(t, format, &what))
+                {
                     callouts.push(Callout { kind, text: t });
                 }
             }
@@ -966,6 +1129,67 @@ pub fn validate_guide(
     })
 }
 
+/// The most steps a guide may have: a guide is read in one sitting; and every step costs memory and
+/// layout time in every language's page and PDF.
+pub const MAX_STEPS_PER_GUIDE: usize = 500;
+/// The most sections a guide may have.
+pub const MAX_SECTIONS_PER_GUIDE: usize = 100;
+
+/// Whether the guide's size is within the limits; else reported once, and the guide goes no further
+/// (60,000 steps would otherwise take gigabytes to render, and give as many messages).
+fn within_guide_limits(
+    check: &mut FileCheck,
+    file: &GuideFile,
+    sections: &[WrittenSection],
+) -> bool {
+    let steps: usize = sections
+        .iter()
+        .filter_map(|(_, _, steps)| steps.map(|s| s.value.len()))
+        .sum();
+    let at: Span = match (&file.sections, &file.steps) {
+        (Some(s), _) => s.referenced.into(),
+        (None, Some(s)) => s.referenced.into(),
+        (None, None) => Span::START,
+    };
+    if sections.len() > MAX_SECTIONS_PER_GUIDE {
+        check.error(
+            at,
+            format!(
+                "the guide has {} sections, more than the {MAX_SECTIONS_PER_GUIDE} a guide may have",
+                sections.len()
+            ),
+            Some("split it into several guides".into()),
+        );
+        return false;
+    }
+    if steps > MAX_STEPS_PER_GUIDE {
+        check.error(
+            at,
+            format!(
+                "the guide has {steps} steps, more than the {MAX_STEPS_PER_GUIDE} a guide may have"
+            ),
+            Some(
+                "split it into several guides, each a task a reader finishes in one sitting".into(),
+            ),
+        );
+        return false;
+    }
+    true
+}
+
+/// Says what sanitizing took out of an SVG screenshot, so that an author whose drawing changed
+/// knows why.
+fn warn_removed(check: &mut FileCheck, at: Span, rel: &str, removed: &[String]) {
+    if removed.is_empty() {
+        return;
+    }
+    check.warning(
+        at,
+        format!("`{rel}` is published without: {}", removed.join(", ")),
+        "guidegen publishes SVG images without scripts, event handlers, links or references to other files; embed pictures inside the SVG as data: URLs",
+    );
+}
+
 fn screenshot(
     check: &mut FileCheck,
     written: &Spanned<ScreenshotInput>,
@@ -993,21 +1217,13 @@ fn screenshot(
         );
         return None;
     };
-    let path = match resolve_inside(&dir, src) {
-        Ok(path) => path,
-        Err(problem) => {
-            check.error(src_span, problem.message(src), Some(problem.hint()));
-            return None;
+    let default = match read_image(&dir, src, kind) {
+        Ok((image, removed)) => {
+            warn_removed(check, src_span, src, &removed);
+            image
         }
-    };
-    let default = match read_image(&path, src, kind) {
-        Ok(image) => image,
-        Err(message) => {
-            check.error(
-                src_span,
-                message,
-                Some("export the screenshot again from your image editor".into()),
-            );
+        Err((message, hint)) => {
+            check.error(src_span, message, Some(hint));
             return None;
         }
     };
@@ -1017,17 +1233,15 @@ fn screenshot(
     let languages: Vec<String> = check.languages.to_vec();
     for lang in languages {
         let variant = format!("{stem}.{lang}.{ext}");
-        if !dir.join(&variant).exists() {
+        if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
             continue;
         }
-        match resolve_inside(&dir, &variant)
-            .map_err(|p| p.message(&variant))
-            .and_then(|p| read_image(&p, &variant, kind))
-        {
-            Ok(image) => {
+        match read_image(&dir, &variant, kind) {
+            Ok((image, removed)) => {
+                warn_removed(check, src_span, &variant, &removed);
                 localized.insert(lang, image);
             }
-            Err(message) => check.error(
+            Err((message, _)) => check.error(
                 src_span,
                 message,
                 Some(format!("fix or remove `{variant}`")),

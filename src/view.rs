@@ -36,6 +36,21 @@ impl Serialize for Prose {
     }
 }
 
+/// A relative path (`/`-separated, from a file name an author chose) as a URL path: every byte but
+/// unreserved characters and `/` percent-encoded, so that no name — `javascript:x.png`, `a#b.png`,
+/// `100%.png` — can turn into a scheme, a fragment or another file.
+pub fn url_path(rel: &str) -> String {
+    let mut out = String::with_capacity(rel.len());
+    for byte in rel.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// A page's language and the texts it resolves; fallbacks are recorded for the notice.
 pub struct Localizer<'a> {
     pub lang: &'a str,
@@ -113,7 +128,8 @@ pub struct BannerView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ScreenshotView {
-    /// Relative URL from the guide page, and the file's path in the guide's output folder.
+    /// Relative URL from the guide page: the image's path in the guide's output folder
+    /// (`image.rel`), percent-encoded.
     pub src: String,
     pub width: u32,
     pub height: u32,
@@ -368,7 +384,7 @@ fn step_view(
             ),
         };
         ScreenshotView {
-            src: image.rel.clone(),
+            src: url_path(&image.rel),
             width: image.width,
             height: image.height,
             alt,
@@ -621,6 +637,19 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_become_harmless_url_paths() {
+        assert_eq!(url_path("shots/a-b_c.png"), "shots/a-b_c.png");
+        assert_eq!(
+            url_path("javascript:alert(document.domain).png"),
+            "javascript%3Aalert%28document.domain%29.png"
+        );
+        assert_eq!(url_path("a#b 100%.png"), "a%23b%20100%25.png");
+        assert_eq!(url_path("skærm.png"), "sk%C3%A6rm.png");
+    }
+
     #[test]
     fn the_index_shows_a_summary_s_first_paragraph() {
         assert_eq!(super::first_paragraph("One\ntwo.\n\nThree."), "One\ntwo.");

@@ -195,8 +195,8 @@ fn screenshot_outside_the_guide_through_dot_dot() {
     let file = s.file(&guide("escape"));
     run.expect_error(
         &location_of(&file, "../outside.svg"),
-        "outside the guide's folder",
-        None,
+        "goes through `..`; paths stay inside the guide's folder",
+        Some("without `..`"),
     );
 }
 

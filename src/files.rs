@@ -1,0 +1,243 @@
+//! Load stage: the one way guidegen reads a file of a site — a regular file inside the folder it
+//! belongs to, after resolving symbolic links, and no larger than a limit counted while reading.
+//!
+//! Guide content is untrusted: a symbolic link to `/proc/self/environ`, a FIFO or `/dev/zero` named as
+//! a template, a screenshot or an attachment must neither be published nor hang or exhaust the build.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+/// `guidegen.yaml`, a `guide.yaml`, a template, a catalog, a PO file: text an author writes.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024;
+/// A screenshot or an attachment.
+pub const MAX_MEDIA_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Why a file of the site cannot be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Nothing is there (or a symbolic link points at nothing).
+    Missing,
+    /// The path, or a symbolic link on its way, leads out of the folder it must stay in.
+    Outside,
+    /// The path goes through `..`: refused even when it comes back, so that `check`, `build` and
+    /// the output's paths all agree on one spelling.
+    Climbs,
+    /// A folder, a FIFO, a device or a socket: only regular files are read.
+    NotAFile,
+    /// More bytes than `limit`; counted while reading, since /proc and /dev report a size of 0.
+    TooLarge {
+        limit: u64,
+    },
+    Io(io::Error),
+}
+
+impl ReadError {
+    /// What went wrong with `shown` (the path as the author wrote it), as a sentence; `folder` is
+    /// the folder it must be in, as the author knows it ("the guide's folder").
+    pub fn message(&self, shown: &str, folder: &str) -> String {
+        match self {
+            ReadError::Missing => format!("file `{shown}` does not exist"),
+            ReadError::Outside => format!("`{shown}` is outside {folder}"),
+            ReadError::Climbs => format!("`{shown}` goes through `..`; paths stay inside {folder}"),
+            ReadError::NotAFile => format!("`{shown}` is not a regular file"),
+            ReadError::TooLarge { limit } => {
+                format!("`{shown}` is larger than {}", human_bytes(*limit))
+            }
+            ReadError::Io(err) => format!("cannot read `{shown}`: {err}"),
+        }
+    }
+
+    /// What the author can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            ReadError::Missing => "paths are relative to the folder of the file that names them; check the spelling and the extension".into(),
+            ReadError::Outside => "copy the file into the folder (paths through `..` or symbolic links that leave it are refused, so that nothing outside the site is ever published)".into(),
+            ReadError::Climbs => "write the path from the folder down, without `..` (files outside the folder are never read)".into(),
+            ReadError::NotAFile => "name a regular file, not a folder, a device or a pipe".into(),
+            ReadError::TooLarge { .. } => "make the file smaller (export screenshots at screen size, split long guides)".into(),
+            ReadError::Io(_) => "check that the file exists and that you may read it".into(),
+        }
+    }
+}
+
+/// `1048576` → "1 MiB".
+pub fn human_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The real path of `rel` inside `folder`: symbolic links resolved, and refused when the result
+/// leaves `folder` or is not a regular file. `rel` may not be absolute nor climb with `..`.
+pub fn resolve_inside(folder: &Path, rel: &Path) -> Result<PathBuf, ReadError> {
+    for component in rel.components() {
+        match component {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err(ReadError::Climbs),
+            Component::RootDir | Component::Prefix(_) => return Err(ReadError::Outside),
+        }
+    }
+    let real_folder = folder.canonicalize().map_err(not_found_or_io)?;
+    let real = folder.join(rel).canonicalize().map_err(not_found_or_io)?;
+    if !real.starts_with(&real_folder) {
+        return Err(ReadError::Outside);
+    }
+    let meta = std::fs::metadata(&real).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    Ok(real)
+}
+
+fn not_found_or_io(err: io::Error) -> ReadError {
+    if err.kind() == io::ErrorKind::NotFound {
+        ReadError::Missing
+    } else {
+        ReadError::Io(err)
+    }
+}
+
+/// Reads `rel` inside `folder` (see [`resolve_inside`]), at most `limit` bytes.
+pub fn read_inside(folder: &Path, rel: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_regular(&resolve_inside(folder, rel)?, limit)
+}
+
+/// Reads a regular file of at most `limit` bytes. The file is opened without blocking (a FIFO put in
+/// its place after the check must not hang the build), checked again through the open handle, and
+/// read with a cap, whatever size it reports.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_nonblocking(path).map_err(not_found_or_io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    /// `O_NONBLOCK` on Linux and the BSDs' value differ; 0o4000 is Linux's, 0x4 the BSDs'.
+    #[cfg(target_os = "linux")]
+    const O_NONBLOCK: i32 = 0o4000;
+    #[cfg(not(target_os = "linux"))]
+    const O_NONBLOCK: i32 = 0x4;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_file_inside() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("shots")).unwrap();
+        std::fs::write(tmp.path().join("shots/a.png"), b"png").unwrap();
+        let bytes = read_inside(tmp.path(), Path::new("shots/a.png"), 10).unwrap();
+        assert_eq!(bytes, b"png");
+        let bytes = read_inside(tmp.path(), Path::new("./shots/a.png"), 10).unwrap();
+        assert_eq!(bytes, b"png");
+    }
+
+    #[test]
+    fn refuses_climbing_absolute_and_symlinks_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("shots")).unwrap();
+        std::fs::write(tmp.path().join("secret"), b"x").unwrap();
+        std::fs::write(site.join("shots/ok.png"), b"x").unwrap();
+        for rel in ["../secret", "shots/../shots/ok.png"] {
+            assert!(
+                matches!(
+                    read_inside(&site, Path::new(rel), 10),
+                    Err(ReadError::Climbs)
+                ),
+                "{rel}"
+            );
+        }
+        assert!(matches!(
+            read_inside(&site, Path::new("/etc/hostname"), 10),
+            Err(ReadError::Outside)
+        ));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("link")).unwrap();
+            std::os::unix::fs::symlink("/proc/self/environ", site.join("env")).unwrap();
+            assert!(matches!(
+                read_inside(&site, Path::new("link"), 10),
+                Err(ReadError::Outside)
+            ));
+            assert!(matches!(
+                read_inside(&site, Path::new("env"), 10),
+                Err(ReadError::Outside)
+            ));
+        }
+    }
+
+    #[test]
+    fn refuses_folders_and_devices_and_counts_bytes_while_reading() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("dir")).unwrap();
+        assert!(matches!(
+            read_inside(tmp.path(), Path::new("dir"), 10),
+            Err(ReadError::NotAFile)
+        ));
+        // /dev/zero reports a size of 0 and never ends.
+        assert!(matches!(
+            read_regular(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotAFile)
+        ));
+        std::fs::write(tmp.path().join("big"), vec![b'x'; 11]).unwrap();
+        assert!(matches!(
+            read_inside(tmp.path(), Path::new("big"), 10),
+            Err(ReadError::TooLarge { limit: 10 })
+        ));
+        assert!(read_inside(tmp.path(), Path::new("missing"), 10).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_hanging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this system
+        }
+        assert!(matches!(
+            read_inside(tmp.path(), Path::new("fifo"), 10),
+            Err(ReadError::NotAFile)
+        ));
+        assert!(matches!(read_regular(&fifo, 10), Err(ReadError::NotAFile)));
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_bytes(1024 * 1024), "1 MiB");
+        assert_eq!(human_bytes(20 * 1024 * 1024), "20 MiB");
+        assert_eq!(human_bytes(2048), "2 KiB");
+        assert_eq!(human_bytes(10), "10 bytes");
+    }
+}
