@@ -1,28 +1,17 @@
-//! The pipeline: load → validate → model → render (HTML and PDF, in parallel) → write. `check` runs
-//! the first stages only; `build` runs them all and swaps the output in only when everything succeeded.
+//! The pipeline, as a list of named steps: load and validate the site context and its guides
+//! ([`crate::context`]) → resolve the command line into a [`Plan`] → render every job
+//! ([`crate::render`]) on worker threads → write into a staging folder that replaces the output
+//! folder only when everything succeeded ([`crate::write`]). `check` runs the first step only.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use rayon::prelude::*;
-
+use crate::context::{Context, GuideSet};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
-use crate::html::Templates;
-use crate::load::{self, SiteDir};
-use crate::model::{Guide, IncompletePolicy, Language, Site, Status};
-use crate::pdf::{self, PdfSettings};
-use crate::qr;
-use crate::validate;
-use crate::view;
+use crate::model::Site;
+pub use crate::plan::Format;
+use crate::plan::{Plan, Request};
+use crate::render::{self, Renderer};
 use crate::write::Staging;
-
-/// An output format of `build`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
-    Html,
-    Pdf,
-}
 
 /// What `guidegen build` was asked to do.
 #[derive(Debug, Clone)]
@@ -48,6 +37,14 @@ impl BuildOptions {
             strict: false,
         }
     }
+
+    fn request(&self) -> Request {
+        Request {
+            languages: self.languages.clone(),
+            formats: self.formats.clone(),
+            strict: self.strict,
+        }
+    }
 }
 
 /// A site after loading and validation.
@@ -58,83 +55,38 @@ pub struct Checked {
     pub sources: Sources,
 }
 
-/// One guide after loading and validation: the model (if valid), its diagnostics, and its file's
-/// text for diagnostics to quote.
-type CheckedGuide = (Option<Guide>, Diagnostics, Option<(PathBuf, String)>);
-
-/// Loads and validates the site in `site_dir`, writing nothing. Guides are read, parsed and
-/// validated in parallel, each guide's input dropped as soon as it is validated.
+/// Loads and validates the site in `site_dir` — settings, catalogs, templates and every guide —
+/// writing nothing.
 pub fn check(site_dir: &Path) -> Checked {
-    let dir = SiteDir::new(site_dir);
-    let mut diagnostics = Diagnostics::new();
-    let mut loaded = load::load_site(&dir, &mut diagnostics);
-    let mut sources = std::mem::take(&mut loaded.sources);
-    let Some(mut site) = validate::validate_site(&dir, &loaded, &mut diagnostics) else {
-        return Checked {
-            site: None,
-            diagnostics,
-            sources,
-        };
-    };
+    let (checked, _context) = check_with_context(site_dir);
+    checked
+}
 
-    // Ids are folder names: a second folder of the same name is reported and not read.
-    let mut first_of: HashMap<&str, &Path> = HashMap::new();
-    let mut unique = Vec::new();
-    for found in &loaded.guides {
-        match first_of.get(found.id.as_str()) {
-            Some(first) => diagnostics.push(
-                Diagnostic::error(
-                    &found.path,
-                    Span::START,
-                    format!("a guide with id `{}` already exists", found.id),
-                )
-                .with_hint(format!(
-                    "{} has the same folder name; rename one of the folders",
-                    first.display()
-                )),
-            ),
-            None => {
-                first_of.insert(&found.id, &found.path);
-                unique.push(found.clone());
-            }
+/// [`check`], keeping the context for the steps after it.
+fn check_with_context(site_dir: &Path) -> (Checked, Option<Context>) {
+    let (mut context, found) = match Context::load(site_dir) {
+        Ok(loaded) => loaded,
+        Err(broken) => {
+            let checked = Checked {
+                site: None,
+                diagnostics: broken.diagnostics,
+                sources: broken.sources,
+            };
+            return (checked, None);
         }
-    }
-
-    let results: Vec<CheckedGuide> = unique
-        .into_par_iter()
-        .map(|found| {
-            let mut guide_diagnostics = Diagnostics::new();
-            let path = found.path.clone();
-            let (text, parsed) = load::load_guide(found, &mut guide_diagnostics);
-            let guide = parsed.and_then(|parsed| {
-                validate::validate_guide(
-                    &site,
-                    parsed,
-                    text.as_deref().unwrap_or_default(),
-                    &mut guide_diagnostics,
-                )
-            });
-            (guide, guide_diagnostics, text.map(|t| (path, t)))
-        })
-        .collect();
-    for (guide, guide_diagnostics, text) in results {
-        site.guides.extend(guide);
-        diagnostics.extend(guide_diagnostics);
-        if let Some((path, text)) = text {
-            sources.insert(path, text);
-        }
-    }
-    site.guides.sort_by(|a, b| a.id.cmp(&b.id));
-    let site = if diagnostics.has_errors() {
-        None
-    } else {
-        Some(site)
     };
-    Checked {
+    let guides = GuideSet::load(&context.site, found);
+    let mut diagnostics = std::mem::take(&mut context.diagnostics);
+    diagnostics.extend(guides.diagnostics());
+    let mut sources = std::mem::take(&mut context.sources);
+    guides.add_sources(&mut sources);
+    let site = (!diagnostics.has_errors()).then(|| guides.site(&context.site));
+    let checked = Checked {
         site,
         diagnostics,
         sources,
-    }
+    };
+    (checked, Some(context))
 }
 
 /// Why a build wrote nothing.
@@ -170,92 +122,48 @@ pub struct Outcome {
     pub sources: Sources,
 }
 
-/// One file of the output, rendered by one task.
-enum Job<'a> {
-    Root,
-    Assets,
-    Index(&'a Language),
-    Guide(&'a Guide, &'a Language),
+/// What a build tells the command line while it runs.
+pub trait Progress: Sync {
+    /// Another build holds the output folder: this one waits for it.
+    fn waiting(&self, out_dir: &Path);
+    /// `done` of `total` jobs are rendered.
+    fn rendered(&self, done: usize, total: usize);
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn waiting(&self, _: &Path) {}
+    fn rendered(&self, _: usize, _: usize) {}
 }
 
 /// Builds the site: every page and PDF is rendered into a staging folder, which replaces the output
 /// folder only when all succeeded.
 pub fn build(options: &BuildOptions) -> Outcome {
+    build_with_progress(options, &Silent)
+}
+
+/// [`build`], telling `progress` how far it is.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Outcome {
+    let (checked, context) = check_with_context(&options.site_dir);
     let Checked {
         site,
         mut diagnostics,
-        mut sources,
-    } = check(&options.site_dir);
-    let dir = SiteDir::new(&options.site_dir);
-    let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
+        sources,
+    } = checked;
     let fail = |failure: Failure, diagnostics: Diagnostics, sources: Sources| Outcome {
         result: Err(failure),
         diagnostics: diagnostics.sorted(),
         sources,
     };
-    let (Some(site), Some(templates)) = (site, templates) else {
+    let (Some(site), Some(context)) = (site, context) else {
         return fail(Failure::Site, diagnostics, sources);
     };
-
-    for wanted in &options.languages {
-        if site.language(wanted).is_none() {
-            let have: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-            return fail(
-                Failure::Usage(format!(
-                    "--lang {wanted}: the site's languages are {}",
-                    have.join(", ")
-                )),
-                diagnostics,
-                sources,
-            );
-        }
-    }
-    let languages: Vec<&Language> = site
-        .languages
-        .iter()
-        .filter(|l| options.languages.is_empty() || options.languages.contains(&l.code))
-        .collect();
-    let html = options.formats.is_empty() || options.formats.contains(&Format::Html);
-    let pdf = options.formats.is_empty() || options.formats.contains(&Format::Pdf);
-
-    // Which guide is published in which language.
-    let source = site.source_lang();
-    let mut published: Vec<(&Guide, Vec<&Language>)> = Vec::new();
-    let (mut fallback_texts, mut omitted) = (0, 0);
-    for guide in &site.guides {
-        let mut in_languages = Vec::new();
-        for lang in &languages {
-            let fallbacks: Vec<(String, &crate::model::Text, Status)> = guide
-                .texts()
-                .into_iter()
-                .map(|(name, text)| {
-                    let status = text.status(&lang.code, source);
-                    (name, text, status)
-                })
-                .filter(|(_, _, status)| matches!(status, Status::Missing | Status::Outdated))
-                .collect();
-            if options.strict {
-                for (name, text, status) in &fallbacks {
-                    let what = if *status == Status::Missing {
-                        "has no"
-                    } else {
-                        "has an outdated"
-                    };
-                    diagnostics.push(
-                        Diagnostic::error(&text.origin.path, text.origin.span, format!("`{name}` {what} `{}` translation", lang.code))
-                            .with_hint("translate it (guidegen i18n export/import), or build without --strict to publish with the source text"),
-                    );
-                }
-            }
-            if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
-                in_languages.push(*lang);
-                fallback_texts += fallbacks.len();
-            } else {
-                omitted += 1;
-            }
-        }
-        published.push((guide, in_languages));
-    }
+    let plan = match Plan::resolve(&site, &options.request(), &mut diagnostics) {
+        Ok(plan) => plan,
+        Err(usage) => return fail(Failure::Usage(usage), diagnostics, sources),
+    };
     if diagnostics.has_errors() {
         return fail(Failure::Site, diagnostics, sources);
     }
@@ -264,59 +172,38 @@ pub fn build(options: &BuildOptions) -> Outcome {
         .out_dir
         .clone()
         .unwrap_or_else(|| options.site_dir.join("output"));
-    let staging = match Staging::begin(&out_dir, &options.site_dir) {
+    let staging = match Staging::begin_waiting(&out_dir, &options.site_dir, |_| {
+        progress.waiting(&out_dir)
+    }) {
         Ok(staging) => staging,
         Err(refusal) => return fail(Failure::Output(refusal.to_string()), diagnostics, sources),
     };
-
-    let mut jobs: Vec<Job> = Vec::new();
-    if html {
-        jobs.push(Job::Root);
-        jobs.push(Job::Assets);
-        jobs.extend(languages.iter().map(|l| Job::Index(l)));
-    }
-    for (guide, in_languages) in &published {
-        jobs.extend(in_languages.iter().map(|l| Job::Guide(guide, l)));
-    }
-
-    let plan = Plan {
-        site: &site,
-        templates: &templates,
-        published: &published,
-        languages: &languages,
-        staging: &staging,
-        html,
-        pdf,
-        pdf_settings: PdfSettings::from_env(site.paper),
-        codes: qr::Codes::for_site(&site),
-        counts: Mutex::new(Summary::default()),
-    };
-    let errors = Mutex::new(Vec::<String>::new());
-    jobs.par_iter().for_each(|job| {
-        if let Err(message) = plan.render(job) {
-            errors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(message);
-        }
+    let renderer = Renderer::new(&context, &site, &plan);
+    let jobs = renderer.jobs();
+    let counts = render::render_into(&renderer, &jobs, &staging, &|done| {
+        progress.rendered(done, jobs.len())
     });
-    let counts = std::mem::take(&mut *plan.counts.lock().unwrap_or_else(|e| e.into_inner()));
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if !errors.is_empty() {
-        staging.abort();
-        errors.sort();
-        return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
-    }
-    let mut summary = counts;
-    summary.fallback_texts = fallback_texts;
-    summary.omitted = omitted;
-    summary.guides = published
-        .iter()
-        .filter(|(_, langs)| !langs.is_empty())
-        .count();
+    let mut summary = match counts {
+        Ok(counts) => Summary {
+            html_pages: counts.pages,
+            pdfs: counts.pdfs,
+            other_files: counts.other,
+            ..Summary::default()
+        },
+        Err(errors) => {
+            staging.abort();
+            return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
+        }
+    };
+    summary.fallback_texts = plan.fallback_texts;
+    summary.omitted = plan.omitted;
+    summary.guides = plan.guide_count();
     match staging.commit() {
-        Ok(path) => {
-            summary.out_dir = path;
+        Ok(committed) => {
+            summary.out_dir = committed.path;
+            if let Some(warning) = committed.warning {
+                diagnostics.push(Diagnostic::warning(&out_dir, Span::START, warning));
+            }
             Outcome {
                 result: Ok(summary),
                 diagnostics: diagnostics.sorted(),
@@ -328,132 +215,5 @@ pub fn build(options: &BuildOptions) -> Outcome {
             diagnostics,
             sources,
         ),
-    }
-}
-
-/// Everything the render tasks share.
-struct Plan<'a> {
-    site: &'a Site,
-    templates: &'a Templates,
-    /// Each guide with the languages it is published in.
-    published: &'a [(&'a Guide, Vec<&'a Language>)],
-    /// The languages built.
-    languages: &'a [&'a Language],
-    staging: &'a Staging,
-    html: bool,
-    pdf: bool,
-    pdf_settings: PdfSettings,
-    codes: qr::Codes,
-    counts: Mutex<Summary>,
-}
-
-impl Plan<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.staging
-            .write(rel, bytes)
-            .map_err(|e| format!("cannot write {rel}: {e}"))
-    }
-
-    fn count(&self, f: impl FnOnce(&mut Summary)) {
-        f(&mut self.counts.lock().unwrap_or_else(|e| e.into_inner()));
-    }
-
-    fn render(&self, job: &Job) -> Result<(), String> {
-        let site = self.site;
-        match job {
-            Job::Root => {
-                let page = self
-                    .templates
-                    .root(&view::root_view(site, self.languages))?;
-                self.write("index.html", page.as_bytes())?;
-                self.count(|c| c.html_pages += 1);
-            }
-            Job::Assets => {
-                self.write("assets/style.css", self.templates.css.as_bytes())?;
-                self.count(|c| c.other_files += 1);
-            }
-            Job::Index(lang) => {
-                let has = |ls: &Vec<&Language>| ls.iter().any(|l| l.code == lang.code);
-                let mut guides: Vec<&Guide> = self
-                    .published
-                    .iter()
-                    .filter(|(_, ls)| has(ls))
-                    .map(|(g, _)| *g)
-                    .collect();
-                let omitted: Vec<&Guide> = self
-                    .published
-                    .iter()
-                    .filter(|(_, ls)| !has(ls))
-                    .map(|(g, _)| *g)
-                    .collect();
-                guides.sort_by_cached_key(|g| {
-                    (
-                        g.title
-                            .resolve(&lang.code, site.source_lang())
-                            .text
-                            .to_lowercase(),
-                        g.id.clone(),
-                    )
-                });
-                let page = self.templates.index(&view::index_view(
-                    site,
-                    lang,
-                    &guides,
-                    &omitted,
-                    self.languages,
-                ))?;
-                self.write(&format!("{}/index.html", lang.code), page.as_bytes())?;
-                self.count(|c| c.html_pages += 1);
-            }
-            Job::Guide(guide, lang) => self.render_guide(guide, lang)?,
-        }
-        Ok(())
-    }
-
-    fn render_guide(&self, guide: &Guide, lang: &Language) -> Result<(), String> {
-        let languages = self
-            .published
-            .iter()
-            .find(|(g, _)| g.id == guide.id)
-            .map(|(_, ls)| ls.clone())
-            .unwrap_or_default();
-        let view = view::guide_view(
-            self.site,
-            &self.codes,
-            guide,
-            lang,
-            &languages,
-            self.pdf && self.html,
-        );
-        let folder = format!("{}/{}", lang.code, guide.id);
-        if self.html {
-            let page = self.templates.guide(&view)?;
-            self.write(&format!("{folder}/index.html"), page.as_bytes())?;
-            let mut files = 0;
-            for step in view.sections.iter().flat_map(|s| &s.steps) {
-                if let Some(shot) = &step.screenshot {
-                    self.write(&format!("{folder}/{}", shot.src), &shot.image.bytes)?;
-                    files += 1;
-                }
-            }
-            for (rel, bytes) in &guide.attachments {
-                self.write(&format!("{folder}/{rel}"), bytes)?;
-                files += 1;
-            }
-            self.count(|c| {
-                c.html_pages += 1;
-                c.other_files += files;
-            });
-        }
-        if self.pdf {
-            let bytes = pdf::render_guide(&view, &self.pdf_settings)
-                .map_err(|e| format!("PDF of {} in {}: {e}", guide.id, lang.code))?;
-            self.write(
-                &format!("{folder}/{}", view::pdf_file_name(&guide.id, &lang.code)),
-                &bytes,
-            )?;
-            self.count(|c| c.pdfs += 1);
-        }
-        Ok(())
     }
 }

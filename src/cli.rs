@@ -37,6 +37,41 @@ pub enum Command {
     I18n(I18nCommand),
     /// Start a new site: guidegen.yaml and a first guide to copy from
     Init(InitArgs),
+    /// Add a guide: guides/<ID>/guide.yaml, commented, in the site's languages
+    #[command(
+        after_help = "Exit codes: 0 written, 1 the site's settings have errors or the file cannot be written,         2 bad usage (an invalid id, or one the site already has)."
+    )]
+    New(NewArgs),
+    /// Preview the site: build it in memory, serve it over HTTP, rebuild and reload pages on every change
+    #[command(
+        after_help = "Writes nothing: output/ and the site stay as they are. Open pages reload by themselves \
+        after each change; errors show in the terminal and over the page.\n\n\
+        Exit codes: 0 stopped with Ctrl-C, 2 bad usage or the address can't be had (port in use)."
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
+    /// The port to listen on (0: any free port; the address is printed)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on; anything but a loopback address makes the site visible to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The new guide's id: its folder's name, lowercase letters, digits and `-` (e.g. vpn-setup)
+    pub id: String,
+    #[command(flatten)]
+    pub site: SiteArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -181,6 +216,33 @@ pub fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::I18n(command) => run_i18n(command),
+        Command::Serve(args) => {
+            if !site_dir_exists(&args.site.dir) {
+                return ExitCode::from(2);
+            }
+            crate::serve::start(crate::serve::ServeOptions {
+                site_dir: args.site.dir,
+                port: args.port,
+                bind: args.bind,
+                open: args.open,
+            })
+        }
+        Command::New(args) => {
+            if !site_dir_exists(&args.site.dir) {
+                return ExitCode::from(2);
+            }
+            match crate::init::new_guide(&args.site.dir, &args.id) {
+                Ok(path) => {
+                    println!("wrote {}", path.display());
+                    println!(
+                        "next: edit it, and see it with `guidegen serve {}`",
+                        args.site.dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => init_failed(&err),
+            }
+        }
         Command::Init(args) => match crate::init::init(&args.dir, &args.languages) {
             Ok(files) => {
                 for file in files {
@@ -189,15 +251,18 @@ pub fn main() -> ExitCode {
                 println!("next: guidegen build {}", args.dir.display());
                 ExitCode::SUCCESS
             }
-            Err(err @ crate::init::InitError::Io(_)) => {
-                eprintln!("error: {err}");
-                ExitCode::from(1)
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::from(2)
-            }
+            Err(err) => init_failed(&err),
         },
+    }
+}
+
+/// Prints why `init` or `new` wrote nothing: 1 when the disk or the site is at fault, 2 for usage.
+fn init_failed(err: &crate::init::InitError) -> ExitCode {
+    use crate::init::InitError;
+    eprintln!("error: {err}");
+    match err {
+        InitError::Io(_) | InitError::Site(_) => ExitCode::from(1),
+        _ => ExitCode::from(2),
     }
 }
 
@@ -219,20 +284,9 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
             let Some(site) = checked.site else {
                 return site_errors(&checked.diagnostics.sorted(), &checked.sources);
             };
-            for lang in &args.languages {
-                if site.language(lang).is_none() || lang == site.source_lang() {
-                    let others: Vec<&str> = site
-                        .languages
-                        .iter()
-                        .skip(1)
-                        .map(|l| l.code.as_str())
-                        .collect();
-                    eprintln!(
-                        "error: --lang {lang}: the languages translated into are {}",
-                        others.join(", ")
-                    );
-                    return ExitCode::from(2);
-                }
+            if let Err(Failure::Usage(message)) = i18n::target_languages(&site, &args.languages) {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
             }
             let report = i18n::status(&site, &args.languages);
             match args.format {
@@ -385,7 +439,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
         .collect();
     options.strict = args.strict;
     let started = std::time::Instant::now();
-    let outcome = build::build(&options);
+    let progress = BuildProgress::new(args.quiet);
+    let outcome = build::build_with_progress(&options, &progress);
+    progress.finish();
     report(&outcome.diagnostics, &outcome.sources, args.quiet);
     match outcome.result {
         Ok(summary) => {
@@ -444,19 +500,61 @@ fn run_build(args: BuildArgs) -> ExitCode {
     }
 }
 
+/// The build's progress on a terminal: a bar once rendering takes a moment, nothing when standard
+/// error is not a terminal or with `--quiet`.
+struct BuildProgress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl BuildProgress {
+    fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} pages and PDFs")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        BuildProgress { bar }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl build::Progress for BuildProgress {
+    fn waiting(&self, out_dir: &std::path::Path) {
+        // Said even when quiet: a build that seems to hang must say why.
+        eprintln!(
+            "waiting for another build of {} to finish…",
+            out_dir.display()
+        );
+    }
+
+    fn rendered(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+}
+
 fn run_check(args: CheckArgs) -> ExitCode {
     if !site_dir_exists(&args.site.dir) {
         return ExitCode::from(2);
     }
+    // Templates are part of the site's context: `check` loads them too.
     let checked = build::check(&args.site.dir);
     let mut diagnostics = checked.diagnostics;
-    let mut sources = checked.sources;
-    // Templates are part of the site: check the site's overrides too.
-    let _ = crate::html::Templates::load(
-        &crate::load::SiteDir::new(&args.site.dir),
-        &mut diagnostics,
-        &mut sources,
-    );
+    let sources = checked.sources;
     // Missing and outdated translations are warnings: the site builds, with the source text shown.
     if let Some(site) = &checked.site {
         diagnostics.extend(i18n::warnings(site));

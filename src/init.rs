@@ -1,4 +1,5 @@
-//! Scaffold: `guidegen init` writes a new site — settings, one small guide — to start from.
+//! Scaffold: `guidegen init` writes a new site — settings, one small guide — to start from;
+//! `guidegen new` adds a guide to a site, commented, in the site's languages.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,20 @@ pub enum InitError {
     Exists(PathBuf),
     /// A language code guidegen cannot use.
     BadLanguage(String),
+    /// The same language twice.
+    RepeatedLanguage(String),
+    /// An id guidegen cannot use, and the one it suggests.
+    BadId {
+        id: String,
+        suggestion: String,
+    },
+    /// A guide with this id exists, at this path.
+    GuideExists {
+        id: String,
+        path: PathBuf,
+    },
+    /// The site's settings cannot be read: the message (run `guidegen check`).
+    Site(String),
     Io(String),
 }
 
@@ -28,6 +43,23 @@ impl std::fmt::Display for InitError {
                     "`{code}` is not a language code (use lowercase ISO 639 codes such as da, en, de)"
                 )
             }
+            InitError::RepeatedLanguage(code) => {
+                write!(f, "`{code}` is given twice; name each language once")
+            }
+            InitError::BadId { id, suggestion } => write!(
+                f,
+                "`{id}` is not a guide id: ids have lowercase letters, digits and `-` only \
+                 (the id is the guide's folder name and part of its address); try `{suggestion}`"
+            ),
+            InitError::GuideExists { id, path } => write!(
+                f,
+                "a guide with id `{id}` already exists: {} (ids are unique in a site; choose another)",
+                path.display()
+            ),
+            InitError::Site(message) => write!(
+                f,
+                "{message} (run `guidegen check` to see what is wrong with the site)"
+            ),
             InitError::Io(message) => f.write_str(message),
         }
     }
@@ -67,9 +99,12 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
     } else {
         languages.to_vec()
     };
-    for code in &languages {
+    for (i, code) in languages.iter().enumerate() {
         if !crate::validate::is_language_code(code) {
             return Err(InitError::BadLanguage(code.clone()));
+        }
+        if languages[..i].contains(code) {
+            return Err(InitError::RepeatedLanguage(code.clone()));
         }
     }
     let site_file = dir.join(SITE_FILE);
@@ -93,6 +128,52 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
             .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// Writes `guides/<id>/guide.yaml` into the site in `site_dir`: a commented guide in the site's
+/// languages. Refuses an id that is not one, or that a guide of the site already has.
+pub fn new_guide(site_dir: &Path, id: &str) -> Result<PathBuf, InitError> {
+    if !crate::validate::is_id(id) {
+        return Err(InitError::BadId {
+            id: id.to_owned(),
+            suggestion: crate::validate::id_suggestion(id),
+        });
+    }
+    let mut diagnostics = crate::diagnostic::Diagnostics::new();
+    let dir = crate::load::SiteDir::new(site_dir);
+    let loaded = crate::load::load_site(&dir, &mut diagnostics);
+    if let Some(error) = diagnostics.sorted().into_iter().find(|d| d.is_error()) {
+        return Err(InitError::Site(format!(
+            "{}:{}:{}: {}",
+            error.path.display(),
+            error.span.line,
+            error.span.column,
+            error.message
+        )));
+    }
+    if let Some(existing) = loaded.guides.iter().find(|g| g.id == id) {
+        return Err(InitError::GuideExists {
+            id: id.to_owned(),
+            path: existing.file.clone(),
+        });
+    }
+    let folder = site_dir.join("guides").join(id);
+    if folder.exists() {
+        return Err(InitError::GuideExists {
+            id: id.to_owned(),
+            path: folder,
+        });
+    }
+    let languages: Vec<String> = match &loaded.site.languages {
+        Some(list) => list.value.iter().map(|l| l.value.clone()).collect(),
+        None => vec!["en".to_owned()],
+    };
+    let path = folder.join(GUIDE_FILE);
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| InitError::Io(format!("cannot create {}: {e}", folder.display())))?;
+    std::fs::write(&path, new_guide_yaml(id, &languages))
+        .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
 }
 
 /// A text in every site language guidegen has a starter text for; the source language always
@@ -167,9 +248,110 @@ fn guide_yaml(languages: &[String]) -> String {
     )
 }
 
+/// A new guide's file: the starter guide with every key an author reaches for next, commented.
+fn new_guide_yaml(id: &str, languages: &[String]) -> String {
+    let mut text = guide_yaml(languages).replacen("(first-guide)", &format!("({id})"), 1);
+    // The title from the id (`vpn-setup` → "Vpn setup"), in the source language, for the author to
+    // reword and translate.
+    let words = id.replace('-', " ");
+    let mut chars = words.chars();
+    let title: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    let first_title = text
+        .lines()
+        .find(|l| l.starts_with("title: "))
+        .unwrap_or_default()
+        .to_owned();
+    let translate = if languages.len() > 1 {
+        format!(
+            "   # in {}: write {{{}}}",
+            languages[0],
+            languages
+                .iter()
+                .map(|l| format!("{l}: …"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        String::new()
+    };
+    text = text.replacen(
+        &first_title,
+        &format!("title: {}{translate}", quote(&title)),
+        1,
+    );
+    text.push_str(
+        "    # More a step can have (remove the `#` to use one):\n\
+         \x20   # screenshot: {src: shots/approve.png, alt: The Approve button in the app}\n\
+         \x20   # app: microsoft-authenticator      # an app from guidegen.yaml: QR codes for its stores\n\
+         \x20   # note: Good to know.\n\
+         \x20   # tip: A shortcut.\n\
+         \x20   # warning: What can go wrong.\n\
+         # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`.\n\
+         # Preview it while you write: guidegen serve\n",
+    );
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_guide_joins_the_site_and_checks_clean() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        init(&dir, &["da".into(), "en".into()]).unwrap();
+        let path = new_guide(&dir, "vpn-setup").unwrap();
+        assert_eq!(path, dir.join("guides/vpn-setup/guide.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("title: \"Vpn setup\""), "{text}");
+        assert!(text.contains("# screenshot:"), "commented: {text}");
+        let checked = crate::build::check(&dir);
+        assert!(
+            !checked.diagnostics.has_errors(),
+            "{:?}",
+            checked.diagnostics
+        );
+        let site = checked.site.unwrap();
+        assert!(site.guides.iter().any(|g| g.id == "vpn-setup"));
+    }
+
+    #[test]
+    fn a_new_guide_refuses_bad_and_taken_ids() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        init(&dir, &["en".into()]).unwrap();
+        assert_eq!(
+            new_guide(&dir, "VPN Setup"),
+            Err(InitError::BadId {
+                id: "VPN Setup".into(),
+                suggestion: "vpn-setup".into()
+            })
+        );
+        assert!(matches!(
+            new_guide(&dir, "first-guide"),
+            Err(InitError::GuideExists { .. })
+        ));
+        std::fs::create_dir_all(dir.join("guides/deep/vpn")).unwrap();
+        std::fs::write(dir.join("guides/deep/vpn/guide.yaml"), "title: x\n").unwrap();
+        assert!(matches!(
+            new_guide(&dir, "vpn"),
+            Err(InitError::GuideExists { .. })
+        ));
+    }
+
+    #[test]
+    fn init_refuses_a_language_given_twice() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(
+            init(tmp.path(), &["en".into(), "en".into()]),
+            Err(InitError::RepeatedLanguage("en".into()))
+        );
+        assert!(!tmp.path().join(SITE_FILE).exists());
+    }
 
     #[test]
     fn a_new_site_builds_and_is_fully_translated() {

@@ -240,8 +240,8 @@ pub struct Site {
     pub devices: BTreeMap<String, Device>,
     pub paper: Paper,
     pub incomplete: IncompletePolicy,
-    /// Sorted by id.
-    pub guides: Vec<Guide>,
+    /// Sorted by id; shared, so that one guide can be replaced without copying the others.
+    pub guides: Vec<std::sync::Arc<Guide>>,
 }
 
 impl Site {

@@ -6,6 +6,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::render::{FileKind, OutFile};
+
 /// The file that marks a folder as guidegen's output: only such a folder is ever replaced.
 pub const MARKER: &str = ".guidegen-build";
 const MARKER_TEXT: &str =
@@ -67,6 +69,9 @@ pub struct Staging {
     _lock: File,
     /// Leftovers of earlier builds that could not be removed, reported with the commit.
     warnings: Vec<String>,
+    /// Screenshots and attached files staged so far, by the digest of their bytes: the same bytes
+    /// under another path (the same screenshot in every language) become a link to the first.
+    media: std::sync::Mutex<std::collections::HashMap<[u8; 32], PathBuf>>,
 }
 
 /// A successful [`Staging::commit`]: the new site is in place.
@@ -182,9 +187,23 @@ fn lock_output(path: &Path, on_wait: impl FnOnce(&Path)) -> io::Result<File> {
     }
 }
 
-/// The lock file, created if missing. Reading is enough to lock it, should another user have
-/// created it.
+/// What a build of the output `name` in `parent` locks. On Unix, the parent folder itself: a lock
+/// on a folder needs no file of its own, so nothing is left beside the output (nor in a site's
+/// folder, where output/ lives by default). Elsewhere a lock file beside the output.
+fn lock_place(parent: &Path, name: &str) -> PathBuf {
+    if cfg!(unix) {
+        parent.to_path_buf()
+    } else {
+        parent.join(format!(".{name}.guidegen-lock"))
+    }
+}
+
+/// The lock: the folder (opened for reading), or the lock file, created if missing. Reading is
+/// enough to lock a file, should another user have created it.
 fn open_lock_file(path: &Path) -> io::Result<File> {
+    if path.is_dir() {
+        return File::open(path);
+    }
     let opened = OpenOptions::new()
         .write(true)
         .create(true)
@@ -288,6 +307,94 @@ fn remove_ours(dir: &Path) -> io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+/// Where rendered files go: the staging folder of a build, or memory for `serve`.
+pub trait Output: Sync {
+    fn put(&self, file: &OutFile) -> io::Result<()>;
+}
+
+impl Output for Staging {
+    /// Writes each file's bytes once: a screenshot shared by languages or guides is staged once and
+    /// linked under its other paths, and a file whose bytes the previous output already has is taken
+    /// over from it (a hard link) instead of written again — so a rebuild writes only what changed,
+    /// and the swap stays whole.
+    fn put(&self, file: &OutFile) -> io::Result<()> {
+        let path = self.staged_path(&file.path)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let digest = (file.kind == FileKind::Other).then(|| digest(&file.bytes));
+        if let Some(first) = digest.and_then(|d| self.staged_media(&d))
+            && std::fs::hard_link(&first, &path).is_ok()
+        {
+            return Ok(());
+        }
+        let previous = self.target.join(&file.path);
+        let reused =
+            same_bytes(&previous, &file.bytes) && std::fs::hard_link(&previous, &path).is_ok();
+        if !reused {
+            std::fs::write(&path, file.bytes.as_slice())?;
+        }
+        if let Some(digest) = digest {
+            self.media
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(digest)
+                .or_insert(path);
+        }
+        Ok(())
+    }
+}
+
+/// The SHA-256 of a file's bytes.
+fn digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Output kept in memory, by path (`serve` answers requests from it; nothing touches the disk).
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
+}
+
+impl Memory {
+    /// The files put so far.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Output for Memory {
+    /// Keeps the file's bytes themselves: a screenshot shown in every language is held once.
+    fn put(&self, file: &OutFile) -> io::Result<()> {
+        let rel = &file.path;
+        if rel
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("bad output path {rel}"),
+            ));
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.clone(), std::sync::Arc::clone(&file.bytes));
+        Ok(())
+    }
+}
+
 impl Staging {
     /// [`Staging::begin_waiting`], waiting silently.
     pub fn begin(target: &Path, site_root: &Path) -> Result<Staging, Refusal> {
@@ -309,7 +416,7 @@ impl Staging {
         };
         let name = name.to_string_lossy().into_owned();
         std::fs::create_dir_all(parent).map_err(cannot_use(target))?;
-        let lock_path = parent.join(format!(".{name}.guidegen-lock"));
+        let lock_path = lock_place(parent, &name);
         let lock = lock_output(&lock_path, on_wait)
             .map_err(|e| Refusal::Io(format!("cannot lock {}: {e}", lock_path.display())))?;
         check_contents(target, &abs)?;
@@ -322,6 +429,7 @@ impl Staging {
             staging,
             warnings,
             _lock: lock,
+            media: Default::default(),
         };
         out.write(MARKER, MARKER_TEXT.as_bytes())
             .map_err(cannot_use(target))?;
@@ -330,6 +438,15 @@ impl Staging {
 
     /// Writes one file, `rel` being its `/`-separated path inside the output folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.staged_path(rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)
+    }
+
+    /// Where `rel` goes in the staging folder; an error for a path that would leave it.
+    fn staged_path(&self, rel: &str) -> io::Result<PathBuf> {
         let mut path = self.staging.clone();
         for part in rel.split('/') {
             if part.is_empty() || part == "." || part == ".." {
@@ -340,10 +457,16 @@ impl Staging {
             }
             path.push(part);
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, bytes)
+        Ok(path)
+    }
+
+    /// The staged file that already holds the bytes of `digest`, if any.
+    fn staged_media(&self, digest: &[u8; 32]) -> Option<PathBuf> {
+        self.media
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(digest)
+            .cloned()
     }
 
     /// Swaps the staging folder in for the output folder. The previous output (ours, by its mark) is
@@ -567,7 +690,7 @@ mod tests {
         let lock = waiting
             .recv_timeout(PATIENCE)
             .expect("the second build waits");
-        assert_eq!(lock.file_name().unwrap(), ".out.guidegen-lock");
+        assert_eq!(lock, lock_place(&tmp.path().canonicalize().unwrap(), "out"));
         assert!(
             begun.recv_timeout(Duration::from_millis(200)).is_err(),
             "the second build began while the first held the lock"

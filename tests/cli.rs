@@ -108,6 +108,65 @@ fn language_the_site_does_not_have_is_bad_usage_naming_the_sites_languages() {
 }
 
 #[test]
+fn an_unknown_language_gets_one_message_from_every_command() {
+    let (tmp, site) = valid_site();
+    let out = tmp.path().join("out");
+    let translations = tmp.path().join("translations");
+    let runs = [
+        run(&[&"build", &site, &"--out", &out, &"--lang", &"dk"]),
+        run(&[&"i18n", &"status", &site, &"--lang", &"dk"]),
+        run(&[&"i18n", &"confirm", &site, &"--lang", &"dk"]),
+        run(&[
+            &"i18n",
+            &"export",
+            &site,
+            &"--lang",
+            &"dk",
+            &"--out",
+            &translations,
+        ]),
+    ];
+    // The fixture's languages are [en, da]: `dk` is a near miss of `da`.
+    let expected = "error: --lang dk: the site's languages are en, da; did you mean `da`?";
+    for run in &runs {
+        run.expect_code(2);
+        assert!(
+            run.stderr.lines().any(|l| l == expected),
+            "expected `{expected}`:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!out.exists() && !translations.exists(), "nothing written");
+}
+
+#[test]
+fn new_adds_a_commented_guide_and_refuses_bad_or_taken_ids() {
+    let (_tmp, site) = valid_site();
+    let written = run(&[&"new", &"vpn-setup", &site]);
+    written.expect_code(0);
+    let file = site.join("guides/vpn-setup/guide.yaml");
+    let text = std::fs::read_to_string(&file).expect("the new guide");
+    assert!(text.starts_with('#'), "commented:\n{text}");
+    assert!(
+        text.contains("en: ") && text.contains("da: "),
+        "in the site's languages:\n{text}"
+    );
+    run(&[&"check", &site]).expect_code(0);
+
+    let bad = run(&[&"new", &"VPN Setup", &site]);
+    bad.expect_code(2);
+    assert!(bad.stderr.contains("try `vpn-setup`"), "{}", bad.stderr);
+    let taken = run(&[&"new", &"vpn-setup", &site]);
+    taken.expect_code(2);
+    assert!(taken.stderr.contains("already exists"), "{}", taken.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "never overwritten"
+    );
+}
+
+#[test]
 fn site_folder_that_does_not_exist_is_an_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let missing = tmp.path().join("no-such-site");

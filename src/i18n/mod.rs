@@ -240,7 +240,7 @@ fn checked_site(site_dir: &Path) -> Result<(Site, Diagnostics, Sources), (Diagno
 }
 
 /// Checks `--lang` values: languages of the site other than the source language. Empty: all of those.
-fn target_languages(site: &Site, wanted: &[String]) -> Result<Vec<String>, Failure> {
+pub fn target_languages(site: &Site, wanted: &[String]) -> Result<Vec<String>, Failure> {
     let targets: Vec<String> = site
         .languages
         .iter()
@@ -259,14 +259,7 @@ fn target_languages(site: &Site, wanted: &[String]) -> Result<Vec<String>, Failu
             )));
         }
         if !targets.contains(w) {
-            return Err(Failure::Usage(format!(
-                "--lang {w}: the site's languages are {}",
-                site.languages
-                    .iter()
-                    .map(|l| l.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Err(Failure::Usage(crate::plan::unknown_language(w, site)));
         }
     }
     Ok(if wanted.is_empty() {

@@ -1,0 +1,188 @@
+//! Plan: the command line resolved once against the site, before any work — which languages, which
+//! formats, and which guide is published in which language.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Guide, IncompletePolicy, Site};
+
+/// An output format of `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Html,
+    Pdf,
+}
+
+/// What was asked for, as the command line says it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Empty: every language of the site.
+    pub languages: Vec<String>,
+    /// Empty: HTML and PDF.
+    pub formats: Vec<Format>,
+    /// Fail on any text shown in the source language for want of a current translation.
+    pub strict: bool,
+}
+
+/// What a build or a preview will make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The languages built, in the site's order.
+    pub languages: Vec<String>,
+    pub html: bool,
+    pub pdf: bool,
+    /// Each guide's id and the languages it is published in (some may be left out: `omit`).
+    pub published: BTreeMap<String, Vec<String>>,
+    /// Texts published in the source language for want of a current translation, over all pages.
+    pub fallback_texts: usize,
+    /// Guides left out of a language until translated, over all languages.
+    pub omitted: usize,
+}
+
+/// Country codes people write for a language (`dk` for Danish), and the language's code.
+const COUNTRY_NOT_LANGUAGE: &[(&str, &str)] = &[
+    ("dk", "da"),
+    ("se", "sv"),
+    ("gr", "el"),
+    ("cz", "cs"),
+    ("jp", "ja"),
+    ("cn", "zh"),
+    ("ua", "uk"),
+    ("gb", "en"),
+    ("uk", "en"),
+    ("us", "en"),
+    ("ee", "et"),
+    ("kr", "ko"),
+    ("rs", "sr"),
+    ("si", "sl"),
+    ("il", "he"),
+    ("ir", "fa"),
+    ("vn", "vi"),
+    ("br", "pt"),
+];
+
+/// "did you mean `da`?" for a language code near one of `have`, a country code among them.
+pub fn language_suggestion<'a>(
+    wanted: &str,
+    have: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<String> {
+    let lower = wanted.to_ascii_lowercase();
+    let by_country = COUNTRY_NOT_LANGUAGE
+        .iter()
+        .find(|(country, _)| *country == lower)
+        .map(|(_, language)| *language)
+        .filter(|language| have.clone().into_iter().any(|h| h == *language));
+    match by_country {
+        Some(language) => Some(format!("did you mean `{language}`?")),
+        None if lower != wanted && have.clone().into_iter().any(|h| h == lower) => {
+            Some(format!("did you mean `{lower}`?"))
+        }
+        None => crate::diagnostic::did_you_mean(wanted, have),
+    }
+}
+
+/// The one message for a language the site does not have, wherever a command takes `--lang`.
+pub fn unknown_language(wanted: &str, site: &Site) -> String {
+    let have: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
+    let suggestion = language_suggestion(wanted, have.iter().copied())
+        .map(|s| format!("; {s}"))
+        .unwrap_or_default();
+    format!(
+        "--lang {wanted}: the site's languages are {}{suggestion}",
+        have.join(", ")
+    )
+}
+
+impl Plan {
+    /// Resolves `request` against `site`. Err: a usage message (an unknown language). With
+    /// `strict`, every text that would fall back is an error in `diagnostics`.
+    pub fn resolve(
+        site: &Site,
+        request: &Request,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Plan, String> {
+        if let Some(wanted) = request
+            .languages
+            .iter()
+            .find(|w| site.language(w).is_none())
+        {
+            return Err(unknown_language(wanted, site));
+        }
+        let languages: Vec<String> = site
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .filter(|code| request.languages.is_empty() || request.languages.contains(code))
+            .collect();
+        let wants = |format| request.formats.is_empty() || request.formats.contains(&format);
+        let mut plan = Plan {
+            languages,
+            html: wants(Format::Html),
+            pdf: wants(Format::Pdf),
+            published: BTreeMap::new(),
+            fallback_texts: 0,
+            omitted: 0,
+        };
+        for guide in &site.guides {
+            let in_languages = plan.publish(site, guide, request.strict, diagnostics);
+            plan.published.insert(guide.id.clone(), in_languages);
+        }
+        Ok(plan)
+    }
+
+    /// The languages `guide` is published in, counting its fallbacks and omissions.
+    fn publish(
+        &mut self,
+        site: &Site,
+        guide: &Guide,
+        strict: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<String> {
+        let mut in_languages = Vec::new();
+        for lang in &self.languages {
+            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
+            if strict {
+                diagnostics.extend(
+                    fallbacks
+                        .iter()
+                        .map(|f| f.diagnostic(lang, crate::diagnostic::Severity::Error)),
+                );
+            }
+            if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
+                in_languages.push(lang.clone());
+                self.fallback_texts += fallbacks.len();
+            } else {
+                self.omitted += 1;
+            }
+        }
+        in_languages
+    }
+
+    /// Whether `guide_id` is published in `lang`.
+    pub fn publishes(&self, guide_id: &str, lang: &str) -> bool {
+        self.published
+            .get(guide_id)
+            .is_some_and(|langs| langs.iter().any(|l| l == lang))
+    }
+
+    /// How many guides are published in at least one language.
+    pub fn guide_count(&self) -> usize {
+        self.published.values().filter(|l| !l.is_empty()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_language_for_a_country_code_and_a_near_miss() {
+        let have = ["da", "en", "sv"];
+        let suggest = |w| language_suggestion(w, have.iter().copied());
+        assert_eq!(suggest("dk").as_deref(), Some("did you mean `da`?"));
+        assert_eq!(suggest("se").as_deref(), Some("did you mean `sv`?"));
+        assert_eq!(suggest("DA").as_deref(), Some("did you mean `da`?"));
+        assert_eq!(suggest("uk").as_deref(), Some("did you mean `en`?"));
+        assert_eq!(suggest("jp"), None, "not a language of the site");
+    }
+}

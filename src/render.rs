@@ -1,0 +1,329 @@
+//! Render stage: the site's files from the model, one job at a time — the root page, the assets, a
+//! language's index, a guide's page (with its screenshots and attachments), a guide's PDF. Each job
+//! returns its files as bytes; only the writer puts them anywhere.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crate::context::Context;
+use crate::model::{Guide, Language, Site};
+use crate::pdf;
+use crate::plan::Plan;
+use crate::view;
+use crate::write::Output;
+
+/// One piece of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job<'a> {
+    Root,
+    Assets,
+    /// A language's list of guides.
+    Index(&'a str),
+    /// A guide's HTML page in a language, with the files beside it.
+    Page(&'a str, &'a str),
+    /// A guide's PDF in a language.
+    Pdf(&'a str, &'a str),
+}
+
+/// What a file of the output is, for the build's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Page,
+    Pdf,
+    Other,
+}
+
+/// A file of the output: its `/`-separated path in the output folder and its bytes.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Arc<Vec<u8>>,
+    pub kind: FileKind,
+}
+
+impl OutFile {
+    fn new(path: String, bytes: impl Into<Arc<Vec<u8>>>, kind: FileKind) -> OutFile {
+        OutFile {
+            path,
+            bytes: bytes.into(),
+            kind,
+        }
+    }
+}
+
+/// Renders jobs of one site against one plan.
+pub struct Renderer<'a> {
+    pub context: &'a Context,
+    /// The settings with the valid guides.
+    pub site: &'a Site,
+    pub plan: &'a Plan,
+    /// Whether guide pages link to their PDF (a build of HTML and PDF; `serve`, which makes PDFs
+    /// when asked).
+    pub link_pdfs: bool,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(context: &'a Context, site: &'a Site, plan: &'a Plan) -> Self {
+        Renderer {
+            context,
+            site,
+            plan,
+            link_pdfs: plan.html && plan.pdf,
+        }
+    }
+
+    /// Every job of the plan.
+    pub fn jobs(&self) -> Vec<Job<'a>> {
+        let plan = self.plan;
+        let mut jobs = Vec::new();
+        if plan.html {
+            jobs.push(Job::Root);
+            jobs.push(Job::Assets);
+            jobs.extend(plan.languages.iter().map(|l| Job::Index(l.as_str())));
+        }
+        for (id, languages) in &plan.published {
+            for lang in languages {
+                if plan.html {
+                    jobs.push(Job::Page(id, lang));
+                }
+                if plan.pdf {
+                    jobs.push(Job::Pdf(id, lang));
+                }
+            }
+        }
+        jobs
+    }
+
+    /// The files of one job. Err: a message naming what failed.
+    pub fn render(&self, job: Job) -> Result<Vec<OutFile>, String> {
+        match job {
+            Job::Root => self.root().map(|f| vec![f]),
+            Job::Assets => Ok(vec![OutFile::new(
+                "assets/style.css".into(),
+                self.context.templates.css.as_bytes().to_vec(),
+                FileKind::Other,
+            )]),
+            Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),
+            Job::Page(id, lang) => self.page(self.guide(id)?, self.language(lang)?),
+            Job::Pdf(id, lang) => self
+                .pdf(self.guide(id)?, self.language(lang)?)
+                .map(|f| vec![f]),
+        }
+    }
+
+    fn language(&self, code: &str) -> Result<&'a Language, String> {
+        self.site
+            .language(code)
+            .ok_or_else(|| format!("no language `{code}`"))
+    }
+
+    fn guide(&self, id: &str) -> Result<&'a Guide, String> {
+        self.site
+            .guides
+            .binary_search_by(|g| g.id.as_str().cmp(id))
+            .map(|i| &*self.site.guides[i])
+            .map_err(|_| format!("no guide `{id}`"))
+    }
+
+    /// The languages built, in the site's order.
+    fn languages(&self) -> Vec<&'a Language> {
+        self.plan
+            .languages
+            .iter()
+            .filter_map(|code| self.site.language(code))
+            .collect()
+    }
+
+    /// The languages `guide` is published in.
+    fn languages_of(&self, guide: &Guide) -> Vec<&'a Language> {
+        self.plan
+            .published
+            .get(&guide.id)
+            .map(|codes| codes.iter().filter_map(|c| self.site.language(c)).collect())
+            .unwrap_or_default()
+    }
+
+    fn root(&self) -> Result<OutFile, String> {
+        let view = view::root_view(self.site, &self.languages());
+        let page = self.context.templates.root(&view)?;
+        Ok(OutFile::new(
+            "index.html".into(),
+            page.into_bytes(),
+            FileKind::Page,
+        ))
+    }
+
+    fn index(&self, lang: &Language) -> Result<OutFile, String> {
+        let site = self.site;
+        let (mut guides, omitted): (Vec<&Guide>, Vec<&Guide>) = site
+            .guides
+            .iter()
+            .map(|g| &**g)
+            .filter(|g| self.plan.published.contains_key(&g.id))
+            .partition(|g| self.plan.publishes(&g.id, &lang.code));
+        guides.sort_by_cached_key(|g| {
+            (
+                g.title
+                    .resolve(&lang.code, site.source_lang())
+                    .text
+                    .to_lowercase(),
+                g.id.clone(),
+            )
+        });
+        let view = view::index_view(site, lang, &guides, &omitted, &self.languages());
+        let page = self.context.templates.index(&view)?;
+        Ok(OutFile::new(
+            format!("{}/index.html", lang.code),
+            page.into_bytes(),
+            FileKind::Page,
+        ))
+    }
+
+    fn view(&self, guide: &Guide, lang: &'a Language) -> view::GuideView<'a> {
+        view::guide_view(
+            self.site,
+            &self.context.codes,
+            guide,
+            lang,
+            &self.languages_of(guide),
+            self.link_pdfs,
+        )
+    }
+
+    /// The guide's page, and each screenshot and attachment beside it once, however many steps
+    /// share it.
+    fn page(&self, guide: &Guide, lang: &'a Language) -> Result<Vec<OutFile>, String> {
+        let view = self.view(guide, lang);
+        let folder = format!("{}/{}", lang.code, guide.id);
+        let page = self.context.templates.guide(&view)?;
+        let mut beside: BTreeMap<&str, &Arc<Vec<u8>>> = BTreeMap::new();
+        for step in view.sections.iter().flat_map(|s| &s.steps) {
+            if let Some(shot) = &step.screenshot {
+                beside.insert(&shot.image.rel, &shot.image.bytes);
+            }
+        }
+        for (rel, bytes) in &guide.attachments {
+            beside.insert(rel, bytes);
+        }
+        let mut files = vec![OutFile::new(
+            format!("{folder}/index.html"),
+            page.into_bytes(),
+            FileKind::Page,
+        )];
+        files.extend(beside.into_iter().map(|(rel, bytes)| {
+            OutFile::new(
+                format!("{folder}/{rel}"),
+                Arc::clone(bytes),
+                FileKind::Other,
+            )
+        }));
+        Ok(files)
+    }
+
+    fn pdf(&self, guide: &Guide, lang: &'a Language) -> Result<OutFile, String> {
+        let view = self.view(guide, lang);
+        let bytes = pdf::render_guide(&view, &self.context.pdf)
+            .map_err(|e| format!("PDF of {} in {}: {e}", guide.id, lang.code))?;
+        Ok(OutFile::new(
+            format!(
+                "{}/{}/{}",
+                lang.code,
+                guide.id,
+                view::pdf_file_name(&guide.id, &lang.code)
+            ),
+            bytes,
+            FileKind::Pdf,
+        ))
+    }
+}
+
+/// How many files of each kind were written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pages: usize,
+    pub pdfs: usize,
+    pub other: usize,
+}
+
+/// Renders `jobs` into `output` on worker threads, calling `done` with the number of jobs finished
+/// after each. Every job runs, whatever others do. Err: every failure, sorted.
+pub fn render_into(
+    renderer: &Renderer,
+    jobs: &[Job],
+    output: &dyn Output,
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Counts, Vec<String>> {
+    let progress = Mutex::new((Counts::default(), 0usize));
+    let errors = Mutex::new(Vec::<String>::new());
+    for_each_on_workers(jobs, |job| {
+        let written = renderer
+            .render(*job)
+            .and_then(|files| put_all(output, &files).map(|()| files));
+        match written {
+            Ok(files) => {
+                let mut progress = progress.lock().unwrap_or_else(|e| e.into_inner());
+                for file in &files {
+                    match file.kind {
+                        FileKind::Page => progress.0.pages += 1,
+                        FileKind::Pdf => progress.0.pdfs += 1,
+                        FileKind::Other => progress.0.other += 1,
+                    }
+                }
+                progress.1 += 1;
+                done(progress.1);
+            }
+            Err(message) => errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(message),
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    Ok(progress.into_inner().unwrap_or_else(|e| e.into_inner()).0)
+}
+
+fn put_all(output: &dyn Output, files: &[OutFile]) -> Result<(), String> {
+    for file in files {
+        output
+            .put(file)
+            .map_err(|e| format!("cannot write {}: {e}", file.path))?;
+    }
+    Ok(())
+}
+
+/// Stack of a render worker: typst's layout recurses with the depth of the guide's Markdown.
+const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Runs `work` on every item on plain worker threads, one per core — not on rayon's pool.
+///
+/// typst-pdf (through krilla) waits for its own deferred work with `rayon::yield_now`, which on a
+/// rayon worker runs whatever rayon job is queued: another guide's whole render, nested on the same
+/// stack. With a hundred-odd guides the nesting overflowed the stack. On our own threads the wait
+/// blocks instead, and rayon's pool is left to typst's short inner tasks.
+pub fn for_each_on_workers<T: Sync>(items: &[T], work: impl Fn(&T) + Sync) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().max(1));
+    let take = || {
+        while let Some(item) = items.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            work(item);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let spawned = std::thread::Builder::new()
+                .name("guidegen-render".into())
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(scope, take);
+            // Without a thread of our own, this thread does the work.
+            if spawned.is_err() {
+                take();
+            }
+        }
+    });
+}

@@ -1,0 +1,166 @@
+//! Each output file is written once, and a rebuild writes only what changed: the same bytes under
+//! several paths are one file, and a file the previous output already has is taken over, not
+//! rewritten. Checked through inodes, which say whether two paths are one file on disk.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+use common::*;
+
+struct Site {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+}
+
+const SHOT: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#2f5d86"/></svg>"##;
+
+impl Site {
+    /// Two guides in two languages; `shared` shows one screenshot in all three of its steps.
+    fn new() -> Site {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("site");
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(root.join("guides/shared/shots")).unwrap();
+        std::fs::create_dir_all(root.join("guides/other")).unwrap();
+        std::fs::write(
+            root.join("guidegen.yaml"),
+            "title: {en: Guides, da: Vejledninger}\nlanguages: [en, da]\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("guides/shared/shots/screen.svg"), SHOT).unwrap();
+        let shot = "    screenshot: {src: shots/screen.svg, alt: {en: The screen, da: Skærmen}}\n";
+        let shared = format!(
+            "title: {{en: Shared, da: Delt}}\nsteps:\n  - device: computer\n    action: {{en: One., da: Et.}}\n{shot}  - action: {{en: Two., da: To.}}\n{shot}  - action: {{en: Three., da: Tre.}}\n{shot}"
+        );
+        std::fs::write(root.join("guides/shared/guide.yaml"), shared).unwrap();
+        std::fs::write(
+            root.join("guides/other/guide.yaml"),
+            "title: {en: Other, da: Anden}\nsteps:\n  - device: phone\n    action: {en: Tap., da: Tryk.}\n",
+        )
+        .unwrap();
+        Site {
+            _tmp: tmp,
+            root,
+            out,
+        }
+    }
+
+    fn build(&self) {
+        run(&[&"build", &self.root, &"--out", &self.out]).expect_code(0);
+    }
+
+    /// Every file of the output with its inode.
+    fn inodes(&self) -> BTreeMap<String, u64> {
+        walkdir::WalkDir::new(&self.out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = rel_string(e.path().strip_prefix(&self.out).unwrap());
+                (rel, e.metadata().unwrap().ino())
+            })
+            .collect()
+    }
+}
+
+fn changed(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(path, ino)| before.get(*path) != Some(ino))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+#[test]
+fn a_screenshot_shared_by_steps_and_languages_is_one_file() {
+    let site = Site::new();
+    site.build();
+    let inodes = site.inodes();
+    let shots: Vec<(&String, &u64)> = inodes
+        .iter()
+        .filter(|(p, _)| p.ends_with("screen.svg"))
+        .collect();
+    assert_eq!(shots.len(), 2, "one path per language: {shots:?}");
+    assert_eq!(shots[0].1, shots[1].1, "both paths are one file: {shots:?}");
+    let page = parse_html(&site.out.join("en/shared/index.html"));
+    let srcs: Vec<&str> = page
+        .select(&sel("figure.screenshot img"))
+        .filter_map(|i| i.value().attr("src"))
+        .collect();
+    assert_eq!(srcs, ["shots/screen.svg"; 3], "three steps, one file");
+}
+
+#[test]
+fn an_unchanged_site_rebuilds_without_writing_a_file() {
+    let site = Site::new();
+    site.build();
+    let before = site.inodes();
+    site.build();
+    let after = site.inodes();
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let rewritten: Vec<String> = changed(&before, &after)
+        .into_iter()
+        .filter(|p| p != ".guidegen-build")
+        .collect();
+    assert!(rewritten.is_empty(), "rewritten: {rewritten:?}");
+    assert!(
+        site.out.join(".guidegen-build").is_file(),
+        "still a whole, marked output"
+    );
+}
+
+#[test]
+fn a_rebuild_after_editing_one_guide_rewrites_only_its_files() {
+    let site = Site::new();
+    site.build();
+    let before = site.inodes();
+    let file = site.root.join("guides/other/guide.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Tap.", "Tap twice.")).unwrap();
+    site.build();
+    let after = site.inodes();
+    let mut rewritten: Vec<String> = changed(&before, &after)
+        .into_iter()
+        .filter(|p| p != ".guidegen-build")
+        .collect();
+    rewritten.sort();
+    // The English page and PDF changed; which Danish files changed depends on the edit (the Danish
+    // text is the same here), but nothing of another guide may.
+    assert!(
+        rewritten.contains(&"en/other/index.html".to_owned()),
+        "{rewritten:?}"
+    );
+    assert!(
+        rewritten
+            .iter()
+            .all(|p| p.starts_with("en/other/") || p.starts_with("da/other/")),
+        "only the edited guide's files: {rewritten:?}"
+    );
+    assert!(!rewritten.iter().any(|p| p.starts_with("en/shared/")));
+}
+
+#[test]
+fn deleting_a_guide_removes_its_files() {
+    let site = Site::new();
+    site.build();
+    assert!(site.out.join("en/other/index.html").is_file());
+    std::fs::remove_dir_all(site.root.join("guides/other")).unwrap();
+    site.build();
+    assert!(!site.out.join("en/other").exists());
+    assert!(!site.out.join("da/other").exists());
+    assert!(site.out.join("en/shared/index.html").is_file());
+    let index = std::fs::read_to_string(site.out.join("en/index.html")).unwrap();
+    assert!(
+        !index.contains("other/index.html"),
+        "the index no longer lists it"
+    );
+}
