@@ -133,6 +133,10 @@ impl SiteBackend {
         let mut ids = Vec::new();
         for path in paths {
             let rel = path.strip_prefix(root).unwrap_or(path);
+            // The site folder itself: the watcher lost track of what changed (its queue overflowed).
+            if rel.as_os_str().is_empty() {
+                return Change::Everything;
+            }
             let context_file =
                 rel == Path::new(SITE_FILE) || CONTEXT_FOLDERS.iter().any(|f| rel.starts_with(f));
             if context_file {
@@ -462,6 +466,11 @@ mod tests {
         assert_eq!(
             backend.what_changed(&[root.join("README.md")]),
             Change::Nothing
+        );
+        assert_eq!(
+            backend.what_changed(std::slice::from_ref(&root)),
+            Change::Everything,
+            "the watcher lost track: everything"
         );
     }
 }

@@ -277,7 +277,7 @@ fn answer_for(head: &Head, shared: &Shared) -> Answer {
     let pdf = |path: &str| {
         let rendered = shared
             .backend
-            .lock()
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .pdf(path);
         if let Some(Err(message)) = &rendered {

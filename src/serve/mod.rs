@@ -21,7 +21,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 /// Every file of the built site, in memory, by its output path (`index.html`, `en/index.html`,
@@ -47,7 +47,7 @@ pub struct Problem {
 }
 
 /// What builds the site for `serve`: the whole site once, then what each change affects.
-pub trait Backend: Send {
+pub trait Backend: Send + Sync {
     /// The site as it is now.
     fn snapshot(&self) -> Arc<Snapshot>;
     /// Files of the site folder changed (created, modified, removed, renamed): rebuild what they
@@ -201,7 +201,9 @@ enum Note {
 /// What the server's threads share: the snapshot being served and the backend that makes the next.
 struct Shared {
     live: Arc<live::Live>,
-    backend: Mutex<Box<dyn Backend>>,
+    /// Read for PDFs (many at once), written for a rebuild: a PDF made on request never waits
+    /// for another, and a rebuild waits only for PDFs already being made.
+    backend: RwLock<Box<dyn Backend>>,
     /// Lines for the terminal (a PDF that failed).
     notes: mpsc::Sender<Note>,
 }
@@ -233,7 +235,7 @@ impl Server {
             .map_err(|err| ServeError::Bind(SocketAddr::from(([0, 0, 0, 0], 0)), err))?;
         let shared = Arc::new(Shared {
             live: Arc::new(live::Live::new(backend.snapshot())),
-            backend: Mutex::new(backend),
+            backend: RwLock::new(backend),
             notes: notes.clone(),
         });
         let http = http::serve(listener, Arc::clone(&shared))
@@ -351,7 +353,7 @@ mod tests {
     struct Running {
         server: Option<Server>,
         notes: mpsc::Receiver<Note>,
-        calls: Arc<Mutex<Vec<Vec<PathBuf>>>>,
+        calls: Arc<std::sync::Mutex<Vec<Vec<PathBuf>>>>,
         dir: tempfile::TempDir,
     }
 

@@ -182,7 +182,7 @@ impl Watch {
             let mut backend = self
                 .shared
                 .backend
-                .lock()
+                .write()
                 .unwrap_or_else(PoisonError::into_inner);
             (backend.changed(&changed), backend.ignored())
         }));
@@ -293,7 +293,7 @@ fn is_sed_temporary(name: &str) -> bool {
 fn ignored_paths(shared: &Shared) -> Vec<PathBuf> {
     let ignored = shared
         .backend
-        .lock()
+        .read()
         .unwrap_or_else(PoisonError::into_inner)
         .ignored();
     canonical(ignored)
