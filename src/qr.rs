@@ -14,7 +14,7 @@ const QUIET_ZONE: usize = 4;
 pub struct Code {
     /// Modules per side, quiet zone included.
     size: usize,
-    /// The dark modules as one SVG path, a rectangle per horizontal run.
+    /// The dark modules as one SVG path of strokes, a row at a time.
     path: String,
 }
 
@@ -24,24 +24,27 @@ impl Code {
         let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
         let width = code.width();
         let colors = code.to_colors();
-        let mut path = String::with_capacity(width * width);
+        // Each row is one line of strokes one module thick through the row's middle: `h` draws a
+        // run of dark modules, `m` skips a run of light ones. Half the bytes of a rectangle per run.
+        let mut path = String::with_capacity(width * width / 2);
         for (y, row) in colors.chunks(width).enumerate() {
+            let mut pen = None;
             let mut x = 0;
             while x < width {
-                if row[x] != qrcode::Color::Dark {
+                let dark = row[x] == qrcode::Color::Dark;
+                let start = x;
+                while x < width && (row[x] == qrcode::Color::Dark) == dark {
                     x += 1;
+                }
+                if !dark {
                     continue;
                 }
-                let start = x;
-                while x < width && row[x] == qrcode::Color::Dark {
-                    x += 1;
+                match pen {
+                    None => path.push_str(&format!("M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE)),
+                    Some(end) => path.push_str(&format!("m{} 0", start - end)),
                 }
-                let run = x - start;
-                path.push_str(&format!(
-                    "M{} {}h{run}v1h-{run}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE
-                ));
+                path.push_str(&format!("h{}", x - start));
+                pen = Some(x);
             }
         }
         Some(Code {
@@ -56,7 +59,7 @@ impl Code {
             concat!(
                 r#"<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" viewBox="0 0 {size} {size}" "#,
                 r#"width="{px}" height="{px}" role="img" aria-label="{label}" shape-rendering="crispEdges">"#,
-                r##"<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+                r##"<rect width="{size}" height="{size}" fill="#fff"/><path stroke="#000" d="{path}"/></svg>"##
             ),
             size = self.size,
             px = self.size * 4,
@@ -114,7 +117,33 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"aria-label="QR &quot;code&quot;""#));
         // The finder pattern's top row: seven dark modules from the corner of the quiet zone.
-        assert!(svg.contains("M4 4h7v1h-7z"), "{svg}");
+        assert!(svg.contains("M4 4.5h7"), "{svg}");
+    }
+
+    #[test]
+    fn the_drawn_code_decodes_to_the_url() {
+        let url = "https://play.google.com/store/apps/details?id=com.azure.authenticator";
+        let svg = svg(url, "code").unwrap();
+        let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+        let side = tree.size().width().ceil() as u32;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(side, side).unwrap();
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
+        let luma: Vec<u8> = pixmap
+            .pixels()
+            .iter()
+            .map(|p| if p.alpha() == 0 { 255 } else { p.red() })
+            .collect();
+        let side = side as usize;
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| luma[y * side + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, url);
     }
 
     #[test]

@@ -100,7 +100,12 @@ impl<'a> Renderer<'a> {
             Job::Root => self.root().map(|f| vec![f]),
             Job::Assets => Ok(vec![OutFile::new(
                 "assets/style.css".into(),
-                self.context.templates.css.as_bytes().to_vec(),
+                format!(
+                    "{}{}",
+                    self.context.templates.css,
+                    crate::icons::stylesheet()
+                )
+                .into_bytes(),
                 FileKind::Other,
             )]),
             Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),

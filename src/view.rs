@@ -107,15 +107,20 @@ pub struct NeedView {
     /// The device id, or the app id.
     pub id: String,
     pub label: Label,
-    /// Inline SVG, decorative.
+    /// Inline SVG, decorative (for templates that inline icons; the PDF).
     pub icon: &'static str,
+    /// The icon as the stylesheet draws it: an empty `<span>`, decorative.
+    pub glyph: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviceView {
     pub id: String,
     pub label: Label,
+    /// Inline SVG, decorative (for templates that inline icons; the PDF).
     pub icon: &'static str,
+    /// The icon as the stylesheet draws it: an empty `<span>`, decorative.
+    pub glyph: String,
 }
 
 /// The banner before a step whose device differs from the step before.
@@ -268,6 +273,7 @@ pub fn guide_view<'a>(
                 id: device.id.clone(),
                 label: l.label(&device.label),
                 icon: icons::svg(device.icon),
+                glyph: icons::glyph(icons::class(device.icon)),
             });
         }
     }
@@ -286,6 +292,7 @@ pub fn guide_view<'a>(
                     lang: name.lang,
                 },
                 icon: icons::APP,
+                glyph: icons::glyph(icons::APP_CLASS),
             });
         }
     }
@@ -353,6 +360,7 @@ fn step_view(
         id: d.id.clone(),
         label: l.label(&d.label),
         icon: icons::svg(d.icon),
+        glyph: icons::glyph(icons::class(d.icon)),
     });
     // Validation guarantees the device exists; an empty view keeps rendering total rather than panicking.
     let device = device.unwrap_or_else(|| DeviceView {
@@ -362,6 +370,7 @@ fn step_view(
             lang: None,
         },
         icon: icons::svg(crate::model::Icon::Device),
+        glyph: icons::glyph(icons::class(crate::model::Icon::Device)),
     });
     let banner = step.device_switch.then(|| BannerView {
         text: site
@@ -541,6 +550,7 @@ pub fn index_view<'a>(
                         id: device.id.clone(),
                         label: l.label(&device.label),
                         icon: icons::svg(device.icon),
+                        glyph: icons::glyph(icons::class(device.icon)),
                     });
                 }
             }

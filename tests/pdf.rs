@@ -77,6 +77,7 @@ fn device(catalog: &Catalog, d: &Device) -> DeviceView {
         id: d.id.to_owned(),
         label: label(catalog.get(&format!("device.{}.label", d.id))),
         icon: guidegen::icons::svg(d.icon),
+        glyph: guidegen::icons::glyph(guidegen::icons::class(d.icon)),
     }
 }
 
@@ -231,12 +232,14 @@ fn mfa_guide<'a>(
                 id: "computer".into(),
                 label: label(catalog.get("device.computer.label")),
                 icon: guidegen::icons::svg(Icon::Computer),
+                glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Computer)),
             },
             NeedView {
                 kind: "device",
                 id: "phone".into(),
                 label: label(catalog.get("device.phone.label")),
                 icon: guidegen::icons::svg(Icon::Phone),
+                glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Phone)),
             },
             NeedView {
                 kind: "app",
@@ -245,6 +248,7 @@ fn mfa_guide<'a>(
                     &catalog.format("guide.app_item", &[("app", "Microsoft Authenticator")]),
                 ),
                 icon: guidegen::icons::APP,
+                glyph: guidegen::icons::glyph(guidegen::icons::APP_CLASS),
             },
         ],
         has_toc: sections.len() > 1,

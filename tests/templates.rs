@@ -39,9 +39,15 @@ fn a_site_template_replaces_the_builtin_one() {
     // Templates that were not replaced stay built in.
     let index = parse_html(&out.join("en/index.html"));
     assert!(index.select(&sel(".guide-list")).next().is_some());
-    assert_eq!(
-        std::fs::read_to_string(out.join("assets/style.css")).unwrap(),
-        "body { color: rebeccapurple; }\n"
+    // The site's stylesheet replaces the built-in one; guidegen adds only the rules that draw its
+    // icons after it.
+    let css = std::fs::read_to_string(out.join("assets/style.css")).unwrap();
+    let (site_css, added) = css.split_at("body { color: rebeccapurple; }\n".len());
+    assert_eq!(site_css, "body { color: rebeccapurple; }\n");
+    assert_eq!(added, guidegen::icons::stylesheet());
+    assert!(
+        !css.contains(".guide-list"),
+        "nothing of the built-in stylesheet"
     );
 }
 

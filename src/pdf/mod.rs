@@ -242,6 +242,7 @@ mod tests {
                 id: "tablet".into(),
                 label: label("Tablet"),
                 icon: crate::icons::svg(Icon::Tablet),
+                glyph: crate::icons::glyph(crate::icons::class(Icon::Tablet)),
             },
             banner: None,
             action,
