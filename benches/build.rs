@@ -7,11 +7,18 @@
 //! cargo bench --bench build                # every case
 //! cargo bench --bench build -- html        # only the cases whose name contains "html"
 //! GUIDEGEN_BENCH_RUNS=3 cargo bench --bench build   # a fixed number of timed runs per case
+//! cargo bench --bench build -- full-10000  # a case that runs only when named (~10 minutes)
 //! ```
 //!
 //! The cases (see [`CASES`]):
 //!
 //! * `html-100`, `html-1000`: N synthetic guides in Danish and English, HTML only.
+//! * `html-10000`: the same at 10,000 guides, one cold build; with `html-1000` beside it, the table is
+//!   followed by the peak RSS each further guide costs (does memory grow with the site?).
+//! * `full-10000`: 10,000 guides × 2 languages, HTML and PDF (20,000 PDFs), one cold build; only when
+//!   named, as it takes about 10 minutes on 2 cores. It must finish, and its memory must stay bounded:
+//!   the child stops itself above `GUIDEGEN_BENCH_MAX_MB` (8192) resident, and reports its resident
+//!   memory over the build's time, so that growth with the number of PDFs shows.
 //! * `pdf-10`: 10 synthetic guides × 2 languages, PDF only (20 PDFs): milliseconds per PDF, with the
 //!   PDFs rendered in parallel on every core.
 //! * `pdf-1-10shots`: one guide of 25 steps with 10 screenshots, English only, PDF only: the latency
@@ -39,17 +46,25 @@
 //!
 //! Every build writes into a fresh, empty output folder (deleting the previous one is not timed). The
 //! synthetic sites and the output go to `GUIDEGEN_BENCH_DIR`, else `/dev/shm` (a tmpfs, so that the
-//! numbers are guidegen's rather than the disk's), else the system's temporary folder.
+//! numbers are guidegen's rather than the disk's), else the system's temporary folder. The parent
+//! makes each child's folder and removes it when the child has ended, however it ended.
 //!
 //! `--generate DIR [GUIDES [SCREENSHOTS]]` only writes a synthetic site, e.g. to profile the CLI on it:
 //! `target/release/deps/build-* --generate /tmp/site 1000 && perf record guidegen build /tmp/site`.
+//! The generator is `benches/common/site.rs`, shared with `benches/serve.rs`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use guidegen::build::{BuildOptions, Format, build, check};
+
+#[path = "common/site.rs"]
+mod site;
+
+use site::generate_site;
 
 /// One measured case.
 struct Case {
@@ -61,6 +76,26 @@ struct Case {
     /// Upper bounds to print beside the results: wall time, and peak memory in MB.
     target_time: Option<Duration>,
     target_mb: Option<f64>,
+    /// Whether the case runs without being named.
+    selection: Selection,
+    runs: Runs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    /// With every run, and whenever a filter is part of its name.
+    Default,
+    /// Only when a filter is exactly its name: too long to run every time.
+    ByName,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// A warm child (warm-up, then repeated builds) and `GUIDEGEN_BENCH_COLD` cold children.
+    WarmAndCold,
+    /// One cold child only: the case is too long to repeat, and the question is whether one build
+    /// finishes within its memory, not its spread.
+    OneCold,
 }
 
 enum SiteSpec {
@@ -82,6 +117,8 @@ const CASES: &[Case] = &[
         formats: &[Format::Html],
         target_time: None,
         target_mb: None,
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
     },
     Case {
         name: "html-1000",
@@ -94,6 +131,22 @@ const CASES: &[Case] = &[
         formats: &[Format::Html],
         target_time: Some(Duration::from_secs(1)),
         target_mb: Some(200.0),
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
+    },
+    Case {
+        name: "html-10000",
+        what: "10,000 guides × 2 languages, HTML, one cold build",
+        site: SiteSpec::Synthetic {
+            guides: 10_000,
+            screenshots: 3,
+        },
+        languages: &[],
+        formats: &[Format::Html],
+        target_time: None,
+        target_mb: None,
+        selection: Selection::ByName,
+        runs: Runs::OneCold,
     },
     Case {
         name: "pdf-10",
@@ -106,6 +159,8 @@ const CASES: &[Case] = &[
         formats: &[Format::Pdf],
         target_time: None,
         target_mb: None,
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
     },
     Case {
         name: "pdf-1-10shots",
@@ -118,6 +173,8 @@ const CASES: &[Case] = &[
         formats: &[Format::Pdf],
         target_time: Some(Duration::from_millis(100)),
         target_mb: None,
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
     },
     Case {
         name: "example-site",
@@ -127,8 +184,29 @@ const CASES: &[Case] = &[
         formats: &[Format::Html, Format::Pdf],
         target_time: Some(Duration::from_secs(1)),
         target_mb: None,
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
+    },
+    Case {
+        name: "full-10000",
+        what: "10,000 guides × 2 languages, HTML + PDF (20,000 PDFs), one cold build",
+        site: SiteSpec::Synthetic {
+            guides: 10_000,
+            screenshots: 3,
+        },
+        languages: &[],
+        formats: &[Format::Html, Format::Pdf],
+        target_time: None,
+        // Issue #7: no crash at any size, memory bounded by design.
+        target_mb: Some(DEFAULT_MAX_MB),
+        selection: Selection::ByName,
+        runs: Runs::OneCold,
     },
 ];
+
+/// The resident memory above which a child stops itself (`GUIDEGEN_BENCH_MAX_MB` overrides it): a
+/// build that grows past it is a bug (issue #7), and it would crowd out everything else on the machine.
+const DEFAULT_MAX_MB: f64 = 8192.0;
 
 /// What a child reports for its case, one `RESULT` line of `key=value` pairs on stdout.
 #[derive(Debug, Default, Clone)]
@@ -145,12 +223,19 @@ struct Measured {
     warnings: usize,
     /// Peak resident memory of the builds (`VmHWM`), in MB.
     peak_mb: f64,
+    /// Resident memory during a cold build: (seconds since the build started, MB), a few samples.
+    rss_timeline: Vec<(f64, f64)>,
 }
 
 impl Measured {
     fn to_line(&self) -> String {
+        let timeline: Vec<String> = self
+            .rss_timeline
+            .iter()
+            .map(|(s, mb)| format!("{s:.1}:{mb:.0}"))
+            .collect();
         format!(
-            "RESULT runs={} median_ms={:.3} min_ms={:.3} max_ms={:.3} check_ms={:.3} html_pages={} pdfs={} warnings={} peak_mb={:.1}",
+            "RESULT runs={} median_ms={:.3} min_ms={:.3} max_ms={:.3} check_ms={:.3} html_pages={} pdfs={} warnings={} peak_mb={:.1} rss_timeline={}",
             self.runs,
             self.median_ms,
             self.min_ms,
@@ -160,6 +245,7 @@ impl Measured {
             self.pdfs,
             self.warnings,
             self.peak_mb,
+            timeline.join(","),
         )
     }
 
@@ -180,6 +266,16 @@ impl Measured {
                 "pdfs" => m.pdfs = u()?,
                 "warnings" => m.warnings = u()?,
                 "peak_mb" => m.peak_mb = f()?,
+                "rss_timeline" => {
+                    m.rss_timeline = value
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .filter_map(|sample| {
+                            let (s, mb) = sample.split_once(':')?;
+                            Some((s.parse().ok()?, mb.parse().ok()?))
+                        })
+                        .collect();
+                }
                 _ => {}
             }
         }
@@ -187,10 +283,10 @@ impl Measured {
     }
 }
 
-/// A case's results: the warm child's, and each cold child's.
+/// A case's results: the warm child's (none for a [`Runs::OneCold`] case), and each cold child's.
 struct Row<'a> {
     case: &'a Case,
-    warm: Measured,
+    warm: Option<Measured>,
     cold: Vec<Measured>,
 }
 
@@ -225,7 +321,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         };
         let cold = args.iter().any(|a| a == "--cold");
-        return match run_case(case, cold) {
+        // The folder for the site and the output, made (and removed) by the parent; a child run by
+        // hand makes its own.
+        let given_dir = args
+            .iter()
+            .position(|a| a == "--dir")
+            .and_then(|i| args.get(i + 1))
+            .map(PathBuf::from);
+        let own_dir = match given_dir {
+            Some(_) => None,
+            None => match temporary_folder() {
+                Ok(dir) => Some(dir),
+                Err(message) => {
+                    eprintln!("{}: {message}", case.name);
+                    return ExitCode::FAILURE;
+                }
+            },
+        };
+        let work_dir = given_dir
+            .as_deref()
+            .or(own_dir.as_ref().map(|d| d.path()))
+            .unwrap_or(Path::new("."));
+        return match run_case(case, cold, work_dir) {
             Ok(measured) => {
                 println!("{}", measured.to_line());
                 ExitCode::SUCCESS
@@ -240,8 +357,20 @@ fn main() -> ExitCode {
     let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let cases: Vec<&Case> = CASES
         .iter()
-        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
+        .filter(|c| match c.selection {
+            Selection::Default => {
+                filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str()))
+            }
+            Selection::ByName => filters.iter().any(|f| c.name == f.as_str()),
+        })
         .collect();
+    if cases.is_empty() {
+        eprintln!(
+            "no case matches; the cases are {} (full-10000 and the other long ones run only when named exactly)",
+            CASES.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        );
+        return ExitCode::from(2);
+    }
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
         Err(err) => {
@@ -264,10 +393,20 @@ fn main() -> ExitCode {
     for case in cases {
         eprintln!("running {} ({}) …", case.name, case.what);
         let child = |cold: bool| -> Option<Measured> {
+            // Removed when this closure returns, also after a child that crashed or was killed.
+            let work_dir = match temporary_folder() {
+                Ok(dir) => dir,
+                Err(message) => {
+                    eprintln!("{}: {message}", case.name);
+                    return None;
+                }
+            };
             let mut command = Command::new(&exe);
             command
                 .arg("--case")
                 .arg(case.name)
+                .arg("--dir")
+                .arg(work_dir.path())
                 .stderr(std::process::Stdio::inherit());
             if cold {
                 command.arg("--cold");
@@ -286,8 +425,14 @@ fn main() -> ExitCode {
                 }
             }
         };
-        let warm = child(false);
-        let cold: Option<Vec<Measured>> = (0..cold_runs).map(|_| child(true)).collect();
+        let (warm, cold) = match case.runs {
+            Runs::WarmAndCold => {
+                let warm = child(false).map(Some);
+                let cold: Option<Vec<Measured>> = (0..cold_runs).map(|_| child(true)).collect();
+                (warm, cold)
+            }
+            Runs::OneCold => (Some(None), child(true).map(|m| vec![m])),
+        };
         match (warm, cold) {
             (Some(warm), Some(cold)) => rows.push(Row { case, warm, cold }),
             _ => failed = true,
@@ -295,10 +440,14 @@ fn main() -> ExitCode {
     }
     println!("load average at end {}\n", load_average());
     println!("{}", table(&rows));
+    for line in scale_notes(&rows) {
+        println!("{line}\n");
+    }
     println!(
         "cold: one build in a fresh process (what `guidegen build` pays), median of {cold_runs} processes; \
          warm: median of repeated builds in one process after a warm-up, typst's memo caches emptied before each; \
-         pages/s and ms/PDF from the warm median; peak RSS: the largest VmHWM of the cold processes; \
+         pages/s and ms/PDF from the warm median (from the cold build for a case run once); \
+         peak RSS: the largest VmHWM of the cold processes; \
          the targets are checked against the cold median and that peak."
     );
     if failed {
@@ -322,6 +471,14 @@ fn bench_dir() -> PathBuf {
     } else {
         std::env::temp_dir()
     }
+}
+
+/// A fresh folder under [`bench_dir`] for one child's site and output, removed when dropped.
+fn temporary_folder() -> Result<tempfile::TempDir, String> {
+    tempfile::Builder::new()
+        .prefix("guidegen-bench-")
+        .tempdir_in(bench_dir())
+        .map_err(|e| format!("cannot make a temporary folder: {e}"))
 }
 
 /// A positive count from the environment.
@@ -354,12 +511,14 @@ fn table(rows: &[Row]) -> String {
         "met",
     ];
     let mut lines: Vec<Vec<String>> = Vec::new();
-    for Row {
-        case,
-        warm: m,
-        cold,
-    } in rows
-    {
+    for Row { case, warm, cold } in rows {
+        let cold_ms = median(&mut cold.iter().map(|c| c.median_ms).collect::<Vec<_>>());
+        let cold_peak = cold.iter().map(|c| c.peak_mb).fold(0.0, f64::max);
+        // The rates come from the warm median; a case run once has only its cold build.
+        let Some(m) = warm.as_ref().or(cold.first()) else {
+            continue;
+        };
+        let basis_ms = if warm.is_some() { m.median_ms } else { cold_ms };
         let pages = m.html_pages + m.pdfs;
         let outputs = match (m.html_pages, m.pdfs) {
             (h, 0) => format!("{h} HTML"),
@@ -367,12 +526,10 @@ fn table(rows: &[Row]) -> String {
             (h, p) => format!("{h} HTML + {p} PDF"),
         };
         let per_pdf = if m.pdfs > 0 {
-            format!("{:.1}", m.median_ms / m.pdfs as f64)
+            format!("{:.1}", basis_ms / m.pdfs as f64)
         } else {
             "—".into()
         };
-        let cold_ms = median(&mut cold.iter().map(|c| c.median_ms).collect::<Vec<_>>());
-        let cold_peak = cold.iter().map(|c| c.peak_mb).fold(0.0, f64::max);
         let mut target = Vec::new();
         let mut met = true;
         if let Some(t) = case.target_time {
@@ -394,16 +551,22 @@ fn table(rows: &[Row]) -> String {
             case.name.into(),
             outputs,
             ms(cold_ms),
-            format!(
-                "{} ({}–{}, {})",
-                ms(m.median_ms),
-                ms(m.min_ms),
-                ms(m.max_ms),
-                m.runs
-            ),
-            format!("{:.0}", pages as f64 / (m.median_ms / 1000.0)),
+            match warm {
+                Some(m) => format!(
+                    "{} ({}–{}, {})",
+                    ms(m.median_ms),
+                    ms(m.min_ms),
+                    ms(m.max_ms),
+                    m.runs
+                ),
+                None => "— (run once)".into(),
+            },
+            format!("{:.0}", pages as f64 / (basis_ms / 1000.0)),
             per_pdf,
-            ms(m.check_ms),
+            match warm {
+                Some(m) => ms(m.check_ms),
+                None => "—".into(),
+            },
             format!("{cold_peak:.0} MB"),
             if target.is_empty() {
                 "—".into()
@@ -439,6 +602,73 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
+/// What the table does not show for the large cases: the whole build's rate and its memory over
+/// time (for a case run once), and how much peak memory each further guide costs (between the two
+/// largest HTML-only synthetic cases measured).
+fn scale_notes(rows: &[Row]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for row in rows.iter().filter(|r| r.case.runs == Runs::OneCold) {
+        let Some(m) = row.cold.first() else {
+            continue;
+        };
+        let seconds = m.median_ms / 1000.0;
+        let mut note = format!(
+            "{}: one cold build of {} HTML + {} PDF in {}: {:.0} pages/s",
+            row.case.name,
+            m.html_pages,
+            m.pdfs,
+            ms(m.median_ms),
+            m.html_pages as f64 / seconds,
+        );
+        if m.pdfs > 0 {
+            let _ = write!(note, ", {:.1} PDFs/s", m.pdfs as f64 / seconds);
+        }
+        let _ = write!(note, "; peak RSS {:.0} MB", m.peak_mb);
+        if !m.rss_timeline.is_empty() {
+            let samples: Vec<String> = m
+                .rss_timeline
+                .iter()
+                .map(|(s, mb)| format!("{s:.0} s {mb:.0}"))
+                .collect();
+            let _ = write!(
+                note,
+                "; resident MB during the build: {}",
+                samples.join(", ")
+            );
+        }
+        notes.push(note);
+    }
+    let mut html_sizes: Vec<(usize, &Row)> = rows
+        .iter()
+        .filter_map(|row| match row.case.site {
+            SiteSpec::Synthetic { guides, .. } if row.case.formats == [Format::Html] => {
+                Some((guides, row))
+            }
+            _ => None,
+        })
+        .collect();
+    html_sizes.sort_by_key(|(guides, _)| *guides);
+    if let [.., (small, small_row), (large, large_row)] = html_sizes[..]
+        && large > small
+    {
+        let peak = |row: &Row| row.cold.iter().map(|c| c.peak_mb).fold(0.0, f64::max);
+        let growth = peak(large_row) - peak(small_row);
+        let per_guide = growth / (large - small) as f64;
+        notes.push(format!(
+            "memory per guide: peak RSS {:.0} MB ({}) → {:.0} MB ({}): {growth:+.0} MB for {} more guides, \
+             {:.3} MB ({:.0} kB) per guide (2 languages)",
+            peak(small_row),
+            small_row.case.name,
+            peak(large_row),
+            large_row.case.name,
+            large - small,
+            per_guide,
+            per_guide * 1024.0,
+        ));
+    }
+    notes
+}
+
 fn ms(ms: f64) -> String {
     if ms >= 1000.0 {
         format!("{:.2} s", ms / 1000.0)
@@ -449,26 +679,22 @@ fn ms(ms: f64) -> String {
     }
 }
 
-/// Runs one case in this process: generate the site, then either one build (`cold`), or a warm-up
-/// and the timed builds.
-fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
-    let tmp = tempfile::Builder::new()
-        .prefix("guidegen-bench-")
-        .tempdir_in(bench_dir())
-        .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+/// Runs one case in this process, in `work_dir`: generate the site, then either one build (`cold`),
+/// or a warm-up and the timed builds.
+fn run_case(case: &Case, cold: bool, work_dir: &Path) -> Result<Measured, String> {
     let site_dir = match case.site {
         SiteSpec::Synthetic {
             guides,
             screenshots,
         } => {
-            let dir = tmp.path().join("site");
+            let dir = work_dir.join("site");
             generate_site(&dir, guides, screenshots)
                 .map_err(|e| format!("cannot write the synthetic site: {e}"))?;
             dir
         }
         SiteSpec::Examples => PathBuf::from(env!("CARGO_MANIFEST_DIR")),
     };
-    let out_dir = tmp.path().join("out");
+    let out_dir = work_dir.join("out");
     let mut options = BuildOptions::new(&site_dir);
     options.out_dir = Some(out_dir.clone());
     options.languages = case.languages.iter().map(|l| l.to_string()).collect();
@@ -476,6 +702,11 @@ fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
 
     // Peak memory from here on: the generator's own allocations do not count.
     reset_peak_rss();
+    let max_mb = std::env::var("GUIDEGEN_BENCH_MAX_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(DEFAULT_MAX_MB);
+    let rss_watch = RssWatch::start(case.name, max_mb);
 
     let one_build =
         |options: &BuildOptions| -> Result<(f64, guidegen::build::Summary, usize), String> {
@@ -516,6 +747,7 @@ fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
 
     if cold {
         let (elapsed, summary, warnings) = one_build(&options)?;
+        let rss_timeline = rss_watch.finish();
         eprintln!("  cold build: {}", ms(elapsed));
         return Ok(Measured {
             runs: 1,
@@ -527,6 +759,7 @@ fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
             pdfs: summary.pdfs,
             warnings,
             peak_mb: rss_kb("VmHWM:").unwrap_or(0) as f64 / 1024.0,
+            rss_timeline,
         });
     }
 
@@ -539,6 +772,7 @@ fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
         times.push(one_build(&options)?.0);
     }
     let peak_mb = rss_kb("VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    rss_watch.finish();
 
     let mut check_times = Vec::new();
     for _ in 0..runs.min(3) {
@@ -560,7 +794,62 @@ fn run_case(case: &Case, cold: bool) -> Result<Measured, String> {
         pdfs: summary.pdfs,
         warnings,
         peak_mb,
+        rss_timeline: Vec::new(),
     })
+}
+
+/// Samples this process's resident memory while it builds, and ends the process when it goes above
+/// a limit: a build whose memory grows without bound must fail the bench, not the machine.
+struct RssWatch {
+    stop: mpsc::Sender<()>,
+    sampler: std::thread::JoinHandle<Vec<(f64, f64)>>,
+}
+
+impl RssWatch {
+    /// Often enough to see the shape of a build of several seconds, and to stop a runaway one early.
+    const EVERY: Duration = Duration::from_millis(250);
+    /// Samples kept for the report (the peak is `VmHWM`, not one of them).
+    const KEPT: usize = 12;
+
+    fn start(case: &'static str, max_mb: f64) -> RssWatch {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let sampler = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut samples = Vec::new();
+            loop {
+                let mb = rss_kb("VmRSS:").unwrap_or(0) as f64 / 1024.0;
+                let at = started.elapsed().as_secs_f64();
+                samples.push((at, mb));
+                if mb > max_mb {
+                    eprintln!(
+                        "{case}: resident memory reached {mb:.0} MB after {at:.0} s, above the limit of \
+                         {max_mb:.0} MB (GUIDEGEN_BENCH_MAX_MB): stopped, memory is not bounded"
+                    );
+                    std::process::exit(3);
+                }
+                if !matches!(
+                    stopped.recv_timeout(Self::EVERY),
+                    Err(mpsc::RecvTimeoutError::Timeout)
+                ) {
+                    return samples;
+                }
+            }
+        });
+        RssWatch { stop, sampler }
+    }
+
+    /// Stops sampling; returns about [`Self::KEPT`] samples, evenly spread, first and last included.
+    fn finish(self) -> Vec<(f64, f64)> {
+        let _ = self.stop.send(());
+        let samples = self.sampler.join().unwrap_or_default();
+        if samples.len() <= Self::KEPT {
+            return samples;
+        }
+        let last = samples.len() - 1;
+        (0..Self::KEPT)
+            .map(|j| samples[j * last / (Self::KEPT - 1)])
+            .collect()
+    }
 }
 
 /// Sorts `values` and returns their median.
@@ -588,339 +877,4 @@ fn rss_kb(key: &str) -> Option<u64> {
 /// Resets `VmHWM` to the current resident size (Linux ≥ 4.0); harmless where unsupported.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-// ---------------------------------------------------------------------------------------------
-// The synthetic site.
-
-const SITE_YAML: &str = "\
-title: {da: IT-vejledninger, en: IT guides}
-languages: [da, en]
-organization: Benchmark University
-apps:
-  microsoft-authenticator:
-    name: Microsoft Authenticator
-    app_store: https://apps.apple.com/app/microsoft-authenticator/id983156458
-    google_play: https://play.google.com/store/apps/details?id=com.azure.authenticator
-  company-portal:
-    name: {da: Firmaportal, en: Company Portal}
-    app_store: https://apps.apple.com/app/intune-company-portal/id719171358
-    google_play: https://play.google.com/store/apps/details?id=com.microsoft.windowsintune.companyportal
-";
-
-const TOPICS: &[(&str, &str)] = &[
-    ("tofaktorgodkendelse", "two-factor authentication"),
-    ("trådløst netværk", "wireless network"),
-    ("printeren på biblioteket", "the library printer"),
-    (
-        "din skolemail på telefonen",
-        "your school email on your phone",
-    ),
-    ("OneDrive", "OneDrive"),
-    ("Teams-møder", "Teams meetings"),
-    ("VPN hjemmefra", "VPN from home"),
-    ("adgangskort", "access card"),
-    ("Zoom-licens", "Zoom licence"),
-    ("Office på din egen computer", "Office on your own computer"),
-    ("delte mapper", "shared folders"),
-    ("eksamensbrowseren", "the exam browser"),
-];
-
-/// (da, en) actions; `{n}` is replaced by a number that varies per step.
-const ACTIONS: &[(&str, &str)] = &[
-    (
-        "Åbn [https://portal.example.dk](https://portal.example.dk) i en browser, og log på med din\nskolemail. Vælg derefter **Indstillinger** øverst til højre.",
-        "Open [https://portal.example.dk](https://portal.example.dk) in a browser and sign in with your\nschool email. Then select **Settings** in the top right corner.",
-    ),
-    (
-        "Vælg **Sikkerhed** i menuen til venstre, og find afsnittet *Logonmetoder*.\nVælg **Tilføj metode** ({n}).",
-        "Select **Security** in the menu on the left and find the *Sign-in methods* section.\nSelect **Add method** ({n}).",
-    ),
-    (
-        "Skriv koden `{n}48-{n}1`, som du har fået på sms, i feltet **Kode**, og vælg **Bekræft**.",
-        "Type the code `{n}48-{n}1` from the text message in the **Code** field and select **Confirm**.",
-    ),
-    (
-        "Tryk på **Indstillinger** → **Konti** → **Tilføj konto** på din telefon.",
-        "On your phone, tap **Settings** → **Accounts** → **Add account**.",
-    ),
-    (
-        "Vælg den rigtige konto på listen:\n\n- din skolemail, hvis du er studerende\n- din medarbejdermail, hvis du er ansat\n\nTryk derefter på **Fortsæt**.",
-        "Pick the right account in the list:\n\n- your school email if you are a student\n- your staff email if you are employed\n\nThen tap **Continue**.",
-    ),
-    (
-        "Vent, mens enheden synkroniserer. Det kan tage op til {n} minutter; luk *ikke* vinduet imens.",
-        "Wait while the device syncs. It can take up to {n} minutes; do *not* close the window meanwhile.",
-    ),
-    (
-        "Skriv din adgangskode, og vælg **Log på**. Har du glemt den, så se vejledningen om\n[nulstilling af adgangskode](https://support.example.dk/nulstil).",
-        "Enter your password and select **Sign in**. If you have forgotten it, see the guide on\n[resetting your password](https://support.example.dk/reset).",
-    ),
-    (
-        "Sæt flueben i **Husk mig på denne enhed**, og vælg **Næste**.",
-        "Tick **Remember me on this device** and select **Next**.",
-    ),
-    (
-        "Åbn appen, og tryk på **+** øverst. Vælg **Arbejds- eller skolekonto**.",
-        "Open the app and tap **+** at the top. Choose **Work or school account**.",
-    ),
-    (
-        "Scan QR-koden på computerens skærm med telefonens kamera. Hold telefonen roligt, til den\nsiger **Kontoen er tilføjet**.",
-        "Scan the QR code on the computer screen with your phone's camera. Hold the phone still until it\nsays **Account added**.",
-    ),
-    (
-        "Vælg **Gem** nederst på siden. Der står nu *Ændringerne er gemt* i en grøn boks.",
-        "Select **Save** at the bottom of the page. A green box now says *Changes saved*.",
-    ),
-    (
-        "Genstart programmet, og log på igen med din skolemail og den nye adgangskode.",
-        "Restart the program and sign in again with your school email and the new password.",
-    ),
-];
-
-const RESULTS: &[(&str, &str)] = &[
-    (
-        "Siden **Sikkerhedsoplysninger** vises.",
-        "The **Security info** page appears.",
-    ),
-    (
-        "Du ser en grøn bekræftelse med teksten *Udført*.",
-        "You see a green confirmation saying *Done*.",
-    ),
-    (
-        "Enheden står nu på listen under **Mine enheder**.",
-        "The device is now listed under **My devices**.",
-    ),
-    (
-        "Appen viser din konto og en sekscifret kode, der skifter hvert 30. sekund.",
-        "The app shows your account and a six-digit code that changes every 30 seconds.",
-    ),
-];
-
-const CALLOUTS: &[(&str, &str, &str)] = &[
-    (
-        "note",
-        "Ser siden anderledes ud, er du måske logget på med en privat konto. Log ud, og prøv igen\nmed din skolemail.",
-        "If the page looks different, you may be signed in with a personal account. Sign out and try\nagain with your school email.",
-    ),
-    (
-        "tip",
-        "Du kan også bruge genvejen **Ctrl**+**K** for at komme direkte hertil.",
-        "You can also use the shortcut **Ctrl**+**K** to get here directly.",
-    ),
-    (
-        "warning",
-        "Del aldrig koden med andre – heller ikke med IT-supporten. Vi spørger dig **aldrig** om den.",
-        "Never share the code with anyone – not even IT support. We will **never** ask you for it.",
-    ),
-];
-
-/// The device of each step (1-based) where it switches, for a 25-step guide; `variant` shifts the
-/// pattern a little so that guides differ.
-fn device_switch(step: usize, variant: usize) -> Option<&'static str> {
-    const SWITCHES: &[(usize, &str)] = &[
-        (1, "computer"),
-        (4, "phone"),
-        (7, "computer"),
-        (11, "phone"),
-        (14, "computer"),
-        (18, "tablet"),
-        (21, "computer"),
-        (24, "phone"),
-    ];
-    SWITCHES
-        .iter()
-        .find(|(at, _)| {
-            let at = if *at > 1 && variant % 2 == 1 {
-                at + 1
-            } else {
-                *at
-            };
-            at == step
-        })
-        .map(|(_, d)| *d)
-}
-
-/// Writes a synthetic site of `guides` guides, each with `screenshots` screenshots, into `dir`.
-fn generate_site(dir: &Path, guides: usize, screenshots: usize) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("guidegen.yaml"), SITE_YAML)?;
-    let png = screenshot_png(480, 300)?;
-    for i in 0..guides {
-        let gdir = dir
-            .join("guides")
-            .join(format!("category-{:02}", i / 50))
-            .join(format!("guide-{i:04}"));
-        std::fs::create_dir_all(gdir.join("shots"))?;
-        // Which steps have screenshots: spread over the guide, alternating SVG and PNG (2 of 3 SVG).
-        let shot_steps: Vec<usize> = (0..screenshots)
-            .map(|k| 2 + k * 23 / screenshots.max(1))
-            .collect();
-        let mut shots = Vec::new();
-        for (k, step) in shot_steps.iter().enumerate() {
-            let svg = k % 3 != 1;
-            let name = format!("shots/step-{step:02}.{}", if svg { "svg" } else { "png" });
-            if svg {
-                std::fs::write(gdir.join(&name), screenshot_svg(&format!("Step {step}"), k))?;
-                if k == 0 {
-                    // A Danish variant, as the example guides have.
-                    std::fs::write(
-                        gdir.join(format!("shots/step-{step:02}.da.svg")),
-                        screenshot_svg(&format!("Trin {step}"), k),
-                    )?;
-                }
-            } else {
-                std::fs::write(gdir.join(&name), &png)?;
-            }
-            shots.push((*step, name));
-        }
-        std::fs::write(gdir.join("guide.yaml"), guide_yaml(i, &shots))?;
-    }
-    Ok(())
-}
-
-fn guide_yaml(i: usize, shots: &[(usize, String)]) -> String {
-    let (topic_da, topic_en) = TOPICS[i % TOPICS.len()];
-    let mut y = String::with_capacity(16 * 1024);
-    let _ = writeln!(y, "# Synthetic guide {i} for the benchmark.");
-    let _ = writeln!(
-        y,
-        "title:\n  da: Opsæt {topic_da} – variant {i}\n  en: Set up {topic_en} – variant {i}"
-    );
-    let _ = writeln!(
-        y,
-        "summary:\n  da: |\n    Denne vejledning viser, hvordan du opsætter **{topic_da}**. Du skal bruge din computer og\n    din telefon, og det tager cirka {} minutter.\n\n    Vejledningen siger til, hver gang du skal skifte enhed.\n  en: |\n    This guide shows how to set up **{topic_en}**. You need your computer and your phone, and it\n    takes about {} minutes.\n\n    The guide tells you every time you need to switch devices.",
-        5 + i % 20,
-        5 + i % 20
-    );
-    let _ = writeln!(y, "sections:");
-    let app_step = if i.is_multiple_of(2) { 5 } else { 12 };
-    let app = if i.is_multiple_of(3) {
-        "company-portal"
-    } else {
-        "microsoft-authenticator"
-    };
-    for (s, range) in [(0, 1..=13), (1, 14..=25)] {
-        let (title_da, title_en, intro_da, intro_en) = if s == 0 {
-            (
-                "Forberedelse",
-                "Getting ready",
-                "Hav din computer og din telefon klar, og følg trinene i rækkefølge.",
-                "Have your computer and your phone ready and follow the steps in order.",
-            )
-        } else {
-            (
-                "Afslut opsætningen",
-                "Finish the setup",
-                "Nu mangler du kun at **bekræfte** opsætningen. Lad browservinduet stå åbent.",
-                "Now you only need to **confirm** the setup. Keep the browser window open.",
-            )
-        };
-        let _ = writeln!(y, "  - title: {{da: {title_da}, en: {title_en}}}");
-        let _ = writeln!(
-            y,
-            "    intro:\n      da: |\n        {intro_da}\n      en: |\n        {intro_en}"
-        );
-        let _ = writeln!(y, "    steps:");
-        for step in range {
-            let k = i * 7 + step;
-            let (action_da, action_en) = ACTIONS[k % ACTIONS.len()];
-            let n = (k % 9 + 1).to_string();
-            let _ = writeln!(y, "      - action:");
-            block(&mut y, "da", &action_da.replace("{n}", &n));
-            block(&mut y, "en", &action_en.replace("{n}", &n));
-            if let Some(device) = device_switch(step, i) {
-                let _ = writeln!(y, "        device: {device}");
-            }
-            if step == app_step {
-                let _ = writeln!(y, "        app: {app}");
-            }
-            if let Some((_, src)) = shots.iter().find(|(at, _)| *at == step) {
-                let _ = writeln!(
-                    y,
-                    "        screenshot:\n          src: {src}\n          alt:\n            da: Skærmbillede af trin {step} med knappen Næste.\n            en: Screenshot of step {step} with the Next button."
-                );
-            }
-            if k.is_multiple_of(3) {
-                let (da, en) = RESULTS[k % RESULTS.len()];
-                let _ = writeln!(y, "        result:");
-                block(&mut y, "da", da);
-                block(&mut y, "en", en);
-            }
-            if k % 4 == 1 {
-                let (kind, da, en) = CALLOUTS[k % CALLOUTS.len()];
-                let _ = writeln!(y, "        {kind}:");
-                block(&mut y, "da", da);
-                block(&mut y, "en", en);
-            }
-        }
-    }
-    y
-}
-
-/// `lang: |` and the Markdown text, indented for a step's field.
-fn block(y: &mut String, lang: &str, text: &str) {
-    let _ = writeln!(y, "          {lang}: |");
-    for line in text.lines() {
-        if line.is_empty() {
-            y.push('\n');
-        } else {
-            let _ = writeln!(y, "            {line}");
-        }
-    }
-}
-
-/// A small mock-up screenshot like the example guides' (about 2 kB).
-fn screenshot_svg(label: &str, k: usize) -> String {
-    let accent = ["#0f6cbd", "#107c10", "#c50f1f", "#8764b8"][k % 4];
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="800" viewBox="0 0 1280 800">
-<title>Mock-up: {label}</title>
-<rect x="0" y="0" width="1280" height="800" rx="12" fill="#dfe1e5"/>
-<circle cx="28" cy="30" r="8" fill="#bdbdbd"/>
-<circle cx="54" cy="30" r="8" fill="#bdbdbd"/>
-<circle cx="80" cy="30" r="8" fill="#bdbdbd"/>
-<path d="M104 56 v-34 a12 12 0 0 1 12 -12 h340 a12 12 0 0 1 12 12 v34 z" fill="#ffffff"/>
-<text x="124" y="42" font-family="sans-serif" font-size="22" fill="#3c4043">portal.example.dk</text>
-<rect x="0" y="56" width="1280" height="744" fill="#f3f2f1"/>
-<rect x="400" y="140" width="480" height="520" rx="8" fill="#ffffff" stroke="#e1dfdd"/>
-<text x="440" y="210" font-family="sans-serif" font-size="32" font-weight="bold" fill="#1b1b1b">{label}</text>
-<text x="440" y="260" font-family="sans-serif" font-size="20" fill="#605e5c">Enter your school email address</text>
-<rect x="440" y="290" width="400" height="48" rx="4" fill="#ffffff" stroke="#8a8886"/>
-<text x="456" y="322" font-family="sans-serif" font-size="20" fill="#a19f9d">name@example.dk</text>
-<rect x="440" y="370" width="180" height="16" rx="3" fill="#c8c6c4"/>
-<rect x="440" y="400" width="260" height="16" rx="3" fill="#c8c6c4"/>
-<rect x="700" y="560" width="140" height="52" rx="4" fill="{accent}"/>
-<text x="770" y="594" font-family="sans-serif" font-size="22" fill="#ffffff" text-anchor="middle">Next</text>
-</svg>
-"##
-    )
-}
-
-/// A small PNG screenshot: a window with a title bar, a panel and a button.
-fn screenshot_png(width: u32, height: u32) -> std::io::Result<Vec<u8>> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        let in_rect = |x0: u32, y0: u32, x1: u32, y1: u32| x >= x0 && x < x1 && y >= y0 && y < y1;
-        if y < 24 {
-            image::Rgb([223, 225, 229])
-        } else if in_rect(300, 240, 440, 276) {
-            image::Rgb([15, 108, 189])
-        } else if in_rect(60, 60, 420, 76)
-            || in_rect(60, 92, 300, 104)
-            || in_rect(60, 116, 340, 128)
-        {
-            image::Rgb([200, 198, 196])
-        } else if in_rect(40, 40, 440, 220) {
-            image::Rgb([255, 255, 255])
-        } else {
-            image::Rgb([243, 242, 241])
-        }
-    });
-    let mut bytes = Vec::new();
-    img.write_to(
-        &mut std::io::Cursor::new(&mut bytes),
-        image::ImageFormat::Png,
-    )
-    .map_err(std::io::Error::other)?;
-    Ok(bytes)
 }
