@@ -48,47 +48,61 @@ impl Catalog {
     pub fn write(&self) -> String {
         let mut out = String::new();
         for c in &self.comments {
-            out.push_str(if c.is_empty() { "#" } else { "# " });
-            out.push_str(c);
-            out.push('\n');
+            write_comment(&mut out, "#", c);
         }
         let header: String = self
             .header
             .iter()
             .map(|(n, v)| format!("{n}: {v}\n"))
             .collect();
-        write_field(&mut out, "msgid", "", false);
-        write_field(&mut out, "msgstr", &header, true);
+        write_field(&mut out, "", "msgid", "", false);
+        write_field(&mut out, "", "msgstr", &header, true);
         for e in &self.entries {
             out.push('\n');
             for c in &e.extracted {
-                let _ = writeln!(out, "#. {c}");
+                write_comment(&mut out, "#.", c);
             }
             for r in &e.references {
-                let _ = writeln!(out, "#: {r}");
+                write_comment(&mut out, "#:", r);
             }
             if !e.flags.is_empty() {
-                let _ = writeln!(out, "#, {}", e.flags.join(", "));
+                write_comment(&mut out, "#,", &e.flags.join(", "));
             }
+            // An obsolete entry stays obsolete: written as a live one, it would be used again.
+            let prefix = if e.obsolete { "#~ " } else { "" };
             if let Some(ctx) = &e.msgctxt {
-                write_field(&mut out, "msgctxt", ctx, false);
+                write_field(&mut out, prefix, "msgctxt", ctx, false);
             }
-            write_field(&mut out, "msgid", &e.msgid, false);
-            write_field(&mut out, "msgstr", &e.msgstr, false);
+            write_field(&mut out, prefix, "msgid", &e.msgid, false);
+            write_field(&mut out, prefix, "msgstr", &e.msgstr, false);
         }
         out
     }
 }
 
-/// `keyword "string"`, or for a string with line breaks inside, `keyword ""` and one line per line.
-fn write_field(out: &mut String, keyword: &str, value: &str, multi: bool) {
+/// A comment of `kind` (`#`, `#.`, `#:`, `#,`), one line for each of its lines: a line break in a
+/// comment (a section title in a translator's note, say) must not start a line that is no comment.
+fn write_comment(out: &mut String, kind: &str, text: &str) {
+    for line in text.split('\n') {
+        out.push_str(kind);
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+}
+
+/// `keyword "string"`, or for a string with line breaks inside, `keyword ""` and one line per line;
+/// every line after `prefix` (`#~ ` for an obsolete entry).
+fn write_field(out: &mut String, prefix: &str, keyword: &str, value: &str, multi: bool) {
     if multi || value.trim_end_matches('\n').contains('\n') {
-        let _ = writeln!(out, "{keyword} \"\"");
+        let _ = writeln!(out, "{prefix}{keyword} \"\"");
         for line in value.split_inclusive('\n') {
-            let _ = writeln!(out, "\"{}\"", escape(line));
+            let _ = writeln!(out, "{prefix}\"{}\"", escape(line));
         }
     } else {
-        let _ = writeln!(out, "{keyword} \"{}\"", escape(value));
+        let _ = writeln!(out, "{prefix}{keyword} \"{}\"", escape(value));
     }
 }
 

@@ -198,13 +198,16 @@ fn block_after(src: &str, after_colon: usize, key_col: usize) -> Option<Block> {
     let mut end = content_start;
     while pos < src.len() {
         let le = line_end(src, pos);
-        let line = &src[pos..le];
-        if !line.trim().is_empty() {
+        let line = src[pos..le].trim_end_matches('\r');
+        if !line.bytes().all(|b| b == b' ' || b == b'\t') {
             let spaces = indent_at(src, pos);
             let need = *indent.get_or_insert(spaces);
             if spaces < need || need <= key_col {
                 break;
             }
+            end = le;
+        } else if indent.is_some_and(|need| need > key_col && line.len() > need) {
+            // Blanks beyond the indentation are the text's own: the line is content, not blank.
             end = le;
         }
         pos = le + 1;
@@ -298,7 +301,7 @@ pub fn inline_scalar(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+            c if needs_escape(c) => {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
@@ -306,6 +309,17 @@ pub fn inline_scalar(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Characters a YAML file may not hold as they are (control characters and the noncharacters U+FFFE
+/// and U+FFFF are outside YAML's printable set), or that a reader may take for a line break or a
+/// byte order mark: written as `\u` escapes, in double quotes.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 fn is_plain_safe(text: &str) -> bool {
@@ -317,13 +331,7 @@ fn is_plain_safe(text: &str) -> bool {
         || text.contains(": ")
         || text.contains(" #")
         || text.ends_with(':')
-        || text.chars().any(|c| {
-            ",[]{}".contains(c)
-                || c.is_control()
-                || c == '\u{feff}'
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-        })
+        || text.chars().any(|c| ",[]{}".contains(c) || needs_escape(c))
     {
         return false;
     }
@@ -375,12 +383,9 @@ fn literal_block(text: &str, indent: usize) -> Option<String> {
     if body.is_empty()
         || body.starts_with([' ', '\t'])
         || body.starts_with('\n')
-        || text.chars().any(|c| {
-            (c.is_control() && c != '\n' && c != '\t')
-                || c == '\u{feff}'
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-        })
+        || text
+            .chars()
+            .any(|c| c != '\n' && c != '\t' && needs_escape(c))
     {
         return None;
     }
@@ -596,10 +601,11 @@ pub fn set(
                 };
                 (written, span.end)
             };
+            let rendered = render_translation(translation, fingerprint, false, key_col + 4);
+            let (end, comment) = moved_comment(src, end, &rendered)?;
             let new = format!(
-                "{}:\n{pad}{source_lang}: {written}\n{pad}{lang}:{}",
+                "{}:\n{pad}{source_lang}: {written}{comment}\n{pad}{lang}:{rendered}",
                 text.field,
-                render_translation(translation, fingerprint, false, key_col + 4)
             );
             Ok(vec![Edit {
                 range: key_start..end,
@@ -611,10 +617,11 @@ pub fn set(
                 let (key_range, key_col) = key_info(src, key)?;
                 let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
                 let end = translation_end(src, key_range.end, key_col, value)?;
-                let new = render_translation(translation, fingerprint, text.flow, key_col + 2);
+                let rendered = render_translation(translation, fingerprint, text.flow, key_col + 2);
+                let (end, comment) = moved_comment(src, end, &rendered)?;
                 Ok(vec![Edit {
                     range: colon..end,
-                    text: new,
+                    text: format!("{comment}{rendered}"),
                 }])
             } else {
                 let (last_key, last_value) = entries.last().ok_or_else(Refused::layout)?;
@@ -643,6 +650,29 @@ pub fn set(
                 }
             }
         }
+    }
+}
+
+/// Where the replacement of a value ending at `end` must end, and the comment that followed the value
+/// on its line, to be written before `rendered` instead: after a block that replaces the value, that
+/// comment (and any blanks) would become part of the block's text. Nothing moves for an inline value.
+fn moved_comment<'a>(
+    src: &'a str,
+    end: usize,
+    rendered: &str,
+) -> Result<(usize, &'a str), Refused> {
+    if !rendered.starts_with('\n') {
+        return Ok((end, ""));
+    }
+    let line_end = line_end(src, end);
+    let rest = &src[end..line_end];
+    let after_blanks = rest.trim_start_matches([' ', '\t']);
+    if after_blanks.is_empty() {
+        Ok((line_end, ""))
+    } else if after_blanks.starts_with('#') && after_blanks.len() < rest.len() {
+        Ok((line_end, rest))
+    } else {
+        Err(Refused::layout())
     }
 }
 
