@@ -1,17 +1,20 @@
-//! The pipeline, as a list of named steps: load and validate the site context and its guides
-//! ([`crate::context`]) → resolve the command line into a [`Plan`] → render every job
-//! ([`crate::render`]) on worker threads → write into a staging folder that replaces the output
-//! folder only when everything succeeded ([`crate::write`]). `check` runs the first step only.
+//! The pipeline, as a list of named steps: the site context ([`crate::context`]) → the command
+//! line resolved into a [`Plan`] → each guide loaded, validated and rendered ([`crate::render`]) on
+//! worker threads → the indexes → a staging folder that replaces the output folder only when
+//! everything succeeded ([`crate::write`]). `check` loads and validates only.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-use crate::context::{Context, GuideSet};
+use crate::context::{Context, GuideEntry, GuideSet, unique_ids};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
-use crate::model::Site;
+use crate::load::FoundGuide;
+use crate::model::{Guide, Site};
 pub use crate::plan::Format;
-use crate::plan::{Plan, Request};
-use crate::render::{self, Renderer};
-use crate::write::Staging;
+use crate::plan::{Plan, Publication, Request};
+use crate::render::{self, Counts, Job, Renderer, for_each_on_workers};
+use crate::write::{Output, Staging};
 
 /// What `guidegen build` was asked to do.
 #[derive(Debug, Clone)]
@@ -144,60 +147,85 @@ pub fn build(options: &BuildOptions) -> Outcome {
     build_with_progress(options, &Silent)
 }
 
-/// [`build`], telling `progress` how far it is.
+/// [`build`], telling `progress` how far it is. The steps: the site context; the plan; the output
+/// folder; every guide loaded, validated and rendered in one pass (so that a build holds the
+/// images of the guides being worked on, not of the whole site); the indexes; the swap.
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Outcome {
-    let (checked, context) = check_with_context(&options.site_dir);
-    let Checked {
-        site,
-        mut diagnostics,
-        sources,
-    } = checked;
     let fail = |failure: Failure, diagnostics: Diagnostics, sources: Sources| Outcome {
         result: Err(failure),
         diagnostics: diagnostics.sorted(),
         sources,
     };
-    let (Some(site), Some(context)) = (site, context) else {
-        return fail(Failure::Site, diagnostics, sources);
+    let (mut context, found) = match Context::load(&options.site_dir) {
+        Ok(loaded) => loaded,
+        Err(broken) => return fail(Failure::Site, broken.diagnostics, broken.sources),
     };
-    let plan = match Plan::resolve(&site, &options.request(), &mut diagnostics) {
+    let mut diagnostics = std::mem::take(&mut context.diagnostics);
+    let mut sources = std::mem::take(&mut context.sources);
+    let mut plan = match Plan::for_request(&context.site, &options.request()) {
         Ok(plan) => plan,
         Err(usage) => return fail(Failure::Usage(usage), diagnostics, sources),
     };
-    if diagnostics.has_errors() {
-        return fail(Failure::Site, diagnostics, sources);
-    }
-
+    // With errors in the settings the guides are still checked, so that one run reports every
+    // error; nothing is rendered.
     let out_dir = options
         .out_dir
         .clone()
         .unwrap_or_else(|| options.site_dir.join("output"));
-    let staging = match Staging::begin_waiting(&out_dir, &options.site_dir, |_| {
-        progress.waiting(&out_dir)
-    }) {
-        Ok(staging) => staging,
-        Err(refusal) => return fail(Failure::Output(refusal.to_string()), diagnostics, sources),
+    let staging = if diagnostics.has_errors() {
+        None
+    } else {
+        match Staging::begin_waiting(&out_dir, &options.site_dir, |_| progress.waiting(&out_dir)) {
+            Ok(staging) => Some(staging),
+            Err(refusal) => {
+                return fail(Failure::Output(refusal.to_string()), diagnostics, sources);
+            }
+        }
     };
+    let output = staging.as_ref().map(|s| s as &dyn Output);
+    let streamed = stream_guides(&context, &plan, found, options.strict, output, progress);
+    diagnostics.extend(streamed.diagnostics);
+    for (path, text) in streamed.sources {
+        sources.insert(path, text);
+    }
+    let (Some(staging), false) = (staging, diagnostics.has_errors()) else {
+        return fail(Failure::Site, diagnostics, sources);
+    };
+    if !streamed.render_errors.is_empty() {
+        staging.abort();
+        let message = streamed.render_errors.join("\n");
+        return fail(Failure::Output(message), diagnostics, sources);
+    }
+
+    let mut site = context.site.clone();
+    let mut cards = streamed.cards;
+    cards.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    for (card, publication) in cards {
+        plan.add(&card.id, publication);
+        site.guides.push(card);
+    }
     let renderer = Renderer::new(&context, &site, &plan);
-    let jobs = renderer.jobs();
-    let counts = render::render_into(&renderer, &jobs, &staging, &|done| {
-        progress.rendered(done, jobs.len())
-    });
-    let mut summary = match counts {
-        Ok(counts) => Summary {
-            html_pages: counts.pages,
-            pdfs: counts.pdfs,
-            other_files: counts.other,
-            ..Summary::default()
-        },
+    let jobs: Vec<Job> = renderer
+        .jobs()
+        .into_iter()
+        .filter(|job| matches!(job, Job::Root | Job::Assets | Job::Index(_)))
+        .collect();
+    let counts = match render::render_into(&renderer, &jobs, &staging, &|_| {}) {
+        Ok(counts) => counts + streamed.counts,
         Err(errors) => {
             staging.abort();
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
-    summary.fallback_texts = plan.fallback_texts;
-    summary.omitted = plan.omitted;
-    summary.guides = plan.guide_count();
+    let mut summary = Summary {
+        html_pages: counts.pages,
+        pdfs: counts.pdfs,
+        other_files: counts.other,
+        fallback_texts: plan.fallback_texts,
+        omitted: plan.omitted,
+        guides: plan.guide_count(),
+        ..Summary::default()
+    };
     match staging.commit() {
         Ok(committed) => {
             summary.out_dir = committed.path;
@@ -216,4 +244,91 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             sources,
         ),
     }
+}
+
+/// What the pass over the guides found and wrote.
+#[derive(Default)]
+struct Streamed {
+    /// Each valid guide without its media (for the indexes), and where it is published.
+    cards: Vec<(Arc<Guide>, Publication)>,
+    diagnostics: Diagnostics,
+    /// The text of each guide file with diagnostics, for them to quote.
+    sources: Vec<(PathBuf, String)>,
+    counts: Counts,
+    render_errors: Vec<String>,
+}
+
+/// Loads, validates and renders every guide, each on one worker from start to end. Once any guide
+/// has an error, the others are only checked: the build will write nothing, but reports every
+/// error. Without `output`, nothing is rendered.
+fn stream_guides(
+    context: &Context,
+    plan: &Plan,
+    found: Vec<FoundGuide>,
+    strict: bool,
+    output: Option<&dyn Output>,
+    progress: &dyn Progress,
+) -> Streamed {
+    let (unique, duplicates) = unique_ids(found);
+    let failed = AtomicBool::new(duplicates.has_errors());
+    let streamed = Mutex::new(Streamed {
+        diagnostics: duplicates,
+        ..Streamed::default()
+    });
+    let renderer = Renderer::new(context, &context.site, plan);
+    let done = AtomicUsize::new(0);
+    for_each_on_workers(&unique, |found| {
+        let entry = GuideEntry::load(&context.site, found.clone());
+        let mut diagnostics = entry.diagnostics;
+        let mut card = None;
+        let mut counts = Counts::default();
+        let mut render_error = None;
+        if let Some(guide) = &entry.guide {
+            let publication = plan.publication(&context.site, guide, strict);
+            diagnostics.extend(publication.diagnostics.clone());
+            failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
+            if let Some(output) = output.filter(|_| !failed.load(Ordering::Relaxed)) {
+                render_error =
+                    render_guide(&renderer, guide, &publication, output, &mut counts).err();
+            }
+            card = Some((Arc::new(guide.without_media()), publication));
+        }
+        failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
+        let mut streamed = streamed.lock().unwrap_or_else(|e| e.into_inner());
+        if !diagnostics.is_empty()
+            && let Some(text) = entry.source
+        {
+            streamed.sources.push((entry.found.path.clone(), text));
+        }
+        streamed.diagnostics.extend(diagnostics);
+        streamed.cards.extend(card);
+        streamed.counts = streamed.counts + counts;
+        streamed.render_errors.extend(render_error);
+        drop(streamed);
+        progress.rendered(done.fetch_add(1, Ordering::Relaxed) + 1, unique.len());
+    });
+    streamed.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Renders a guide's pages and PDFs in the languages it is published in, into `output`.
+fn render_guide(
+    renderer: &Renderer,
+    guide: &Guide,
+    publication: &Publication,
+    output: &dyn Output,
+    counts: &mut Counts,
+) -> Result<(), String> {
+    let plan = renderer.plan;
+    for lang in &publication.languages {
+        let jobs = [
+            plan.html.then_some(Job::Page(&guide.id, lang)),
+            plan.pdf.then_some(Job::Pdf(&guide.id, lang)),
+        ];
+        for job in jobs.into_iter().flatten() {
+            let files = renderer.render_guide(job, guide, lang, &publication.languages)?;
+            render::put_all(output, &files)?;
+            counts.add(&files);
+        }
+    }
+    Ok(())
 }

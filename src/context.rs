@@ -186,7 +186,7 @@ impl GuideSet {
 }
 
 /// Ids are folder names: a second folder of the same name is reported and not read.
-fn unique_ids(found: Vec<FoundGuide>) -> (Vec<FoundGuide>, Diagnostics) {
+pub fn unique_ids(found: Vec<FoundGuide>) -> (Vec<FoundGuide>, Diagnostics) {
     let mut first_of: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut unique = Vec::new();
     let mut duplicates = Diagnostics::new();

@@ -271,6 +271,17 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// The guide without its screenshots and attached files: what a language's index needs of it,
+    /// kept once its own pages are written, so that a build's memory does not hold every image.
+    pub fn without_media(&self) -> Guide {
+        let mut card = self.clone();
+        for step in card.sections.iter_mut().flat_map(|s| s.steps.iter_mut()) {
+            step.screenshot = None;
+        }
+        card.attachments.clear();
+        card
+    }
+
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.sections.iter().flat_map(|s| s.steps.iter())
     }

@@ -93,14 +93,38 @@ pub fn unknown_language(wanted: &str, site: &Site) -> String {
     )
 }
 
+/// Where one guide is published, and what that costs in fallbacks.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    /// The languages the guide is published in.
+    pub languages: Vec<String>,
+    /// Its texts shown in the source language, over those languages.
+    pub fallback_texts: usize,
+    /// The languages it is left out of until translated.
+    pub omitted: usize,
+    /// With `strict`: every text that would fall back, as an error.
+    pub diagnostics: Diagnostics,
+}
+
 impl Plan {
-    /// Resolves `request` against `site`. Err: a usage message (an unknown language). With
-    /// `strict`, every text that would fall back is an error in `diagnostics`.
+    /// Resolves `request` against `site` and every guide of it. Err: a usage message (an unknown
+    /// language). With `strict`, every text that would fall back is an error in `diagnostics`.
     pub fn resolve(
         site: &Site,
         request: &Request,
         diagnostics: &mut Diagnostics,
     ) -> Result<Plan, String> {
+        let mut plan = Plan::for_request(site, request)?;
+        for guide in &site.guides {
+            let publication = plan.publication(site, guide, request.strict);
+            diagnostics.extend(publication.diagnostics.clone());
+            plan.add(&guide.id, publication);
+        }
+        Ok(plan)
+    }
+
+    /// The languages and formats of `request`, with no guide published yet (see [`Plan::add`]).
+    pub fn for_request(site: &Site, request: &Request) -> Result<Plan, String> {
         if let Some(wanted) = request
             .languages
             .iter()
@@ -115,47 +139,44 @@ impl Plan {
             .filter(|code| request.languages.is_empty() || request.languages.contains(code))
             .collect();
         let wants = |format| request.formats.is_empty() || request.formats.contains(&format);
-        let mut plan = Plan {
+        Ok(Plan {
             languages,
             html: wants(Format::Html),
             pdf: wants(Format::Pdf),
             published: BTreeMap::new(),
             fallback_texts: 0,
             omitted: 0,
-        };
-        for guide in &site.guides {
-            let in_languages = plan.publish(site, guide, request.strict, diagnostics);
-            plan.published.insert(guide.id.clone(), in_languages);
-        }
-        Ok(plan)
+        })
     }
 
-    /// The languages `guide` is published in, counting its fallbacks and omissions.
-    fn publish(
-        &mut self,
-        site: &Site,
-        guide: &Guide,
-        strict: bool,
-        diagnostics: &mut Diagnostics,
-    ) -> Vec<String> {
-        let mut in_languages = Vec::new();
+    /// Where `guide` is published under this plan: in each language built, unless its translation
+    /// is incomplete there and the site omits such guides.
+    pub fn publication(&self, site: &Site, guide: &Guide, strict: bool) -> Publication {
+        let mut publication = Publication::default();
         for lang in &self.languages {
             let fallbacks = crate::fallback::fallbacks(site, guide, lang);
             if strict {
-                diagnostics.extend(
+                publication.diagnostics.extend(
                     fallbacks
                         .iter()
                         .map(|f| f.diagnostic(lang, crate::diagnostic::Severity::Error)),
                 );
             }
             if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
-                in_languages.push(lang.clone());
-                self.fallback_texts += fallbacks.len();
+                publication.languages.push(lang.clone());
+                publication.fallback_texts += fallbacks.len();
             } else {
-                self.omitted += 1;
+                publication.omitted += 1;
             }
         }
-        in_languages
+        publication
+    }
+
+    /// Records where the guide `id` is published.
+    pub fn add(&mut self, id: &str, publication: Publication) {
+        self.fallback_texts += publication.fallback_texts;
+        self.omitted += publication.omitted;
+        self.published.insert(id.to_owned(), publication.languages);
     }
 
     /// Whether `guide_id` is published in `lang`.

@@ -109,10 +109,32 @@ impl<'a> Renderer<'a> {
                 FileKind::Other,
             )]),
             Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),
-            Job::Page(id, lang) => self.page(self.guide(id)?, self.language(lang)?),
-            Job::Pdf(id, lang) => self
-                .pdf(self.guide(id)?, self.language(lang)?)
-                .map(|f| vec![f]),
+            Job::Page(id, lang) | Job::Pdf(id, lang) => {
+                let guide = self.guide(id)?;
+                let languages = self.plan.published.get(id).cloned().unwrap_or_default();
+                self.render_guide(job, guide, lang, &languages)
+            }
+        }
+    }
+
+    /// A guide's page or PDF in `lang`, for a guide published in `languages` (the language switcher
+    /// offers those): a build renders each guide as soon as it is validated, before the plan has
+    /// every guide.
+    pub fn render_guide(
+        &self,
+        job: Job,
+        guide: &Guide,
+        lang: &str,
+        languages: &[String],
+    ) -> Result<Vec<OutFile>, String> {
+        let lang = self.language(lang)?;
+        let languages: Vec<&Language> = languages
+            .iter()
+            .filter_map(|c| self.site.language(c))
+            .collect();
+        match job {
+            Job::Pdf(..) => self.pdf(guide, lang, &languages).map(|f| vec![f]),
+            _ => self.page(guide, lang, &languages),
         }
     }
 
@@ -137,15 +159,6 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|code| self.site.language(code))
             .collect()
-    }
-
-    /// The languages `guide` is published in.
-    fn languages_of(&self, guide: &Guide) -> Vec<&'a Language> {
-        self.plan
-            .published
-            .get(&guide.id)
-            .map(|codes| codes.iter().filter_map(|c| self.site.language(c)).collect())
-            .unwrap_or_default()
     }
 
     fn root(&self) -> Result<OutFile, String> {
@@ -184,21 +197,31 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    fn view(&self, guide: &Guide, lang: &'a Language) -> view::GuideView<'a> {
+    fn view(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> view::GuideView<'a> {
         view::guide_view(
             self.site,
             &self.context.codes,
             guide,
             lang,
-            &self.languages_of(guide),
+            languages,
             self.link_pdfs,
         )
     }
 
     /// The guide's page, and each screenshot and attachment beside it once, however many steps
     /// share it.
-    fn page(&self, guide: &Guide, lang: &'a Language) -> Result<Vec<OutFile>, String> {
-        let view = self.view(guide, lang);
+    fn page(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> Result<Vec<OutFile>, String> {
+        let view = self.view(guide, lang, languages);
         let folder = format!("{}/{}", lang.code, guide.id);
         let page = self.context.templates.guide(&view)?;
         let mut beside: BTreeMap<&str, &Arc<Vec<u8>>> = BTreeMap::new();
@@ -225,8 +248,13 @@ impl<'a> Renderer<'a> {
         Ok(files)
     }
 
-    fn pdf(&self, guide: &Guide, lang: &'a Language) -> Result<OutFile, String> {
-        let view = self.view(guide, lang);
+    fn pdf(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> Result<OutFile, String> {
+        let view = self.view(guide, lang, languages);
         let bytes = pdf::render_guide(&view, &self.context.pdf)
             .map_err(|e| format!("PDF of {} in {}: {e}", guide.id, lang.code))?;
         Ok(OutFile::new(
@@ -250,6 +278,30 @@ pub struct Counts {
     pub other: usize,
 }
 
+impl Counts {
+    /// Counts `files` in.
+    pub fn add(&mut self, files: &[OutFile]) {
+        for file in files {
+            match file.kind {
+                FileKind::Page => self.pages += 1,
+                FileKind::Pdf => self.pdfs += 1,
+                FileKind::Other => self.other += 1,
+            }
+        }
+    }
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+    fn add(self, other: Counts) -> Counts {
+        Counts {
+            pages: self.pages + other.pages,
+            pdfs: self.pdfs + other.pdfs,
+            other: self.other + other.other,
+        }
+    }
+}
+
 /// Renders `jobs` into `output` on worker threads, calling `done` with the number of jobs finished
 /// after each. Every job runs, whatever others do. Err: every failure, sorted.
 pub fn render_into(
@@ -267,13 +319,7 @@ pub fn render_into(
         match written {
             Ok(files) => {
                 let mut progress = progress.lock().unwrap_or_else(|e| e.into_inner());
-                for file in &files {
-                    match file.kind {
-                        FileKind::Page => progress.0.pages += 1,
-                        FileKind::Pdf => progress.0.pdfs += 1,
-                        FileKind::Other => progress.0.other += 1,
-                    }
-                }
+                progress.0.add(&files);
                 progress.1 += 1;
                 done(progress.1);
             }
@@ -291,7 +337,8 @@ pub fn render_into(
     Ok(progress.into_inner().unwrap_or_else(|e| e.into_inner()).0)
 }
 
-fn put_all(output: &dyn Output, files: &[OutFile]) -> Result<(), String> {
+/// Puts every file into `output`; the first failure as a message naming the file.
+pub fn put_all(output: &dyn Output, files: &[OutFile]) -> Result<(), String> {
     for file in files {
         output
             .put(file)

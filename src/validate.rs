@@ -512,9 +512,66 @@ fn read_image(
     Ok((image, removed))
 }
 
-/// The size of a sanitized SVG. Its images are only `data:` URLs (the sanitizer removed the rest);
-/// they are measured too, since the PDF decodes them, and nothing else is ever resolved.
+/// The size of a sanitized SVG: from its root's `width` and `height` (or `viewBox`) when they say
+/// it — a screenshot's usually do, and reading them costs nothing beside laying the drawing out —
+/// else from usvg.
 fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let embeds_pictures = bytes.windows(11).any(|w| w == b"data:image/");
+    match declared_svg_size(bytes) {
+        Some(size) if !embeds_pictures => Ok(size),
+        _ => svg_size_by_layout(bytes),
+    }
+}
+
+/// `width` and `height` in absolute units, else the `viewBox`'s, of the root of a sanitized SVG
+/// (whose start tag guidegen wrote: attributes in double quotes).
+fn declared_svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find("<svg ")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attribute = |name: &str| {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[at..].split('"').next()
+    };
+    let length = |value: &str| -> Option<f64> {
+        let value = value.trim();
+        let (number, factor) = [
+            ("px", 1.0),
+            ("pt", 4.0 / 3.0),
+            ("pc", 16.0),
+            ("mm", 96.0 / 25.4),
+            ("cm", 96.0 / 2.54),
+            ("in", 96.0),
+        ]
+        .iter()
+        .find_map(|(unit, f)| value.strip_suffix(unit).map(|n| (n, *f)))
+        .unwrap_or((value, 1.0));
+        number.trim().parse::<f64>().ok().map(|n| n * factor)
+    };
+    let whole =
+        |v: f64| (v.is_finite() && v >= 0.5 && v <= f64::from(u32::MAX)).then(|| v.round() as u32);
+    if let (Some(w), Some(h)) = (
+        attribute("width").and_then(length),
+        attribute("height").and_then(length),
+    ) {
+        return Some((whole(w)?, whole(h)?));
+    }
+    let (none_w, none_h) = (attribute("width").is_none(), attribute("height").is_none());
+    let view_box: Vec<f64> = attribute("viewBox")?
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match view_box[..] {
+        [_, _, w, h] if none_w && none_h => Some((whole(w)?, whole(h)?)),
+        _ => None,
+    }
+}
+
+/// The size of a sanitized SVG as usvg lays it out. Its images are only `data:` URLs (the sanitizer
+/// removed the rest); they are measured too, since the PDF decodes them, and nothing else is ever
+/// resolved.
+fn svg_size_by_layout(bytes: &[u8]) -> Result<(u32, u32), String> {
     let oversized = std::sync::atomic::AtomicBool::new(false);
     let default_data = usvg::ImageHrefResolver::default_data_resolver();
     let options = usvg::Options {
@@ -1266,6 +1323,29 @@ fn screenshot(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_svg_size_is_read_from_its_root_as_usvg_would_lay_it_out() {
+        for svg in [
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="800" viewBox="0 0 640 400"/>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 390 844"/>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="2in"/>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="50%" height="300" viewBox="0 0 400 300"/>"#,
+        ] {
+            let bytes = crate::svg::sanitize(svg.as_bytes()).unwrap().bytes;
+            assert_eq!(
+                svg_size(&bytes).unwrap(),
+                svg_size_by_layout(&bytes).unwrap(),
+                "{svg}"
+            );
+        }
+        let bytes = crate::svg::sanitize(
+            br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 390 844"/>"#,
+        )
+        .unwrap()
+        .bytes;
+        assert_eq!(declared_svg_size(&bytes), Some((390, 844)));
+    }
 
     #[test]
     fn fingerprint_ignores_rewrapping_only() {
