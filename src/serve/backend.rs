@@ -22,22 +22,7 @@ const CONTEXT_FOLDERS: [&str; 2] = ["templates", "locales"];
 
 /// Opens the site in `site_dir` and renders it into memory.
 pub fn open(site_dir: &Path) -> Box<dyn Backend> {
-    let mut backend = SiteBackend {
-        site_dir: site_dir.to_path_buf(),
-        ready: None,
-        context_problems: Diagnostics::new(),
-        context_sources: Sources::default(),
-        files: BTreeMap::new(),
-        files_of: HashMap::new(),
-        last_good: HashMap::new(),
-        generation: 0,
-        snapshot: Arc::new(Snapshot {
-            files: BTreeMap::new(),
-            generation: 0,
-            problems: Vec::new(),
-        }),
-        pdfs: Mutex::new(HashMap::new()),
-    };
+    let mut backend = SiteBackend::empty(site_dir);
     backend.reload_everything();
     Box::new(backend)
 }
@@ -124,6 +109,26 @@ enum Change {
 }
 
 impl SiteBackend {
+    /// A backend of the site in `site_dir` that has read nothing yet.
+    fn empty(site_dir: &Path) -> SiteBackend {
+        SiteBackend {
+            site_dir: site_dir.to_path_buf(),
+            ready: None,
+            context_problems: Diagnostics::new(),
+            context_sources: Sources::default(),
+            files: BTreeMap::new(),
+            files_of: HashMap::new(),
+            last_good: HashMap::new(),
+            generation: 0,
+            snapshot: Arc::new(Snapshot {
+                files: BTreeMap::new(),
+                generation: 0,
+                problems: Vec::new(),
+            }),
+            pdfs: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn what_changed(&self, paths: &[PathBuf]) -> Change {
         let Some(ready) = &self.ready else {
             return Change::Everything;
@@ -419,18 +424,7 @@ mod tests {
 
     #[test]
     fn names_what_a_change_affects() {
-        let backend = SiteBackend {
-            site_dir: example(),
-            ready: None,
-            context_problems: Diagnostics::new(),
-            context_sources: Sources::default(),
-            files: BTreeMap::new(),
-            files_of: HashMap::new(),
-            last_good: HashMap::new(),
-            generation: 0,
-            snapshot: open(&example()).snapshot(),
-            pdfs: Mutex::new(HashMap::new()),
-        };
+        let backend = SiteBackend::empty(&example());
         // Without a context, everything.
         assert_eq!(
             backend.what_changed(&[example().join("guides/wifi/eduroam/guide.yaml")]),
