@@ -131,8 +131,23 @@ impl Sources {
         self.files.get(path).map(String::as_str)
     }
 
+    /// Line `line` (from 1) of a file, counted as YAML counts lines: `\n`, `\r\n` and a lone `\r`
+    /// each end one, so that the quoted line is the one the position is in.
     fn line(&self, path: &Path, line: usize) -> Option<&str> {
-        self.get(path)?.lines().nth(line.checked_sub(1)?)
+        if line == 0 {
+            return None;
+        }
+        let mut rest = self.get(path)?;
+        for _ in 1..line {
+            let end = rest.find(['\n', '\r'])?;
+            let skip = if rest[end..].starts_with("\r\n") {
+                2
+            } else {
+                1
+            };
+            rest = &rest[end + skip..];
+        }
+        Some(&rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())])
     }
 }
 
@@ -208,6 +223,20 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_where_yaml_ends_them() {
+        let mut sources = Sources::default();
+        sources.insert("g.yaml", "a: 1\r\rb: 2\r\nc: 3\nd: 4");
+        let line = |n| sources.line(Path::new("g.yaml"), n);
+        assert_eq!(line(1), Some("a: 1"));
+        assert_eq!(line(2), Some(""));
+        assert_eq!(line(3), Some("b: 2"));
+        assert_eq!(line(4), Some("c: 3"));
+        assert_eq!(line(5), Some("d: 4"));
+        assert_eq!(line(6), None);
+        assert_eq!(line(0), None);
+    }
 
     #[test]
     fn renders_location_source_line_caret_and_hint() {

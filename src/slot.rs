@@ -174,6 +174,18 @@ impl fmt::Display for StepField {
 }
 
 impl Slot {
+    /// How its text is used, for the checks it gets (Markdown, plain, or an alt text only read out).
+    pub fn text_kind(self) -> crate::textcheck::TextKind {
+        use crate::textcheck::TextKind;
+        match self {
+            Slot::Summary | Slot::SectionIntro(_) => TextKind::Markdown,
+            Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
+            Slot::Step(_, StepField::Alt) => TextKind::Unseen,
+            Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
+            Slot::Step(..) => TextKind::Plain,
+        }
+    }
+
     /// The key the text is written under in guide.yaml: `title`, `intro`, `action`, …
     pub fn key(self) -> &'static str {
         match self {

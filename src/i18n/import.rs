@@ -232,12 +232,34 @@ impl Gathered {
             }
         });
         match target {
-            Ok((guide, slot)) => self.incoming.push(Incoming {
-                guide,
-                slot,
-                lang: lang.to_owned(),
-                text: entry.msgstr.clone(),
-            }),
+            Ok((guide, slot)) => {
+                // A translation is untrusted text like any other: what validation would refuse in
+                // guide.yaml is refused here, before anything is written.
+                let at = Span::new(entry.line.max(1), 1);
+                let errors: Vec<Diagnostic> =
+                    crate::textcheck::check(&entry.msgstr, slot.text_kind())
+                        .into_iter()
+                        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+                        .map(|f| {
+                            Diagnostic::error(
+                                path,
+                                at,
+                                format!("the translation of `{slot}`: {}", f.message),
+                            )
+                            .with_hint(f.hint)
+                        })
+                        .collect();
+                if errors.is_empty() {
+                    self.incoming.push(Incoming {
+                        guide,
+                        slot,
+                        lang: lang.to_owned(),
+                        text: entry.msgstr.clone(),
+                    });
+                } else {
+                    diagnostics.extend(errors);
+                }
+            }
             Err(Skip(message, hint)) => {
                 self.skipped += 1;
                 let at = Span::new(entry.line.max(1), 1);
