@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::cache::{CACHE_FILE, Fingerprint, Manifest, guide_fingerprint, tool_identity};
 use crate::context::{Context, GuideEntry, GuideSet, unique_ids};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::load::FoundGuide;
 use crate::model::{Guide, Site};
 pub use crate::plan::Format;
 use crate::plan::{Plan, Publication, Request};
-use crate::render::{self, Counts, Job, Renderer, for_each_on_workers};
+use crate::render::{self, Counts, FileKind, Job, OutFile, Renderer, for_each_on_workers};
 use crate::write::{Output, Staging};
 
 /// What `guidegen build` was asked to do.
@@ -116,6 +117,9 @@ pub struct Summary {
     /// Guides left out of a language until translated (`translation.incomplete: omit`), over all
     /// languages.
     pub omitted: usize,
+    /// Guides whose input did not change since the previous build: their files were taken over
+    /// from it, not rendered again.
+    pub unchanged: usize,
 }
 
 pub struct Outcome {
@@ -183,7 +187,23 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         }
     };
     let output = staging.as_ref().map(|s| s as &dyn Output);
-    let streamed = stream_guides(&context, &plan, found, options.strict, output, progress);
+    let cache = Cache {
+        context: context_fingerprint(&context, &sources, &plan),
+        previous: staging
+            .as_ref()
+            .and_then(|s| s.previous_text(CACHE_FILE))
+            .map(|text| Manifest::parse(&text))
+            .unwrap_or_default(),
+    };
+    let streamed = stream_guides(
+        &context,
+        &plan,
+        &cache,
+        found,
+        options.strict,
+        output,
+        progress,
+    );
     diagnostics.extend(streamed.diagnostics);
     for (path, text) in streamed.sources {
         sources.insert(path, text);
@@ -217,6 +237,16 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
+    let manifest = OutFile {
+        path: CACHE_FILE.to_owned(),
+        bytes: Arc::new(streamed.manifest.write().into_bytes()),
+        kind: FileKind::Page,
+    };
+    if let Err(err) = staging.put(&manifest) {
+        staging.abort();
+        let message = format!("cannot write {CACHE_FILE}: {err}");
+        return fail(Failure::Output(message), diagnostics, sources);
+    }
     let mut summary = Summary {
         html_pages: counts.pages,
         pdfs: counts.pdfs,
@@ -224,6 +254,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         fallback_texts: plan.fallback_texts,
         omitted: plan.omitted,
         guides: plan.guide_count(),
+        unchanged: streamed.unchanged,
         ..Summary::default()
     };
     match staging.commit() {
@@ -256,6 +287,31 @@ struct Streamed {
     sources: Vec<(PathBuf, String)>,
     counts: Counts,
     render_errors: Vec<String>,
+    /// What each guide's files were made from, for the next build.
+    manifest: Manifest,
+    /// Guides taken over from the previous build.
+    unchanged: usize,
+}
+
+/// The previous build's manifest and this build's context fingerprint.
+struct Cache {
+    context: String,
+    previous: Manifest,
+}
+
+/// Everything a guide's files are made from besides the guide itself: guidegen, the settings and
+/// catalogs (the context's sources), the templates, the PDF settings and the plan.
+fn context_fingerprint(context: &Context, sources: &Sources, plan: &Plan) -> String {
+    let mut f = Fingerprint::new("context");
+    f.part(tool_identity().as_bytes());
+    for (path, text) in sources.sorted() {
+        f.part(path.to_string_lossy().as_bytes())
+            .part(text.as_bytes());
+    }
+    f.part(context.templates.fingerprint.as_bytes());
+    f.part(format!("{:?}", context.pdf).as_bytes());
+    f.part(format!("{:?} {} {}", plan.languages, plan.html, plan.pdf).as_bytes());
+    f.finish()
 }
 
 /// Loads, validates and renders every guide, each on one worker from start to end. Once any guide
@@ -264,6 +320,7 @@ struct Streamed {
 fn stream_guides(
     context: &Context,
     plan: &Plan,
+    cache: &Cache,
     found: Vec<FoundGuide>,
     strict: bool,
     output: Option<&dyn Output>,
@@ -283,13 +340,27 @@ fn stream_guides(
         let mut card = None;
         let mut counts = Counts::default();
         let mut render_error = None;
+        let mut made_files = None;
+        let mut unchanged = false;
         if let Some(guide) = &entry.guide {
             let publication = plan.publication(&context.site, guide, strict);
             diagnostics.extend(publication.diagnostics.clone());
             failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
             if let Some(output) = output.filter(|_| !failed.load(Ordering::Relaxed)) {
-                render_error =
-                    render_guide(&renderer, guide, &publication, output, &mut counts).err();
+                let source = entry.source.as_deref().unwrap_or_default();
+                let fingerprint =
+                    guide_fingerprint(&cache.context, source, guide, &publication.languages);
+                let made = match take_over(cache, guide, &fingerprint, output, &mut counts) {
+                    Some(files) => {
+                        unchanged = true;
+                        Ok(files)
+                    }
+                    None => render_guide(&renderer, guide, &publication, output, &mut counts),
+                };
+                match made {
+                    Ok(files) => made_files = Some((fingerprint, files)),
+                    Err(message) => render_error = Some(message),
+                }
             }
             card = Some((Arc::new(guide.without_media()), publication));
         }
@@ -304,21 +375,29 @@ fn stream_guides(
         streamed.cards.extend(card);
         streamed.counts = streamed.counts + counts;
         streamed.render_errors.extend(render_error);
+        streamed.unchanged += usize::from(unchanged);
+        if let Some((fingerprint, files)) = made_files {
+            streamed
+                .manifest
+                .insert(&entry.found.id, fingerprint, files);
+        }
         drop(streamed);
         progress.rendered(done.fetch_add(1, Ordering::Relaxed) + 1, unique.len());
     });
     streamed.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Renders a guide's pages and PDFs in the languages it is published in, into `output`.
+/// Renders a guide's pages and PDFs in the languages it is published in, into `output`; the paths
+/// of the files written.
 fn render_guide(
     renderer: &Renderer,
     guide: &Guide,
     publication: &Publication,
     output: &dyn Output,
     counts: &mut Counts,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let plan = renderer.plan;
+    let mut written = Vec::new();
     for lang in &publication.languages {
         let jobs = [
             plan.html.then_some(Job::Page(&guide.id, lang)),
@@ -328,7 +407,38 @@ fn render_guide(
             let files = renderer.render_guide(job, guide, lang, &publication.languages)?;
             render::put_all(output, &files)?;
             counts.add(&files);
+            written.extend(files.into_iter().map(|f| f.path));
         }
     }
-    Ok(())
+    Ok(written)
+}
+
+/// Takes a guide's files over from the previous output when they were made from the same input —
+/// all of them, or none, and then the guide is rendered. The paths taken.
+fn take_over(
+    cache: &Cache,
+    guide: &Guide,
+    fingerprint: &str,
+    output: &dyn Output,
+    counts: &mut Counts,
+) -> Option<Vec<String>> {
+    let files = cache.previous.files(&guide.id, fingerprint)?;
+    if !files.iter().all(|file| output.take_over(file)) {
+        return None;
+    }
+    for file in files {
+        let is_pdf = file.rsplit_once('/').is_some_and(|(folder, name)| {
+            folder.split_once('/').is_some_and(|(lang, id)| {
+                id == guide.id && name == crate::view::pdf_file_name(id, lang)
+            })
+        });
+        if is_pdf {
+            counts.pdfs += 1;
+        } else if file.ends_with("/index.html") {
+            counts.pages += 1;
+        } else {
+            counts.other += 1;
+        }
+    }
+    Some(files.to_vec())
 }

@@ -460,6 +460,22 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     started.elapsed().as_secs_f64()
                 );
             }
+            if !args.quiet && summary.unchanged > 0 {
+                println!(
+                    "note: {} guide{} unchanged since the previous build: {} files taken over, not rendered again",
+                    summary.unchanged,
+                    if summary.unchanged == 1 {
+                        " was"
+                    } else {
+                        "s were"
+                    },
+                    if summary.unchanged == 1 {
+                        "its"
+                    } else {
+                        "their"
+                    }
+                );
+            }
             if !args.quiet && summary.fallback_texts > 0 {
                 println!(
                     "note: {} text{} shown in the source language for want of a current translation \

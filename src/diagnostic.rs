@@ -131,6 +131,17 @@ impl Sources {
         self.files.get(path).map(String::as_str)
     }
 
+    /// Every file's path and text, in path order.
+    pub fn sorted(&self) -> Vec<(&Path, &str)> {
+        let mut files: Vec<(&Path, &str)> = self
+            .files
+            .iter()
+            .map(|(p, t)| (p.as_path(), t.as_str()))
+            .collect();
+        files.sort();
+        files
+    }
+
     /// Line `line` (from 1) of a file, counted as YAML counts lines: `\n`, `\r\n` and a lone `\r`
     /// each end one, so that the quoted line is the one the position is in.
     fn line(&self, path: &Path, line: usize) -> Option<&str> {

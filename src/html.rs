@@ -26,6 +26,8 @@ const BUILTIN_CSS: (&str, &str) = ("style.css", include_str!("../templates/style
 pub struct Templates {
     tera: Tera,
     pub css: String,
+    /// A fingerprint of every template's text and the stylesheet, for the build cache.
+    pub fingerprint: String,
 }
 
 impl Templates {
@@ -75,7 +77,16 @@ impl Templates {
         }
         let css = site_file(dir, BUILTIN_CSS.0, diagnostics)
             .map_or_else(|| BUILTIN_CSS.1.to_owned(), |(text, _)| text);
-        Some(Templates { tera, css })
+        let mut fingerprint = crate::cache::Fingerprint::new("templates");
+        for (name, text, _) in &sources {
+            fingerprint.part(name.as_bytes()).part(text.as_bytes());
+        }
+        fingerprint.part(css.as_bytes());
+        Some(Templates {
+            tera,
+            css,
+            fingerprint: fingerprint.finish(),
+        })
     }
 
     pub fn guide(&self, view: &GuideView) -> Result<String, String> {

@@ -5,6 +5,7 @@
 //! data ([`diagnostic`]) and rendered once, at the edge.
 
 pub mod build;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod context;

@@ -310,9 +310,19 @@ fn remove_ours(dir: &Path) -> io::Result<()> {
 /// Where rendered files go: the staging folder of a build, or memory for `serve`.
 pub trait Output: Sync {
     fn put(&self, file: &OutFile) -> io::Result<()>;
+
+    /// Takes the previous output's file `rel` over unchanged; false when there is none to take.
+    fn take_over(&self, rel: &str) -> bool {
+        let _ = rel;
+        false
+    }
 }
 
 impl Output for Staging {
+    fn take_over(&self, rel: &str) -> bool {
+        self.link_previous(rel)
+    }
+
     /// Writes each file's bytes once: a screenshot shared by languages or guides is staged once and
     /// linked under its other paths, and a file whose bytes the previous output already has is taken
     /// over from it (a hard link) instead of written again — so a rebuild writes only what changed,
@@ -332,6 +342,9 @@ impl Output for Staging {
         let reused =
             same_bytes(&previous, &file.bytes) && std::fs::hard_link(&previous, &path).is_ok();
         if !reused {
+            // A new file, never one opened in place: a file here may be a link to the previous
+            // output's, which must stay as it was should this build fail.
+            let _ = std::fs::remove_file(&path);
             std::fs::write(&path, file.bytes.as_slice())?;
         }
         if let Some(digest) = digest {
@@ -443,6 +456,35 @@ impl Staging {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, bytes)
+    }
+
+    /// A text file of the previous output (ours, by its mark), if it has one.
+    pub fn previous_text(&self, rel: &str) -> Option<String> {
+        if !std::fs::symlink_metadata(self.target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let bytes = crate::files::read_inside(
+            &self.target,
+            Path::new(rel),
+            crate::files::MAX_TEXT_FILE_BYTES * 8,
+        )
+        .ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Takes the previous output's file `rel` over into this build (a hard link, no bytes
+    /// written). False when the previous output has no such regular file or it cannot be linked.
+    pub fn link_previous(&self, rel: &str) -> bool {
+        let Ok(path) = self.staged_path(rel) else {
+            return false;
+        };
+        let previous = self.target.join(rel);
+        let regular = std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_file());
+        regular
+            && path
+                .parent()
+                .is_none_or(|parent| std::fs::create_dir_all(parent).is_ok())
+            && std::fs::hard_link(&previous, &path).is_ok()
     }
 
     /// Where `rel` goes in the staging folder; an error for a path that would leave it.

@@ -128,9 +128,10 @@ fn a_rebuild_after_editing_one_guide_rewrites_only_its_files() {
     std::fs::write(&file, text.replace("Tap.", "Tap twice.")).unwrap();
     site.build();
     let after = site.inodes();
+    // The build's own records change with it; the site's files are what counts.
     let mut rewritten: Vec<String> = changed(&before, &after)
         .into_iter()
-        .filter(|p| p != ".guidegen-build")
+        .filter(|p| !p.starts_with(".guidegen-"))
         .collect();
     rewritten.sort();
     // The English page and PDF changed; which Danish files changed depends on the edit (the Danish
@@ -162,5 +163,78 @@ fn deleting_a_guide_removes_its_files() {
     assert!(
         !index.contains("other/index.html"),
         "the index no longer lists it"
+    );
+}
+
+/// The build's note on guides taken over unchanged, if it printed one: how many.
+fn unchanged(run: &Run) -> usize {
+    run.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("note: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+impl Site {
+    fn build_run(&self) -> Run {
+        let run = run(&[&"build", &self.root, &"--out", &self.out]);
+        run.expect_code(0);
+        run
+    }
+
+    /// A fresh build of the site into a folder of its own: what the output must equal.
+    fn fresh(&self, name: &str) -> PathBuf {
+        let out = self.out.with_file_name(name);
+        run(&[&"build", &self.root, &"--out", &out]).expect_code(0);
+        out
+    }
+}
+
+#[test]
+fn an_unchanged_guide_is_taken_over_without_rendering_and_a_changed_input_renders_again() {
+    let site = Site::new();
+    assert_eq!(unchanged(&site.build_run()), 0, "nothing to take over yet");
+    assert_eq!(unchanged(&site.build_run()), 2, "both guides unchanged");
+
+    // A guide's text: that guide renders again, the other is taken over.
+    let file = site.root.join("guides/other/guide.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Tap.", "Tap twice.")).unwrap();
+    assert_eq!(unchanged(&site.build_run()), 1);
+    let page = std::fs::read_to_string(site.out.join("en/other/index.html")).unwrap();
+    assert!(page.contains("Tap twice."));
+
+    // A screenshot's bytes: its guide renders again.
+    let shot = site.root.join("guides/shared/shots/screen.svg");
+    std::fs::write(&shot, SHOT.replace("#2f5d86", "#86512f")).unwrap();
+    assert_eq!(unchanged(&site.build_run()), 1);
+    let published = std::fs::read_to_string(site.out.join("da/shared/shots/screen.svg")).unwrap();
+    assert!(published.contains("#86512f"), "{published}");
+
+    // A template: every guide renders again, with it.
+    std::fs::create_dir_all(site.root.join("templates")).unwrap();
+    let guide_html = include_str!("../templates/guide.html").replace(
+        "<article class=\"guide\"",
+        "<article data-edited class=\"guide\"",
+    );
+    std::fs::write(site.root.join("templates/guide.html"), guide_html).unwrap();
+    assert_eq!(unchanged(&site.build_run()), 0);
+    let page = std::fs::read_to_string(site.out.join("da/shared/index.html")).unwrap();
+    assert!(page.contains("data-edited"));
+
+    // Settings: every guide renders again.
+    let settings = site.root.join("guidegen.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("Vejledninger", "Guider")).unwrap();
+    assert_eq!(unchanged(&site.build_run()), 0);
+
+    // Whatever was taken over, the output is what a fresh build makes.
+    site.build_run();
+    let fresh = site.fresh("fresh");
+    assert_same_tree(
+        &snapshot(&fresh),
+        &snapshot(&site.out),
+        "taken over vs fresh",
     );
 }
