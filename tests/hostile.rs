@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 
@@ -488,7 +488,7 @@ fn the_same_bad_link_twice_is_reported_at_both_places() {
     let mut lines: Vec<usize> = run
         .error_locations()
         .iter()
-        .map(|l| l.rsplitn(3, ':').nth(1).unwrap().parse().unwrap())
+        .map(|l| l.rsplit(':').nth(1).unwrap().parse().unwrap())
         .collect();
     lines.sort();
     assert_eq!(lines, vec![line("First"), line("Then")], "{}", run.stderr);
