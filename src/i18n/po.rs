@@ -181,7 +181,9 @@ pub fn parse(text: &str) -> Result<Catalog, ParseError> {
 
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        // Every carriage return at a line's end, however many a tool wrote: kept in a comment, one
+        // would be lost when the catalog is written and read again.
+        let raw = raw.trim_end_matches('\r');
         let mut line = raw.trim_start();
         let indent = raw.len() - line.len();
         if line.is_empty() {

@@ -162,7 +162,7 @@ struct Block {
     /// The explicit indentation indicator's byte, if any.
     indicator: Option<usize>,
     /// From the start of the line after the header to the end of the last non-blank content line
-    /// (its newline excluded).
+    /// (its newline excluded), or with `+` (keep) of the blank lines after it, which are the text's.
     content: Range<usize>,
     /// The content's indentation.
     indent: usize,
@@ -185,17 +185,22 @@ fn block_after(src: &str, after_colon: usize, key_col: usize) -> Option<Block> {
     }
     let header_end = line_end(src, header_start);
     let header = &src[header_start..header_end];
-    let indicator = header
-        .char_indices()
-        .skip(1)
-        .take_while(|(_, c)| matches!(c, '1'..='9' | '-' | '+'))
+    let indicators = || {
+        header
+            .char_indices()
+            .skip(1)
+            .take_while(|(_, c)| matches!(c, '1'..='9' | '-' | '+'))
+    };
+    let indicator = indicators()
         .find(|(_, c)| c.is_ascii_digit())
         .map(|(i, _)| header_start + i);
+    let keep = indicators().any(|(_, c)| c == '+');
     let content_start = (header_end + 1).min(src.len());
     // The content's indentation: explicit, or that of the first non-blank line.
     let mut indent = indicator.map(|i| key_col + usize::from(src.as_bytes()[i] - b'0'));
     let mut pos = content_start;
     let mut end = content_start;
+    let mut blank_end = content_start;
     while pos < src.len() {
         let le = line_end(src, pos);
         let line = src[pos..le].trim_end_matches('\r');
@@ -209,8 +214,14 @@ fn block_after(src: &str, after_colon: usize, key_col: usize) -> Option<Block> {
         } else if indent.is_some_and(|need| need > key_col && line.len() > need) {
             // Blanks beyond the indentation are the text's own: the line is content, not blank.
             end = le;
+        } else {
+            blank_end = le;
         }
         pos = le + 1;
+    }
+    if keep {
+        // `+` keeps the blank lines after the last line as the text's own line breaks.
+        end = end.max(blank_end);
     }
     Some(Block {
         header: header_start..header_end,
@@ -244,8 +255,25 @@ fn flow_end(src: &str, open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let b = src.as_bytes();
     let mut i = open;
+    // What came last before `i`, to tell whether a quote opens a quoted scalar (see
+    // `opens_quoted`): the last byte that is no blank, whether blanks followed it, and whether a
+    // `:` there ended a quoted key.
+    let mut last = b'{';
+    let mut blank_since = false;
+    let mut key_quoted = false;
+    let mut closed_quote = false;
     while i < b.len() {
-        match b[i] {
+        let byte = b[i];
+        match byte {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                blank_since = true;
+                i += 1;
+                continue;
+            }
+            b'#' if blank_since => {
+                i = line_end(src, i);
+                continue;
+            }
             b'{' | b'[' => depth += 1,
             b'}' | b']' => {
                 depth -= 1;
@@ -253,37 +281,50 @@ fn flow_end(src: &str, open: usize) -> Option<usize> {
                     return Some(i + 1);
                 }
             }
-            b'"' => {
+            b'"' | b'\'' if opens_quoted(last, blank_since, key_quoted) => {
+                i = quoted_end(b, i);
+                closed_quote = true;
+                last = byte;
+                blank_since = false;
                 i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' => {
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            }
-            b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
-                i = line_end(src, i);
                 continue;
             }
             _ => {}
         }
+        key_quoted = byte == b':' && closed_quote && !blank_since;
+        closed_quote = false;
+        last = byte;
+        blank_since = false;
         i += 1;
     }
     None
+}
+
+/// Whether a quote opens a quoted scalar in a flow collection: at the start of a node — after `{`,
+/// `[` or `,`, or after a key's `:` and a blank (or right after the `:` of a quoted key, as JSON
+/// writes it). Inside a plain scalar (`The app's screen`) a quote is only a character.
+fn opens_quoted(last: u8, blank_since: bool, key_quoted: bool) -> bool {
+    match last {
+        b'{' | b'[' | b',' => true,
+        b':' => blank_since || key_quoted,
+        _ => false,
+    }
+}
+
+/// The index of the quote that closes the quoted scalar opened at `open` (or the end of the text).
+fn quoted_end(b: &[u8], open: usize) -> usize {
+    let quote = b[open];
+    let mut i = open + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+            c if c == quote => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
 }
 
 /// `text` as a YAML scalar on one line, valid in flow and block context: plain where that reads back
@@ -389,11 +430,12 @@ fn literal_block(text: &str, indent: usize) -> Option<String> {
     {
         return None;
     }
-    let trailing = text.len() - body.len();
-    let chomp = match trailing {
+    // `|+` would keep not only the text's final blank lines but also those that follow the block in
+    // the file: a text that ends in blank lines is written quoted instead.
+    let chomp = match text.len() - body.len() {
         0 => "-",
         1 => "",
-        _ => "+",
+        _ => return None,
     };
     let pad = " ".repeat(indent);
     let mut out = format!("|{chomp}");
@@ -403,9 +445,6 @@ fn literal_block(text: &str, indent: usize) -> Option<String> {
             out.push_str(&pad);
             out.push_str(line);
         }
-    }
-    for _ in 1..trailing {
-        out.push('\n');
     }
     Some(out)
 }

@@ -498,7 +498,7 @@ fn tame(text: &str) -> bool {
 impl Content {
     /// Keeps the pieces validation accepts, nests at most 6 deep, holds one long word at most,
     /// and is never blank.
-    pub fn tidy(&mut self) {
+    fn tidy(&mut self) {
         let mut long_words = 0;
         self.0.retain_mut(|piece| match piece {
             Piece::Nasty(_) | Piece::Char(_) => tame(&piece.text()),
