@@ -325,6 +325,32 @@ impl FileCheck<'_> {
     }
 }
 
+/// Why the links of `markdown`, a text of the guide in `guide_dir`, would be refused: each as a
+/// message and a hint, as validation words them. For texts that arrive from outside guide.yaml (a
+/// PO file's translation), checked before they are written.
+pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> {
+    let mut refusals = Vec::new();
+    for target in markdown::targets(markdown) {
+        match markdown::classify(&target.url) {
+            TargetKind::External | TargetKind::Fragment => {}
+            TargetKind::Forbidden(url) => refusals.push((
+                format!("link target `{url}` is not allowed"),
+                "links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into(),
+            )),
+            TargetKind::Relative(rel) => {
+                let rel = percent_decode(&rel);
+                let refusal = attachment_allowed(&rel).err().or_else(|| {
+                    files::resolve_inside(guide_dir, Path::new(&rel))
+                        .err()
+                        .map(|e| (e.message(&rel, GUIDE_FOLDER), e.hint()))
+                });
+                refusals.extend(refusal);
+            }
+        }
+    }
+    refusals
+}
+
 /// How messages name the folder a guide's files must be in.
 const GUIDE_FOLDER: &str = "the guide's folder";
 

@@ -233,9 +233,6 @@ fn a_failed_import_leaves_the_guide_as_it_was() {
 /// links: one with a link validation refuses is written, and the command then fails on the site it
 /// left invalid.
 #[test]
-#[ignore = "reported: import writes a translation whose link validation refuses (`//host`, \
-            `javascript:`, a missing file), leaving guide.yaml changed and the site invalid; \
-            check link targets before writing, as validate's check_links does"]
 fn an_import_with_a_forbidden_link_leaves_the_guide_as_it_was() {
     let guide = "title: Åbn\nsteps:\n  - device: phone\n    action: Åbn appen\n";
     let site = site_with_guide(guide);

@@ -236,19 +236,24 @@ impl Gathered {
                 // A translation is untrusted text like any other: what validation would refuse in
                 // guide.yaml is refused here, before anything is written.
                 let at = Span::new(entry.line.max(1), 1);
-                let errors: Vec<Diagnostic> =
+                let refused = |message: String, hint: String| {
+                    Diagnostic::error(path, at, format!("the translation of `{slot}`: {message}"))
+                        .with_hint(hint)
+                };
+                let mut errors: Vec<Diagnostic> =
                     crate::textcheck::check(&entry.msgstr, slot.text_kind())
                         .into_iter()
                         .filter(|f| f.severity == crate::diagnostic::Severity::Error)
-                        .map(|f| {
-                            Diagnostic::error(
-                                path,
-                                at,
-                                format!("the translation of `{slot}`: {}", f.message),
-                            )
-                            .with_hint(f.hint)
-                        })
+                        .map(|f| refused(f.message, f.hint))
                         .collect();
+                if slot.text_kind() == crate::textcheck::TextKind::Markdown {
+                    let dir = &site.guides[guide].dir;
+                    errors.extend(
+                        crate::validate::link_refusals(dir, &entry.msgstr)
+                            .into_iter()
+                            .map(|(message, hint)| refused(message, hint)),
+                    );
+                }
                 if errors.is_empty() {
                     self.incoming.push(Incoming {
                         guide,
