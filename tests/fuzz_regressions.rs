@@ -229,9 +229,9 @@ fn a_failed_import_leaves_the_guide_as_it_was() {
     assert_eq!(after, guide, "a failed import changed guide.yaml");
 }
 
-/// `import` checks a translation's characters, nesting and size before writing it, but not its
-/// links: one with a link validation refuses is written, and the command then fails on the site it
-/// left invalid.
+/// `import` checked a translation's characters, nesting and size before writing it, but not its
+/// links: one with a link validation refuses was written, and the command then failed on the site
+/// it left invalid. Fixed in e88d8ed.
 #[test]
 fn an_import_with_a_forbidden_link_leaves_the_guide_as_it_was() {
     let guide = "title: Åbn\nsteps:\n  - device: phone\n    action: Åbn appen\n";

@@ -283,13 +283,7 @@ fn edit_on_disk(guide: &[u8], ops: &[EditOp]) {
         };
         let mut catalog = guidegen::i18n::po_catalog(&model, guide, "en");
         for (entry, op) in catalog.entries.iter_mut().zip(ops) {
-            let translation = op.translation.text();
-            // Known and reported: import checks a translation's characters, nesting and size
-            // before writing, but not its links (tests/fuzz_regressions.rs,
-            // `an_import_with_a_forbidden_link…`). Until it does, such translations stay out.
-            if links_only_to_the_web(&translation) {
-                entry.msgstr = translation;
-            }
+            entry.msgstr = op.translation.text();
             entry.flags.clear();
         }
         let po = site.root().join("en.po");
@@ -328,17 +322,6 @@ fn edit_on_disk(guide: &[u8], ops: &[EditOp]) {
             translations_read_back(site, &imported);
         }
     });
-}
-
-/// Whether every link and image of a Markdown text goes to `https:`, `http:`, `mailto:` or `#…`.
-fn links_only_to_the_web(markdown: &str) -> bool {
-    use guidegen::markdown::{TargetKind, classify, targets};
-    targets(markdown).iter().all(|target| {
-        matches!(
-            classify(&target.url),
-            TargetKind::External | TargetKind::Fragment
-        )
-    })
 }
 
 /// After an import: each imported text's `en` translation is the msgstr.
