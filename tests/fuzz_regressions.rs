@@ -102,6 +102,26 @@ fn a_comment_after_a_value_stays_a_comment_when_a_block_replaces_it() {
     assert!(out.contains("en:  # c\n"), "{out}");
 }
 
+/// A comment on a translation's key line, before a block map or block scalar on the lines below
+/// (`en:  # c`, as the edit above leaves it, or `en: |  # c`), was inside the range a later edit of
+/// that translation replaced, and was lost.
+#[test]
+fn a_comment_on_a_translations_key_line_stays() {
+    let once = set_checked(
+        "title:\n  da: Åbn\n  en: Old  # c\n",
+        "title",
+        "en",
+        "Line one\nline two\n",
+    );
+    let twice = set_checked(&once, "title", "en", "Open");
+    assert!(twice.contains("# c"), "{twice}");
+    let block = "title:\n  da: Åbn\n  en: |  # c\n    Old\n";
+    for translation in ["Open", "Line\ntwo\n"] {
+        let out = set_checked(block, "title", "en", translation);
+        assert!(out.contains("# c"), "{out}");
+    }
+}
+
 /// A block scalar whose text starts with `[` or `{` was taken for a flow collection: the edit wrote
 /// a flow map into the block's text.
 #[test]

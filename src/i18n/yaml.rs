@@ -658,9 +658,16 @@ pub fn set(
                 let end = translation_end(src, key_range.end, key_col, value)?;
                 let rendered = render_translation(translation, fingerprint, text.flow, key_col + 2);
                 let (end, comment) = moved_comment(src, end, &rendered)?;
+                let new = match key_line_comment(src, colon) {
+                    Some(kept) if rendered.starts_with('\n') => {
+                        format!("  {kept}{comment}{rendered}")
+                    }
+                    Some(kept) => format!("{rendered}  {kept}"),
+                    None => format!("{comment}{rendered}"),
+                };
                 Ok(vec![Edit {
                     range: colon..end,
-                    text: format!("{comment}{rendered}"),
+                    text: new,
                 }])
             } else {
                 let (last_key, last_value) = entries.last().ok_or_else(Refused::layout)?;
@@ -713,6 +720,22 @@ fn moved_comment<'a>(
     } else {
         Err(Refused::layout())
     }
+}
+
+/// The comment on a key's line after its `:` (and after a block scalar's header), where the value
+/// starts on a later line: it is inside the range a replacement of the value takes, and is kept.
+fn key_line_comment(src: &str, colon: usize) -> Option<&str> {
+    let rest = &src[colon..line_end(src, colon)];
+    let value = rest.trim_start_matches([' ', '\t']);
+    let after_header = match value.strip_prefix(['|', '>']) {
+        Some(indicators) => {
+            indicators.trim_start_matches(['+', '-', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        }
+        None => value,
+    };
+    let comment = after_header.trim_start_matches([' ', '\t']);
+    let after_blank = comment.len() < after_header.len() || after_header.len() < rest.len();
+    (comment.starts_with('#') && after_blank).then_some(comment)
 }
 
 /// The end of a translation's value: a scalar, a flow map, or a block map of `text` and `source`.

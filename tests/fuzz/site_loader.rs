@@ -70,13 +70,14 @@ pub fn check_diagnostics<'a>(
         assert!(d.span.line >= 1 && d.span.column >= 1, "unlocated: {shown}");
         assert!(!d.message.trim().is_empty(), "no message: {shown}");
         if let Some(text) = sources.get(&d.path) {
-            let lines = text.lines().count();
+            let lines = lines_as_yaml_counts(text);
             assert!(
-                d.span.line <= lines + 1,
-                "line {} of a file of {lines} lines: {shown}",
-                d.span.line
+                d.span.line <= lines.len() + 1,
+                "line {} of a file of {} lines: {shown}",
+                d.span.line,
+                lines.len()
             );
-            if let Some(line) = text.lines().nth(d.span.line - 1) {
+            if let Some(line) = lines.get(d.span.line - 1) {
                 let columns = line.chars().count();
                 assert!(
                     d.span.column <= columns + 1,
@@ -89,4 +90,24 @@ pub fn check_diagnostics<'a>(
         let location = format!("{}:{}:{}: ", d.path.display(), d.span.line, d.span.column);
         assert!(rendered.starts_with(&location), "{rendered}");
     }
+}
+
+/// The lines of a file as YAML counts them, and diagnostics with it: a line break is `\r\n`, `\n`
+/// or a lone `\r`.
+fn lines_as_yaml_counts(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(end) = rest.find(['\n', '\r']) {
+        lines.push(&rest[..end]);
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + skip..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
 }
