@@ -280,7 +280,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
 /// What the pass over the guides found and wrote.
 #[derive(Default)]
 struct Streamed {
-    /// Each valid guide without its media (for the indexes), and where it is published.
+    /// Each valid guide's card (what the indexes show of it), and where it is published.
     cards: Vec<(Arc<Guide>, Publication)>,
     diagnostics: Diagnostics,
     /// The text of each guide file with diagnostics, for them to quote.
@@ -362,7 +362,7 @@ fn stream_guides(
                     Err(message) => render_error = Some(message),
                 }
             }
-            card = Some((Arc::new(guide.without_media()), publication));
+            card = Some((Arc::new(guide.card()), publication));
         }
         failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
         let mut streamed = streamed.lock().unwrap_or_else(|e| e.into_inner());

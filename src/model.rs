@@ -271,15 +271,37 @@ pub struct Guide {
 }
 
 impl Guide {
-    /// The guide without its screenshots and attached files: what a language's index needs of it,
-    /// kept once its own pages are written, so that a build's memory does not hold every image.
-    pub fn without_media(&self) -> Guide {
-        let mut card = self.clone();
-        for step in card.sections.iter_mut().flat_map(|s| s.steps.iter_mut()) {
-            step.screenshot = None;
+    /// What a language's index shows of the guide — its id, title, summary, and its steps' devices
+    /// and apps — kept once its own pages are written, so that a build's memory does not hold every
+    /// guide's texts and images.
+    pub fn card(&self) -> Guide {
+        let no_text = Text::invariant("", self.title.origin.clone());
+        let steps = self
+            .steps()
+            .map(|step| Step {
+                number: step.number,
+                device: step.device.clone(),
+                device_switch: step.device_switch,
+                action: no_text.clone(),
+                screenshot: None,
+                app: step.app.clone(),
+                result: None,
+                callouts: Vec::new(),
+            })
+            .collect();
+        Guide {
+            id: self.id.clone(),
+            dir: self.dir.clone(),
+            path: self.path.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            sections: vec![Section {
+                title: None,
+                intro: None,
+                steps,
+            }],
+            attachments: BTreeMap::new(),
         }
-        card.attachments.clear();
-        card
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
