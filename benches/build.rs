@@ -64,6 +64,8 @@ use guidegen::build::{BuildOptions, Format, build, check};
 
 #[path = "common/site.rs"]
 mod site;
+#[path = "common/table.rs"]
+mod table;
 
 use site::generate_site;
 
@@ -579,30 +581,7 @@ fn table(rows: &[Row]) -> String {
             verdict,
         ]);
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for line in &lines {
-        for (w, cell) in widths.iter_mut().zip(line) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let row = |out: &mut String, cells: &[String]| {
-        out.push('|');
-        for (cell, w) in cells.iter().zip(&widths) {
-            let pad = w - cell.chars().count();
-            let _ = write!(out, " {cell}{} |", " ".repeat(pad));
-        }
-        out.push('\n');
-    };
-    row(&mut out, &header.map(String::from));
-    row(
-        &mut out,
-        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-    );
-    for line in &lines {
-        row(&mut out, line);
-    }
-    out
+    table::markdown(&header, &lines)
 }
 
 /// What the table does not show for the large cases: the whole build's rate and its memory over

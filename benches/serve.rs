@@ -36,7 +36,6 @@
 //!
 //! `--generate-hugo DIR [GUIDES]` only writes the Hugo site (`hugo server --source DIR` serves it).
 
-use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -46,6 +45,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 #[path = "common/site.rs"]
 mod site;
+#[path = "common/table.rs"]
+mod table;
 
 /// Screenshots per synthetic guide, as in the build bench's 1000-guide case.
 const SCREENSHOTS: usize = 3;
@@ -763,30 +764,7 @@ fn table(results: &[Measured]) -> String {
             verdict,
         ]);
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for line in &lines {
-        for (w, cell) in widths.iter_mut().zip(line) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let row = |out: &mut String, cells: &[String]| {
-        out.push('|');
-        for (cell, w) in cells.iter().zip(&widths) {
-            let pad = w - cell.chars().count();
-            let _ = write!(out, " {cell}{} |", " ".repeat(pad));
-        }
-        out.push('\n');
-    };
-    row(&mut out, &header.map(String::from));
-    row(
-        &mut out,
-        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-    );
-    for line in &lines {
-        row(&mut out, line);
-    }
-    out
+    table::markdown(&header, &lines)
 }
 
 fn ms(ms: f64) -> String {
