@@ -62,10 +62,14 @@ use std::time::{Duration, Instant};
 
 use guidegen::build::{BuildOptions, Format, build, check};
 
+#[path = "common/machine.rs"]
+mod machine;
 #[path = "common/site.rs"]
 mod site;
 #[path = "common/table.rs"]
 mod table;
+
+use machine::{env_count, load_average};
 
 use site::generate_site;
 
@@ -484,21 +488,6 @@ fn temporary_folder() -> Result<tempfile::TempDir, String> {
         .prefix("guidegen-bench-")
         .tempdir_in(bench_dir())
         .map_err(|e| format!("cannot make a temporary folder: {e}"))
-}
-
-/// A positive count from the environment.
-fn env_count(name: &str) -> Option<usize> {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map(|n| n.max(1))
-}
-
-/// The 1, 5 and 15 minute load averages, to judge how busy the machine was.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// The results as a Markdown table (readable in a terminal, and pasteable into docs/benchmarks.md).

@@ -43,10 +43,14 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
+#[path = "common/machine.rs"]
+mod machine;
 #[path = "common/site.rs"]
 mod site;
 #[path = "common/table.rs"]
 mod table;
+
+use machine::{env_count, load_average};
 
 /// Screenshots per synthetic guide, as in the build bench's 1000-guide case.
 const SCREENSHOTS: usize = 3;
@@ -801,19 +805,4 @@ fn bench_dir() -> PathBuf {
     } else {
         std::env::temp_dir()
     }
-}
-
-/// A positive count from the environment.
-fn env_count(name: &str) -> Option<usize> {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map(|n| n.max(1))
-}
-
-/// The 1, 5 and 15 minute load averages, to judge how busy the machine was.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
