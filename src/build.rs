@@ -242,10 +242,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         bytes: Arc::new(streamed.manifest.write().into_bytes()),
         kind: FileKind::Page,
     };
-    if let Err(err) = staging.put(&manifest) {
+    let written = staging
+        .put(&manifest)
+        .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")])
+        .and_then(|()| staging.finish_writes());
+    if let Err(errors) = written {
         staging.abort();
-        let message = format!("cannot write {CACHE_FILE}: {err}");
-        return fail(Failure::Output(message), diagnostics, sources);
+        return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
     }
     let mut summary = Summary {
         html_pages: counts.pages,
@@ -423,7 +426,7 @@ fn take_over(
     counts: &mut Counts,
 ) -> Option<Vec<String>> {
     let files = cache.previous.files(&guide.id, fingerprint)?;
-    if !files.iter().all(|file| output.take_over(file)) {
+    if !output.take_over(files) {
         return None;
     }
     for file in files {
