@@ -94,9 +94,10 @@ impl Diagnostic {
         if let Some(line) = sources.line(&self.path, self.span.line) {
             let number = self.span.line.to_string();
             let gutter = " ".repeat(number.len());
+            // A tab is shown, one character wide so that the caret stays under its column.
             let shown: String = line
                 .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
+                .map(|c| if c == '\t' { '→' } else { c })
                 .collect();
             let caret_pad = " ".repeat(
                 self.span

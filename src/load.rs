@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span, did_you_mean};
 use crate::files;
 use crate::input::{GuideFile, SiteFile};
+use crate::schema::FileKind;
 
 /// The site settings file, at the site's root.
 pub const SITE_FILE: &str = "guidegen.yaml";
@@ -62,6 +63,9 @@ pub struct LoadedGuide {
     /// `guide.yaml`, as diagnostics show it.
     pub path: PathBuf,
     pub file: GuideFile,
+    /// Where the format check dropped a part of the file: validation's "this has no …" there is the
+    /// same mistake again.
+    pub suppress: std::collections::BTreeSet<Span>,
 }
 
 /// A site's files, parsed; whatever could not be parsed is in the diagnostics instead.
@@ -76,6 +80,18 @@ pub struct Loaded {
     pub catalogs: Vec<(String, PathBuf, String)>,
     /// The text of every file read, for quoting lines in diagnostics.
     pub sources: Sources,
+    /// What could not be read of `guidegen.yaml`: validation must not take a part it could not read
+    /// for a part that is not there (a misspelled `languages:` is not a site in English).
+    pub site_troubles: SiteTroubles,
+}
+
+/// The parts of `guidegen.yaml` that had errors.
+#[derive(Debug, Default, Clone)]
+pub struct SiteTroubles {
+    /// The file could not be read at all (a syntax error).
+    pub unreadable: bool,
+    /// Top-level keys under which something was refused, misspelled top-level keys among them.
+    pub keys: std::collections::BTreeSet<String>,
 }
 
 /// Reads `guidegen.yaml`, every `guides/**/guide.yaml` and `locales/*.yaml`.
@@ -95,9 +111,12 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         )
     {
         loaded.sources.insert(&loaded.site_path, text.clone());
-        match parse_yaml::<SiteFile>(&loaded.site_path, &text) {
-            Ok(site) => loaded.site = site,
-            Err(d) => diagnostics.push(d),
+        let parsed = parse_checked::<SiteFile>(&loaded.site_path, &text, FileKind::Site);
+        diagnostics.extend(parsed.diagnostics);
+        loaded.site_troubles.keys = parsed.troubled;
+        match parsed.value {
+            Some(site) => loaded.site = site,
+            None => loaded.site_troubles.unreadable = true,
         }
     }
 
@@ -151,21 +170,55 @@ pub fn load_guide(
     let Some(text) = read_text(&found.dir, Path::new(GUIDE_FILE), &found.path, diagnostics) else {
         return (None, None);
     };
-    match parse_yaml::<GuideFile>(&found.path, &text) {
-        Ok(file) => {
-            let guide = LoadedGuide {
-                id: found.id,
-                dir: found.dir,
-                path: found.path,
-                file,
-            };
-            (Some(text), Some(guide))
-        }
+    let parsed = parse_checked::<GuideFile>(&found.path, &text, FileKind::Guide);
+    diagnostics.extend(parsed.diagnostics);
+    let guide = parsed.value.map(|file| LoadedGuide {
+        id: found.id,
+        dir: found.dir,
+        path: found.path,
+        file,
+        suppress: parsed.suppress,
+    });
+    (Some(text), guide)
+}
+
+/// A file read by [`parse_checked`]: its value (`None` when it could not be read at all), every
+/// mistake found, and what the check dropped.
+pub struct Parsed<T> {
+    pub value: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppress: std::collections::BTreeSet<Span>,
+    pub troubled: std::collections::BTreeSet<String>,
+}
+
+/// Checks `text` against the format of `kind` ([`crate::yamlcheck`]) — every unknown key, wrong
+/// type, duplicate key and misread text at once — then reads what remains of it.
+pub fn parse_checked<T: DeserializeOwned>(path: &Path, text: &str, kind: FileKind) -> Parsed<T> {
+    let mut parsed = Parsed {
+        value: None,
+        diagnostics: Vec::new(),
+        suppress: Default::default(),
+        troubled: Default::default(),
+    };
+    let checked = match crate::yamlcheck::check(path, text, crate::schema::schema(kind)) {
+        Ok(checked) => checked,
         Err(d) => {
-            diagnostics.push(d);
-            (Some(text), None)
+            parsed.diagnostics.push(d);
+            return parsed;
         }
+    };
+    let had_errors = checked.diagnostics.iter().any(Diagnostic::is_error);
+    parsed.diagnostics = checked.diagnostics;
+    parsed.suppress = checked.suppress;
+    parsed.troubled = checked.troubled;
+    match parse_yaml::<T>(path, checked.masked.as_deref().unwrap_or(text)) {
+        Ok(value) => parsed.value = Some(value),
+        // What serde still refuses after the check is reported, unless the check found the mistake
+        // already (one root mistake, one error).
+        Err(d) if !had_errors => parsed.diagnostics.push(d),
+        Err(_) => {}
     }
+    parsed
 }
 
 /// Every file called `name` below `root`, sorted so that a build does not depend on directory order.

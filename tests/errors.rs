@@ -89,7 +89,11 @@ fn yaml_syntax_error() {
     // The second `: ` in a plain value: YAML does not allow a mapping there.
     let (line, column) = position_of(&file, ": then");
     let at = format!("{}:{line}:{column}", file.display());
-    run.expect_error(&at, "mapping values are not allowed", None);
+    run.expect_error(
+        &at,
+        "which YAML reads as the start of another key",
+        Some("put the text in quotes: `action: \"Open the settings: then close them.\"`"),
+    );
     assert_eq!(run.error_locations(), vec![at]);
 }
 
