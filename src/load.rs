@@ -120,6 +120,7 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         }
     }
 
+    near_misses(dir, diagnostics);
     for path in files_named(&dir.root.join("guides"), GUIDE_FILE, diagnostics, dir) {
         let rel = path.strip_prefix(&dir.root).unwrap_or(&path);
         let shown = dir.display(rel);
@@ -219,6 +220,78 @@ pub fn parse_checked<T: DeserializeOwned>(path: &Path, text: &str, kind: FileKin
         Err(_) => {}
     }
     parsed
+}
+
+/// Whether a file name is almost `name`: another case, `.yml`, or an extension added by an editor
+/// (`guide.yaml.txt`).
+fn almost(file_name: &str, name: &str) -> bool {
+    let lower = file_name.to_lowercase();
+    let stem = name.trim_end_matches(".yaml");
+    file_name != name
+        && (lower == name
+            || lower == format!("{stem}.yml")
+            || lower.starts_with(&format!("{name}."))
+            || lower.starts_with(&format!("{stem}.yml.")))
+}
+
+/// Files that were surely meant as a guide or the settings but are not read under their names: a
+/// warning with the fix each, so that a guide does not vanish in silence.
+fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
+    let warn = |diagnostics: &mut Diagnostics, path: &Path, message: String, hint: String| {
+        let rel = path.strip_prefix(&dir.root).unwrap_or(path);
+        diagnostics.push(Diagnostic::warning(dir.display(rel), Span::START, message).with_hint(hint));
+    };
+    let names = |folder: &Path| -> Vec<String> {
+        std::fs::read_dir(folder)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let root_names = names(&dir.root);
+    for name in &root_names {
+        let path = dir.root.join(name);
+        if name == GUIDE_FILE || almost(name, GUIDE_FILE) {
+            warn(
+                diagnostics,
+                &path,
+                format!("`{name}` at the site's root is not read: guides are read from guides/<id>/{GUIDE_FILE}"),
+                format!("move it into a folder of its own under guides/, such as guides/my-guide/{GUIDE_FILE}"),
+            );
+        } else if almost(name, SITE_FILE) && !root_names.iter().any(|n| n == SITE_FILE) {
+            warn(
+                diagnostics,
+                &path,
+                format!("`{name}` is not read: the site's settings are read from {SITE_FILE}"),
+                format!("rename it to {SITE_FILE}"),
+            );
+        }
+    }
+    let guides = dir.root.join("guides");
+    if !guides.is_dir() {
+        return;
+    }
+    let walker = WalkDir::new(&guides)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.filter_map(Result::ok).filter(|e| e.file_type().is_dir()) {
+        let here = names(entry.path());
+        if here.iter().any(|n| n == GUIDE_FILE) {
+            continue;
+        }
+        for name in here.iter().filter(|n| almost(n, GUIDE_FILE)) {
+            warn(
+                diagnostics,
+                &entry.path().join(name),
+                format!("`{name}` is not read: a guide's file is called {GUIDE_FILE}"),
+                format!("rename it to {GUIDE_FILE}"),
+            );
+        }
+    }
 }
 
 /// Every file called `name` below `root`, sorted so that a build does not depend on directory order.

@@ -333,7 +333,10 @@ impl FileCheck<'_> {
                 self.attachments
                     .insert(normalize_rel(&rel), Arc::new(bytes));
             }
-            Err(err) => self.error(at, err.message(&rel, GUIDE_FOLDER), Some(err.hint())),
+            Err(err) => {
+                let (message, hint) = refusal(dir, &rel, &err);
+                self.error(at, message, Some(hint));
+            }
         }
     }
 }
@@ -362,6 +365,51 @@ pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> 
         }
     }
     refusals
+}
+
+/// Why `rel` in the guide's folder `dir` cannot be read, as a message and a hint; for a file that
+/// does not exist, the hint names the file that was probably meant.
+fn refusal(dir: &Path, rel: &str, err: &files::ReadError) -> (String, String) {
+    let hint = match err {
+        files::ReadError::Missing => file_suggestion(dir, rel).unwrap_or_else(|| err.hint()),
+        _ => err.hint(),
+    };
+    (err.message(rel, GUIDE_FOLDER), hint)
+}
+
+/// The file of the guide's folder that `rel` probably means: written with `\\`, in another case, or
+/// a near spelling. Looks at most a few thousand files deep into the folder.
+pub fn file_suggestion(dir: &Path, rel: &str) -> Option<String> {
+    let slashed = rel.replace('\\', "/");
+    if slashed != rel && files::resolve_inside(dir, Path::new(&slashed)).is_ok() {
+        return Some(format!(
+            "write `/` between folders, not `\\`: `{slashed}`"
+        ));
+    }
+    let wanted = normalize_rel(&slashed);
+    let files: Vec<String> = walkdir::WalkDir::new(dir)
+        .max_depth(6)
+        .into_iter()
+        .filter_map(Result::ok)
+        .take(5_000)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect();
+    if let Some(same) = files.iter().find(|f| f.to_lowercase() == wanted.to_lowercase()) {
+        return Some(format!(
+            "did you mean `{same}`? File names are case-sensitive: write the name exactly as the file has it"
+        ));
+    }
+    did_you_mean(&wanted, files.iter().map(String::as_str))
+        .map(|s| format!("{s} (paths are relative to the guide's folder)"))
 }
 
 /// How messages name the folder a guide's files must be in.
@@ -512,7 +560,7 @@ fn read_image(
 ) -> Result<(Image, Vec<String>), (String, String)> {
     let redo = || "export the screenshot again from your image editor".to_owned();
     let bytes = files::read_inside(dir, Path::new(rel), files::MAX_MEDIA_FILE_BYTES)
-        .map_err(|e| (e.message(rel, GUIDE_FOLDER), e.hint()))?;
+        .map_err(|e| refusal(dir, rel, &e))?;
     let mut removed = Vec::new();
     let (bytes, width, height) = match kind {
         ImageKind::Svg => {
