@@ -155,7 +155,7 @@ impl JsonSchema for Translation {
                     "type": "object",
                     "properties": {
                         "text": {"type": ["string", "number", "boolean"], "description": "The translation."},
-                        "source": {"type": "string", "description": "The fingerprint of the source text this translation was made from."}
+                        "source": {"type": ["string", "number"], "description": "The fingerprint of the source text this translation was made from (8 hexadecimal digits, which YAML may read as a number)."}
                     },
                     "required": ["text"],
                     "additionalProperties": false
