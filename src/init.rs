@@ -392,7 +392,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("site");
         let written = init(&dir, &["da".into(), "en".into()]).unwrap();
-        assert_eq!(written.len(), 4, "settings, a guide and two schemas: {written:?}");
+        assert_eq!(
+            written.len(),
+            4,
+            "settings, a guide and two schemas: {written:?}"
+        );
         let checked = crate::build::check(&dir);
         assert!(
             !checked.diagnostics.has_errors(),

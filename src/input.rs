@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
-use schemars::JsonSchema;
 use serde_saphyr::Spanned;
 
 /// Translatable text as written: a plain string in the site's source language, or a map from language

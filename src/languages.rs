@@ -54,7 +54,11 @@ pub fn suggestion(code: &str) -> Option<String> {
         return Some(format!("did you mean `{c}`?"));
     }
     // `pt_BR`, `DA`: the same tag written another way.
-    let mut parts = code.replace('_', "-").split('-').map(str::to_owned).collect::<Vec<_>>();
+    let mut parts = code
+        .replace('_', "-")
+        .split('-')
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
     if let Some(first) = parts.first_mut() {
         *first = first.to_ascii_lowercase();
     }
@@ -113,7 +117,10 @@ mod tests {
             Some("`dk` is a country code; did you mean `da`?")
         );
         assert_eq!(suggestion("Danish").as_deref(), Some("did you mean `da`?"));
-        assert_eq!(suggestion("pt_BR").as_deref(), Some("did you mean `pt-BR`?"));
+        assert_eq!(
+            suggestion("pt_BR").as_deref(),
+            Some("did you mean `pt-BR`?")
+        );
         assert_eq!(suggestion("DA").as_deref(), Some("did you mean `da`?"));
     }
 }

@@ -239,7 +239,8 @@ fn almost(file_name: &str, name: &str) -> bool {
 fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
     let warn = |diagnostics: &mut Diagnostics, path: &Path, message: String, hint: String| {
         let rel = path.strip_prefix(&dir.root).unwrap_or(path);
-        diagnostics.push(Diagnostic::warning(dir.display(rel), Span::START, message).with_hint(hint));
+        diagnostics
+            .push(Diagnostic::warning(dir.display(rel), Span::START, message).with_hint(hint));
     };
     let names = |folder: &Path| -> Vec<String> {
         std::fs::read_dir(folder)
@@ -258,8 +259,12 @@ fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
             warn(
                 diagnostics,
                 &path,
-                format!("`{name}` at the site's root is not read: guides are read from guides/<id>/{GUIDE_FILE}"),
-                format!("move it into a folder of its own under guides/, such as guides/my-guide/{GUIDE_FILE}"),
+                format!(
+                    "`{name}` at the site's root is not read: guides are read from guides/<id>/{GUIDE_FILE}"
+                ),
+                format!(
+                    "move it into a folder of its own under guides/, such as guides/my-guide/{GUIDE_FILE}"
+                ),
             );
         } else if almost(name, SITE_FILE) && !root_names.iter().any(|n| n == SITE_FILE) {
             warn(
@@ -278,7 +283,10 @@ fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker.filter_map(Result::ok).filter(|e| e.file_type().is_dir()) {
+    for entry in walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+    {
         let here = names(entry.path());
         if here.iter().any(|n| n == GUIDE_FILE) {
             continue;

@@ -233,7 +233,10 @@ mod tests {
         assert!(site.contains("the first is the source language"), "{site}");
         assert!(site.contains("\"letter\""), "{site}");
         let guide = schema(FileKind::Guide).to_string();
-        assert!(guide.contains("What the reader does in this step"), "{guide}");
+        assert!(
+            guide.contains("What the reader does in this step"),
+            "{guide}"
+        );
         assert!(guide.contains("\"additionalProperties\":false"), "{guide}");
     }
 

@@ -382,9 +382,7 @@ fn refusal(dir: &Path, rel: &str, err: &files::ReadError) -> (String, String) {
 pub fn file_suggestion(dir: &Path, rel: &str) -> Option<String> {
     let slashed = rel.replace('\\', "/");
     if slashed != rel && files::resolve_inside(dir, Path::new(&slashed)).is_ok() {
-        return Some(format!(
-            "write `/` between folders, not `\\`: `{slashed}`"
-        ));
+        return Some(format!("write `/` between folders, not `\\`: `{slashed}`"));
     }
     let wanted = normalize_rel(&slashed);
     let files: Vec<String> = walkdir::WalkDir::new(dir)
@@ -403,7 +401,10 @@ pub fn file_suggestion(dir: &Path, rel: &str) -> Option<String> {
             )
         })
         .collect();
-    if let Some(same) = files.iter().find(|f| f.to_lowercase() == wanted.to_lowercase()) {
+    if let Some(same) = files
+        .iter()
+        .find(|f| f.to_lowercase() == wanted.to_lowercase())
+    {
         return Some(format!(
             "did you mean `{same}`? File names are case-sensitive: write the name exactly as the file has it"
         ));
@@ -725,7 +726,10 @@ pub fn validate_site(
                     unsure.languages = true;
                     let hint = match crate::languages::suggestion(&code.value) {
                         Some(s) => s,
-                        None => "use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`".into(),
+                        None => {
+                            "use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`"
+                                .into()
+                        }
                     };
                     diagnostics.push(
                         Diagnostic::error(
@@ -818,7 +822,9 @@ pub fn validate_site(
             check.error(
                 key_span(site_source, id, span),
                 format!("app id `{id}` may only have lowercase letters, digits and `-`"),
-                Some(format!("write `{suggestion}:` here, and `app: {suggestion}` in the steps that use it")),
+                Some(format!(
+                    "write `{suggestion}:` here, and `app: {suggestion}` in the steps that use it"
+                )),
             );
         }
         let name = check.text(&app.value.name, Kind::Plain, "the app's name");
@@ -1046,7 +1052,15 @@ fn unsure_parts(loaded: &Loaded) -> crate::model::Unsure {
             devices: true,
         };
     }
-    let known = ["title", "languages", "organization", "apps", "devices", "pdf", "translation"];
+    let known = [
+        "title",
+        "languages",
+        "organization",
+        "apps",
+        "devices",
+        "pdf",
+        "translation",
+    ];
     let misspelled = troubles.keys.iter().any(|k| !known.contains(&k.as_str()));
     let part = |key: &str, absent: bool| troubles.keys.contains(key) || (absent && misspelled);
     crate::model::Unsure {

@@ -65,7 +65,11 @@ impl Node {
             NodeKind::Null => "nothing".into(),
             NodeKind::Scalar { value, .. } => {
                 let short: String = value.chars().take(40).collect();
-                let more = if value.chars().count() > 40 { "…" } else { "" };
+                let more = if value.chars().count() > 40 {
+                    "…"
+                } else {
+                    ""
+                };
                 format!("the text `{short}{more}`")
             }
             NodeKind::Seq(_) => "a list".into(),
@@ -118,8 +122,7 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
     let mut root: Option<Node> = None;
     let mut comments = Vec::new();
     let mut events = 0usize;
-    let push = |stack: &mut Vec<Frame>, root: &mut Option<Node>, node: Node| match stack
-        .last_mut()
+    let push = |stack: &mut Vec<Frame>, root: &mut Option<Node>, node: Node| match stack.last_mut()
     {
         Some(Frame::Seq(_, items, _)) => items.push(node),
         Some(Frame::Map(_, entries, key, _)) => match key.take() {
@@ -423,7 +426,9 @@ impl<'a> Checker<'a> {
             _ if schema.get("properties").is_some() => vec!["object"],
             _ if schema.get("items").is_some() => vec!["array"],
             // `{}`: anything.
-            _ => vec!["string", "number", "boolean", "integer", "array", "object", "null"],
+            _ => vec![
+                "string", "number", "boolean", "integer", "array", "object", "null",
+            ],
         }
     }
 
@@ -475,7 +480,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks `node` against `schema`; false when it is unusable and its parent must drop it.
-    fn node(&mut self, node: &Node, schema: &'a Value, outers: &mut Vec<Outer<'a>>, ctx: &Ctx<'a>) -> bool {
+    fn node(
+        &mut self,
+        node: &Node,
+        schema: &'a Value,
+        outers: &mut Vec<Outer<'a>>,
+        ctx: &Ctx<'a>,
+    ) -> bool {
         let (schema, name) = self.resolve(schema);
         let mut ctx = ctx.clone();
         if matches!(name, Some("Text" | "Translation")) {
@@ -484,12 +495,17 @@ impl<'a> Checker<'a> {
         if matches!(node.kind, NodeKind::Alias) {
             return true;
         }
-        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
             if matches!(node.kind, NodeKind::Null) && self.types(schema).contains(&"null") {
                 return true;
             }
             let branch = branches.iter().find(|b| {
-                self.types(b).contains(&"null") == matches!(node.kind, NodeKind::Null) && self.accepts(b, node)
+                self.types(b).contains(&"null") == matches!(node.kind, NodeKind::Null)
+                    && self.accepts(b, node)
             });
             return match branch {
                 Some(branch) => self.node(node, branch, outers, &ctx),
@@ -514,9 +530,21 @@ impl<'a> Checker<'a> {
                 };
                 let mut ok = true;
                 for item in items {
-                    if !self.node(item, item_schema, outers, &Ctx { in_text: ctx.in_text, key: None, _schema: std::marker::PhantomData }) {
+                    if !self.node(
+                        item,
+                        item_schema,
+                        outers,
+                        &Ctx {
+                            in_text: ctx.in_text,
+                            key: None,
+                            _schema: std::marker::PhantomData,
+                        },
+                    ) {
                         let (resolved, _) = self.resolve(item_schema);
-                        let required = resolved.get("required").and_then(Value::as_array).is_some_and(|r| !r.is_empty());
+                        let required = resolved
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .is_some_and(|r| !r.is_empty());
                         if self.types(item_schema).contains(&"object") && !required && !item.flow {
                             // An item that must be a map: an empty one keeps the list's numbering.
                             self.checked.suppress.insert(item.start.span());
@@ -539,7 +567,13 @@ impl<'a> Checker<'a> {
 
     /// A text's pitfalls: a tag or an anchor that took its first word, a comment that cut it.
     fn scalar(&mut self, node: &Node, ctx: &Ctx<'a>) {
-        let NodeKind::Scalar { value, plain, anchored, tag } = &node.kind else {
+        let NodeKind::Scalar {
+            value,
+            plain,
+            anchored,
+            tag,
+        } = &node.kind
+        else {
             return;
         };
         let key = ctx.key.as_ref().map_or("", |(k, _)| k.as_str());
@@ -590,14 +624,22 @@ impl<'a> Checker<'a> {
     fn wrong_type(&mut self, node: &Node, schema: &'a Value, ctx: &Ctx<'a>) {
         let key = ctx.key.as_ref().map(|(k, _)| k.as_str());
         let first = self.text[node.start.byte..].chars().next().unwrap_or(' ');
-        if ctx.in_text || self.noun(schema) == "a text" {
-            if let (true, Some(indicator)) = (node.flow, ['[', '{'].into_iter().find(|c| *c == first)) {
+        if (ctx.in_text || self.noun(schema) == "a text")
+            && let (true, Some(indicator)) =
+                (node.flow, ['[', '{'].into_iter().find(|c| *c == first))
+        {
+            {
                 let raw = raw_value(self.text, node.start.byte);
                 let reads = if indicator == '[' { "a list" } else { "a map" };
                 self.error(
                     node.start,
-                    format!("YAML reads a value starting with `{indicator}` as {reads}, not as text"),
-                    format!("put the text in quotes: `{}`", suggestion(key.unwrap_or(""), raw)),
+                    format!(
+                        "YAML reads a value starting with `{indicator}` as {reads}, not as text"
+                    ),
+                    format!(
+                        "put the text in quotes: `{}`",
+                        suggestion(key.unwrap_or(""), raw)
+                    ),
                 );
                 return;
             }
@@ -606,9 +648,15 @@ impl<'a> Checker<'a> {
             let (message, hint) = match key {
                 Some(k) => (
                     format!("`{k}` has no value"),
-                    format!("write {} after `{k}:`, or remove the line", self.noun(schema)),
+                    format!(
+                        "write {} after `{k}:`, or remove the line",
+                        self.noun(schema)
+                    ),
                 ),
-                None => ("an empty value".to_owned(), format!("write {} here", self.noun(schema))),
+                None => (
+                    "an empty value".to_owned(),
+                    format!("write {} here", self.noun(schema)),
+                ),
             };
             self.error(node.start, message, hint);
             return;
@@ -664,7 +712,8 @@ impl<'a> Checker<'a> {
                     self.error(
                         key_node.start,
                         "a key must be a word, not a list or a map".into(),
-                        "write `key: value`; put a text that starts with `[` or `{` in quotes".into(),
+                        "write `key: value`; put a text that starts with `[` or `{` in quotes"
+                            .into(),
                     );
                     self.remove_entry(node, key_node, value);
                     removed += 1;
@@ -693,7 +742,11 @@ impl<'a> Checker<'a> {
                 && value.start.byte == value.end.byte
                 && index > 0
                 && let (prev_key, prev_value) = &entries[index - 1]
-                && let NodeKind::Scalar { value: prev_text, plain: true, .. } = &prev_value.kind
+                && let NodeKind::Scalar {
+                    value: prev_text,
+                    plain: true,
+                    ..
+                } = &prev_value.kind
             {
                 let prev_key = match &prev_key.kind {
                     NodeKind::Scalar { value, .. } => value.as_str(),
@@ -718,7 +771,10 @@ impl<'a> Checker<'a> {
                 (Some(f), _) => Some(f),
                 (None, Some(a)) if a.is_object() => {
                     // A language map: a key of the step indented into a text is a misplaced line.
-                    if language_map && !crate::validate::is_language_code(&key) && self.misplaced(&key, key_node, outers) {
+                    if language_map
+                        && !crate::validate::is_language_code(&key)
+                        && self.misplaced(&key, key_node, outers)
+                    {
                         self.remove_entry(node, key_node, value);
                         removed += 1;
                         continue;
@@ -729,7 +785,11 @@ impl<'a> Checker<'a> {
             };
             let Some(field_schema) = field_schema else {
                 if !self.misplaced(&key, key_node, outers) {
-                    let list = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                    let list = keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let hint = match did_you_mean(&key, keys.iter().copied()) {
                         Some(s) => format!("{s} (allowed here: {list})"),
                         None => format!("allowed here: {list}"),
@@ -812,8 +872,14 @@ impl<'a> Checker<'a> {
             }
             self.error(
                 key_node.start,
-                format!("`{key}:` is indented as part of `{via}` (line {}), but `{key}` is a key of {}", via_at.line, outer.what),
-                format!("move `{key}:` left to column {}, under `{via}:`", via_at.column),
+                format!(
+                    "`{key}:` is indented as part of `{via}` (line {}), but `{key}` is a key of {}",
+                    via_at.line, outer.what
+                ),
+                format!(
+                    "move `{key}:` left to column {}, under `{via}:`",
+                    via_at.column
+                ),
             );
             let _ = outer.start;
             return true;
@@ -886,7 +952,10 @@ fn split_line(line: &str) -> Line<'_> {
     let mut rest = &line[indent..];
     let mut column = indent;
     let mut dash = None;
-    while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+    while let Some(after) = rest
+        .strip_prefix("- ")
+        .or_else(|| (rest == "-").then_some(""))
+    {
         dash.get_or_insert(column);
         let skipped = after.len() - after.trim_start_matches(' ').len();
         column += 2 + skipped;
@@ -896,10 +965,14 @@ fn split_line(line: &str) -> Line<'_> {
     let key_end = if quoted_key {
         None
     } else {
-        rest.find(": ").or_else(|| rest.strip_suffix(':').map(str::len))
+        rest.find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len))
     };
     match key_end {
-        Some(end) if !rest[..end].contains(['{', '[', '#']) || rest.starts_with(|c: char| c.is_alphanumeric()) => {
+        Some(end)
+            if !rest[..end].contains(['{', '[', '#'])
+                || rest.starts_with(|c: char| c.is_alphanumeric()) =>
+        {
             let key = &rest[..end];
             let after = &rest[(end + 1).min(rest.len())..];
             let skipped = after.len() - after.trim_start_matches(' ').len();
@@ -962,7 +1035,10 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
         let (tab_line, tab_text) = if line.contains('\t') {
             (line_no, line)
         } else {
-            (line_no.saturating_sub(1).max(1), line_of(text, line_no.saturating_sub(1).max(1)))
+            (
+                line_no.saturating_sub(1).max(1),
+                line_of(text, line_no.saturating_sub(1).max(1)),
+            )
         };
         let column = tab_text.chars().take_while(|c| *c != '\t').count() + 1;
         return Diagnostic::error(path, Span::new(tab_line, column), "a tab here: YAML indents with spaces only, never tabs")
@@ -977,7 +1053,8 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
         if let Some((value, column)) = split.value
             && let Some(first) = value.chars().next()
             && INDICATORS.contains(&first)
-            && (candidate == line_no && column <= marker.col() || candidate != line_no && line.trim().is_empty())
+            && (candidate == line_no && column <= marker.col()
+                || candidate != line_no && line.trim().is_empty())
             && !(first == '{' || first == '[') | looks_like_text_after_flow(value)
         {
             let key = split.key.map_or("", |(k, _)| k);
@@ -991,14 +1068,19 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
                 c => format!("as reserved: a value may not start with `{c}` unquoted"),
             };
             let message = match first {
-                '`' | '@' | '%' => format!("YAML does not allow a value to start with `{first}` unquoted"),
+                '`' | '@' | '%' => {
+                    format!("YAML does not allow a value to start with `{first}` unquoted")
+                }
                 _ => format!("YAML reads a value starting with `{first}` {reads}"),
             };
             let mut hint = format!("put the text in quotes: `{}`", suggestion(key, value));
             if first == '|' || first == '>' {
-                hint.push_str(&format!(" (or write `{key}: {first}` and the text on the next lines, indented)"));
+                hint.push_str(&format!(
+                    " (or write `{key}: {first}` and the text on the next lines, indented)"
+                ));
             }
-            return Diagnostic::error(path, Span::new(candidate, column + 1), message).with_hint(hint);
+            return Diagnostic::error(path, Span::new(candidate, column + 1), message)
+                .with_hint(hint);
         }
     }
 
@@ -1008,14 +1090,24 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
         if let (Some((key, _)), Some((value, value_column))) = (split.key, split.value)
             && value_column <= marker.col()
         {
-            let colon = value.find(':').map_or(marker.col(), |i| value_column + value[..i].chars().count());
-            let word: String = value.chars().take(value[..value.find(':').unwrap_or(0)].chars().count()).collect();
+            let colon = value
+                .find(':')
+                .map_or(marker.col(), |i| value_column + value[..i].chars().count());
+            let word: String = value
+                .chars()
+                .take(value[..value.find(':').unwrap_or(0)].chars().count())
+                .collect();
             return Diagnostic::error(
                 path,
                 at(colon),
-                format!("the text has `: ` after `{word}`, which YAML reads as the start of another key"),
+                format!(
+                    "the text has `: ` after `{word}`, which YAML reads as the start of another key"
+                ),
             )
-            .with_hint(format!("put the text in quotes: `{}`", suggestion(key, value)));
+            .with_hint(format!(
+                "put the text in quotes: `{}`",
+                suggestion(key, value)
+            ));
         }
     }
 
@@ -1031,7 +1123,8 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
             return Diagnostic::error(path, at(marker.col()), "a backslash in a \"…\" text starts an escape YAML does not know")
                 .with_hint("write `\\\\` for a backslash, or put the text in single quotes '…', where a backslash is just a backslash");
         }
-        ErrorKind::UnclosedFlowCollection { open } | ErrorKind::MismatchedFlowCollectionEnd { open, .. } => {
+        ErrorKind::UnclosedFlowCollection { open }
+        | ErrorKind::MismatchedFlowCollectionEnd { open, .. } => {
             let close = if *open == '[' { ']' } else { '}' };
             return Diagnostic::error(path, at(marker.col()), format!("a `{open}` is not closed with `{close}`"))
                 .with_hint(format!("close it with `{close}`; if it is a text that starts with `{open}`, put the text in quotes"));
@@ -1079,7 +1172,9 @@ fn indentation_diagnostic(path: &Path, text: &str, error_line: usize) -> Option<
     // The line at fault: the error's line, or the next one with content.
     let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
     let mut at = error_line.saturating_sub(1);
-    while at < lines.len() && (lines[at].trim().is_empty() || lines[at].trim_start().starts_with('#')) {
+    while at < lines.len()
+        && (lines[at].trim().is_empty() || lines[at].trim_start().starts_with('#'))
+    {
         at += 1;
     }
     let bad = split_line(lines.get(at)?);
@@ -1132,7 +1227,11 @@ mod tests {
     use super::*;
 
     fn guide(text: &str) -> Result<Checked, Diagnostic> {
-        check(Path::new("g.yaml"), text, crate::schema::schema(crate::schema::FileKind::Guide))
+        check(
+            Path::new("g.yaml"),
+            text,
+            crate::schema::schema(crate::schema::FileKind::Guide),
+        )
     }
 
     #[test]
@@ -1154,7 +1253,11 @@ mod tests {
         let d = guide("title: **bold** x\n").unwrap_err();
         assert!(d.message.contains("`*`"), "{}", d.message);
         let d = guide("title: `code` x\n").unwrap_err();
-        assert!(d.message.contains("start with `` ` ``") || d.message.contains("`"), "{}", d.message);
+        assert!(
+            d.message.contains("start with `` ` ``") || d.message.contains("`"),
+            "{}",
+            d.message
+        );
         let d = guide("title: [link](https://x.dk) here\n").unwrap_err();
         assert!(d.message.contains("as a list"), "{}", d.message);
     }

@@ -544,10 +544,22 @@ fn five_different_mistakes_in_one_file_are_reported_together() {
     );
     let run = a.check();
     run.expect_code(1);
-    run.expect_error(&a.at("acton"), "unknown key `acton`", Some("did you mean `action`?"));
-    run.expect_error(&a.at("shots/nope.svg"), "`shots/nope.svg` does not exist", None);
+    run.expect_error(
+        &a.at("acton"),
+        "unknown key `acton`",
+        Some("did you mean `action`?"),
+    );
+    run.expect_error(
+        &a.at("shots/nope.svg"),
+        "`shots/nope.svg` does not exist",
+        None,
+    );
     run.expect_error(&a.at("fone"), "unknown device `fone`", Some("`phone`"));
-    run.expect_error(&a.at("authenticatr"), "unknown app `authenticatr`", Some("did you mean `authenticator`?"));
+    run.expect_error(
+        &a.at("authenticatr"),
+        "unknown app `authenticatr`",
+        Some("did you mean `authenticator`?"),
+    );
     let (line, column) = position_of(&a.file, "tip: {en: Two");
     run.expect_error(
         &format!("{}:{line}:{column}", a.file.display()),
@@ -619,11 +631,18 @@ fn texts_starting_with_a_yaml_character_say_to_quote_them() {
         let says = says.replace("`` ` ``", "`");
         assert!(d.message.contains(&says), "{value}: {}", d.block);
         assert!(
-            d.hint.as_deref().is_some_and(|h| h.contains("put the text in quotes: `action: \"")),
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("put the text in quotes: `action: \"")),
             "{value}: {}",
             d.block
         );
-        for internal in ["anchor references", "unexpected character", "invalid type", "did not find"] {
+        for internal in [
+            "anchor references",
+            "unexpected character",
+            "invalid type",
+            "did not find",
+        ] {
             assert!(!run.stderr.contains(internal), "{value}: {}", run.stderr);
         }
     }
@@ -631,7 +650,8 @@ fn texts_starting_with_a_yaml_character_say_to_quote_them() {
 
 #[test]
 fn a_tag_at_the_start_of_a_text_is_an_error_not_a_lost_word() {
-    let a = authored("title: Tag\nsteps:\n  - device: computer\n    action: !important Read this.\n");
+    let a =
+        authored("title: Tag\nsteps:\n  - device: computer\n    action: !important Read this.\n");
     let run = a.check();
     run.expect_code(1);
     run.expect_error(&a.at("Read this"), "`!important`", Some("quotes"));
@@ -654,7 +674,11 @@ fn a_hash_that_cuts_a_text_is_a_warning_naming_what_was_cut() {
         .into_iter()
         .filter(|d| d.message.contains("the text ends"))
         .count();
-    assert_eq!(cuts, 1, "a comment written as one is not a cut text:\n{}", run.stderr);
+    assert_eq!(
+        cuts, 1,
+        "a comment written as one is not a cut text:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -709,7 +733,11 @@ fn a_tab_is_shown_and_named() {
         .error_at(&format!("{}:3:1", a.file.display()))
         .unwrap_or_else(|| panic!("{}", run.stderr));
     assert!(d.message.contains("a tab"), "{}", d.block);
-    assert!(d.hint.as_deref().is_some_and(|h| h.contains("spaces")), "{}", d.block);
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("spaces")),
+        "{}",
+        d.block
+    );
     assert!(d.block.contains("3 | →- device: computer"), "{}", d.block);
 }
 
@@ -744,21 +772,52 @@ fn a_guide_file_by_another_name_is_a_warning_and_no_build_empties_a_published_si
         let renamed = site.join("guides/hello").join(name);
         std::fs::rename(site.join("guides/hello/guide.yaml"), &renamed).expect("rename");
         let checked = run(&[&"check", &site]);
-        expect_warning(&checked, &format!("{}:1:1", renamed.display()), "is not read", fix);
+        expect_warning(
+            &checked,
+            &format!("{}:1:1", renamed.display()),
+            "is not read",
+            fix,
+        );
         let built = run(&[&"build", &site, &"--out", &out, &"--format", &"html"]);
         built.expect_code(1);
-        assert!(built.stderr.contains("no guide was found"), "{}", built.stderr);
+        assert!(
+            built.stderr.contains("no guide was found"),
+            "{}",
+            built.stderr
+        );
         assert!(built.stderr.contains("--allow-empty"), "{}", built.stderr);
-        assert_same_tree(&before, &snapshot(&out), "the published site after a build without guides");
+        assert_same_tree(
+            &before,
+            &snapshot(&out),
+            "the published site after a build without guides",
+        );
         std::fs::rename(&renamed, site.join("guides/hello/guide.yaml")).expect("rename back");
     }
     // A guide.yaml at the site's root.
-    std::fs::copy(site.join("guides/hello/guide.yaml"), site.join("guide.yaml")).expect("copy");
+    std::fs::copy(
+        site.join("guides/hello/guide.yaml"),
+        site.join("guide.yaml"),
+    )
+    .expect("copy");
     let checked = run(&[&"check", &site]);
-    expect_warning(&checked, &format!("{}:1:1", site.join("guide.yaml").display()), "at the site's root is not read", "guides/");
+    expect_warning(
+        &checked,
+        &format!("{}:1:1", site.join("guide.yaml").display()),
+        "at the site's root is not read",
+        "guides/",
+    );
     // Asked for, an empty site replaces the published one.
     std::fs::remove_dir_all(site.join("guides")).expect("remove guides");
-    run(&[&"build", &site, &"--out", &out, &"--format", &"html", &"--allow-empty"]).expect_code(0);
+    run(&[
+        &"build",
+        &site,
+        &"--out",
+        &out,
+        &"--format",
+        &"html",
+        &"--allow-empty",
+    ])
+    .expect_code(0);
     assert!(!out.join("en/hello").exists());
 }
 
@@ -768,9 +827,16 @@ fn init_refuses_unknown_and_repeated_languages() {
     let dk = run_in(tmp.path(), &[&"init", &"site", &"--lang", &"dk"]);
     dk.expect_code(2);
     assert!(dk.stderr.contains("did you mean `da`?"), "{}", dk.stderr);
-    let twice = run_in(tmp.path(), &[&"init", &"site", &"--lang", &"en", &"--lang", &"en"]);
+    let twice = run_in(
+        tmp.path(),
+        &[&"init", &"site", &"--lang", &"en", &"--lang", &"en"],
+    );
     twice.expect_code(2);
-    assert!(twice.stderr.contains("`en` is given twice"), "{}", twice.stderr);
+    assert!(
+        twice.stderr.contains("`en` is given twice"),
+        "{}",
+        twice.stderr
+    );
     assert!(!tmp.path().join("site").exists(), "nothing written");
 }
 
@@ -780,16 +846,34 @@ fn a_country_code_in_the_settings_or_a_text_suggests_the_language() {
     let site = copy_fixture("valid", &tmp.path().join("site"));
     let settings = site.join("guidegen.yaml");
     let text = std::fs::read_to_string(&settings).expect("settings");
-    std::fs::write(&settings, text.replace("languages: [en, da]", "languages: [en, dk]")).expect("write");
+    std::fs::write(
+        &settings,
+        text.replace("languages: [en, da]", "languages: [en, dk]"),
+    )
+    .expect("write");
     let run1 = run(&[&"check", &site]);
     run1.expect_code(1);
-    run1.expect_error(&location_of(&settings, "dk]"), "`dk` is not a language code", Some("did you mean `da`?"));
+    run1.expect_error(
+        &location_of(&settings, "dk]"),
+        "`dk` is not a language code",
+        Some("did you mean `da`?"),
+    );
     assert!(!run1.stderr.contains("locales/dk.yaml"), "{}", run1.stderr);
-    assert_eq!(run1.error_locations().len(), 1, "one mistake, one error:\n{}", run1.stderr);
+    assert_eq!(
+        run1.error_locations().len(),
+        1,
+        "one mistake, one error:\n{}",
+        run1.stderr
+    );
 
-    let a = authored("title: {en: Hi, dk: Hej}\nsteps:\n  - device: computer\n    action: Open it.\n");
+    let a =
+        authored("title: {en: Hi, dk: Hej}\nsteps:\n  - device: computer\n    action: Open it.\n");
     let run2 = a.check();
-    run2.expect_error(&a.at("dk:"), "language `dk` is not one of the site's languages", Some("did you mean `da`?"));
+    run2.expect_error(
+        &a.at("dk:"),
+        "language `dk` is not one of the site's languages",
+        Some("did you mean `da`?"),
+    );
 }
 
 #[test]
@@ -798,7 +882,11 @@ fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wro
     let site = copy_fixture("valid", &tmp.path().join("site"));
     let settings = site.join("guidegen.yaml");
     let text = std::fs::read_to_string(&settings).expect("settings");
-    std::fs::write(&settings, text.replace("  authenticator:", "  Authenticator:")).expect("write");
+    std::fs::write(
+        &settings,
+        text.replace("  authenticator:", "  Authenticator:"),
+    )
+    .expect("write");
     let run = run(&[&"check", &site]);
     run.expect_code(1);
     run.expect_error(
@@ -806,7 +894,12 @@ fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wro
         "app id `Authenticator` may only have lowercase letters",
         Some("write `authenticator:` here"),
     );
-    assert_eq!(run.error_locations().len(), 1, "`app: authenticator` is right:\n{}", run.stderr);
+    assert_eq!(
+        run.error_locations().len(),
+        1,
+        "`app: authenticator` is right:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -821,7 +914,11 @@ fn a_missing_screenshot_suggests_the_file_meant() {
         ));
         let run = a.check();
         run.expect_code(1);
-        run.expect_error(&a.at(&format!("'{written}'")), "does not exist", Some(meant));
+        run.expect_error(
+            &a.at(&format!("'{written}'")),
+            "does not exist",
+            Some(meant),
+        );
     }
 }
 

@@ -56,7 +56,10 @@ fn validator(schema: &Path) -> jsonschema::Validator {
 }
 
 fn errors(validator: &jsonschema::Validator, value: &serde_json::Value) -> Vec<String> {
-    validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path())).collect()
+    validator
+        .iter_errors(value)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -117,7 +120,10 @@ fn init_and_new_write_the_yaml_language_server_lines_and_the_schemas() {
     run(&[&"init", &site, &"--lang", &"da", &"--lang", &"en"]).expect_code(0);
     run(&[&"new", &"vpn-setup", &site]).expect_code(0);
     for (file, line) in [
-        ("guidegen.yaml", "# yaml-language-server: $schema=schemas/guidegen.schema.json"),
+        (
+            "guidegen.yaml",
+            "# yaml-language-server: $schema=schemas/guidegen.schema.json",
+        ),
         (
             "guides/first-guide/guide.yaml",
             "# yaml-language-server: $schema=../../schemas/guide.schema.json",
@@ -134,7 +140,11 @@ fn init_and_new_write_the_yaml_language_server_lines_and_the_schemas() {
         let schema = site.join(file).parent().expect("folder").join(target);
         assert!(schema.is_file(), "{}", schema.display());
         let value = yaml_as_json(&site.join(file));
-        assert_eq!(errors(&validator(&schema), &value), Vec::<String>::new(), "{file}");
+        assert_eq!(
+            errors(&validator(&schema), &value),
+            Vec::<String>::new(),
+            "{file}"
+        );
     }
     run(&[&"check", &site]).expect_code(0);
 }
