@@ -45,6 +45,11 @@ impl Manifest {
     }
 
     /// The manifest as a file: sorted, so that the same input gives the same bytes.
+    /// How many guides the build that wrote this manifest published.
+    pub fn guide_count(&self) -> usize {
+        self.guides.len()
+    }
+
     pub fn write(&self) -> String {
         let mut out = format!("{HEADER}\n");
         for (id, (fingerprint, files)) in &self.guides {

@@ -242,6 +242,17 @@ pub struct Site {
     pub incomplete: IncompletePolicy,
     /// Sorted by id; shared, so that one guide can be replaced without copying the others.
     pub guides: Vec<std::sync::Arc<Guide>>,
+    /// Parts of the settings that had errors: the guides are not checked against them, so that one
+    /// mistake in guidegen.yaml is one error, not one per guide.
+    pub unsure: Unsure,
+}
+
+/// Which parts of the settings could not be read as written (each already reported).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsure {
+    pub languages: bool,
+    pub apps: bool,
+    pub devices: bool,
 }
 
 impl Site {
