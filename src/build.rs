@@ -237,11 +237,11 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
-    let manifest = OutFile {
-        path: CACHE_FILE.to_owned(),
-        bytes: Arc::new(streamed.manifest.write().into_bytes()),
-        kind: FileKind::Page,
-    };
+    let manifest = OutFile::new(
+        CACHE_FILE.to_owned(),
+        streamed.manifest.write().into_bytes(),
+        FileKind::Page,
+    );
     if let Err(err) = staging.put(&manifest) {
         staging.abort();
         let message = format!("cannot write {CACHE_FILE}: {err}");

@@ -149,6 +149,7 @@ pub struct SiteFile {
     pub devices: BTreeMap<String, Spanned<DeviceInput>>,
     pub pdf: Option<PdfInput>,
     pub translation: Option<TranslationInput>,
+    pub video: Option<VideoSettingsInput>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -176,6 +177,15 @@ pub struct PdfInput {
     pub paper: Option<Spanned<String>>,
 }
 
+/// `video:` settings of a site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoSettingsInput {
+    /// The services (`youtube`, `vimeo`, `panopto`) whose player a reader may load into the page by
+    /// clicking; without it, a service's video is a link and a QR code only.
+    pub embed: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
 /// `translation:` settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,6 +203,7 @@ pub struct GuideFile {
     pub summary: Option<Spanned<Text>>,
     pub sections: Option<Spanned<Vec<Spanned<SectionInput>>>>,
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    pub video: Option<Spanned<VideoInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +212,7 @@ pub struct SectionInput {
     pub title: Option<Spanned<Text>>,
     pub intro: Option<Spanned<Text>>,
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    pub video: Option<Spanned<VideoInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +226,22 @@ pub struct StepInput {
     pub note: Option<Spanned<Text>>,
     pub tip: Option<Spanned<Text>>,
     pub warning: Option<Spanned<Text>>,
+    pub video: Option<Spanned<VideoInput>>,
+}
+
+/// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of
+/// a video service (`url`), or one not made yet (`status: planned`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoInput {
+    pub title: Option<Spanned<Text>>,
+    /// `ready` (default) or `planned`.
+    pub status: Option<Spanned<String>>,
+    pub src: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub poster: Option<Spanned<String>>,
+    /// Language code → WebVTT file, for captions not named by the convention `<video>.<lang>.vtt`.
+    pub captions: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
 }
 
 /// `screenshot: path` or `screenshot: {src: path, alt: text}`. The short form's location is that of the

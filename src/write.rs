@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::model::MediaFile;
 use crate::render::{FileKind, OutFile};
 
 /// The file that marks a folder as guidegen's output: only such a folder is ever replaced.
@@ -332,6 +333,9 @@ impl Output for Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        if let Some(source) = &file.copy_of {
+            return self.put_copy(&file.path, &path, source);
+        }
         let digest = (file.kind == FileKind::Other).then(|| digest(&file.bytes));
         if let Some(first) = digest.and_then(|d| self.staged_media(&d))
             && std::fs::hard_link(&first, &path).is_ok()
@@ -358,6 +362,54 @@ impl Output for Staging {
     }
 }
 
+impl Staging {
+    /// Stages a copy of a large file of the site (a video) as `path`, streamed, never in memory:
+    /// linked to a staged file with the same bytes, else taken over from the previous output when
+    /// that has exactly these bytes, else copied from the site's folder.
+    fn put_copy(&self, rel: &str, path: &Path, source: &MediaFile) -> io::Result<()> {
+        if let Some(first) = self.staged_media(&source.digest)
+            && std::fs::hard_link(&first, path).is_ok()
+        {
+            return Ok(());
+        }
+        let previous = self.target.join(rel);
+        let reused = same_digest(&previous, source) && std::fs::hard_link(&previous, path).is_ok();
+        if !reused {
+            // Never written through: a file here may be a link to the previous output's.
+            let _ = std::fs::remove_file(path);
+            crate::files::copy_inside(
+                &source.dir,
+                Path::new(&source.rel),
+                crate::files::MAX_VIDEO_FILE_BYTES,
+                &source.digest,
+                path,
+            )?;
+        }
+        self.media
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(source.digest)
+            .or_insert(path.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Whether `path` is a regular file (not a link) of `source`'s size whose bytes hash to its digest;
+/// read in chunks.
+fn same_digest(path: &Path, source: &MediaFile) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != source.len {
+        return false;
+    }
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    crate::files::scan_inside(folder, Path::new(name), source.len, 0)
+        .is_ok_and(|scanned| scanned.digest == source.digest)
+}
+
 /// The SHA-256 of a file's bytes.
 fn digest(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
@@ -378,9 +430,29 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct Memory {
     files: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
+    /// Large files of the site read so far, by digest: a video shown in every language is read
+    /// and held once.
+    copies: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<Vec<u8>>>>,
 }
 
 impl Memory {
+    /// A copy of a site's large file (a video), read now, once: `serve` answers from memory.
+    fn read_copy(&self, source: &MediaFile) -> io::Result<std::sync::Arc<Vec<u8>>> {
+        let mut copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bytes) = copies.get(&source.digest) {
+            return Ok(std::sync::Arc::clone(bytes));
+        }
+        let bytes = crate::files::read_inside(
+            &source.dir,
+            Path::new(&source.rel),
+            crate::files::MAX_VIDEO_FILE_BYTES,
+        )
+        .map_err(|err| io::Error::other(err.message(&source.rel, "the guide's folder")))?;
+        let bytes = std::sync::Arc::new(bytes);
+        copies.insert(source.digest, std::sync::Arc::clone(&bytes));
+        Ok(bytes)
+    }
+
     /// The files put so far.
     pub fn into_files(self) -> std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
@@ -400,10 +472,14 @@ impl Output for Memory {
                 format!("bad output path {rel}"),
             ));
         }
+        let bytes = match &file.copy_of {
+            Some(source) => self.read_copy(source)?,
+            None => std::sync::Arc::clone(&file.bytes),
+        };
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.clone(), std::sync::Arc::clone(&file.bytes));
+            .insert(rel.clone(), bytes);
         Ok(())
     }
 }
