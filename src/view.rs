@@ -873,6 +873,15 @@ mod tests {
     }
 
     #[test]
+    fn file_sizes_are_whole_numbers() {
+        assert_eq!(size_text(23_400_000), "24 MB");
+        assert_eq!(size_text(1_000_000), "1 MB");
+        assert_eq!(size_text(999_999), "1000 kB");
+        assert_eq!(size_text(9_000), "9 kB");
+        assert_eq!(size_text(10), "1 kB");
+    }
+
+    #[test]
     fn the_index_shows_a_summary_s_first_paragraph() {
         assert_eq!(super::first_paragraph("One\ntwo.\n\nThree."), "One\ntwo.");
         assert_eq!(super::first_paragraph("Only."), "Only.");

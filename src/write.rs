@@ -661,6 +661,83 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn video_in(dir: &Path, bytes: &[u8]) -> MediaFile {
+        use sha2::Digest;
+        std::fs::write(dir.join("v.mp4"), bytes).unwrap();
+        MediaFile {
+            rel: "v.mp4".into(),
+            dir: dir.to_path_buf(),
+            len: bytes.len() as u64,
+            digest: sha2::Sha256::digest(bytes).into(),
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_copied_once_and_never_through_a_link_to_the_previous_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let out = tmp.path().join("out");
+        let video = video_in(&site, b"first video");
+        let staging = Staging::begin(&out, &site).unwrap();
+        for lang in ["da", "en"] {
+            staging
+                .put(&OutFile::copy(format!("{lang}/g/v.mp4"), video.clone()))
+                .unwrap();
+        }
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("da/g/v.mp4")).unwrap(),
+            b"first video"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+            assert_eq!(ino("da/g/v.mp4"), ino("en/g/v.mp4"));
+        }
+
+        // Changed: written anew, the previous output's file untouched until the swap.
+        let changed = video_in(&site, b"second video!");
+        let staging = Staging::begin(&out, &site).unwrap();
+        staging
+            .put(&OutFile::copy("da/g/v.mp4".into(), changed.clone()))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(out.join("da/g/v.mp4")).unwrap(),
+            b"first video"
+        );
+        // The same bytes under another path are a link to the staged copy; a file that changed
+        // after it was checked is refused while copying (files::copy_inside).
+        staging
+            .put(&OutFile::copy("en/g/v.mp4".into(), changed))
+            .unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("en/g/v.mp4")).unwrap(),
+            b"second video!"
+        );
+    }
+
+    #[test]
+    fn memory_holds_a_large_file_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let video = video_in(tmp.path(), b"video");
+        let memory = Memory::default();
+        memory
+            .put(&OutFile::copy("da/g/v.mp4".into(), video.clone()))
+            .unwrap();
+        memory
+            .put(&OutFile::copy("en/g/v.mp4".into(), video))
+            .unwrap();
+        let files = memory.into_files();
+        assert_eq!(files["da/g/v.mp4"].as_slice(), b"video");
+        assert!(std::sync::Arc::ptr_eq(
+            &files["da/g/v.mp4"],
+            &files["en/g/v.mp4"]
+        ));
+    }
     use std::sync::mpsc;
     use std::time::Duration;
 

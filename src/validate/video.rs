@@ -152,43 +152,43 @@ fn local(
         check.error(src.referenced, message, Some(hint));
         return None;
     }
-    let scanned = match files::scan_inside(
+    // The file, its poster and its captions are each checked, so that one run reports every problem.
+    let file = match files::scan_inside(
         &dir,
         Path::new(rel),
         files::MAX_VIDEO_FILE_BYTES,
         video::HEAD_BYTES,
     ) {
-        Ok(scanned) => scanned,
+        Ok(scanned) if video::looks_like(&scanned.head, kind) => Some(MediaFile {
+            rel: normalize_rel(rel),
+            dir: dir.clone(),
+            len: scanned.len,
+            digest: scanned.digest,
+        }),
+        Ok(_) => {
+            check.error(
+                src.referenced,
+                format!("`{rel}` is not a valid {} video", kind.name()),
+                Some(format!(
+                    "export the video again as {} (its extension must match what it is)",
+                    kind.name()
+                )),
+            );
+            None
+        }
         Err(err) => {
             let hint = match err {
                 files::ReadError::TooLarge { .. } => "make the video smaller (a lower resolution or bitrate, or shorter), or publish it on a video service and give its address with `url:`".into(),
                 _ => err.hint(),
             };
             check.error(src.referenced, err.message(rel, GUIDE_FOLDER), Some(hint));
-            return None;
+            None
         }
-    };
-    if !video::looks_like(&scanned.head, kind) {
-        check.error(
-            src.referenced,
-            format!("`{rel}` is not a valid {} video", kind.name()),
-            Some(format!(
-                "export the video again as {} (its extension must match what it is)",
-                kind.name()
-            )),
-        );
-        return None;
-    }
-    let file = MediaFile {
-        rel: normalize_rel(rel),
-        dir: dir.clone(),
-        len: scanned.len,
-        digest: scanned.digest,
     };
 
     let (stem, _) = rel.rsplit_once('.').unwrap_or((rel, ""));
     let poster = match &input.poster {
-        Some(poster) => Some(self::poster(check, poster)?),
+        Some(poster) => self::poster(check, poster).map(Some).ok_or(()),
         None => {
             let found = POSTER_EXTENSIONS
                 .iter()
@@ -201,26 +201,26 @@ fn local(
                         referenced: src.referenced,
                         defined: src.defined,
                     };
-                    Some(self::poster(check, &spanned)?)
+                    self::poster(check, &spanned).map(Some).ok_or(())
                 }
+                None if file.is_none() => Ok(None),
                 None => {
                     check.warning(
                         src.referenced,
                         format!("the video `{rel}` has no poster image"),
                         format!("add `poster:` with a still from the video (or put `{stem}.jpg` beside it): the page shows it before the video plays, and the PDF shows it in the video's place"),
                     );
-                    None
+                    Ok(None)
                 }
             }
         }
     };
-
-    let captions = captions(check, site, input, src, stem)?;
+    let captions = captions(check, site, input, src, stem);
     Some(LocalVideo {
-        file,
+        file: file?,
         kind,
-        poster,
-        captions,
+        poster: poster.ok()?,
+        captions: captions?,
     })
 }
 
@@ -249,7 +249,8 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
     };
     let mut localized = BTreeMap::new();
     let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
-    for lang in check.languages.to_vec() {
+    let languages = check.languages;
+    for lang in languages.iter().cloned() {
         let variant = format!("{stem}.{lang}.{ext}");
         if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
             continue;
@@ -297,7 +298,8 @@ fn captions(
         }
     }
     let mut captions = BTreeMap::new();
-    for lang in check.languages.to_vec() {
+    let languages = check.languages;
+    for lang in languages.iter().cloned() {
         let (rel, at) = match named.get(&lang) {
             Some(file) => (file.value.clone(), Span::from(file.referenced)),
             None => {
