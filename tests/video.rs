@@ -694,6 +694,52 @@ sections:
     assert!(notice.contains("section 1"), "{notice}");
 }
 
+#[test]
+fn translated_video_titles_are_imported_in_place_in_every_style() {
+    let guide = "\
+title: {da: Demo, en: Demo}
+video: {status: planned, title: Hele vejledningen}
+sections:
+  - title: {da: S, en: S}
+    video:
+      status: planned
+      title: Afsnittet
+    steps:
+      - device: computer
+        action: {da: Gør det, en: Do it}
+        video: {status: planned, title: {da: Trinnet}}
+";
+    let site = Site::new("", guide);
+    run(&[&"i18n", &"export", &site.root]).expect_code(0);
+    let po_path = site.root.join("translations/en/demo.po");
+    let mut po = std::fs::read_to_string(&po_path).unwrap();
+    for (context, translation) in [
+        ("demo|video.title", "The whole guide"),
+        ("demo|section.1.video.title", "The section"),
+        ("demo|step.1.video.title", "The step"),
+    ] {
+        let at = po.find(&format!("msgctxt \"{context}\"")).expect(context);
+        let empty = at + po[at..].find("msgstr \"\"").expect("an empty msgstr");
+        po.replace_range(empty..empty + 9, &format!("msgstr \"{translation}\""));
+    }
+    std::fs::write(&po_path, po).unwrap();
+    run(&[&"i18n", &"import", &site.root, &po_path]).expect_code(0);
+    site.build(&["html"]);
+    let page = site.page("en");
+    let titles: Vec<String> = page
+        .select(&sel("[data-video] .video-title"))
+        .map(|t| t.text().collect::<String>())
+        .collect();
+    assert_eq!(titles.len(), 3);
+    for (title, expected) in titles
+        .iter()
+        .zip(["The whole guide", "The section", "The step"])
+    {
+        assert!(title.contains(expected), "{title}");
+    }
+    assert!(page.select(&sel("[data-fallback-notice]")).next().is_none());
+}
+
 /// The text of a PDF (pdftotext), or `None` when poppler-utils is not installed (CI installs it).
 fn pdf_text(pdf: &Path) -> Option<String> {
     let output = Command::new("pdftotext").arg(pdf).arg("-").output().ok()?;
