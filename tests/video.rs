@@ -790,3 +790,16 @@ fn pdf_qr_codes(pdf: &Path) -> Option<Vec<String>> {
     }
     Some(codes)
 }
+
+#[test]
+fn the_video_fixture_site_checks_clean() {
+    // .ci/run builds it and checks its pages in Chromium (axe) and its QR codes.
+    let run = run(&[&"check", &fixture("videos")]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("0 warnings") || run.stderr.contains("0 warnings"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}
