@@ -452,7 +452,7 @@ pub fn guide_view<'a>(
 
 /// "23 MB", "140 kB": whole numbers, which read the same in every language.
 fn size_text(bytes: u64) -> String {
-    if bytes >= 1_000_000 {
+    if bytes.div_ceil(1000) >= 1000 {
         format!("{} MB", bytes.div_ceil(1_000_000))
     } else {
         format!("{} kB", bytes.div_ceil(1000).max(1))
@@ -876,7 +876,8 @@ mod tests {
     fn file_sizes_are_whole_numbers() {
         assert_eq!(size_text(23_400_000), "24 MB");
         assert_eq!(size_text(1_000_000), "1 MB");
-        assert_eq!(size_text(999_999), "1000 kB");
+        assert_eq!(size_text(999_999), "1 MB");
+        assert_eq!(size_text(998_000), "998 kB");
         assert_eq!(size_text(9_000), "9 kB");
         assert_eq!(size_text(10), "1 kB");
     }
