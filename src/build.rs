@@ -262,11 +262,11 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
-    let manifest = OutFile {
-        path: CACHE_FILE.to_owned(),
-        bytes: Arc::new(streamed.manifest.write().into_bytes()),
-        kind: FileKind::Page,
-    };
+    let manifest = OutFile::new(
+        CACHE_FILE.to_owned(),
+        streamed.manifest.write().into_bytes(),
+        FileKind::Page,
+    );
     let written = staging
         .put(&manifest)
         .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")])

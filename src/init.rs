@@ -323,7 +323,10 @@ fn new_guide_yaml(id: &str, languages: &[String]) -> String {
          \x20   # note: Good to know.\n\
          \x20   # tip: A shortcut.\n\
          \x20   # warning: What can go wrong.\n\
-         # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`.\n\
+         \x20   # video: {title: How it looks, url: https://www.youtube.com/watch?v=…}\n\
+         \x20   #   (or `src: video/x.mp4`, a file in this folder; or `status: planned`, one to come)\n\
+         # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`\n\
+         # (or a `video:` alone).\n\
          # Preview it while you write: guidegen serve\n",
     );
     text

@@ -167,6 +167,8 @@ pub struct SiteFile {
     pub pdf: Option<PdfInput>,
     /// Translation settings.
     pub translation: Option<TranslationInput>,
+    /// Video settings.
+    pub video: Option<VideoSettingsInput>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -208,6 +210,16 @@ pub struct PdfInput {
     pub paper: Option<Spanned<String>>,
 }
 
+/// `video:` settings of a site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VideoSettingsInput {
+    /// The services (`youtube`, `vimeo`, `panopto`) whose player a reader may load into the page by
+    /// clicking; without it, a service's video is a link and a QR code only.
+    #[schemars(with = "Option<Vec<crate::schema::EmbedServiceName>>")]
+    pub embed: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
 /// `translation:` settings.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -234,6 +246,9 @@ pub struct GuideFile {
     /// The guide's steps, for a guide without sections.
     #[schemars(with = "Option<Vec<StepInput>>")]
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -248,6 +263,9 @@ pub struct SectionInput {
     /// The section's steps.
     #[schemars(with = "Option<Vec<StepInput>>")]
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -277,6 +295,34 @@ pub struct StepInput {
     /// What can go wrong (translatable Markdown).
     #[schemars(with = "Option<Text>")]
     pub warning: Option<Spanned<Text>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
+}
+
+/// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of
+/// a video service (`url`), or one not made yet (`status: planned`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VideoInput {
+    /// The video's title, shown with it (required).
+    #[schemars(with = "Option<Text>")]
+    pub title: Option<Spanned<Text>>,
+    /// `ready` (default) or `planned`.
+    #[schemars(with = "Option<crate::schema::VideoStatusName>")]
+    pub status: Option<Spanned<String>>,
+    /// An MP4 or WebM file, relative to the guide's folder.
+    #[schemars(with = "Option<String>")]
+    pub src: Option<Spanned<String>>,
+    /// The https address of the video on a service (YouTube, Vimeo, Panopto, Microsoft Stream…).
+    #[schemars(with = "Option<String>")]
+    pub url: Option<Spanned<String>>,
+    /// An image shown before the video plays, relative to the guide's folder.
+    #[schemars(with = "Option<String>")]
+    pub poster: Option<Spanned<String>>,
+    /// Language code → WebVTT file, for captions not named by the convention `<video>.<lang>.vtt`.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub captions: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
 }
 
 /// `screenshot: path` or `screenshot: {src: path, alt: text}`. The short form's location is that of the

@@ -31,6 +31,7 @@ pub mod slot;
 pub mod svg;
 pub mod textcheck;
 pub mod validate;
+pub mod video;
 pub mod view;
 pub mod write;
 pub mod yamlcheck;

@@ -212,6 +212,27 @@ pub enum IconName {
     Device,
 }
 
+/// A video's `status`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum VideoStatusName {
+    /// The video exists: a file (`src`) or an address (`url`) (default).
+    Ready,
+    /// Announced but not made yet: the page says it is coming later.
+    Planned,
+}
+
+/// A service whose player `video.embed` lets a reader load into the page.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum EmbedServiceName {
+    Youtube,
+    Vimeo,
+    Panopto,
+}
+
 /// A catalog's `direction`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -20,8 +20,12 @@ use crate::model::{self, CalloutKind, Text};
 pub enum Slot {
     Title,
     Summary,
+    /// The title of the guide's own video.
+    VideoTitle,
     SectionTitle(usize),
     SectionIntro(usize),
+    /// The title of a section's video.
+    SectionVideoTitle(usize),
     Step(usize, StepField),
 }
 
@@ -34,13 +38,17 @@ pub enum StepField {
     Note,
     Tip,
     Warning,
+    /// The title of the step's video.
+    VideoTitle,
 }
 
 /// What the registry knows of one step field.
 struct FieldEntry {
     field: StepField,
-    /// Its key in guide.yaml, and its part of the textual form: `step.3.<name>`.
+    /// Its part of the textual form: `step.3.<name>`.
     name: &'static str,
+    /// Its key in guide.yaml (in the step, or in the map of the step it is in: `alt` in `screenshot`).
+    key: &'static str,
     /// What it is, for translators; " (Markdown)" is added for Markdown fields.
     what: &'static str,
     markdown: bool,
@@ -51,10 +59,11 @@ struct FieldEntry {
 }
 
 /// Every translatable field of a step, in reading order, each at the index of its [`StepField`].
-const STEP_FIELDS: [FieldEntry; 6] = [
+const STEP_FIELDS: [FieldEntry; 7] = [
     FieldEntry {
         field: StepField::Action,
         name: "action",
+        key: "action",
         what: "what the reader does",
         markdown: true,
         callout: None,
@@ -64,6 +73,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Alt,
         name: "alt",
+        key: "alt",
         what: "the screenshot's alt text: what the picture shows",
         markdown: false,
         callout: None,
@@ -76,6 +86,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Result,
         name: "result",
+        key: "result",
         what: "what the reader should see then",
         markdown: true,
         callout: None,
@@ -85,6 +96,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Note,
         name: "note",
+        key: "note",
         what: "a note",
         markdown: true,
         callout: Some(CalloutKind::Note),
@@ -94,6 +106,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Tip,
         name: "tip",
+        key: "tip",
         what: "a tip",
         markdown: true,
         callout: Some(CalloutKind::Tip),
@@ -103,11 +116,22 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Warning,
         name: "warning",
+        key: "warning",
         what: "a warning",
         markdown: true,
         callout: Some(CalloutKind::Warning),
         in_model: |step| step.callout(CalloutKind::Warning),
         as_written: |step| step.warning.as_ref(),
+    },
+    FieldEntry {
+        field: StepField::VideoTitle,
+        name: "video.title",
+        key: "title",
+        what: "the title of the step's video",
+        markdown: false,
+        callout: None,
+        in_model: |step| step.video.as_ref().map(|video| &video.title),
+        as_written: |step| step.video.as_ref()?.value.title.as_ref(),
     },
 ];
 
@@ -127,9 +151,14 @@ impl StepField {
         &STEP_FIELDS[self as usize]
     }
 
-    /// Its key in guide.yaml: `action`, `alt`, …
+    /// Its name in the textual form: `action`, `alt`, `video.title`, …
     pub fn name(self) -> &'static str {
         self.entry().name
+    }
+
+    /// The key it is written under in guide.yaml: `action`, `alt`, `title` (in `video:`), …
+    pub fn key(self) -> &'static str {
+        self.entry().key
     }
 
     pub fn from_name(name: &str) -> Option<StepField> {
@@ -180,6 +209,7 @@ impl Slot {
         match self {
             Slot::Summary | Slot::SectionIntro(_) => TextKind::Markdown,
             Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
+            Slot::VideoTitle | Slot::SectionVideoTitle(_) => TextKind::Plain,
             Slot::Step(_, StepField::Alt) => TextKind::Unseen,
             Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
             Slot::Step(..) => TextKind::Plain,
@@ -190,9 +220,10 @@ impl Slot {
     pub fn key(self) -> &'static str {
         match self {
             Slot::Title | Slot::SectionTitle(_) => "title",
+            Slot::VideoTitle | Slot::SectionVideoTitle(_) => "title",
             Slot::Summary => "summary",
             Slot::SectionIntro(_) => "intro",
-            Slot::Step(_, field) => field.name(),
+            Slot::Step(_, field) => field.key(),
         }
     }
 }
@@ -202,8 +233,10 @@ impl fmt::Display for Slot {
         match self {
             Slot::Title => f.write_str("title"),
             Slot::Summary => f.write_str("summary"),
+            Slot::VideoTitle => f.write_str("video.title"),
             Slot::SectionTitle(n) => write!(f, "section.{n}.title"),
             Slot::SectionIntro(n) => write!(f, "section.{n}.intro"),
+            Slot::SectionVideoTitle(n) => write!(f, "section.{n}.video.title"),
             Slot::Step(n, field) => write!(f, "step.{n}.{field}"),
         }
     }
@@ -231,10 +264,12 @@ impl FromStr for Slot {
         let slot = match parts.as_slice() {
             ["title"] => Some(Slot::Title),
             ["summary"] => Some(Slot::Summary),
+            ["video", "title"] => Some(Slot::VideoTitle),
             ["section", n, "title"] => number(n).map(Slot::SectionTitle),
             ["section", n, "intro"] => number(n).map(Slot::SectionIntro),
-            ["step", n, field] => number(n)
-                .zip(StepField::from_name(field))
+            ["section", n, "video", "title"] => number(n).map(Slot::SectionVideoTitle),
+            ["step", n, field @ ..] if !field.is_empty() => number(n)
+                .zip(StepField::from_name(&field.join(".")))
                 .map(|(n, field)| Slot::Step(n, field)),
             _ => None,
         };
@@ -254,8 +289,8 @@ pub struct Written<'a> {
     pub slot: Slot,
     pub text: &'a Spanned<input::Text>,
     /// The collections written around its section or step, outermost first: the list of sections,
-    /// the section, the list of steps, the step, and the step's screenshot (which holds its `alt`
-    /// only). Editing in place must know whether one that holds the text is in flow style (`{…}`).
+    /// the section, the list of steps, the step, and the step's screenshot and video (which hold its
+    /// `alt` and its video's `title` only). Editing in place must know whether one that holds the text is in flow style (`{…}`).
     pub around: Vec<Location>,
 }
 
@@ -265,6 +300,14 @@ pub fn written(file: &GuideFile) -> Vec<Written<'_>> {
     let mut out = Vec::new();
     push_written(&mut out, Slot::Title, file.title.as_ref(), &[]);
     push_written(&mut out, Slot::Summary, file.summary.as_ref(), &[]);
+    if let Some(video) = &file.video {
+        push_written(
+            &mut out,
+            Slot::VideoTitle,
+            video.value.title.as_ref(),
+            &[video.referenced],
+        );
+    }
     let mut number = 0;
     // Validation refuses a file with both `sections` and `steps`; as there, `sections` is read.
     match (&file.sections, &file.steps) {
@@ -284,6 +327,14 @@ pub fn written(file: &GuideFile) -> Vec<Written<'_>> {
                     written.intro.as_ref(),
                     &around,
                 );
+                if let Some(video) = &written.video {
+                    push_written(
+                        &mut out,
+                        Slot::SectionVideoTitle(i + 1),
+                        video.value.title.as_ref(),
+                        &[sections.referenced, section.referenced, video.referenced],
+                    );
+                }
                 if let Some(steps) = &written.steps {
                     written_steps(&mut out, steps, &around, &mut number);
                 }
@@ -322,6 +373,7 @@ fn written_steps<'a>(
         let mut around = around.to_vec();
         around.extend([steps.referenced, step.referenced]);
         around.extend(step.value.screenshot.as_ref().map(|shot| shot.referenced));
+        around.extend(step.value.video.as_ref().map(|video| video.referenced));
         for field in StepField::ALL {
             let text = field.as_written(&step.value);
             push_written(out, Slot::Step(*number, field), text, &around);
@@ -334,15 +386,17 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::input::{ScreenshotFull, SectionInput};
+    use crate::input::{ScreenshotFull, SectionInput, VideoInput};
 
     #[test]
     fn textual_forms_read_back_as_the_same_slot() {
         let mut slots = vec![
             Slot::Title,
             Slot::Summary,
+            Slot::VideoTitle,
             Slot::SectionTitle(1),
             Slot::SectionIntro(12),
+            Slot::SectionVideoTitle(2),
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
         for slot in slots {
@@ -353,6 +407,11 @@ mod tests {
             "step.3.action"
         );
         assert_eq!(Slot::SectionIntro(2).to_string(), "section.2.intro");
+        assert_eq!(
+            Slot::Step(4, StepField::VideoTitle).to_string(),
+            "step.4.video.title"
+        );
+        assert_eq!(Slot::Step(4, StepField::VideoTitle).key(), "title");
         assert_eq!("step.12.alt".parse(), Ok(Slot::Step(12, StepField::Alt)));
         for other in [
             "",
@@ -368,6 +427,10 @@ mod tests {
             "section..title",
             "step.3.action.",
             "Step.3.action",
+            "step.3.video",
+            "step.3.video.",
+            "video",
+            "section.1.video",
         ] {
             assert!(other.parse::<Slot>().is_err(), "{other:?}");
         }
@@ -402,22 +465,36 @@ mod tests {
             summary,
             sections,
             steps,
+            video,
         } = file;
-        let mut out = vec![title.as_ref(), summary.as_ref()];
+        let mut out = vec![title.as_ref(), summary.as_ref(), video_title(video)];
         for section in sections.iter().flat_map(|s| &s.value) {
             let SectionInput {
                 title,
                 intro,
                 steps,
+                video,
             } = &section.value;
-            out.extend([title.as_ref(), intro.as_ref()]);
+            out.extend([title.as_ref(), intro.as_ref(), video_title(video)]);
             out.extend(steps.iter().flat_map(|s| &s.value).flat_map(step_texts));
         }
         out.extend(steps.iter().flat_map(|s| &s.value).flat_map(step_texts));
         out
     }
 
-    fn step_texts(step: &Spanned<StepInput>) -> [Option<&Spanned<input::Text>>; 6] {
+    fn video_title(video: &Option<Spanned<VideoInput>>) -> Option<&Spanned<input::Text>> {
+        let VideoInput {
+            title,
+            status: _,
+            src: _,
+            url: _,
+            poster: _,
+            captions: _,
+        } = &video.as_ref()?.value;
+        title.as_ref()
+    }
+
+    fn step_texts(step: &Spanned<StepInput>) -> [Option<&Spanned<input::Text>>; 7] {
         let StepInput {
             device: _,
             action,
@@ -427,6 +504,7 @@ mod tests {
             note,
             tip,
             warning,
+            video,
         } = &step.value;
         let alt = screenshot.as_ref().and_then(|shot| match &shot.value {
             ScreenshotInput::Full(ScreenshotFull { src: _, alt }) => alt.as_ref(),
@@ -439,6 +517,7 @@ mod tests {
             note.as_ref(),
             tip.as_ref(),
             warning.as_ref(),
+            video_title(video),
         ]
     }
 
@@ -446,9 +525,13 @@ mod tests {
     const EVERY_FIELD: &str = "\
 title: M title
 summary: M summary
+video: {status: planned, title: M video.title}
 sections:
   - title: M section.1.title
     intro: M section.1.intro
+    video:
+      title: M section.1.video.title
+      status: planned
     steps:
       - device: computer
         action: M step.1.action
@@ -457,6 +540,7 @@ sections:
         note: M step.1.note
         tip: M step.1.tip
         warning: M step.1.warning
+        video: {title: M step.1.video.title, status: planned}
   - {title: M section.2.title, intro: M section.2.intro, steps: [{action: M step.2.action}]}
   - title: M section.3.title
     intro: M section.3.intro
@@ -468,6 +552,9 @@ sections:
         screenshot:
           alt: M step.3.alt
           src: shot.svg
+        video:
+          status: planned
+          title: M step.3.video.title
         action: M step.3.action
 ";
 
@@ -494,16 +581,17 @@ sections:
         let file: GuideFile =
             crate::load::parse_yaml(Path::new("guide.yaml"), EVERY_FIELD).unwrap();
         let texts = every_text(&file);
-        // Every field is set, in steps 1 and 3; step 2 has its action only.
+        // Every field is set, in steps 1 and 3; step 2 has its action only; sections 2 and 3 have
+        // no video.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1);
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 2);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 4 + 4 + 2 * StepField::ALL.len() + 1);
+        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1);
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

@@ -15,9 +15,12 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text, TranslationState,
+    Origin, Paper, Screenshot, Section, Service, Site, Step, Store, StoreLink, Text,
+    TranslationState,
 };
 use crate::svg;
+
+mod video;
 
 /// The fingerprint of a source-language text, recorded with each translation made from it. White
 /// space is folded first, so re-wrapping a paragraph does not outdate its translations.
@@ -1000,6 +1003,34 @@ pub fn validate_site(
         },
     };
 
+    let mut video_embed = Vec::new();
+    if let Some(embed) = settings.video.as_ref().and_then(|v| v.embed.as_ref()) {
+        for id in &embed.value {
+            match Service::from_id(&id.value) {
+                Some(service) if Service::EMBEDDABLE.contains(&service) => {
+                    if !video_embed.contains(&service) {
+                        video_embed.push(service);
+                    }
+                }
+                Some(service) => check.error(
+                    id.referenced,
+                    format!("{} videos cannot be embedded", service.name().unwrap_or(service.id())),
+                    Some("their pages are shown as a link with a QR code; `embed` takes youtube, vimeo and panopto".into()),
+                ),
+                None => {
+                    let ids = Service::EMBEDDABLE.map(Service::id);
+                    let hint = did_you_mean(&id.value, ids.iter().copied())
+                        .unwrap_or_else(|| format!("the services that can be embedded are {}", ids.join(", ")));
+                    check.error(
+                        id.referenced,
+                        format!("unknown video service `{}`", id.value),
+                        Some(hint),
+                    );
+                }
+            }
+        }
+    }
+
     let site = Site {
         root: dir.root.clone(),
         title,
@@ -1009,6 +1040,7 @@ pub fn validate_site(
         devices,
         paper,
         incomplete,
+        video_embed,
         guides: Vec::new(),
         unsure,
     };
@@ -1174,14 +1206,20 @@ pub fn validate_guide(
         }
         (None, Some(steps)) => vec![(None, steps.referenced.into(), Some(steps))],
         (None, None) => {
-            check.error(
-                Span::START,
-                "the guide has no steps",
-                Some("add `steps:` with at least one step, or `sections:`".into()),
-            );
+            if file.video.is_none() {
+                check.error(
+                    Span::START,
+                    "the guide has no steps",
+                    Some("add `steps:` with at least one step, or `sections:`".into()),
+                );
+            }
             Vec::new()
         }
     };
+    let guide_video = file
+        .video
+        .as_ref()
+        .and_then(|v| video::video(&mut check, site, v));
 
     if !within_guide_limits(&mut check, file, &written_sections) {
         return None;
@@ -1204,8 +1242,20 @@ pub fn validate_guide(
             ),
             None => (None, None),
         };
+        let written_video = section.and_then(|s| s.value.video.as_ref());
+        let section_video = written_video.and_then(|v| video::video(&mut check, site, v));
         let steps = match steps {
             Some(steps) if !steps.value.is_empty() => steps,
+            // A section may be a video alone, as the guide a school started from opens with one.
+            None if written_video.is_some() => {
+                sections.push(Section {
+                    title: section_title,
+                    intro,
+                    video: section_video,
+                    steps: Vec::new(),
+                });
+                continue;
+            }
             Some(steps) => {
                 check.error(
                     steps.referenced,
@@ -1218,7 +1268,7 @@ pub fn validate_guide(
                 check.error(
                     span,
                     "the section has no `steps`",
-                    Some("add `steps:` with at least one step".into()),
+                    Some("add `steps:` with at least one step, or a `video:`".into()),
                 );
                 continue;
             }
@@ -1294,6 +1344,10 @@ pub fn validate_guide(
                 .result
                 .as_ref()
                 .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
+            let step_video = step
+                .video
+                .as_ref()
+                .and_then(|v| video::video(&mut check, site, v));
             let mut callouts = Vec::new();
             // The callouts are the step fields the registry shows as one, in its order.
             for field in crate::slot::StepField::ALL {
@@ -1327,11 +1381,13 @@ pub fn validate_guide(
                 app,
                 result,
                 callouts,
+                video: step_video,
             });
         }
         sections.push(Section {
             title: section_title,
             intro,
+            video: section_video,
             steps: model_steps,
         });
     }
@@ -1347,6 +1403,7 @@ pub fn validate_guide(
         title: title?,
         summary,
         sections,
+        video: guide_video,
         attachments,
     })
 }

@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::model::MediaFile;
 use crate::render::{FileKind, OutFile};
 
 /// The file that marks a folder as guidegen's output: only such a folder is ever replaced.
@@ -540,10 +541,12 @@ impl WriteState {
     fn put(&self, file: &OutFile) -> io::Result<()> {
         let path = staged_path(&self.staging, &file.path)?;
         create_parent(&path)?;
-        if file.kind != FileKind::Other {
-            return self.write_new(file, &path);
-        }
-        let cell = Arc::clone(lock(&self.media).entry(digest(&file.bytes)).or_default());
+        let key = match &file.copy_of {
+            Some(source) => source.digest,
+            None if file.kind == FileKind::Other => digest(&file.bytes),
+            None => return self.write_new(file, &path),
+        };
+        let cell = Arc::clone(lock(&self.media).entry(key).or_default());
         let first = cell.get_or_init(|| {
             self.write_new(file, &path)
                 .map(|()| path.clone())
@@ -561,6 +564,9 @@ impl WriteState {
     /// else a new file — never one opened in place: a file here may be a link to the previous
     /// output's, which must stay as it was should this build fail.
     fn write_new(&self, file: &OutFile, path: &Path) -> io::Result<()> {
+        if let Some(source) = &file.copy_of {
+            return self.copy_new(&file.path, path, source);
+        }
         let previous = self.target.join(&file.path);
         if same_bytes(&previous, &file.bytes) && std::fs::hard_link(&previous, path).is_ok() {
             return Ok(());
@@ -603,6 +609,43 @@ fn staged_path(staging: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(path)
 }
 
+impl WriteState {
+    /// Stages a copy of a large file of the site (a video) as `path`, streamed, never in memory:
+    /// taken over from the previous output when that has exactly these bytes, else copied from the
+    /// site's folder.
+    fn copy_new(&self, rel: &str, path: &Path, source: &MediaFile) -> io::Result<()> {
+        let previous = self.target.join(rel);
+        if same_digest(&previous, source) && std::fs::hard_link(&previous, path).is_ok() {
+            return Ok(());
+        }
+        // Never written through: a file here may be a link to the previous output's.
+        let _ = std::fs::remove_file(path);
+        crate::files::copy_inside(
+            &source.dir,
+            Path::new(&source.rel),
+            crate::files::MAX_VIDEO_FILE_BYTES,
+            &source.digest,
+            path,
+        )
+    }
+}
+
+/// Whether `path` is a regular file (not a link) of `source`'s size whose bytes hash to its digest;
+/// read in chunks.
+fn same_digest(path: &Path, source: &MediaFile) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != source.len {
+        return false;
+    }
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    crate::files::scan_inside(folder, Path::new(name), source.len, 0)
+        .is_ok_and(|scanned| scanned.digest == source.digest)
+}
+
 /// The SHA-256 of a file's bytes.
 fn digest(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
@@ -623,9 +666,29 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct Memory {
     files: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
+    /// Large files of the site read so far, by digest: a video shown in every language is read
+    /// and held once.
+    copies: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<Vec<u8>>>>,
 }
 
 impl Memory {
+    /// A copy of a site's large file (a video), read now, once: `serve` answers from memory.
+    fn read_copy(&self, source: &MediaFile) -> io::Result<std::sync::Arc<Vec<u8>>> {
+        let mut copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bytes) = copies.get(&source.digest) {
+            return Ok(std::sync::Arc::clone(bytes));
+        }
+        let bytes = crate::files::read_inside(
+            &source.dir,
+            Path::new(&source.rel),
+            crate::files::MAX_VIDEO_FILE_BYTES,
+        )
+        .map_err(|err| io::Error::other(err.message(&source.rel, "the guide's folder")))?;
+        let bytes = std::sync::Arc::new(bytes);
+        copies.insert(source.digest, std::sync::Arc::clone(&bytes));
+        Ok(bytes)
+    }
+
     /// The files put so far.
     pub fn into_files(self) -> std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
@@ -645,10 +708,14 @@ impl Output for Memory {
                 format!("bad output path {rel}"),
             ));
         }
+        let bytes = match &file.copy_of {
+            Some(source) => self.read_copy(source)?,
+            None => std::sync::Arc::clone(&file.bytes),
+        };
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.clone(), std::sync::Arc::clone(&file.bytes));
+            .insert(rel.clone(), bytes);
         Ok(())
     }
 }
@@ -799,6 +866,83 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn video_in(dir: &Path, bytes: &[u8]) -> MediaFile {
+        use sha2::Digest;
+        std::fs::write(dir.join("v.mp4"), bytes).unwrap();
+        MediaFile {
+            rel: "v.mp4".into(),
+            dir: dir.to_path_buf(),
+            len: bytes.len() as u64,
+            digest: sha2::Sha256::digest(bytes).into(),
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_copied_once_and_never_through_a_link_to_the_previous_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let out = tmp.path().join("out");
+        let video = video_in(&site, b"first video");
+        let staging = Staging::begin(&out, &site).unwrap();
+        for lang in ["da", "en"] {
+            staging
+                .put(&OutFile::copy(format!("{lang}/g/v.mp4"), video.clone()))
+                .unwrap();
+        }
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("da/g/v.mp4")).unwrap(),
+            b"first video"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+            assert_eq!(ino("da/g/v.mp4"), ino("en/g/v.mp4"));
+        }
+
+        // Changed: written anew, the previous output's file untouched until the swap.
+        let changed = video_in(&site, b"second video!");
+        let staging = Staging::begin(&out, &site).unwrap();
+        staging
+            .put(&OutFile::copy("da/g/v.mp4".into(), changed.clone()))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(out.join("da/g/v.mp4")).unwrap(),
+            b"first video"
+        );
+        // The same bytes under another path are a link to the staged copy; a file that changed
+        // after it was checked is refused while copying (files::copy_inside).
+        staging
+            .put(&OutFile::copy("en/g/v.mp4".into(), changed))
+            .unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("en/g/v.mp4")).unwrap(),
+            b"second video!"
+        );
+    }
+
+    #[test]
+    fn memory_holds_a_large_file_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let video = video_in(tmp.path(), b"video");
+        let memory = Memory::default();
+        memory
+            .put(&OutFile::copy("da/g/v.mp4".into(), video.clone()))
+            .unwrap();
+        memory
+            .put(&OutFile::copy("en/g/v.mp4".into(), video))
+            .unwrap();
+        let files = memory.into_files();
+        assert_eq!(files["da/g/v.mp4"].as_slice(), b"video");
+        assert!(std::sync::Arc::ptr_eq(
+            &files["da/g/v.mp4"],
+            &files["en/g/v.mp4"]
+        ));
+    }
     use std::sync::mpsc;
     use std::time::Duration;
 
@@ -880,11 +1024,7 @@ mod tests {
     }
 
     fn page(path: &str, text: &str) -> OutFile {
-        OutFile {
-            path: path.to_owned(),
-            bytes: Arc::new(text.as_bytes().to_vec()),
-            kind: FileKind::Page,
-        }
+        OutFile::new(path.to_owned(), text.as_bytes().to_vec(), FileKind::Page)
     }
 
     #[test]

@@ -255,6 +255,7 @@ mod tests {
             app: None,
             result: None,
             callouts: Vec::new(),
+            video: None,
         }
     }
 
@@ -275,12 +276,15 @@ mod tests {
                 anchor: "section-1".into(),
                 title: None,
                 intro: None,
+                video: None,
                 steps: vec![step(1, first), step(2, second)],
             }],
             total_steps: 2,
             pdf: None,
             languages: Vec::new(),
             notice: None,
+            video: None,
+            has_embeds: false,
             ui: catalog,
         }
     }
