@@ -1084,6 +1084,32 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
         }
     }
 
+    // Inside `{…}` or `[…]` on the line: `en: [x](y) more`, `en: *bold*`.
+    let chars: Vec<char> = line.chars().collect();
+    for i in 0..chars.len().saturating_sub(2) {
+        let opens_value = (chars[i] == ':' || chars[i] == ',') && chars[i + 1] == ' ';
+        let first = chars[i + 2];
+        if opens_value && i + 2 <= marker.col() && INDICATORS.contains(&first) && first != '{' {
+            let before: String = chars[..i].iter().collect();
+            let key = before
+                .rsplit(['{', ',', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let rest: String = chars[i + 2..].iter().collect();
+            let value = rest.split([',', '}']).next().unwrap_or(&rest);
+            return Diagnostic::error(
+                path,
+                at(i + 2),
+                format!("YAML reads a value starting with `{first}` specially, not as text"),
+            )
+            .with_hint(format!(
+                "put the text in quotes: `{}`",
+                suggestion(&key, value)
+            ));
+        }
+    }
+
     // `: ` inside a text.
     if matches!(kind, ErrorKind::MappingValueNotAllowed) {
         let split = split_line(line);
@@ -1201,6 +1227,10 @@ fn indentation_diagnostic(path: &Path, text: &str, error_line: usize) -> Option<
     let (key, column) = bad.key?;
     let mut best: Option<(usize, &str, usize)> = None;
     for (n, l) in above {
+        // A key above at the same column, in the same block: the indentation is not the mistake.
+        if l.key.is_some_and(|(_, c)| c == column) && best.is_none_or(|(_, _, bc)| bc > column) {
+            return None;
+        }
         if let Some((k, c)) = l.key
             && c != column
             && best.is_none_or(|(_, _, bc)| c.abs_diff(column) < bc.abs_diff(column))
