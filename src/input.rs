@@ -183,6 +183,9 @@ pub struct TranslationInput {
     /// `fallback` (default): publish with source-language text marked; `omit`: leave the guide out of a
     /// language until its translation is complete.
     pub incomplete: Option<Spanned<String>>,
+    /// `show` (default): an outdated translation is still shown, marked outdated in reports;
+    /// `fallback`: the source text is shown in its place.
+    pub outdated: Option<Spanned<String>>,
 }
 
 /// `guides/<id>/guide.yaml`.

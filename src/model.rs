@@ -58,8 +58,9 @@ pub enum Status {
 }
 
 impl Status {
-    /// The source text is shown in place of a translation.
-    pub fn is_fallback(self) -> bool {
+    /// The translation needs work: it is missing or outdated (reported by `check`, `i18n status` and
+    /// `--strict`; whether the source text is shown instead is [`Resolved::fallback`]).
+    pub fn needs_work(self) -> bool {
         matches!(self, Status::Missing | Status::Outdated)
     }
 
@@ -82,12 +83,14 @@ pub struct Resolved<'a> {
     /// The language the text is in: the requested one, or the source language on fallback.
     pub lang: &'a str,
     pub status: Status,
+    /// The source text is shown in place of the requested language's.
+    pub fallback: bool,
 }
 
 impl Resolved<'_> {
-    /// The requested language had no current translation: the text is the source text.
+    /// The requested language's text is not shown: the text is the source text.
     pub fn fallback(&self) -> bool {
-        self.status.is_fallback()
+        self.fallback
     }
 }
 
@@ -101,15 +104,15 @@ impl Text {
         }
     }
 
-    /// How the text stands in `lang`.
-    pub fn status(&self, lang: &str, source_lang: &str) -> Status {
-        self.resolve(lang, source_lang).status
-    }
-
-    /// The text in `lang`, falling back to the source language when the translation is missing or
-    /// outdated. `source_lang` is the site's first language.
-    pub fn resolve<'a>(&'a self, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
-        crate::fallback::resolve(self, lang, source_lang)
+    /// The text in `lang`, falling back to the source language when the translation is missing (or
+    /// outdated, if `outdated` says so). `source_lang` is the site's first language.
+    pub fn resolve<'a>(
+        &'a self,
+        lang: &'a str,
+        source_lang: &'a str,
+        outdated: OutdatedPolicy,
+    ) -> Resolved<'a> {
+        crate::fallback::resolve(self, lang, source_lang, outdated)
     }
 }
 
@@ -222,6 +225,17 @@ pub enum IncompletePolicy {
     Omit,
 }
 
+/// What a page shows for a translation whose source text changed after it was translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutdatedPolicy {
+    /// The translation: a reworded source rarely makes it wrong, and a page in one language reads
+    /// better than a mixed one. Reports still name it outdated.
+    #[default]
+    Show,
+    /// The source text, marked and listed in the page's notice, as for a missing translation.
+    Fallback,
+}
+
 /// A language of the site with the UI strings guidegen writes in it.
 #[derive(Debug, Clone)]
 pub struct Language {
@@ -240,6 +254,7 @@ pub struct Site {
     pub devices: BTreeMap<String, Device>,
     pub paper: Paper,
     pub incomplete: IncompletePolicy,
+    pub outdated: OutdatedPolicy,
     /// Sorted by id; shared, so that one guide can be replaced without copying the others.
     pub guides: Vec<std::sync::Arc<Guide>>,
 }

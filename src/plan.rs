@@ -154,14 +154,14 @@ impl Plan {
     pub fn publication(&self, site: &Site, guide: &Guide, strict: bool) -> Publication {
         let mut publication = Publication::default();
         for lang in &self.languages {
-            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
             if strict {
                 publication.diagnostics.extend(
-                    fallbacks
+                    crate::fallback::untranslated(site, guide, lang)
                         .iter()
                         .map(|f| f.diagnostic(lang, crate::diagnostic::Severity::Error)),
                 );
             }
+            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
             if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
                 publication.languages.push(lang.clone());
                 publication.fallback_texts += fallbacks.len();

@@ -15,7 +15,8 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text, TranslationState,
+    Origin, OutdatedPolicy, Paper, Screenshot, Section, Site, Step, Store, StoreLink, Text,
+    TranslationState,
 };
 use crate::svg;
 
@@ -915,6 +916,26 @@ pub fn validate_site(
         },
     };
 
+    let outdated = match settings
+        .translation
+        .as_ref()
+        .and_then(|t| t.outdated.as_ref())
+    {
+        None => OutdatedPolicy::Show,
+        Some(p) => match p.value.as_str() {
+            "show" => OutdatedPolicy::Show,
+            "fallback" => OutdatedPolicy::Fallback,
+            _ => {
+                check.error(
+                    p.referenced,
+                    format!("unknown value `{}`", p.value),
+                    Some("write `show` (publish the outdated translation, reported as outdated) or `fallback` (publish the source text in its place)".into()),
+                );
+                OutdatedPolicy::Show
+            }
+        },
+    };
+
     let site = Site {
         root: dir.root.clone(),
         title,
@@ -924,6 +945,7 @@ pub fn validate_site(
         devices,
         paper,
         incomplete,
+        outdated,
         guides: Vec::new(),
     };
 

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::fallback;
 use crate::icons;
 use crate::markdown;
-use crate::model::{Guide, Image, Language, Site, Text};
+use crate::model::{Guide, Image, Language, OutdatedPolicy, Site, Text};
 use crate::qr;
 use crate::slot::Slot;
 
@@ -55,12 +55,13 @@ pub fn url_path(rel: &str) -> String {
 pub struct Localizer<'a> {
     pub lang: &'a str,
     pub source_lang: &'a str,
+    pub outdated: OutdatedPolicy,
     pub catalog: &'a Catalog,
 }
 
 impl Localizer<'_> {
     pub fn label(&self, text: &Text) -> Label {
-        let resolved = text.resolve(self.lang, self.source_lang);
+        let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Label {
             text: resolved.text.to_owned(),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
@@ -68,7 +69,7 @@ impl Localizer<'_> {
     }
 
     pub fn prose(&self, text: &Text) -> Prose {
-        let resolved = text.resolve(self.lang, self.source_lang);
+        let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Prose {
             markdown: resolved.text.to_owned(),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
@@ -257,6 +258,7 @@ pub fn guide_view<'a>(
     let l = Localizer {
         lang: &lang.code,
         source_lang: site.source_lang(),
+        outdated: site.outdated,
         catalog: &lang.catalog,
     };
     let total_steps = guide.steps().count();
@@ -536,6 +538,7 @@ pub fn index_view<'a>(
     let l = Localizer {
         lang: &lang.code,
         source_lang: site.source_lang(),
+        outdated: site.outdated,
         catalog: &lang.catalog,
     };
     let cards = guides
@@ -630,6 +633,7 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
                 let l = Localizer {
                     lang: &lang.code,
                     source_lang: site.source_lang(),
+                    outdated: site.outdated,
                     catalog: &lang.catalog,
                 };
                 RootLanguage {

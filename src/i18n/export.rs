@@ -56,7 +56,7 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
         let title = section
             .title
             .as_ref()
-            .map(|t| format!(" “{}”", t.resolve(source, source).text))
+            .map(|t| format!(" “{}”", t.resolve(source, source, site.outdated).text))
             .unwrap_or_default();
         out.insert(Slot::SectionTitle(n), format!("The title of section {n}"));
         out.insert(
@@ -73,7 +73,10 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
                 .devices
                 .get(&step.device)
                 .map_or(step.device.clone(), |d| {
-                    d.label.resolve(source, source).text.to_lowercase()
+                    d.label
+                        .resolve(source, source, site.outdated)
+                        .text
+                        .to_lowercase()
                 });
             for field in StepField::ALL {
                 let what = field.description();
@@ -97,7 +100,8 @@ pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
         .into_iter()
         .map(|(slot, text)| {
             // An outdated translation is offered to the translator, marked for checking.
-            let outdated = fallback::resolve(text, lang, source).status == Status::Outdated;
+            let outdated =
+                fallback::resolve(text, lang, source, site.outdated).status == Status::Outdated;
             po::Entry {
                 extracted: described.get(&slot).cloned().into_iter().collect(),
                 references: vec![format!("{rel}:{}", text.origin.span.line)],

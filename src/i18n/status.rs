@@ -49,7 +49,7 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
     };
     for (_, text) in guide.slots() {
         s.total += 1;
-        match fallback::resolve(text, lang, site.source_lang()).status {
+        match fallback::resolve(text, lang, site.source_lang(), site.outdated).status {
             Status::Missing => s.missing += 1,
             Status::Outdated => s.outdated += 1,
             Status::Unpinned => {
@@ -59,7 +59,7 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
             Status::Current | Status::Source => s.translated += 1,
         }
     }
-    s.untranslated = fallback::fallbacks(site, guide, lang);
+    s.untranslated = fallback::untranslated(site, guide, lang);
     for step in guide.steps() {
         if let Some(shot) = &step.screenshot
             && !shot.localized.contains_key(lang)
