@@ -1,5 +1,6 @@
 //! Translation stage: `guidegen i18n confirm` — recording on translations that they still fit their
-//! source text, by writing the source's fingerprint beside them in guide.yaml.
+//! source text, by writing the source's fingerprint beside them in guide.yaml — and `guidegen i18n track`,
+//! the same for hand-written translations that have no fingerprint yet, leaving outdated ones alone.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,9 @@ pub struct ConfirmOptions {
     pub languages: Vec<String>,
     /// Guide ids; empty: every guide.
     pub guides: Vec<String>,
+    /// Only translations written without a fingerprint (`guidegen i18n track`): outdated ones are
+    /// left outdated, for someone to check.
+    pub untracked_only: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,7 +51,13 @@ pub fn confirm(options: &ConfirmOptions) -> Outcome<ConfirmSummary> {
     {
         match FileEdit::new(guide, &sources) {
             Ok(mut file) => {
-                pin_guide(&mut file, guide, &languages, &mut diagnostics);
+                pin_guide(
+                    &mut file,
+                    guide,
+                    &languages,
+                    options.untracked_only,
+                    &mut diagnostics,
+                );
                 files.push(file);
             }
             Err(d) => diagnostics.push(d),
@@ -80,20 +90,23 @@ fn unknown_guide(site: &Site, wanted: &[String]) -> Option<Failure> {
     )))
 }
 
-/// Pins every translation of `guide` into `languages` that is not pinned to its current source.
+/// Pins every translation of `guide` into `languages` that is not pinned to its current source (with
+/// `untracked_only`, every one that has no fingerprint at all).
 fn pin_guide(
     file: &mut FileEdit,
     guide: &Guide,
     languages: &[String],
+    untracked_only: bool,
     diagnostics: &mut Diagnostics,
 ) {
     for (slot, text) in guide.slots() {
         let fp = fingerprint(&text.source);
         for lang in languages {
-            let stale = text
-                .translations
-                .get(lang)
-                .is_some_and(|t| t.state != TranslationState::Current);
+            let stale = text.translations.get(lang).is_some_and(|t| match t.state {
+                TranslationState::Current => false,
+                TranslationState::Unpinned => true,
+                TranslationState::Outdated => !untracked_only,
+            });
             if stale && let Err(d) = file.pin(text, slot, lang, &fp) {
                 diagnostics.push(d);
             }

@@ -16,7 +16,7 @@ pub mod yaml;
 pub use confirm::{ConfirmOptions, ConfirmSummary, confirm};
 pub use export::{ExportOptions, ExportSummary, export, po_catalog};
 pub use import::{ImportOptions, ImportSummary, import};
-pub use status::{GuideStatus, LanguageStatus, Report, status, warnings};
+pub use status::{GuideStatus, LanguageStatus, Report, status, untracked, warnings};
 
 use std::path::{Path, PathBuf};
 

@@ -40,6 +40,9 @@ pub struct Report {
     pub source_language: String,
     pub languages: Vec<String>,
     pub guides: Vec<GuideStatus>,
+    /// Some screenshot has a localized version: the site localizes screenshots, so the table lists
+    /// those that have none.
+    pub localizes_screenshots: bool,
 }
 
 fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStatus {
@@ -92,10 +95,18 @@ pub fn status(site: &Site, only: &[String]) -> Report {
                 .collect(),
         })
         .collect();
+    let localizes_screenshots = site.guides.iter().any(|g| {
+        g.steps().any(|s| {
+            s.screenshot
+                .as_ref()
+                .is_some_and(|s| !s.localized.is_empty())
+        })
+    });
     Report {
         source_language: site.source_lang().to_owned(),
         languages,
         guides,
+        localizes_screenshots,
     }
 }
 
@@ -134,8 +145,9 @@ impl Report {
             .collect()
     }
 
-    /// An aligned table, then the texts to translate with their locations, then information.
-    pub fn table(&self) -> String {
+    /// An aligned table, then the texts to translate with their locations, then information (the
+    /// screenshots with no localized version only when `verbose` or the site localizes some).
+    pub fn table(&self, verbose: bool) -> String {
         let headings = [
             "guide",
             "language",
@@ -214,7 +226,7 @@ impl Report {
         if unpinned > 0 {
             let _ = writeln!(
                 out,
-                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n confirm` records it",
+                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n track` records it",
                 if unpinned == 1 { "" } else { "s" },
                 if unpinned == 1 { "s" } else { "" }
             );
@@ -224,6 +236,7 @@ impl Report {
             .iter()
             .flat_map(|g| g.languages.iter().map(move |l| (g.id.as_str(), l)))
             .filter(|(_, l)| !l.screenshots_not_localized.is_empty())
+            .filter(|_| verbose || self.localizes_screenshots)
             .collect();
         if !shots.is_empty() {
             out.push_str("\ninfo: screenshots without a localized version (the default image is shown; add shots/<name>.<lang>.<ext> to localize one):\n");
@@ -277,6 +290,11 @@ impl Report {
             }).collect::<Vec<_>>(),
         })
     }
+}
+
+/// How many translations, over every guide and language, have no recorded source fingerprint.
+pub fn untracked(site: &Site) -> usize {
+    status(site, &[]).totals().iter().map(|t| t.unpinned).sum()
 }
 
 /// Warnings for `guidegen check`: every missing or outdated translation, worded and placed as
