@@ -183,3 +183,109 @@ fn status_lists_unlocalized_screenshots_only_when_asked_or_when_the_site_localiz
     let status = run_in(&root, &[&"i18n", &"status"]);
     assert!(status.stdout.contains(listed), "{}", status.stdout);
 }
+
+/// The demo guide with its second step's action written in the source language only.
+fn with_untranslated_step(source: &str, other: &str) -> String {
+    format!(
+        "\
+title: {{{source}: T-{source}, {other}: T-{other}}}
+steps:
+  - device: computer
+    action: {{{source}: One-{source}, {other}: One-{other}}}
+  - device: phone
+    action: Two-{source}
+    app: authenticator
+"
+    )
+}
+
+/// The notice of `page`: its sentence, and each item's text and link.
+fn notice(page: &scraper::Html) -> (String, Vec<(String, Option<String>)>) {
+    let notice = page
+        .select(&sel("[data-fallback-notice]"))
+        .next()
+        .expect("the fallback notice");
+    let sentence = notice
+        .select(&sel("p"))
+        .next()
+        .expect("its sentence")
+        .text()
+        .collect::<String>();
+    let items = notice
+        .select(&sel("li"))
+        .map(|li| {
+            let link = li.select(&sel("a")).next();
+            (
+                li.text().collect::<String>(),
+                link.and_then(|a| a.value().attr("href")).map(str::to_owned),
+            )
+        })
+        .collect();
+    (sentence, items)
+}
+
+#[test]
+fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_steps() {
+    // Danish source: the English page says "Danish".
+    let (_tmp, root) = site(SETTINGS, &with_untranslated_step("da", "en"));
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join("output/en/demo/index.html"));
+    let (sentence, items) = notice(&page);
+    assert_eq!(
+        sentence,
+        "Parts of this guide are not yet translated into English and are shown in Danish:"
+    );
+    assert_eq!(items, [("step 2".to_owned(), Some("#step-2".to_owned()))]);
+    // The link leads to the step.
+    let target = page.select(&sel("#step-2")).next().expect("#step-2");
+    assert_eq!(target.value().attr("data-step"), Some("2"));
+
+    // English source: the Danish page says "engelsk".
+    let settings = SETTINGS.replace("languages: [da, en]", "languages: [en, da]");
+    let (_tmp, root) = site(&settings, &with_untranslated_step("en", "da"));
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join("output/da/demo/index.html"));
+    let (sentence, items) = notice(&page);
+    assert_eq!(
+        sentence,
+        "Dele af vejledningen er endnu ikke oversat til dansk og vises på engelsk:"
+    );
+    assert_eq!(items, [("trin 2".to_owned(), Some("#step-2".to_owned()))]);
+}
+
+#[test]
+fn language_neutral_names_carry_no_lang_of_another_language() {
+    let (_tmp, root) = site(SETTINGS, &with_untranslated_step("da", "en"));
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join("output/en/demo/index.html"));
+    // The organization and the app's name are written once, in no language.
+    let org = page
+        .select(&sel(".site-name .org"))
+        .next()
+        .expect("the organization");
+    assert_eq!(org.text().collect::<String>(), "DMJX");
+    assert_eq!(org.value().attr("lang"), None);
+    let mut app_seen = false;
+    for element in page.select(&sel("body *")) {
+        let own: String = element
+            .children()
+            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+            .collect();
+        if own.contains("Microsoft Authenticator") {
+            app_seen = true;
+            let marked = element
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .chain([element])
+                .find_map(|e| e.value().attr("lang"));
+            assert_eq!(marked, Some("en"), "{}", element.html());
+        }
+    }
+    assert!(app_seen, "the app's name is on the page");
+    // The untranslated step itself is still marked Danish.
+    let step = page
+        .select(&sel("[data-step=\"2\"] .action"))
+        .next()
+        .expect("step 2's action");
+    assert_eq!(step.value().attr("lang"), Some("da"));
+}
