@@ -357,10 +357,11 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
             });
             finish(outcome, |s| {
                 format!(
-                    "imported {} translation{} ({} unchanged) into {} file{}; {} entr{} skipped",
+                    "imported {} translation{} ({} unchanged, {} outdated) into {} file{}; {} entr{} skipped",
                     s.imported,
                     plural(s.imported),
                     s.unchanged,
+                    s.outdated,
                     s.files.len(),
                     plural(s.files.len()),
                     s.skipped,

@@ -150,6 +150,7 @@ mod tests {
             let entry = LocalizedText {
                 text: "Open it".into(),
                 state,
+                recorded: None,
                 origin: at(2),
             };
             ("en".to_owned(), entry)

@@ -30,6 +30,9 @@ pub enum TranslationState {
 pub struct LocalizedText {
     pub text: String,
     pub state: TranslationState,
+    /// The source fingerprint recorded beside it (`source:`), if any: an outdated translation's tells
+    /// which earlier source text it was made from.
+    pub recorded: Option<String>,
     /// Where this language's entry was written.
     pub origin: Origin,
 }

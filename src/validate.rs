@@ -157,6 +157,7 @@ impl FileCheck<'_> {
                                 text: translation.value.text().to_owned(),
                                 // Decided below, once the source text is known.
                                 state: TranslationState::Unpinned,
+                                recorded: translation.value.source().map(str::to_owned),
                                 origin: self.origin(translation.referenced.into()),
                             },
                         );
@@ -967,6 +968,7 @@ fn catalog_text(languages: &[Language], key: &str, origin: Origin) -> Text {
             LocalizedText {
                 text: lang.catalog.get(key).to_owned(),
                 state: TranslationState::Current,
+                recorded: None,
                 origin: origin.clone(),
             },
         );

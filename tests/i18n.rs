@@ -371,8 +371,9 @@ fn a_po_round_trip_translates_a_new_step() {
     let out = run(&root, &["i18n", "import", "translations/en/demo.po"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("imported 1 translation (9 unchanged) into 1 file; 0 entries skipped"),
+        stdout(&out).contains(
+            "imported 1 translation (9 unchanged, 0 outdated) into 1 file; 0 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -418,10 +419,11 @@ fn import_reports_entries_it_cannot_use_and_moves_translations_to_their_text() {
         err.contains("en.po:10:1: warning: `summary` is not translated yet; skipped"),
         "{err}"
     );
-    assert!(err.contains("en.po:14:1: warning: the source text of `step.1.result` is no longer in the guide `demo`"), "{err}");
+    assert!(err.contains("en.po:14:1: warning: `step.1.result` is no longer in the guide `demo`, and nor is its source text"), "{err}");
     assert!(
-        stdout(&out)
-            .contains("imported 1 translation (0 unchanged) into 1 file; 3 entries skipped"),
+        stdout(&out).contains(
+            "imported 1 translation (0 unchanged, 0 outdated) into 1 file; 3 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -664,8 +666,9 @@ fn every_field_round_trips_through_po_export_import_and_confirm() {
     let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("imported 10 translations (0 unchanged) into 1 file; 0 entries skipped"),
+        stdout(&out).contains(
+            "imported 10 translations (0 unchanged, 0 outdated) into 1 file; 0 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -682,7 +685,7 @@ fn every_field_round_trips_through_po_export_import_and_confirm() {
     assert_eq!(every_texts(&root), translated);
     let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
     assert!(
-        stdout(&out).contains("imported 0 translations (10 unchanged) into 0 files"),
+        stdout(&out).contains("imported 0 translations (10 unchanged, 0 outdated) into 0 files"),
         "{}",
         stdout(&out)
     );

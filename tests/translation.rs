@@ -289,3 +289,142 @@ fn language_neutral_names_carry_no_lang_of_another_language() {
         .expect("step 2's action");
     assert_eq!(step.value().attr("lang"), Some("da"));
 }
+
+/// `po` with the msgstr of the entry `ctxt` replaced by `translation`.
+fn translate(po: &str, ctxt: &str, translation: &str) -> String {
+    let at = po
+        .find(&format!("msgctxt \"{ctxt}\""))
+        .unwrap_or_else(|| panic!("{ctxt} in\n{po}"));
+    let msgstr = at + po[at..].find("msgstr \"").expect("its msgstr");
+    let end = msgstr + po[msgstr..].find('\n').expect("line end");
+    format!("{}msgstr \"{translation}\"{}", &po[..msgstr], &po[end..])
+}
+
+#[test]
+fn an_export_after_a_source_change_shows_the_previous_source_as_msgmerge_does() {
+    let (_tmp, root) = site(SETTINGS, HAND_WRITTEN);
+    run_in(&root, &[&"i18n", &"track"]).expect_code(0);
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = "translations/en/demo.po";
+    assert!(!read(&root, po).contains("#|"), "{}", read(&root, po));
+    edit(
+        &root,
+        GUIDE,
+        "da: Åbn appen på telefonen.",
+        "da: Åbn appen Authenticator på telefonen.",
+    );
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let entry = "#, fuzzy\n\
+        #| msgid \"Åbn appen på telefonen.\"\n\
+        msgctxt \"demo|step.2.action\"\n\
+        msgid \"Åbn appen Authenticator på telefonen.\"\n\
+        msgstr \"Open the app on your phone.\"\n";
+    assert!(read(&root, po).contains(entry), "{}", read(&root, po));
+    // The next export still knows it (from the `#|` line), and the file is the same.
+    let before = read(&root, po);
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    assert_eq!(read(&root, po), before);
+    // Only the outdated entry has one.
+    assert_eq!(before.matches("#| msgid").count(), 1, "{before}");
+}
+
+#[test]
+fn a_translation_made_before_a_source_change_is_imported_as_outdated_never_dropped() {
+    let (_tmp, root) = site(SETTINGS, HAND_WRITTEN);
+    run_in(&root, &[&"i18n", &"track"]).expect_code(0);
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = read(&root, "translations/en/demo.po");
+    let translated = translate(&po, "demo|step.2.action", "Open the app on the phone.");
+    std::fs::write(root.join("en.po"), translated).unwrap();
+    // Meanwhile the author rewrites the Danish text.
+    edit(
+        &root,
+        GUIDE,
+        "da: Åbn appen på telefonen.",
+        "da: Start appen på telefonen.",
+    );
+    let import = run_in(&root, &[&"i18n", &"import", &".", &"en.po"]);
+    import.expect_code(0);
+    assert!(
+        import.stdout.contains(
+            "imported 1 translation (3 unchanged, 1 outdated) into 1 file; 0 entries skipped"
+        ),
+        "{}",
+        import.stdout
+    );
+    assert!(
+        import.stderr.contains(
+            "warning: `step.2.action`: its source text has changed since the export; the translation was imported as an outdated translation"
+        ),
+        "{}",
+        import.stderr
+    );
+    // Written, pinned to the source it was made from: shown, and reported outdated.
+    assert!(
+        read(&root, GUIDE).contains("en: {text: Open the app on the phone., source: "),
+        "{}",
+        read(&root, GUIDE)
+    );
+    let status = run_in(&root, &[&"i18n", &"status"]);
+    assert!(
+        status.stdout.contains("step.2.action (en) outdated"),
+        "{}",
+        status.stdout
+    );
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join("output/en/demo/index.html"));
+    let action = page
+        .select(&sel("[data-step=\"2\"] .action"))
+        .next()
+        .expect("step 2's action");
+    assert_eq!(
+        action.text().collect::<String>().trim(),
+        "Open the app on the phone."
+    );
+    // The next export offers it fuzzy, with the source text it was made from.
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = read(&root, "translations/en/demo.po");
+    assert!(
+        po.contains("#, fuzzy\n#| msgid \"Åbn appen på telefonen.\"\nmsgctxt \"demo|step.2.action\"\nmsgid \"Start appen på telefonen.\"\nmsgstr \"Open the app on the phone.\"\n"),
+        "{po}"
+    );
+}
+
+/// `msgfmt`, when installed (CI installs gettext).
+fn msgfmt() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("msgfmt"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn exported_po_files_pass_msgfmt_check_without_warnings() {
+    let Some(msgfmt) = msgfmt() else {
+        eprintln!("skipped: msgfmt is not installed (apt-get install gettext)");
+        return;
+    };
+    let (_tmp, root) = site(SETTINGS, &with_untranslated_step("da", "en"));
+    run_in(&root, &[&"i18n", &"track"]).expect_code(0);
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    // An outdated entry too, with its previous source text.
+    edit(&root, GUIDE, "da: One-da", "da: Uno-da");
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = root.join("translations/en/demo.po");
+    assert!(read(&root, "translations/en/demo.po").contains("#| msgid \"One-da\""));
+    let out = std::process::Command::new(msgfmt)
+        .args([
+            "--check",
+            "--check-format",
+            "--check-header",
+            "-o",
+            "/dev/null",
+        ])
+        .arg(&po)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("msgfmt runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert_eq!(said, "", "msgfmt warned");
+}

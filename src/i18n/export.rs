@@ -2,7 +2,7 @@
 //! translators, each entry named by its slot (`msgctxt "guide-id|step.3.action"`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Outcome, checked_site, po, target_languages};
 use crate::build::Failure;
@@ -10,6 +10,7 @@ use crate::fallback;
 use crate::load::GUIDE_FILE;
 use crate::model::{Guide, Site, Status};
 use crate::slot::{Slot, StepField};
+use crate::validate::fingerprint;
 
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -92,6 +93,18 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
 
 /// The PO catalog of one guide in one language.
 pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
+    po_catalog_after(site, guide, lang, None)
+}
+
+/// The PO catalog of one guide in one language, as msgmerge would update `previous` (the file an
+/// earlier export wrote, perhaps translated since): an outdated translation's entry shows, as
+/// `#| msgid`, the source text it was made from, found in `previous` by its recorded fingerprint.
+pub fn po_catalog_after(
+    site: &Site,
+    guide: &Guide,
+    lang: &str,
+    previous: Option<&po::Catalog>,
+) -> po::Catalog {
     let source = site.source_lang();
     let rel = site_relative(site, guide);
     let described = descriptions(site, guide);
@@ -102,6 +115,14 @@ pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
             // An outdated translation is offered to the translator, marked for checking.
             let outdated =
                 fallback::resolve(text, lang, source, site.outdated).status == Status::Outdated;
+            let msgctxt = format!("{}|{slot}", guide.id);
+            let previous_msgid = text
+                .translations
+                .get(lang)
+                .filter(|_| outdated)
+                .and_then(|t| t.recorded.as_deref())
+                .zip(previous)
+                .and_then(|(recorded, previous)| previous_source(previous, &msgctxt, recorded));
             po::Entry {
                 extracted: described.get(&slot).cloned().into_iter().collect(),
                 references: vec![format!("{rel}:{}", text.origin.span.line)],
@@ -110,7 +131,8 @@ pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
                 } else {
                     Vec::new()
                 },
-                msgctxt: Some(format!("{}|{slot}", guide.id)),
+                msgctxt: Some(msgctxt),
+                previous_msgid,
                 msgid: text.source.clone(),
                 msgstr: text
                     .translations
@@ -131,6 +153,11 @@ pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
         ],
         header: vec![
             ("Project-Id-Version".into(), format!("guidegen {}", guide.id)),
+            // Fixed, so that an export of the same site is the same file; translators' tools set
+            // their own on saving.
+            ("PO-Revision-Date".into(), "2000-01-01 00:00+0000".into()),
+            ("Last-Translator".into(), "guidegen".into()),
+            ("Language-Team".into(), lang.to_owned()),
             ("Language".into(), lang.to_owned()),
             ("MIME-Version".into(), "1.0".into()),
             ("Content-Type".into(), "text/plain; charset=UTF-8".into()),
@@ -141,6 +168,33 @@ pub fn po_catalog(site: &Site, guide: &Guide, lang: &str) -> po::Catalog {
         ],
         entries,
     }
+}
+
+/// The source text with fingerprint `recorded` in an earlier PO file: an entry's msgid or previous
+/// msgid, that of the entry named `msgctxt` first (a step may have moved since).
+fn previous_source(previous: &po::Catalog, msgctxt: &str, recorded: &str) -> Option<String> {
+    let named = previous
+        .entries
+        .iter()
+        .filter(|e| e.msgctxt.as_deref() == Some(msgctxt));
+    let others = previous
+        .entries
+        .iter()
+        .filter(|e| e.msgctxt.as_deref() != Some(msgctxt));
+    named
+        .chain(others)
+        .filter(|e| !e.obsolete)
+        .flat_map(|e| [Some(&e.msgid), e.previous_msgid.as_ref()])
+        .flatten()
+        .find(|text| fingerprint(text) == recorded)
+        .cloned()
+}
+
+/// The PO file an earlier export wrote at `path`, if there is a readable one: an unreadable or broken
+/// one only means that no previous source texts are shown.
+fn earlier_export(path: &Path) -> Option<po::Catalog> {
+    let bytes = crate::files::read_regular(path, crate::files::MAX_TEXT_FILE_BYTES).ok()?;
+    po::parse(&String::from_utf8(bytes).ok()?).ok()
 }
 
 /// Writes one PO file per guide and language.
@@ -175,13 +229,13 @@ pub fn export(options: &ExportOptions) -> Outcome<ExportSummary> {
             );
         }
         for guide in &site.guides {
-            let catalog = po_catalog(&site, guide, lang);
+            let path = folder.join(format!("{}.po", guide.id));
+            let catalog = po_catalog_after(&site, guide, lang, earlier_export(&path).as_ref());
             summary.untranslated += catalog
                 .entries
                 .iter()
                 .filter(|e| e.msgstr.is_empty() || e.is_fuzzy())
                 .count();
-            let path = folder.join(format!("{}.po", guide.id));
             if let Err(e) = std::fs::write(&path, catalog.write()) {
                 return Outcome::fail(
                     Failure::Output(format!("cannot write {}: {e}", path.display())),

@@ -1,6 +1,7 @@
 //! Translation stage: `guidegen i18n import` — translations back from PO files into guide.yaml, each
 //! entry into the text its slot names (or, when steps moved since the export, the one text with its
-//! source text), pinned to the current source.
+//! source text), pinned to the source text it was made from: a translation made for a source text
+//! that has changed since the export is kept, as an outdated translation, and reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,9 @@ pub struct ImportSummary {
     pub imported: usize,
     /// Entries that were already the current translation.
     pub unchanged: usize,
+    /// Of `imported`: made for a source text that has changed since the export, so written as
+    /// outdated translations (each reported).
+    pub outdated: usize,
     /// Entries reported and not used.
     pub skipped: usize,
     pub files: Vec<PathBuf>,
@@ -37,6 +41,11 @@ struct Incoming {
     slot: Slot,
     lang: String,
     text: String,
+    /// The source text it was made from: the entry's msgid.
+    made_from: String,
+    /// The PO file and the entry's line, for reports.
+    path: PathBuf,
+    at: Span,
 }
 
 /// Why an entry is left out: the warning's message and hint.
@@ -260,6 +269,9 @@ impl Gathered {
                         slot,
                         lang: lang.to_owned(),
                         text: entry.msgstr.clone(),
+                        made_from: entry.msgid.clone(),
+                        path: path.to_owned(),
+                        at,
                     });
                 } else {
                     diagnostics.extend(errors);
@@ -306,7 +318,7 @@ fn entry_target(site: &Site, entry: &po::Entry) -> Result<(usize, Slot), Skip> {
 
 /// The text an entry named `name` with source text `msgid` translates: the one its name says while
 /// that still has this source text, else the one text of the guide that has it (steps may have moved
-/// since the export).
+/// since the export), else the one its name says, whose source text has changed since the export.
 fn matching_slot(guide: &Guide, name: &str, msgid: &str) -> Result<Slot, Skip> {
     let slots = guide.slots();
     let named = name.parse::<Slot>().ok();
@@ -323,13 +335,16 @@ fn matching_slot(guide: &Guide, name: &str, msgid: &str) -> Result<Slot, Skip> {
         .collect();
     match same.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Skip(
-            format!(
-                "the source text of `{name}` is no longer in the guide `{}` (it was changed or removed); skipped",
-                guide.id
-            ),
-            "export the translations again and translate the new text",
-        )),
+        [] => match slots.iter().find(|(slot, _)| Some(*slot) == named) {
+            Some((slot, _)) => Ok(*slot),
+            None => Err(Skip(
+                format!(
+                    "`{name}` is no longer in the guide `{}`, and nor is its source text (it was changed or removed); skipped",
+                    guide.id
+                ),
+                "export the translations again and translate the new text",
+            )),
+        },
         _ => Err(Skip(
             format!(
                 "the source text of `{name}` stands in {} places of the guide `{}` now; skipped",
@@ -355,9 +370,28 @@ fn write_translations(
         let Some(text) = texts.get(&item.slot) else {
             continue;
         };
-        let fp = fingerprint(&text.source);
-        let result = match text.translations.get(&item.lang) {
-            Some(t) if t.text == item.text && t.state == TranslationState::Current => {
+        // Pinned to the source it was made from: when that has changed, the translation is kept as
+        // an outdated one — shown, reported, and offered again (fuzzy) by the next export.
+        let fp = fingerprint(&item.made_from);
+        let outdated = fp != fingerprint(&text.source);
+        let existing = text.translations.get(&item.lang);
+        if outdated && existing.is_some_and(|t| t.state == TranslationState::Current) {
+            summary.skipped += 1;
+            diagnostics.push(
+                Diagnostic::warning(
+                    &item.path,
+                    item.at,
+                    format!(
+                        "`{}` was translated for a source text that has changed since, and guide.yaml already has a translation of the current one; skipped",
+                        item.slot
+                    ),
+                )
+                .with_hint("export the translations again: the file then has the current translation"),
+            );
+            continue;
+        }
+        let result = match existing {
+            Some(t) if t.text == item.text && t.recorded.as_deref() == Some(fp.as_str()) => {
                 summary.unchanged += 1;
                 continue;
             }
@@ -368,7 +402,26 @@ fn write_translations(
             }
         };
         match result {
-            Ok(()) => summary.imported += 1,
+            Ok(()) => {
+                summary.imported += 1;
+                if outdated {
+                    summary.outdated += 1;
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &item.path,
+                            item.at,
+                            format!(
+                                "`{}`: its source text has changed since the export; the translation was imported as an outdated translation",
+                                item.slot
+                            ),
+                        )
+                        .with_hint(format!(
+                            "it is shown and reported as outdated until updated: export again (the entry is then fuzzy, with the earlier source text as `#| msgid`), or fix it in guide.yaml and run `guidegen i18n confirm --lang {} --guide {}`",
+                            item.lang, guide.id
+                        )),
+                    );
+                }
+            }
             Err(d) => diagnostics.push(d),
         }
     }
