@@ -270,6 +270,34 @@ impl Site {
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }
+
+    /// The translatable texts written in guidegen.yaml, each with its name there — `title`,
+    /// `organization`, `apps.<id>.name`, `devices.<id>.label`, `devices.<id>.banner` — in that order.
+    /// Texts guidegen supplies itself (built-in device labels, the default title) are not among them,
+    /// nor names written once (an app's, the organization's), which are the same in every language.
+    pub fn texts(&self) -> Vec<(String, &Text)> {
+        // A supplied text has no place in the file: it is placed at the file's start.
+        let written = |t: &Text| t.origin.span != crate::diagnostic::Span::START;
+        let mut out = vec![("title".to_owned(), &self.title)];
+        out.extend(
+            self.organization
+                .iter()
+                .map(|t| ("organization".to_owned(), t)),
+        );
+        for (id, app) in &self.apps {
+            out.push((format!("apps.{id}.name"), &app.name));
+        }
+        for (id, device) in &self.devices {
+            out.push((format!("devices.{id}.label"), &device.label));
+            out.push((format!("devices.{id}.banner"), &device.banner));
+        }
+        // A name written once is the same in every language: nothing to translate.
+        let neutral = |name: &str, t: &Text| {
+            (name == "organization" || name.ends_with(".name")) && t.translations.is_empty()
+        };
+        out.retain(|(name, t)| written(t) && !neutral(name, t));
+        out
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -89,10 +89,10 @@ fn the_fixture_is_fully_translated() {
     let header = table.lines().next().unwrap();
     assert_eq!(
         header,
-        "guide         language  translated  missing  outdated  total"
+        "guide          language  translated  missing  outdated  total"
     );
     assert!(
-        table.contains("demo          en                 9        0         0      9"),
+        table.contains("demo           en                 9        0         0      9"),
         "{table}"
     );
     // The localized screenshot exists for Danish only: English is listed, as information.
@@ -108,7 +108,7 @@ fn an_edited_source_keeps_its_translation_shown_and_reported_outdated_until_conf
     let out = run(&root, &["i18n", "status"]);
     assert_eq!(code(&out), 0);
     assert!(
-        stdout(&out).contains("demo          en                 8        0         1      9"),
+        stdout(&out).contains("demo           en                 8        0         1      9"),
         "{}",
         stdout(&out)
     );

@@ -66,11 +66,12 @@ fn hand_written_translations_are_counted_once_and_tracked_in_one_command() {
     let (_tmp, root) = site(SETTINGS, HAND_WRITTEN);
     let check = run_in(&root, &[&"check"]);
     check.expect_code(0);
-    // Four texts have an English translation without a fingerprint: one line says so.
+    // Four texts of the guide and the site title have an English translation without a fingerprint:
+    // one line says so.
     assert_eq!(
         info_lines(&check.stderr),
         [
-            "info: 4 translations are untracked (written without the fingerprint of their source text, so a change of the source will not show them as outdated); `guidegen i18n track` records it"
+            "info: 5 translations are untracked (written without the fingerprint of their source text, so a change of the source will not show them as outdated); `guidegen i18n track` records it"
         ],
         "{}",
         check.stderr
@@ -81,7 +82,7 @@ fn hand_written_translations_are_counted_once_and_tracked_in_one_command() {
     assert!(
         track
             .stdout
-            .contains("now tracking 4 translations in 1 file"),
+            .contains("now tracking 5 translations in 2 files"),
         "{}",
         track.stdout
     );
@@ -131,7 +132,7 @@ fn an_outdated_translation_is_shown_and_reported_by_status_check_and_strict() {
     assert!(
         status
             .stdout
-            .contains("demo          en                 3        0         1      4"),
+            .contains("demo           en                 3        0         1      4"),
         "{}",
         status.stdout
     );
@@ -427,4 +428,132 @@ fn exported_po_files_pass_msgfmt_check_without_warnings() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");
     assert_eq!(said, "", "msgfmt warned");
+}
+
+/// SETTINGS with a device of the site's own, its label in Danish only, and comments to keep.
+const SETTINGS_WITH_DEVICE: &str = "\
+# The site's settings.
+title: {da: IT-vejledninger, en: IT guides}   # both languages
+languages: [da, en]
+organization: DMJX
+apps:
+  authenticator:
+    name: Microsoft Authenticator
+    app_store: https://apps.apple.com/app/microsoft-authenticator/id983156458
+devices:
+  kiosk:
+    # The info screen in the hall.
+    label: infoskærm
+    banner: {da: Brug nu infoskærmen., en: You must now use the info screen.}
+    icon: computer
+";
+
+#[test]
+fn guidegen_yaml_texts_are_in_status_check_and_a_po_round_trip() {
+    let (_tmp, root) = site(SETTINGS_WITH_DEVICE, HAND_WRITTEN);
+    let status = run_in(&root, &[&"i18n", &"status"]);
+    status.expect_code(0);
+    // title, the device's label and banner; the app's name and the organization are written once,
+    // the same in every language.
+    assert!(
+        status
+            .stdout
+            .contains("guidegen.yaml  en                 2        1         0      3"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status
+            .stdout
+            .contains("guidegen.yaml:12:12: devices.kiosk.label (en) missing"),
+        "{}",
+        status.stdout
+    );
+    run_in(&root, &[&"i18n", &"status", &"--strict"]).expect_code(1);
+    let check = run_in(&root, &[&"check"]);
+    assert!(
+        check.stderr.contains(
+            "guidegen.yaml:12:12: warning: `devices.kiosk.label` in guidegen.yaml has no `en` translation"
+        ),
+        "{}",
+        check.stderr
+    );
+
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = read(&root, "translations/en/_site.po");
+    assert!(
+        po.contains("#: guidegen.yaml:12\nmsgctxt \"_site|devices.kiosk.label\"\nmsgid \"infoskærm\"\nmsgstr \"\"\n"),
+        "{po}"
+    );
+    assert!(!po.contains("authenticator"), "{po}");
+    std::fs::write(
+        root.join("en.po"),
+        translate(&po, "_site|devices.kiosk.label", "info screen"),
+    )
+    .unwrap();
+    let import = run_in(&root, &[&"i18n", &"import", &".", &"en.po"]);
+    import.expect_code(0);
+    assert!(
+        import.stdout.contains("imported 3 translations"),
+        "{}",
+        import.stdout
+    );
+    let settings = read(&root, "guidegen.yaml");
+    // Edited in place: the label became a language map, the other texts pinned, comments kept.
+    assert!(
+        settings.contains("    # The info screen in the hall.\n"),
+        "{settings}"
+    );
+    assert!(settings.contains("   # both languages\n"), "{settings}");
+    assert!(
+        settings.contains("en: {text: info screen, source: "),
+        "{settings}"
+    );
+    run_in(&root, &[&"i18n", &"status", &"--strict"]).expect_code(0);
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = read(&root, "output/en/demo/index.html");
+    assert!(!page.contains("infoskærm"));
+
+    // Once tracked, a changed source shows the site text outdated, and the next export says from what.
+    edit(
+        &root,
+        "guidegen.yaml",
+        "da: IT-vejledninger",
+        "da: Vejledninger om IT",
+    );
+    let status = run_in(&root, &[&"i18n", &"status"]);
+    assert!(
+        status.stdout.contains("title (en) outdated"),
+        "{}",
+        status.stdout
+    );
+    run_in(&root, &[&"i18n", &"export"]).expect_code(0);
+    let po = read(&root, "translations/en/_site.po");
+    assert!(
+        po.contains("#, fuzzy\n#| msgid \"IT-vejledninger\"\nmsgctxt \"_site|title\"\nmsgid \"Vejledninger om IT\"\nmsgstr \"IT guides\"\n"),
+        "{po}"
+    );
+}
+
+#[test]
+fn track_brings_guidegen_yaml_texts_under_tracking_too() {
+    let (_tmp, root) = site(SETTINGS_WITH_DEVICE, HAND_WRITTEN);
+    let track = run_in(&root, &[&"i18n", &"track"]);
+    track.expect_code(0);
+    // 4 in the guide, the title and the banner in guidegen.yaml.
+    assert!(
+        track
+            .stdout
+            .contains("now tracking 6 translations in 2 files"),
+        "{}",
+        track.stdout
+    );
+    let settings = read(&root, "guidegen.yaml");
+    assert!(settings.contains("   # both languages\n"), "{settings}");
+    assert!(
+        settings.contains("en: {text: IT guides, source: "),
+        "{settings}"
+    );
+    let check = run_in(&root, &[&"check"]);
+    assert!(info_lines(&check.stderr).is_empty(), "{}", check.stderr);
 }

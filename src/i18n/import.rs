@@ -6,7 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{FileEdit, Outcome, checked_site, po, target_languages, write_files};
+use super::{
+    FileEdit, Outcome, SITE_CONTEXT, Writable, checked_site, po, site_file, target_languages,
+    write_files,
+};
 use crate::build::{self, Failure};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::model::{Guide, Site, Text, TranslationState};
@@ -39,6 +42,8 @@ pub struct ImportSummary {
 struct Incoming {
     guide: usize,
     slot: Slot,
+    /// A text of guidegen.yaml: its name (`slot` is then unused).
+    name: String,
     lang: String,
     text: String,
     /// The source text it was made from: the entry's msgid.
@@ -55,6 +60,9 @@ struct Skip(String, &'static str);
 #[derive(Default)]
 struct Gathered {
     incoming: Vec<Incoming>,
+    /// Translations of guidegen.yaml's texts (`guide` unused).
+    site: Vec<Incoming>,
+    site_taken: BTreeSet<(String, String)>,
     skipped: usize,
     /// (guide, slot, language) already translated by an entry.
     taken: BTreeSet<(usize, Slot, String)>,
@@ -119,7 +127,19 @@ pub fn import(options: &ImportOptions) -> Outcome<ImportSummary> {
     if diagnostics.has_errors() {
         return Outcome::fail(Failure::Site, diagnostics, sources);
     }
-    summary.files = write_files(&files, &mut diagnostics);
+    let settings = import_site_texts(
+        &site,
+        &sources,
+        &gathered.site,
+        &mut summary,
+        &mut diagnostics,
+    );
+    if diagnostics.has_errors() {
+        return Outcome::fail(Failure::Site, diagnostics, sources);
+    }
+    let mut writable: Vec<&dyn Writable> = files.iter().map(|f| f as &dyn Writable).collect();
+    writable.extend(settings.as_ref().map(|f| f as &dyn Writable));
+    summary.files = write_files(&writable, &mut diagnostics);
     if diagnostics.has_errors() {
         return Outcome::fail(Failure::Site, diagnostics, sources);
     }
@@ -230,6 +250,15 @@ impl Gathered {
         entry: &po::Entry,
         diagnostics: &mut Diagnostics,
     ) {
+        if let Some(name) = entry
+            .msgctxt
+            .as_deref()
+            .and_then(|c| c.strip_prefix(SITE_CONTEXT))
+            .and_then(|c| c.strip_prefix('|'))
+        {
+            self.take_site_text(site, path, lang, name, entry, diagnostics);
+            return;
+        }
         let target = entry_target(site, entry).and_then(|(guide, slot)| {
             if self.taken.insert((guide, slot, lang.to_owned())) {
                 Ok((guide, slot))
@@ -267,6 +296,7 @@ impl Gathered {
                     self.incoming.push(Incoming {
                         guide,
                         slot,
+                        name: String::new(),
                         lang: lang.to_owned(),
                         text: entry.msgstr.clone(),
                         made_from: entry.msgid.clone(),
@@ -284,6 +314,165 @@ impl Gathered {
             }
         }
     }
+}
+
+impl Gathered {
+    /// Takes one entry translating the guidegen.yaml text `name`, or reports why it is skipped.
+    fn take_site_text(
+        &mut self,
+        site: &Site,
+        path: &Path,
+        lang: &str,
+        name: &str,
+        entry: &po::Entry,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let at = Span::new(entry.line.max(1), 1);
+        let skip = if !site.texts().iter().any(|(n, _)| n == name) {
+            Some(Skip(
+                format!("guidegen.yaml has no text `{name}` to translate now; skipped"),
+                "export the translations again",
+            ))
+        } else if entry.is_fuzzy() {
+            Some(Skip(
+                format!("`{name}` is marked fuzzy; skipped"),
+                "check the translation against the source text, remove the fuzzy mark, and import again",
+            ))
+        } else if entry.msgstr.trim().is_empty() {
+            Some(Skip(
+                format!("`{name}` is not translated yet; skipped"),
+                "write its msgstr, and import again",
+            ))
+        } else if !self.site_taken.insert((name.to_owned(), lang.to_owned())) {
+            Some(Skip(
+                format!("`{name}` was already translated by an earlier entry; skipped"),
+                "remove one of the two entries",
+            ))
+        } else {
+            None
+        };
+        if let Some(Skip(message, hint)) = skip {
+            self.skipped += 1;
+            diagnostics.push(Diagnostic::warning(path, at, message).with_hint(hint));
+            return;
+        }
+        // Site texts are plain text: refused here as validation would refuse them.
+        let errors: Vec<Diagnostic> =
+            crate::textcheck::check(&entry.msgstr, crate::textcheck::TextKind::Plain)
+                .into_iter()
+                .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+                .map(|f| {
+                    Diagnostic::error(
+                        path,
+                        at,
+                        format!("the translation of `{name}`: {}", f.message),
+                    )
+                    .with_hint(f.hint)
+                })
+                .collect();
+        if !errors.is_empty() {
+            diagnostics.extend(errors);
+            return;
+        }
+        self.site.push(Incoming {
+            guide: usize::MAX,
+            slot: Slot::Title,
+            name: name.to_owned(),
+            lang: lang.to_owned(),
+            text: entry.msgstr.clone(),
+            made_from: entry.msgid.clone(),
+            path: path.to_owned(),
+            at,
+        });
+    }
+}
+
+/// Writes the translations of guidegen.yaml's texts into it, pinned to the source each was made
+/// from, as [`write_translations`] does for a guide; the edited file, if any.
+fn import_site_texts(
+    site: &Site,
+    sources: &Sources,
+    incoming: &[Incoming],
+    summary: &mut ImportSummary,
+    diagnostics: &mut Diagnostics,
+) -> Option<FileEdit<String>> {
+    let texts = site.texts();
+    let (_, first) = texts.first()?;
+    if incoming.is_empty() {
+        return None;
+    }
+    let mut file = match FileEdit::open(site_file(site, &first.origin.path), sources) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    for item in incoming {
+        let Some((_, text)) = texts.iter().find(|(n, _)| *n == item.name) else {
+            continue;
+        };
+        let fp = fingerprint(&item.made_from);
+        let outdated = fp != fingerprint(&text.source);
+        let existing = text.translations.get(&item.lang);
+        if outdated && existing.is_some_and(|t| t.state == TranslationState::Current) {
+            summary.skipped += 1;
+            diagnostics.push(newer_translation_kept(item, &item.name));
+            continue;
+        }
+        let result = match existing {
+            Some(t) if t.text == item.text && t.recorded.as_deref() == Some(fp.as_str()) => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(t) if t.text == item.text => file.pin_named(text, &item.name, &item.lang, &fp),
+            _ => file.set_named(
+                text,
+                &item.name,
+                site.source_lang(),
+                &item.lang,
+                &item.text,
+                &fp,
+            ),
+        };
+        match result {
+            Ok(()) => {
+                summary.imported += 1;
+                if outdated {
+                    summary.outdated += 1;
+                    diagnostics.push(imported_outdated(item, &item.name, "guidegen i18n confirm"));
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Some(file)
+}
+
+/// The report of a translation left out because the file has a translation of the current source.
+fn newer_translation_kept(item: &Incoming, name: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::warning(
+        &item.path,
+        item.at,
+        format!(
+            "`{name}` was translated for a source text that has changed since, and the site already has a translation of the current one; skipped"
+        ),
+    )
+    .with_hint("export the translations again: the file then has the current translation")
+}
+
+/// The report of a translation made for a since-changed source, imported as outdated.
+fn imported_outdated(item: &Incoming, name: &dyn std::fmt::Display, confirm: &str) -> Diagnostic {
+    Diagnostic::warning(
+        &item.path,
+        item.at,
+        format!(
+            "`{name}`: its source text has changed since the export; the translation was imported as an outdated translation"
+        ),
+    )
+    .with_hint(format!(
+        "it is shown and reported as outdated until updated: export again (the entry is then fuzzy, with the earlier source text as `#| msgid`), or fix it and run `{confirm}`"
+    ))
 }
 
 /// The guide (by index) and the text an entry translates.
@@ -377,17 +566,7 @@ fn write_translations(
         let existing = text.translations.get(&item.lang);
         if outdated && existing.is_some_and(|t| t.state == TranslationState::Current) {
             summary.skipped += 1;
-            diagnostics.push(
-                Diagnostic::warning(
-                    &item.path,
-                    item.at,
-                    format!(
-                        "`{}` was translated for a source text that has changed since, and guide.yaml already has a translation of the current one; skipped",
-                        item.slot
-                    ),
-                )
-                .with_hint("export the translations again: the file then has the current translation"),
-            );
+            diagnostics.push(newer_translation_kept(item, &item.slot));
             continue;
         }
         let result = match existing {
@@ -406,20 +585,11 @@ fn write_translations(
                 summary.imported += 1;
                 if outdated {
                     summary.outdated += 1;
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            &item.path,
-                            item.at,
-                            format!(
-                                "`{}`: its source text has changed since the export; the translation was imported as an outdated translation",
-                                item.slot
-                            ),
-                        )
-                        .with_hint(format!(
-                            "it is shown and reported as outdated until updated: export again (the entry is then fuzzy, with the earlier source text as `#| msgid`), or fix it in guide.yaml and run `guidegen i18n confirm --lang {} --guide {}`",
-                            item.lang, guide.id
-                        )),
+                    let confirm = format!(
+                        "guidegen i18n confirm --lang {} --guide {}",
+                        item.lang, guide.id
                     );
+                    diagnostics.push(imported_outdated(item, &item.slot, &confirm));
                 }
             }
             Err(d) => diagnostics.push(d),
