@@ -181,7 +181,6 @@ impl<N: Ord + Clone + PartialEq + std::fmt::Display> FileEdit<N> {
     }
 
     /// Makes `translation` the `lang` translation of `name`, made from the source with `fp`.
-    #[allow(clippy::too_many_arguments)]
     fn set_named(
         &mut self,
         text: &Text,
@@ -236,8 +235,8 @@ impl<N: Ord + Clone + PartialEq + std::fmt::Display> FileEdit<N> {
     }
 }
 
-impl<'a> FileEdit<Slot> {
-    fn new(guide: &'a Guide, sources: &Sources) -> Result<Self, Diagnostic> {
+impl FileEdit<Slot> {
+    fn new(guide: &Guide, sources: &Sources) -> Result<Self, Diagnostic> {
         FileEdit::open(guide_file(guide), sources)
     }
 
