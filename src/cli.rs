@@ -482,6 +482,17 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     }
                 );
             }
+            if !args.quiet && summary.outdated_texts > 0 {
+                println!(
+                    "note: {} outdated translation{} shown as written (the source text changed since); `guidegen i18n status` lists them",
+                    summary.outdated_texts,
+                    if summary.outdated_texts == 1 {
+                        " is"
+                    } else {
+                        "s are"
+                    }
+                );
+            }
             if !args.quiet && summary.omitted > 0 {
                 println!(
                     "note: {} guide{} left out of a language until translated (translation.incomplete: omit)",

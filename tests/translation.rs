@@ -151,7 +151,15 @@ fn an_outdated_translation_is_shown_and_reported_by_status_check_and_strict() {
         "{}",
         strict.stderr
     );
-    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let build = run_in(&root, &[&"build", &"--format", &"html"]);
+    build.expect_code(0);
+    assert!(
+        build.stdout.contains(
+            "note: 1 outdated translation is shown as written (the source text changed since)"
+        ),
+        "{}",
+        build.stdout
+    );
     let page = parse_html(&root.join("output/en/demo/index.html"));
     let action = page
         .select(&sel("[data-step=\"2\"] .action"))
