@@ -1,8 +1,9 @@
 //! Translation stage: the workflow around a validated site's translations — how far each guide is
 //! translated ([`status()`], and warnings for `check`), recording that a translation still fits its
-//! source ([`confirm()`]), and gettext PO files for translators ([`export()`], [`import()`]), each command
-//! in its own module. `confirm` and `import` edit guide.yaml in place, changing only the bytes they
-//! must ([`yaml`]); what they share is here.
+//! source ([`confirm()`], and `track` for translations that have no fingerprint yet), and gettext PO
+//! files for translators ([`export()`], [`import()`]), each command in its own module. `confirm` and
+//! `import` edit guide.yaml and guidegen.yaml in place, changing only the bytes they must ([`yaml`]);
+//! what they share is here.
 //!
 //! Texts are named by their [`Slot`] throughout: the PO `msgctxt`, the edits, the reports.
 
