@@ -565,3 +565,16 @@ fn track_brings_guidegen_yaml_texts_under_tracking_too() {
     let check = run_in(&root, &[&"check"]);
     assert!(info_lines(&check.stderr).is_empty(), "{}", check.stderr);
 }
+
+#[test]
+fn the_outdated_setting_takes_show_or_fallback_only() {
+    for (setting, message) in [
+        ("translation: {outdated: hide}\n", "unknown value `hide`"),
+        ("translation: {outdate: show}\n", "unknown key `outdate`"),
+    ] {
+        let (_tmp, root) = site(&format!("{SETTINGS}{setting}"), HAND_WRITTEN);
+        let check = run_in(&root, &[&"check"]);
+        check.expect_code(1);
+        assert!(check.stderr.contains(message), "{}", check.stderr);
+    }
+}
