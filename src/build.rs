@@ -118,6 +118,8 @@ pub struct Summary {
     pub other_files: usize,
     /// Texts published in the source language for want of a current translation, over all pages.
     pub fallback_texts: usize,
+    /// Outdated translations published as they are (`translation.outdated: show`), over all pages.
+    pub outdated_texts: usize,
     /// Guides left out of a language until translated (`translation.incomplete: omit`), over all
     /// languages.
     pub omitted: usize,
@@ -280,6 +282,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         pdfs: counts.pdfs,
         other_files: counts.other,
         fallback_texts: plan.fallback_texts,
+        outdated_texts: plan.outdated_texts,
         omitted: plan.omitted,
         guides: plan.guide_count(),
         unchanged: streamed.unchanged,

@@ -98,6 +98,66 @@ impl Catalog {
     }
 }
 
+/// Languages' names as English and Danish sentences use them, by language code: (code, English,
+/// Danish). A notice on an English page says "shown in Danish", on a Danish one "vises på engelsk".
+const LANGUAGE_NAMES: &[(&str, &str, &str)] = &[
+    ("ar", "Arabic", "arabisk"),
+    ("cs", "Czech", "tjekkisk"),
+    ("da", "Danish", "dansk"),
+    ("de", "German", "tysk"),
+    ("el", "Greek", "græsk"),
+    ("en", "English", "engelsk"),
+    ("es", "Spanish", "spansk"),
+    ("et", "Estonian", "estisk"),
+    ("fa", "Persian", "persisk"),
+    ("fi", "Finnish", "finsk"),
+    ("fo", "Faroese", "færøsk"),
+    ("fr", "French", "fransk"),
+    ("he", "Hebrew", "hebraisk"),
+    ("hu", "Hungarian", "ungarsk"),
+    ("is", "Icelandic", "islandsk"),
+    ("it", "Italian", "italiensk"),
+    ("ja", "Japanese", "japansk"),
+    ("kl", "Greenlandic", "grønlandsk"),
+    ("ko", "Korean", "koreansk"),
+    ("lt", "Lithuanian", "litauisk"),
+    ("lv", "Latvian", "lettisk"),
+    ("nb", "Norwegian Bokmål", "norsk bokmål"),
+    ("nl", "Dutch", "nederlandsk"),
+    ("nn", "Norwegian Nynorsk", "nynorsk"),
+    ("no", "Norwegian", "norsk"),
+    ("pl", "Polish", "polsk"),
+    ("pt", "Portuguese", "portugisisk"),
+    ("ro", "Romanian", "rumænsk"),
+    ("ru", "Russian", "russisk"),
+    ("so", "Somali", "somali"),
+    ("sv", "Swedish", "svensk"),
+    ("tr", "Turkish", "tyrkisk"),
+    ("uk", "Ukrainian", "ukrainsk"),
+    ("ur", "Urdu", "urdu"),
+    ("vi", "Vietnamese", "vietnamesisk"),
+    ("zh", "Chinese", "kinesisk"),
+];
+
+/// The name of the language `code` as a sentence in the language `ui` says it ("Danish" in English),
+/// if guidegen knows it: built in for English and Danish pages. A region or script (`pt-BR`) is named
+/// by its language.
+pub fn language_name(code: &str, ui: &str) -> Option<&'static str> {
+    let base = |c: &str| {
+        c.split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let (code, ui) = (base(code), base(ui));
+    let (_, english, danish) = LANGUAGE_NAMES.iter().find(|(c, _, _)| *c == code)?;
+    match ui.as_str() {
+        "en" => Some(english),
+        "da" => Some(danish),
+        _ => None,
+    }
+}
+
 /// Loads the catalog of `lang`: the built-in one with the site's file laid over it, or the site's file
 /// alone for a language guidegen does not ship, which must then define every key.
 ///
@@ -287,5 +347,19 @@ mod tests {
         assert_eq!(catalog.get("guide.tip"), "Godt råd");
         assert_eq!(catalog.get("guide.note"), "Bemærk");
         assert_eq!(catalog.name, "Dansk");
+    }
+
+    #[test]
+    fn languages_are_named_in_the_language_of_the_sentence() {
+        assert_eq!(language_name("da", "en"), Some("Danish"));
+        assert_eq!(language_name("en", "da"), Some("engelsk"));
+        assert_eq!(language_name("pt-BR", "en-GB"), Some("Portuguese"));
+        assert_eq!(language_name("da", "de"), None);
+        assert_eq!(language_name("xx", "en"), None);
+        let codes: Vec<&str> = LANGUAGE_NAMES.iter().map(|(c, _, _)| *c).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "sorted, each once");
     }
 }

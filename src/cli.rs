@@ -107,6 +107,9 @@ pub enum I18nCommand {
     Status(StatusArgs),
     /// Record that translations still fit their source text (clears "outdated"), editing guide.yaml in place
     Confirm(ConfirmArgs),
+    /// Bring hand-written translations under tracking: record their source text's fingerprint, so that
+    /// a later change of the source shows them as outdated (outdated translations are left as they are)
+    Track(ConfirmArgs),
     /// Write a gettext PO file per guide for translators, into DIR/translations/<lang>/<guide-id>.po
     Export(ExportArgs),
     /// Bring translations back from PO files into guide.yaml
@@ -127,6 +130,10 @@ pub struct StatusArgs {
     /// Exit with 1 when any text is missing or outdated (for CI)
     #[arg(long)]
     pub strict: bool,
+    /// Also list the screenshots that have no localized version (listed anyway once the site
+    /// localizes some)
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -312,7 +319,7 @@ fn init_failed(err: &crate::init::InitError) -> ExitCode {
 fn run_i18n(command: I18nCommand) -> ExitCode {
     let dir = match &command {
         I18nCommand::Status(args) => Some(&args.site.dir),
-        I18nCommand::Confirm(args) => Some(&args.site.dir),
+        I18nCommand::Confirm(args) | I18nCommand::Track(args) => Some(&args.site.dir),
         I18nCommand::Export(args) => Some(&args.site.dir),
         I18nCommand::Import(_) => None,
     };
@@ -335,7 +342,7 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
             match args.format {
                 // A closed pipe (`| head`) is not an error worth a panic.
                 StatusFormat::Table => {
-                    let _ = write!(std::io::stdout().lock(), "{}", report.table());
+                    let _ = write!(std::io::stdout().lock(), "{}", report.table(args.verbose));
                 }
                 StatusFormat::Json => {
                     let _ = writeln!(
@@ -351,22 +358,8 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        I18nCommand::Confirm(args) => {
-            let outcome = i18n::confirm(&i18n::ConfirmOptions {
-                site_dir: args.site.dir,
-                languages: args.languages,
-                guides: args.guides,
-            });
-            finish(outcome, |s| {
-                format!(
-                    "confirmed {} translation{} in {} file{}",
-                    s.confirmed,
-                    plural(s.confirmed),
-                    s.files.len(),
-                    plural(s.files.len())
-                )
-            })
-        }
+        I18nCommand::Confirm(args) => run_confirm(args, false),
+        I18nCommand::Track(args) => run_confirm(args, true),
         I18nCommand::Export(args) => {
             let outcome = i18n::export(&i18n::ExportOptions {
                 site_dir: args.site.dir,
@@ -407,10 +400,11 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
             });
             finish(outcome, |s| {
                 format!(
-                    "imported {} translation{} ({} unchanged) into {} file{}; {} entr{} skipped",
+                    "imported {} translation{} ({} unchanged, {} outdated) into {} file{}; {} entr{} skipped",
                     s.imported,
                     plural(s.imported),
                     s.unchanged,
+                    s.outdated,
                     s.files.len(),
                     plural(s.files.len()),
                     s.skipped,
@@ -532,6 +526,17 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     }
                 );
             }
+            if !args.quiet && summary.outdated_texts > 0 {
+                println!(
+                    "note: {} outdated translation{} shown as written (the source text changed since); `guidegen i18n status` lists them",
+                    summary.outdated_texts,
+                    if summary.outdated_texts == 1 {
+                        " is"
+                    } else {
+                        "s are"
+                    }
+                );
+            }
             if !args.quiet && summary.omitted > 0 {
                 println!(
                     "note: {} guide{} left out of a language until translated (translation.incomplete: omit)",
@@ -607,6 +612,30 @@ impl build::Progress for BuildProgress {
     }
 }
 
+/// `i18n confirm`, or with `untracked_only`, `i18n track`.
+fn run_confirm(args: ConfirmArgs, untracked_only: bool) -> ExitCode {
+    let outcome = i18n::confirm(&i18n::ConfirmOptions {
+        site_dir: args.site.dir,
+        languages: args.languages,
+        guides: args.guides,
+        untracked_only,
+    });
+    let verb = if untracked_only {
+        "now tracking"
+    } else {
+        "confirmed"
+    };
+    finish(outcome, |s| {
+        format!(
+            "{verb} {} translation{} in {} file{}",
+            s.confirmed,
+            plural(s.confirmed),
+            s.files.len(),
+            plural(s.files.len())
+        )
+    })
+}
+
 fn run_check(args: CheckArgs) -> ExitCode {
     if !site_dir_exists(&args.site.dir) {
         return ExitCode::from(2);
@@ -629,6 +658,17 @@ fn run_check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(u8::from(failed));
     }
     report(&diagnostics.sorted(), &sources, false);
+    // One line for them all: hand-written translations are fine, only not watched.
+    let untracked = checked.site.as_ref().map_or(0, i18n::untracked);
+    if untracked > 0 {
+        eprintln!(
+            "info: {untracked} translation{} {} untracked (written without the fingerprint of {} source text, so a change of the source will not show {} as outdated); `guidegen i18n track` records it",
+            plural(untracked),
+            if untracked == 1 { "is" } else { "are" },
+            if untracked == 1 { "its" } else { "their" },
+            if untracked == 1 { "it" } else { "them" },
+        );
+    }
     if failed {
         eprintln!(
             "error: the site has {errors} error{} and {warnings} warning{}",

@@ -4,15 +4,22 @@
 //! the place they report it at, and on the words.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Guide, Origin, Resolved, Site, Status, Text, TranslationState};
+use crate::model::{Guide, Origin, OutdatedPolicy, Resolved, Site, Status, Text, TranslationState};
 use crate::slot::Slot;
 
-/// The text to show of `text` in `lang`, the language it is in, and why.
-pub fn resolve<'a>(text: &'a Text, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
+/// The text to show of `text` in `lang`, the language it is in, and why: the translation when there
+/// is one — an outdated one too, unless `outdated` says to show the source text instead.
+pub fn resolve<'a>(
+    text: &'a Text,
+    lang: &'a str,
+    source_lang: &'a str,
+    outdated: OutdatedPolicy,
+) -> Resolved<'a> {
     let source = |status| Resolved {
         text: &text.source,
         lang: source_lang,
         status,
+        fallback: status != Status::Source,
     };
     if lang == source_lang {
         return source(Status::Source);
@@ -23,12 +30,16 @@ pub fn resolve<'a>(text: &'a Text, lang: &'a str, source_lang: &'a str) -> Resol
     let status = match translation.state {
         TranslationState::Current => Status::Current,
         TranslationState::Unpinned => Status::Unpinned,
-        TranslationState::Outdated => return source(Status::Outdated),
+        TranslationState::Outdated if outdated == OutdatedPolicy::Fallback => {
+            return source(Status::Outdated);
+        }
+        TranslationState::Outdated => Status::Outdated,
     };
     Resolved {
         text: &translation.text,
         lang,
         status,
+        fallback: false,
     }
 }
 
@@ -40,7 +51,7 @@ pub fn origin<'a>(text: &'a Text, lang: &str) -> &'a Origin {
         .map_or(&text.origin, |translation| &translation.origin)
 }
 
-/// A text of a guide that a language shows in the source language.
+/// A text of a guide whose translation into a language needs work: missing or outdated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fallback {
     /// The guide's id, for the command in the hint.
@@ -48,26 +59,38 @@ pub struct Fallback {
     pub slot: Slot,
     /// [`Status::Missing`] or [`Status::Outdated`].
     pub status: Status,
+    /// The source text is shown in its place (always when missing; when outdated, as the site says).
+    pub shown_in_source: bool,
     /// Where it is reported ([`origin`]).
     pub origin: Origin,
 }
 
-/// The texts of `guide` that `lang` shows in the source language, in reading order; none for the
-/// source language itself.
-pub fn fallbacks(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
+/// The texts of `guide` whose translation into `lang` is missing or outdated, in reading order —
+/// what `check`, `i18n status` and `--strict` report; none for the source language itself.
+pub fn untranslated(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
     let source = site.source_lang();
     guide
         .slots()
         .into_iter()
         .filter_map(|(slot, text)| {
-            let status = resolve(text, lang, source).status;
-            status.is_fallback().then(|| Fallback {
+            let resolved = resolve(text, lang, source, site.outdated);
+            resolved.status.needs_work().then(|| Fallback {
                 guide: guide.id.clone(),
                 slot,
-                status,
+                status: resolved.status,
+                shown_in_source: resolved.fallback(),
                 origin: origin(text, lang).clone(),
             })
         })
+        .collect()
+}
+
+/// The texts of `guide` that `lang` shows in the source language, in reading order: what the page's
+/// notice lists, and what makes a guide incomplete for `translation.incomplete: omit`.
+pub fn fallbacks(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
+    untranslated(site, guide, lang)
+        .into_iter()
+        .filter(|f| f.shown_in_source)
         .collect()
 }
 
@@ -77,8 +100,13 @@ impl Fallback {
         let (message, hint) = if self.status == Status::Outdated {
             (
                 format!(
-                    "`{}` has an outdated `{lang}` translation: the source text changed after it was translated",
-                    self.slot
+                    "`{}` has an outdated `{lang}` translation: the source text changed after it was translated{}",
+                    self.slot,
+                    if self.shown_in_source {
+                        "; the source text is shown in its place"
+                    } else {
+                        "; it is still shown"
+                    }
                 ),
                 format!(
                     "update the translation, then run `guidegen i18n confirm --lang {lang} --guide {}`; if it still fits as it is, just run that command",
@@ -122,6 +150,7 @@ mod tests {
             let entry = LocalizedText {
                 text: "Open it".into(),
                 state,
+                recorded: None,
                 origin: at(2),
             };
             ("en".to_owned(), entry)
@@ -135,36 +164,54 @@ mod tests {
 
     #[test]
     fn each_state_is_shown_as_decided() {
+        use OutdatedPolicy::{Fallback as Source, Show};
+        // (state, policy, text shown, its language, status, shown in the source language)
         let cases = [
-            (None, "Åbn den", "da", Status::Missing),
+            (None, Show, "Åbn den", "da", Status::Missing, true),
+            (None, Source, "Åbn den", "da", Status::Missing, true),
             (
                 Some(TranslationState::Outdated),
+                Show,
+                "Open it",
+                "en",
+                Status::Outdated,
+                false,
+            ),
+            (
+                Some(TranslationState::Outdated),
+                Source,
                 "Åbn den",
                 "da",
                 Status::Outdated,
+                true,
             ),
             (
                 Some(TranslationState::Unpinned),
+                Source,
                 "Open it",
                 "en",
                 Status::Unpinned,
+                false,
             ),
             (
                 Some(TranslationState::Current),
+                Source,
                 "Open it",
                 "en",
                 Status::Current,
+                false,
             ),
         ];
-        for (state, shown, lang, status) in cases {
+        for (state, policy, shown, lang, status, fallback) in cases {
             let text = text(state);
-            let resolved = resolve(&text, "en", "da");
+            let resolved = resolve(&text, "en", "da", policy);
             assert_eq!(
                 (resolved.text, resolved.lang, resolved.status),
                 (shown, lang, status)
             );
-            assert_eq!(resolved.fallback(), status.is_fallback());
-            assert_eq!(resolve(&text, "da", "da").status, Status::Source);
+            assert_eq!(resolved.fallback(), fallback, "{state:?} {policy:?}");
+            let source = resolve(&text, "da", "da", policy);
+            assert_eq!((source.status, source.fallback()), (Status::Source, false));
         }
     }
 
@@ -181,6 +228,7 @@ mod tests {
             guide: "demo".into(),
             slot: Slot::Step(3, crate::slot::StepField::Action),
             status: Status::Outdated,
+            shown_in_source: false,
             origin: at(2),
         };
         let warning = fallback.diagnostic("en", Severity::Warning);
@@ -190,9 +238,11 @@ mod tests {
                 .message
                 .starts_with("`step.3.action` has an outdated `en` translation")
         );
+        assert!(warning.message.ends_with("it is still shown"));
         assert!(warning.hint.unwrap().contains("--lang en --guide demo"));
         let error = Fallback {
             status: Status::Missing,
+            shown_in_source: true,
             ..fallback
         }
         .diagnostic("en", Severity::Error);

@@ -410,7 +410,10 @@ mod tests {
         assert_eq!(site.source_lang(), "da");
         let guide = &site.guides[0];
         assert_eq!(guide.id, "first-guide");
-        assert_eq!(guide.title.resolve("en", "da").text, "Your first guide");
+        assert_eq!(
+            guide.title.resolve("en", "da", Default::default()).text,
+            "Your first guide"
+        );
         assert!(guide.steps().nth(1).unwrap().device_switch);
     }
 

@@ -228,6 +228,10 @@ pub struct TranslationInput {
     /// language until its translation is complete.
     #[schemars(with = "Option<crate::schema::IncompleteName>")]
     pub incomplete: Option<Spanned<String>>,
+    /// `show` (default): an outdated translation is still shown, marked outdated in reports;
+    /// `fallback`: the source text is shown in its place.
+    #[schemars(with = "Option<crate::schema::OutdatedName>")]
+    pub outdated: Option<Spanned<String>>,
 }
 
 /// `guides/<id>/guide.yaml`.

@@ -30,6 +30,9 @@ pub enum TranslationState {
 pub struct LocalizedText {
     pub text: String,
     pub state: TranslationState,
+    /// The source fingerprint recorded beside it (`source:`), if any: an outdated translation's tells
+    /// which earlier source text it was made from.
+    pub recorded: Option<String>,
     /// Where this language's entry was written.
     pub origin: Origin,
 }
@@ -58,8 +61,9 @@ pub enum Status {
 }
 
 impl Status {
-    /// The source text is shown in place of a translation.
-    pub fn is_fallback(self) -> bool {
+    /// The translation needs work: it is missing or outdated (reported by `check`, `i18n status` and
+    /// `--strict`; whether the source text is shown instead is [`Resolved::fallback`]).
+    pub fn needs_work(self) -> bool {
         matches!(self, Status::Missing | Status::Outdated)
     }
 
@@ -82,12 +86,14 @@ pub struct Resolved<'a> {
     /// The language the text is in: the requested one, or the source language on fallback.
     pub lang: &'a str,
     pub status: Status,
+    /// The source text is shown in place of the requested language's.
+    pub fallback: bool,
 }
 
 impl Resolved<'_> {
-    /// The requested language had no current translation: the text is the source text.
+    /// The requested language's text is not shown: the text is the source text.
     pub fn fallback(&self) -> bool {
-        self.status.is_fallback()
+        self.fallback
     }
 }
 
@@ -101,15 +107,15 @@ impl Text {
         }
     }
 
-    /// How the text stands in `lang`.
-    pub fn status(&self, lang: &str, source_lang: &str) -> Status {
-        self.resolve(lang, source_lang).status
-    }
-
-    /// The text in `lang`, falling back to the source language when the translation is missing or
-    /// outdated. `source_lang` is the site's first language.
-    pub fn resolve<'a>(&'a self, lang: &'a str, source_lang: &'a str) -> Resolved<'a> {
-        crate::fallback::resolve(self, lang, source_lang)
+    /// The text in `lang`, falling back to the source language when the translation is missing (or
+    /// outdated, if `outdated` says so). `source_lang` is the site's first language.
+    pub fn resolve<'a>(
+        &'a self,
+        lang: &'a str,
+        source_lang: &'a str,
+        outdated: OutdatedPolicy,
+    ) -> Resolved<'a> {
+        crate::fallback::resolve(self, lang, source_lang, outdated)
     }
 }
 
@@ -222,6 +228,17 @@ pub enum IncompletePolicy {
     Omit,
 }
 
+/// What a page shows for a translation whose source text changed after it was translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutdatedPolicy {
+    /// The translation: a reworded source rarely makes it wrong, and a page in one language reads
+    /// better than a mixed one. Reports still name it outdated.
+    #[default]
+    Show,
+    /// The source text, marked and listed in the page's notice, as for a missing translation.
+    Fallback,
+}
+
 /// A language of the site with the UI strings guidegen writes in it.
 #[derive(Debug, Clone)]
 pub struct Language {
@@ -242,6 +259,8 @@ pub struct Site {
     pub incomplete: IncompletePolicy,
     /// The video services whose player a reader may load into a page with a click (`video.embed`).
     pub video_embed: Vec<Service>,
+    /// What a page shows for an outdated translation (`translation.outdated`).
+    pub outdated: OutdatedPolicy,
     /// Sorted by id; shared, so that one guide can be replaced without copying the others.
     pub guides: Vec<std::sync::Arc<Guide>>,
     /// Parts of the settings that had errors: the guides are not checked against them, so that one
@@ -264,6 +283,34 @@ impl Site {
 
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The translatable texts written in guidegen.yaml, each with its name there — `title`,
+    /// `organization`, `apps.<id>.name`, `devices.<id>.label`, `devices.<id>.banner` — in that order.
+    /// Texts guidegen supplies itself (built-in device labels, the default title) are not among them,
+    /// nor names written once (an app's, the organization's), which are the same in every language.
+    pub fn texts(&self) -> Vec<(String, &Text)> {
+        // A supplied text has no place in the file: it is placed at the file's start.
+        let written = |t: &Text| t.origin.span != crate::diagnostic::Span::START;
+        let mut out = vec![("title".to_owned(), &self.title)];
+        out.extend(
+            self.organization
+                .iter()
+                .map(|t| ("organization".to_owned(), t)),
+        );
+        for (id, app) in &self.apps {
+            out.push((format!("apps.{id}.name"), &app.name));
+        }
+        for (id, device) in &self.devices {
+            out.push((format!("devices.{id}.label"), &device.label));
+            out.push((format!("devices.{id}.banner"), &device.banner));
+        }
+        // A name written once is the same in every language: nothing to translate.
+        let neutral = |name: &str, t: &Text| {
+            (name == "organization" || name.ends_with(".name")) && t.translations.is_empty()
+        };
+        out.retain(|(name, t)| written(t) && !neutral(name, t));
+        out
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Plan {
     pub published: BTreeMap<String, Vec<String>>,
     /// Texts published in the source language for want of a current translation, over all pages.
     pub fallback_texts: usize,
+    /// Outdated translations published as they are (`translation.outdated: show`), over all pages.
+    pub outdated_texts: usize,
     /// Guides left out of a language until translated, over all languages.
     pub omitted: usize,
 }
@@ -100,6 +102,8 @@ pub struct Publication {
     pub languages: Vec<String>,
     /// Its texts shown in the source language, over those languages.
     pub fallback_texts: usize,
+    /// Its outdated translations shown as they are, over those languages.
+    pub outdated_texts: usize,
     /// The languages it is left out of until translated.
     pub omitted: usize,
     /// With `strict`: every text that would fall back, as an error.
@@ -145,6 +149,7 @@ impl Plan {
             pdf: wants(Format::Pdf),
             published: BTreeMap::new(),
             fallback_texts: 0,
+            outdated_texts: 0,
             omitted: 0,
         })
     }
@@ -154,17 +159,20 @@ impl Plan {
     pub fn publication(&self, site: &Site, guide: &Guide, strict: bool) -> Publication {
         let mut publication = Publication::default();
         for lang in &self.languages {
-            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
+            let untranslated = crate::fallback::untranslated(site, guide, lang);
+            let outdated_shown = untranslated.iter().filter(|f| !f.shown_in_source).count();
             if strict {
                 publication.diagnostics.extend(
-                    fallbacks
+                    untranslated
                         .iter()
                         .map(|f| f.diagnostic(lang, crate::diagnostic::Severity::Error)),
                 );
             }
+            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
             if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
                 publication.languages.push(lang.clone());
                 publication.fallback_texts += fallbacks.len();
+                publication.outdated_texts += outdated_shown;
             } else {
                 publication.omitted += 1;
             }
@@ -175,6 +183,7 @@ impl Plan {
     /// Records where the guide `id` is published.
     pub fn add(&mut self, id: &str, publication: Publication) {
         self.fallback_texts += publication.fallback_texts;
+        self.outdated_texts += publication.outdated_texts;
         self.omitted += publication.omitted;
         self.published.insert(id.to_owned(), publication.languages);
     }

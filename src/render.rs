@@ -213,7 +213,7 @@ impl<'a> Renderer<'a> {
         guides.sort_by_cached_key(|g| {
             (
                 g.title
-                    .resolve(&lang.code, site.source_lang())
+                    .resolve(&lang.code, site.source_lang(), site.outdated)
                     .text
                     .to_lowercase(),
                 g.id.clone(),

@@ -201,6 +201,17 @@ pub enum IncompleteName {
     Omit,
 }
 
+/// `translation.outdated`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum OutdatedName {
+    /// Publish the outdated translation as written; check, status and --strict report it (default).
+    Show,
+    /// Publish the source-language text in its place, marked, until the translation is updated.
+    Fallback,
+}
+
 /// A device's `icon`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]

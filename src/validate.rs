@@ -15,8 +15,8 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, Paper, Screenshot, Section, Service, Site, Step, Store, StoreLink, Text,
-    TranslationState,
+    Origin, OutdatedPolicy, Paper, Screenshot, Section, Service, Site, Step, Store, StoreLink,
+    Text, TranslationState,
 };
 use crate::svg;
 
@@ -169,6 +169,7 @@ impl FileCheck<'_> {
                                 text: translation.value.text().to_owned(),
                                 // Decided below, once the source text is known.
                                 state: TranslationState::Unpinned,
+                                recorded: translation.value.source().map(str::to_owned),
                                 origin: self.origin(translation.referenced.into()),
                             },
                         );
@@ -1030,6 +1031,25 @@ pub fn validate_site(
             }
         }
     }
+    let outdated = match settings
+        .translation
+        .as_ref()
+        .and_then(|t| t.outdated.as_ref())
+    {
+        None => OutdatedPolicy::Show,
+        Some(p) => match p.value.as_str() {
+            "show" => OutdatedPolicy::Show,
+            "fallback" => OutdatedPolicy::Fallback,
+            _ => {
+                check.error(
+                    p.referenced,
+                    format!("unknown value `{}`", p.value),
+                    Some("write `show` (publish the outdated translation, reported as outdated) or `fallback` (publish the source text in its place)".into()),
+                );
+                OutdatedPolicy::Show
+            }
+        },
+    };
 
     let site = Site {
         root: dir.root.clone(),
@@ -1041,6 +1061,7 @@ pub fn validate_site(
         paper,
         incomplete,
         video_embed,
+        outdated,
         guides: Vec::new(),
         unsure,
     };
@@ -1111,6 +1132,7 @@ fn catalog_text(languages: &[Language], key: &str, origin: Origin) -> Text {
             LocalizedText {
                 text: lang.catalog.get(key).to_owned(),
                 state: TranslationState::Current,
+                recorded: None,
                 origin: origin.clone(),
             },
         );

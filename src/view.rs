@@ -8,7 +8,9 @@ use crate::catalog::Catalog;
 use crate::fallback;
 use crate::icons;
 use crate::markdown;
-use crate::model::{Guide, Image, Language, MediaFile, Site, Text, Video, VideoSource};
+use crate::model::{
+    Guide, Image, Language, MediaFile, OutdatedPolicy, Site, Text, Video, VideoSource,
+};
 use crate::qr;
 use crate::slot::Slot;
 
@@ -55,12 +57,13 @@ pub fn url_path(rel: &str) -> String {
 pub struct Localizer<'a> {
     pub lang: &'a str,
     pub source_lang: &'a str,
+    pub outdated: OutdatedPolicy,
     pub catalog: &'a Catalog,
 }
 
 impl Localizer<'_> {
     pub fn label(&self, text: &Text) -> Label {
-        let resolved = text.resolve(self.lang, self.source_lang);
+        let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Label {
             text: resolved.text.to_owned(),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
@@ -68,11 +71,23 @@ impl Localizer<'_> {
     }
 
     pub fn prose(&self, text: &Text) -> Prose {
-        let resolved = text.resolve(self.lang, self.source_lang);
+        let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Prose {
             markdown: resolved.text.to_owned(),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
         }
+    }
+
+    /// A name that is the same in every language unless translated (an app's, the organization's):
+    /// written once, it is in no language, so it carries no `lang` of the source language.
+    pub fn name(&self, text: &Text) -> Label {
+        if text.translations.is_empty() {
+            return Label {
+                text: text.source.clone(),
+                lang: None,
+            };
+        }
+        self.label(text)
     }
 
     /// Markdown rendered to plain text (for alt text and titles).
@@ -300,13 +315,22 @@ pub struct SectionView {
     pub steps: Vec<StepView>,
 }
 
-/// What is shown in the source language because its translation is missing or outdated.
+/// What is shown in the source language because its translation is missing (or outdated, where the
+/// site falls back for those).
 #[derive(Debug, Clone, Serialize)]
 pub struct FallbackNotice {
-    /// "Parts of this guide are not yet translated into English and are shown in Dansk:"
+    /// "Parts of this guide are not yet translated into English and are shown in Danish:"
     pub text: String,
     /// "step 3", "the summary", …
-    pub items: Vec<String>,
+    pub items: Vec<NoticeItem>,
+}
+
+/// One part of a guide in the notice, linked to where it is on the page when it has a place of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeItem {
+    pub text: String,
+    /// `#step-3`, `#section-2`; none for the title and summary at the top.
+    pub href: Option<String>,
 }
 
 /// One guide in one language: everything its HTML page and its PDF show.
@@ -356,6 +380,7 @@ pub fn guide_view<'a>(
     let l = Localizer {
         lang: &lang.code,
         source_lang: site.source_lang(),
+        outdated: site.outdated,
         catalog: &lang.catalog,
     };
     let total_steps = guide.steps().count();
@@ -380,7 +405,7 @@ pub fn guide_view<'a>(
         if let Some(app) = step.app.as_ref().and_then(|id| site.apps.get(id))
             && !needs.iter().any(|n| n.kind == "app" && n.id == app.id)
         {
-            let name = l.label(&app.name);
+            let name = l.name(&app.name);
             needs.push(NeedView {
                 kind: "app",
                 id: app.id.clone(),
@@ -432,7 +457,7 @@ pub fn guide_view<'a>(
         lang: lang.code.clone(),
         dir: lang.catalog.direction.as_str(),
         site_title: l.label(&site.title),
-        organization: site.organization.as_ref().map(|o| l.label(o)),
+        organization: site.organization.as_ref().map(|o| l.name(o)),
         title: l.label(&guide.title),
         summary: guide.summary.as_ref().map(|s| l.prose(s)),
         needs,
@@ -616,7 +641,7 @@ fn step_view(
         .as_ref()
         .and_then(|id| site.apps.get(id))
         .map(|app| {
-            let name = l.label(&app.name);
+            let name = l.name(&app.name);
             let stores = app
                 .stores
                 .iter()
@@ -671,18 +696,23 @@ fn step_view(
 /// The parts of `guide` that `lang` shows in the source language, or `None` when there are none.
 pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<FallbackNotice> {
     let catalog = &lang.catalog;
-    let mut items: Vec<String> = Vec::new();
+    let mut items: Vec<NoticeItem> = Vec::new();
     for fallback in fallback::fallbacks(site, guide, &lang.code) {
         // The reader is told the part of the guide, not the field: "section 2", "step 3".
-        let item = match fallback.slot {
-            Slot::Title => catalog.get("guide.untranslated.title").to_owned(),
-            Slot::Summary => catalog.get("guide.untranslated.summary").to_owned(),
-            Slot::VideoTitle => catalog.get("guide.untranslated.video").to_owned(),
-            Slot::SectionTitle(n) | Slot::SectionIntro(n) | Slot::SectionVideoTitle(n) => {
-                catalog.format("guide.untranslated.section", &[("n", &n.to_string())])
-            }
-            Slot::Step(n, _) => catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
+        let (text, href) = match fallback.slot {
+            Slot::Title => (catalog.get("guide.untranslated.title").to_owned(), None),
+            Slot::Summary => (catalog.get("guide.untranslated.summary").to_owned(), None),
+            Slot::VideoTitle => (catalog.get("guide.untranslated.video").to_owned(), None),
+            Slot::SectionTitle(n) | Slot::SectionIntro(n) | Slot::SectionVideoTitle(n) => (
+                catalog.format("guide.untranslated.section", &[("n", &n.to_string())]),
+                Some(format!("#section-{n}")),
+            ),
+            Slot::Step(n, _) => (
+                catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
+                Some(format!("#step-{n}")),
+            ),
         };
+        let item = NoticeItem { text, href };
         if !items.contains(&item) {
             items.push(item);
         }
@@ -690,14 +720,22 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
     if items.is_empty() {
         return None;
     }
-    let source = site.source_lang();
-    let source_name = site
-        .language(source)
-        .map_or(source, |l| l.catalog.name.as_str());
     Some(FallbackNotice {
-        text: catalog.format("guide.fallback_notice", &[("language", source_name)]),
+        text: catalog.format(
+            "guide.fallback_notice",
+            &[("language", &language_name(site, site.source_lang(), lang))],
+        ),
         items,
     })
+}
+
+/// The name of the language `code` as `page`'s sentences say it ("Danish" on an English page): built
+/// in for English and Danish pages, else the language's own name, as its switcher link shows it.
+fn language_name(site: &Site, code: &str, page: &Language) -> String {
+    crate::catalog::language_name(code, &page.code)
+        .map(str::to_owned)
+        .or_else(|| site.language(code).map(|l| l.catalog.name.clone()))
+        .unwrap_or_else(|| code.to_owned())
 }
 
 /// The Markdown up to its first blank line.
@@ -748,6 +786,7 @@ pub fn index_view<'a>(
     let l = Localizer {
         lang: &lang.code,
         source_lang: site.source_lang(),
+        outdated: site.outdated,
         catalog: &lang.catalog,
     };
     let cards = guides
@@ -793,7 +832,7 @@ pub fn index_view<'a>(
         lang: lang.code.clone(),
         dir: lang.catalog.direction.as_str(),
         site_title: l.label(&site.title),
-        organization: site.organization.as_ref().map(|o| l.label(o)),
+        organization: site.organization.as_ref().map(|o| l.name(o)),
         guides: cards,
         languages: languages
             .iter()
@@ -842,6 +881,7 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
                 let l = Localizer {
                     lang: &lang.code,
                     source_lang: site.source_lang(),
+                    outdated: site.outdated,
                     catalog: &lang.catalog,
                 };
                 RootLanguage {

@@ -89,10 +89,10 @@ fn the_fixture_is_fully_translated() {
     let header = table.lines().next().unwrap();
     assert_eq!(
         header,
-        "guide         language  translated  missing  outdated  total"
+        "guide          language  translated  missing  outdated  total"
     );
     assert!(
-        table.contains("demo          en                 9        0         0      9"),
+        table.contains("demo           en                 9        0         0      9"),
         "{table}"
     );
     // The localized screenshot exists for Danish only: English is listed, as information.
@@ -100,7 +100,7 @@ fn the_fixture_is_fully_translated() {
 }
 
 #[test]
-fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() {
+fn an_edited_source_keeps_its_translation_shown_and_reported_outdated_until_confirmed() {
     let (_tmp, root) = site();
     edit(&root, GUIDE, EDITED_FROM, EDITED_TO);
 
@@ -108,7 +108,7 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
     let out = run(&root, &["i18n", "status"]);
     assert_eq!(code(&out), 0);
     assert!(
-        stdout(&out).contains("demo          en                 8        0         1      9"),
+        stdout(&out).contains("demo           en                 8        0         1      9"),
         "{}",
         stdout(&out)
     );
@@ -136,7 +136,7 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "{GUIDE}:32:15: warning: `step.2.action` has an outdated `en` translation"
+            "{GUIDE}:32:15: warning: `step.2.action` has an outdated `en` translation: the source text changed after it was translated; it is still shown"
         )),
         "{err}"
     );
@@ -145,11 +145,28 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
         "{err}"
     );
 
-    // HTML: the Danish text, marked, and the notice.
+    // HTML: the outdated English translation is still shown (no Danish mixed in), with no notice.
     let out = run(&root, &["build"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let page = Html::parse_document(&read(&root, "output/en/demo/index.html"));
     let step = Selector::parse("[data-step=\"2\"] .action").unwrap();
+    let action = page.select(&step).next().expect("step 2's action");
+    assert_eq!(action.value().attr("lang"), None);
+    let shown = action.text().collect::<String>();
+    assert!(shown.contains("Open the app on your phone."), "{shown}");
+    let notice = Selector::parse("[data-fallback-notice]").unwrap();
+    assert!(page.select(&notice).next().is_none());
+
+    // With `translation: {outdated: fallback}`: the Danish text, marked, and the notice.
+    let settings = read(&root, "guidegen.yaml");
+    std::fs::write(
+        root.join("guidegen.yaml"),
+        format!("{settings}translation: {{outdated: fallback}}\n"),
+    )
+    .unwrap();
+    let out = run(&root, &["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = Html::parse_document(&read(&root, "output/en/demo/index.html"));
     let action = page.select(&step).next().expect("step 2's action");
     assert_eq!(action.value().attr("lang"), Some("da"));
     assert!(
@@ -158,7 +175,6 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
             .collect::<String>()
             .contains("Åbn appen Authenticator")
     );
-    let notice = Selector::parse("[data-fallback-notice]").unwrap();
     let notice = page.select(&notice).next().expect("the fallback notice");
     assert!(
         notice
@@ -183,6 +199,13 @@ fn an_edited_source_shows_the_translation_outdated_everywhere_until_confirmed() 
         .collect::<Vec<_>>()
         .join(" ");
     assert!(text.contains("not yet translated into English"), "{text}");
+    let out = run(&root, &["check"]);
+    assert!(
+        stderr(&out).contains("the source text is shown in its place"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(root.join("guidegen.yaml"), settings).unwrap();
 
     // PO export: fuzzy.
     let out = run(&root, &["i18n", "export"]);
@@ -348,8 +371,9 @@ fn a_po_round_trip_translates_a_new_step() {
     let out = run(&root, &["i18n", "import", "translations/en/demo.po"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("imported 1 translation (9 unchanged) into 1 file; 0 entries skipped"),
+        stdout(&out).contains(
+            "imported 1 translation (9 unchanged, 0 outdated) into 1 file; 0 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -395,10 +419,11 @@ fn import_reports_entries_it_cannot_use_and_moves_translations_to_their_text() {
         err.contains("en.po:10:1: warning: `summary` is not translated yet; skipped"),
         "{err}"
     );
-    assert!(err.contains("en.po:14:1: warning: the source text of `step.1.result` is no longer in the guide `demo`"), "{err}");
+    assert!(err.contains("en.po:14:1: warning: `step.1.result` is no longer in the guide `demo`, and nor is its source text"), "{err}");
     assert!(
-        stdout(&out)
-            .contains("imported 1 translation (0 unchanged) into 1 file; 3 entries skipped"),
+        stdout(&out).contains(
+            "imported 1 translation (0 unchanged, 0 outdated) into 1 file; 3 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -641,8 +666,9 @@ fn every_field_round_trips_through_po_export_import_and_confirm() {
     let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("imported 10 translations (0 unchanged) into 1 file; 0 entries skipped"),
+        stdout(&out).contains(
+            "imported 10 translations (0 unchanged, 0 outdated) into 1 file; 0 entries skipped"
+        ),
         "{}",
         stdout(&out)
     );
@@ -659,7 +685,7 @@ fn every_field_round_trips_through_po_export_import_and_confirm() {
     assert_eq!(every_texts(&root), translated);
     let out = run(&root, &["i18n", "import", "translations/en/every.po"]);
     assert!(
-        stdout(&out).contains("imported 0 translations (10 unchanged) into 0 files"),
+        stdout(&out).contains("imported 0 translations (10 unchanged, 0 outdated) into 0 files"),
         "{}",
         stdout(&out)
     );

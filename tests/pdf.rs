@@ -260,7 +260,10 @@ fn mfa_guide<'a>(
         languages: Vec::new(),
         notice: da.then(|| FallbackNotice {
             text: catalog.format("guide.fallback_notice", &[("language", "English")]),
-            items: vec![catalog.format("guide.untranslated.step", &[("n", "3")])],
+            items: vec![guidegen::view::NoticeItem {
+                text: catalog.format("guide.untranslated.step", &[("n", "3")]),
+                href: Some("#step-3".to_owned()),
+            }],
         }),
         video: None,
         has_embeds: false,

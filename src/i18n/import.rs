@@ -1,11 +1,15 @@
 //! Translation stage: `guidegen i18n import` — translations back from PO files into guide.yaml, each
 //! entry into the text its slot names (or, when steps moved since the export, the one text with its
-//! source text), pinned to the current source.
+//! source text), pinned to the source text it was made from: a translation made for a source text
+//! that has changed since the export is kept, as an outdated translation, and reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{FileEdit, Outcome, checked_site, po, target_languages, write_files};
+use super::{
+    FileEdit, Outcome, SITE_CONTEXT, Writable, checked_site, po, site_file, target_languages,
+    write_files,
+};
 use crate::build::{self, Failure};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::model::{Guide, Site, Text, TranslationState};
@@ -26,6 +30,9 @@ pub struct ImportSummary {
     pub imported: usize,
     /// Entries that were already the current translation.
     pub unchanged: usize,
+    /// Of `imported`: made for a source text that has changed since the export, so written as
+    /// outdated translations (each reported).
+    pub outdated: usize,
     /// Entries reported and not used.
     pub skipped: usize,
     pub files: Vec<PathBuf>,
@@ -35,8 +42,15 @@ pub struct ImportSummary {
 struct Incoming {
     guide: usize,
     slot: Slot,
+    /// A text of guidegen.yaml: its name (`slot` is then unused).
+    name: String,
     lang: String,
     text: String,
+    /// The source text it was made from: the entry's msgid.
+    made_from: String,
+    /// The PO file and the entry's line, for reports.
+    path: PathBuf,
+    at: Span,
 }
 
 /// Why an entry is left out: the warning's message and hint.
@@ -46,6 +60,9 @@ struct Skip(String, &'static str);
 #[derive(Default)]
 struct Gathered {
     incoming: Vec<Incoming>,
+    /// Translations of guidegen.yaml's texts (`guide` unused).
+    site: Vec<Incoming>,
+    site_taken: BTreeSet<(String, String)>,
     skipped: usize,
     /// (guide, slot, language) already translated by an entry.
     taken: BTreeSet<(usize, Slot, String)>,
@@ -110,7 +127,19 @@ pub fn import(options: &ImportOptions) -> Outcome<ImportSummary> {
     if diagnostics.has_errors() {
         return Outcome::fail(Failure::Site, diagnostics, sources);
     }
-    summary.files = write_files(&files, &mut diagnostics);
+    let settings = import_site_texts(
+        &site,
+        &sources,
+        &gathered.site,
+        &mut summary,
+        &mut diagnostics,
+    );
+    if diagnostics.has_errors() {
+        return Outcome::fail(Failure::Site, diagnostics, sources);
+    }
+    let mut writable: Vec<&dyn Writable> = files.iter().map(|f| f as &dyn Writable).collect();
+    writable.extend(settings.as_ref().map(|f| f as &dyn Writable));
+    summary.files = write_files(&writable, &mut diagnostics);
     if diagnostics.has_errors() {
         return Outcome::fail(Failure::Site, diagnostics, sources);
     }
@@ -221,6 +250,15 @@ impl Gathered {
         entry: &po::Entry,
         diagnostics: &mut Diagnostics,
     ) {
+        if let Some(name) = entry
+            .msgctxt
+            .as_deref()
+            .and_then(|c| c.strip_prefix(SITE_CONTEXT))
+            .and_then(|c| c.strip_prefix('|'))
+        {
+            self.take_site_text(site, path, lang, name, entry, diagnostics);
+            return;
+        }
         let target = entry_target(site, entry).and_then(|(guide, slot)| {
             if self.taken.insert((guide, slot, lang.to_owned())) {
                 Ok((guide, slot))
@@ -258,8 +296,12 @@ impl Gathered {
                     self.incoming.push(Incoming {
                         guide,
                         slot,
+                        name: String::new(),
                         lang: lang.to_owned(),
                         text: entry.msgstr.clone(),
+                        made_from: entry.msgid.clone(),
+                        path: path.to_owned(),
+                        at,
                     });
                 } else {
                     diagnostics.extend(errors);
@@ -272,6 +314,165 @@ impl Gathered {
             }
         }
     }
+}
+
+impl Gathered {
+    /// Takes one entry translating the guidegen.yaml text `name`, or reports why it is skipped.
+    fn take_site_text(
+        &mut self,
+        site: &Site,
+        path: &Path,
+        lang: &str,
+        name: &str,
+        entry: &po::Entry,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let at = Span::new(entry.line.max(1), 1);
+        let skip = if !site.texts().iter().any(|(n, _)| n == name) {
+            Some(Skip(
+                format!("guidegen.yaml has no text `{name}` to translate now; skipped"),
+                "export the translations again",
+            ))
+        } else if entry.is_fuzzy() {
+            Some(Skip(
+                format!("`{name}` is marked fuzzy; skipped"),
+                "check the translation against the source text, remove the fuzzy mark, and import again",
+            ))
+        } else if entry.msgstr.trim().is_empty() {
+            Some(Skip(
+                format!("`{name}` is not translated yet; skipped"),
+                "write its msgstr, and import again",
+            ))
+        } else if !self.site_taken.insert((name.to_owned(), lang.to_owned())) {
+            Some(Skip(
+                format!("`{name}` was already translated by an earlier entry; skipped"),
+                "remove one of the two entries",
+            ))
+        } else {
+            None
+        };
+        if let Some(Skip(message, hint)) = skip {
+            self.skipped += 1;
+            diagnostics.push(Diagnostic::warning(path, at, message).with_hint(hint));
+            return;
+        }
+        // Site texts are plain text: refused here as validation would refuse them.
+        let errors: Vec<Diagnostic> =
+            crate::textcheck::check(&entry.msgstr, crate::textcheck::TextKind::Plain)
+                .into_iter()
+                .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+                .map(|f| {
+                    Diagnostic::error(
+                        path,
+                        at,
+                        format!("the translation of `{name}`: {}", f.message),
+                    )
+                    .with_hint(f.hint)
+                })
+                .collect();
+        if !errors.is_empty() {
+            diagnostics.extend(errors);
+            return;
+        }
+        self.site.push(Incoming {
+            guide: usize::MAX,
+            slot: Slot::Title,
+            name: name.to_owned(),
+            lang: lang.to_owned(),
+            text: entry.msgstr.clone(),
+            made_from: entry.msgid.clone(),
+            path: path.to_owned(),
+            at,
+        });
+    }
+}
+
+/// Writes the translations of guidegen.yaml's texts into it, pinned to the source each was made
+/// from, as [`write_translations`] does for a guide; the edited file, if any.
+fn import_site_texts(
+    site: &Site,
+    sources: &Sources,
+    incoming: &[Incoming],
+    summary: &mut ImportSummary,
+    diagnostics: &mut Diagnostics,
+) -> Option<FileEdit<String>> {
+    let texts = site.texts();
+    let (_, first) = texts.first()?;
+    if incoming.is_empty() {
+        return None;
+    }
+    let mut file = match FileEdit::open(site_file(site, &first.origin.path), sources) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    for item in incoming {
+        let Some((_, text)) = texts.iter().find(|(n, _)| *n == item.name) else {
+            continue;
+        };
+        let fp = fingerprint(&item.made_from);
+        let outdated = fp != fingerprint(&text.source);
+        let existing = text.translations.get(&item.lang);
+        if outdated && existing.is_some_and(|t| t.state == TranslationState::Current) {
+            summary.skipped += 1;
+            diagnostics.push(newer_translation_kept(item, &item.name));
+            continue;
+        }
+        let result = match existing {
+            Some(t) if t.text == item.text && t.recorded.as_deref() == Some(fp.as_str()) => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(t) if t.text == item.text => file.pin_named(text, &item.name, &item.lang, &fp),
+            _ => file.set_named(
+                text,
+                &item.name,
+                site.source_lang(),
+                &item.lang,
+                &item.text,
+                &fp,
+            ),
+        };
+        match result {
+            Ok(()) => {
+                summary.imported += 1;
+                if outdated {
+                    summary.outdated += 1;
+                    diagnostics.push(imported_outdated(item, &item.name, "guidegen i18n confirm"));
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Some(file)
+}
+
+/// The report of a translation left out because the file has a translation of the current source.
+fn newer_translation_kept(item: &Incoming, name: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::warning(
+        &item.path,
+        item.at,
+        format!(
+            "`{name}` was translated for a source text that has changed since, and the site already has a translation of the current one; skipped"
+        ),
+    )
+    .with_hint("export the translations again: the file then has the current translation")
+}
+
+/// The report of a translation made for a since-changed source, imported as outdated.
+fn imported_outdated(item: &Incoming, name: &dyn std::fmt::Display, confirm: &str) -> Diagnostic {
+    Diagnostic::warning(
+        &item.path,
+        item.at,
+        format!(
+            "`{name}`: its source text has changed since the export; the translation was imported as an outdated translation"
+        ),
+    )
+    .with_hint(format!(
+        "it is shown and reported as outdated until updated: export again (the entry is then fuzzy, with the earlier source text as `#| msgid`), or fix it and run `{confirm}`"
+    ))
 }
 
 /// The guide (by index) and the text an entry translates.
@@ -306,7 +507,7 @@ fn entry_target(site: &Site, entry: &po::Entry) -> Result<(usize, Slot), Skip> {
 
 /// The text an entry named `name` with source text `msgid` translates: the one its name says while
 /// that still has this source text, else the one text of the guide that has it (steps may have moved
-/// since the export).
+/// since the export), else the one its name says, whose source text has changed since the export.
 fn matching_slot(guide: &Guide, name: &str, msgid: &str) -> Result<Slot, Skip> {
     let slots = guide.slots();
     let named = name.parse::<Slot>().ok();
@@ -323,13 +524,16 @@ fn matching_slot(guide: &Guide, name: &str, msgid: &str) -> Result<Slot, Skip> {
         .collect();
     match same.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Skip(
-            format!(
-                "the source text of `{name}` is no longer in the guide `{}` (it was changed or removed); skipped",
-                guide.id
-            ),
-            "export the translations again and translate the new text",
-        )),
+        [] => match slots.iter().find(|(slot, _)| Some(*slot) == named) {
+            Some((slot, _)) => Ok(*slot),
+            None => Err(Skip(
+                format!(
+                    "`{name}` is no longer in the guide `{}`, and nor is its source text (it was changed or removed); skipped",
+                    guide.id
+                ),
+                "export the translations again and translate the new text",
+            )),
+        },
         _ => Err(Skip(
             format!(
                 "the source text of `{name}` stands in {} places of the guide `{}` now; skipped",
@@ -355,9 +559,18 @@ fn write_translations(
         let Some(text) = texts.get(&item.slot) else {
             continue;
         };
-        let fp = fingerprint(&text.source);
-        let result = match text.translations.get(&item.lang) {
-            Some(t) if t.text == item.text && t.state == TranslationState::Current => {
+        // Pinned to the source it was made from: when that has changed, the translation is kept as
+        // an outdated one — shown, reported, and offered again (fuzzy) by the next export.
+        let fp = fingerprint(&item.made_from);
+        let outdated = fp != fingerprint(&text.source);
+        let existing = text.translations.get(&item.lang);
+        if outdated && existing.is_some_and(|t| t.state == TranslationState::Current) {
+            summary.skipped += 1;
+            diagnostics.push(newer_translation_kept(item, &item.slot));
+            continue;
+        }
+        let result = match existing {
+            Some(t) if t.text == item.text && t.recorded.as_deref() == Some(fp.as_str()) => {
                 summary.unchanged += 1;
                 continue;
             }
@@ -368,7 +581,17 @@ fn write_translations(
             }
         };
         match result {
-            Ok(()) => summary.imported += 1,
+            Ok(()) => {
+                summary.imported += 1;
+                if outdated {
+                    summary.outdated += 1;
+                    let confirm = format!(
+                        "guidegen i18n confirm --lang {} --guide {}",
+                        item.lang, guide.id
+                    );
+                    diagnostics.push(imported_outdated(item, &item.slot, &confirm));
+                }
+            }
             Err(d) => diagnostics.push(d),
         }
     }

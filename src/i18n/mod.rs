@@ -1,8 +1,9 @@
 //! Translation stage: the workflow around a validated site's translations — how far each guide is
 //! translated ([`status()`], and warnings for `check`), recording that a translation still fits its
-//! source ([`confirm()`]), and gettext PO files for translators ([`export()`], [`import()`]), each command
-//! in its own module. `confirm` and `import` edit guide.yaml in place, changing only the bytes they
-//! must ([`yaml`]); what they share is here.
+//! source ([`confirm()`], and `track` for translations that have no fingerprint yet), and gettext PO
+//! files for translators ([`export()`], [`import()`]), each command in its own module. `confirm` and
+//! `import` edit guide.yaml and guidegen.yaml in place, changing only the bytes they must ([`yaml`]);
+//! what they share is here.
 //!
 //! Texts are named by their [`Slot`] throughout: the PO `msgctxt`, the edits, the reports.
 
@@ -16,7 +17,7 @@ pub mod yaml;
 pub use confirm::{ConfirmOptions, ConfirmSummary, confirm};
 pub use export::{ExportOptions, ExportSummary, export, po_catalog};
 pub use import::{ImportOptions, ImportSummary, import};
-pub use status::{GuideStatus, LanguageStatus, Report, status, warnings};
+pub use status::{GuideStatus, LanguageStatus, Report, status, untracked, warnings};
 
 use std::path::{Path, PathBuf};
 
@@ -53,101 +54,149 @@ impl<T> Outcome<T> {
     }
 }
 
-/// One guide file being edited: its text, changed one text at a time, and what it must say afterwards.
-struct FileEdit<'a> {
-    guide: &'a Guide,
+/// The guide id of guidegen.yaml's texts in PO files: `msgctxt "_site|title"`, in `_site.po` (`_` is
+/// in no guide's id).
+pub const SITE_CONTEXT: &str = "_site";
+
+/// What a file being edited is: where, and how its texts are found and its text checked.
+struct EditedFile<N> {
+    /// As diagnostics show it.
+    path: PathBuf,
+    /// On disk.
+    file: PathBuf,
+    locate: fn(&str) -> Result<Vec<yaml::Located<N>>, String>,
+    /// Whether an edited text still reads as such a file (`Err`: the parser's message).
+    parses: fn(&str) -> Result<(), String>,
+}
+
+/// A guide's guide.yaml, as edited.
+fn guide_file(guide: &Guide) -> EditedFile<Slot> {
+    EditedFile {
+        path: guide.path.clone(),
+        file: guide.dir.join(GUIDE_FILE),
+        locate: yaml::locate,
+        parses: |text| {
+            serde_saphyr::from_str::<crate::input::GuideFile>(text)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        },
+    }
+}
+
+/// guidegen.yaml, as edited; its texts named as [`Site::texts`] names them. `path` as diagnostics
+/// show it.
+fn site_file(site: &Site, path: &Path) -> EditedFile<String> {
+    EditedFile {
+        path: path.to_owned(),
+        file: site.root.join(crate::load::SITE_FILE),
+        locate: yaml::locate_site,
+        parses: |text| {
+            serde_saphyr::from_str::<crate::input::SiteFile>(text)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        },
+    }
+}
+
+/// One file being edited: its text, changed one text at a time, and what it must say afterwards.
+struct FileEdit<N = Slot> {
+    target: EditedFile<N>,
     original: String,
     current: String,
-    expected: yaml::Snapshot,
+    expected: yaml::Snapshot<N>,
     changes: usize,
 }
 
-impl<'a> FileEdit<'a> {
-    fn new(guide: &'a Guide, sources: &Sources) -> Result<Self, Diagnostic> {
-        let original = match sources.get(&guide.path) {
+impl<N: Ord + Clone + PartialEq + std::fmt::Display> FileEdit<N> {
+    fn open(target: EditedFile<N>, sources: &Sources) -> Result<Self, Diagnostic> {
+        let original = match sources.get(&target.path) {
             Some(text) => text.to_owned(),
             None => {
                 let mut diagnostics = Diagnostics::new();
-                crate::load::read_text(
-                    &guide.dir,
-                    Path::new(GUIDE_FILE),
-                    &guide.path,
-                    &mut diagnostics,
-                )
-                .ok_or_else(|| {
-                    diagnostics.sorted().into_iter().next().unwrap_or_else(|| {
-                        Diagnostic::error(&guide.path, Span::START, "cannot read this file")
-                    })
-                })?
+                let (dir, name) = (
+                    target.file.parent().unwrap_or(Path::new(".")),
+                    target
+                        .file
+                        .file_name()
+                        .map(Path::new)
+                        .unwrap_or(Path::new("")),
+                );
+                crate::load::read_text(dir, name, &target.path, &mut diagnostics).ok_or_else(
+                    || {
+                        diagnostics.sorted().into_iter().next().unwrap_or_else(|| {
+                            Diagnostic::error(&target.path, Span::START, "cannot read this file")
+                        })
+                    },
+                )?
             }
         };
-        let located =
-            yaml::locate(&original).map_err(|e| Diagnostic::error(&guide.path, Span::START, e))?;
+        let located = (target.locate)(&original)
+            .map_err(|e| Diagnostic::error(&target.path, Span::START, e))?;
         Ok(FileEdit {
-            guide,
             expected: yaml::snapshot(&located),
+            target,
             current: original.clone(),
             original,
             changes: 0,
         })
     }
 
-    fn find(&self, slot: Slot) -> Result<yaml::Located, Diagnostic> {
-        yaml::locate(&self.current)
-            .map_err(|e| Diagnostic::error(&self.guide.path, Span::START, e))?
+    fn find(&self, name: &N) -> Result<yaml::Located<N>, Diagnostic> {
+        (self.target.locate)(&self.current)
+            .map_err(|e| Diagnostic::error(&self.target.path, Span::START, e))?
             .into_iter()
-            .find(|t| t.name == slot)
+            .find(|t| &t.name == name)
             .ok_or_else(|| {
                 Diagnostic::error(
-                    &self.guide.path,
+                    &self.target.path,
                     Span::START,
-                    format!("`{slot}` not found in this file"),
+                    format!("`{name}` not found in this file"),
                 )
             })
     }
 
-    fn refused(&self, text: &Text, slot: Slot, refused: yaml::Refused) -> Diagnostic {
+    fn refused(&self, text: &Text, name: &N, refused: yaml::Refused) -> Diagnostic {
         Diagnostic::error(
             &text.origin.path,
             text.origin.span,
-            format!("`{slot}`: {}", refused.0),
+            format!("`{name}`: {}", refused.0),
         )
         .with_hint("write the text as `lang: text` or `lang: {text: …, source: …}` under its key")
     }
 
-    /// Records `fp` as the source of the `lang` translation of `slot`.
-    fn pin(&mut self, text: &Text, slot: Slot, lang: &str, fp: &str) -> Result<(), Diagnostic> {
-        let located = self.find(slot)?;
+    /// Records `fp` as the source of the `lang` translation of `name`.
+    fn pin_named(&mut self, text: &Text, name: &N, lang: &str, fp: &str) -> Result<(), Diagnostic> {
+        let located = self.find(name)?;
         let edits = yaml::pin(&self.current, &located, lang, fp)
-            .map_err(|r| self.refused(text, slot, r))?;
+            .map_err(|r| self.refused(text, name, r))?;
         if edits.is_empty() {
             return Ok(());
         }
         self.current = yaml::apply(&self.current, edits)
-            .map_err(|e| Diagnostic::error(&self.guide.path, Span::START, e))?;
-        if let Some(entry) = self.expected.get_mut(&slot).and_then(|t| t.get_mut(lang)) {
+            .map_err(|e| Diagnostic::error(&self.target.path, Span::START, e))?;
+        if let Some(entry) = self.expected.get_mut(name).and_then(|t| t.get_mut(lang)) {
             entry.1 = Some(fp.to_owned());
         }
         self.changes += 1;
         Ok(())
     }
 
-    /// Makes `translation` the `lang` translation of `slot`, made from the source with `fp`.
-    fn set(
+    /// Makes `translation` the `lang` translation of `name`, made from the source with `fp`.
+    fn set_named(
         &mut self,
         text: &Text,
-        slot: Slot,
+        name: &N,
         source_lang: &str,
         lang: &str,
         translation: &str,
         fp: &str,
     ) -> Result<(), Diagnostic> {
-        let located = self.find(slot)?;
+        let located = self.find(name)?;
         let edits = yaml::set(&self.current, &located, source_lang, lang, translation, fp)
-            .map_err(|r| self.refused(text, slot, r))?;
+            .map_err(|r| self.refused(text, name, r))?;
         self.current = yaml::apply(&self.current, edits)
-            .map_err(|e| Diagnostic::error(&self.guide.path, Span::START, e))?;
-        if let Some(entries) = self.expected.get_mut(&slot) {
+            .map_err(|e| Diagnostic::error(&self.target.path, Span::START, e))?;
+        if let Some(entries) = self.expected.get_mut(name) {
             if let Some(plain) = entries.remove("") {
                 entries.insert(source_lang.to_owned(), plain);
             }
@@ -160,11 +209,11 @@ impl<'a> FileEdit<'a> {
         Ok(())
     }
 
-    /// The edited file, after checking that it says exactly what was meant and still parses as a guide.
+    /// The edited file, after checking that it says exactly what was meant and still parses.
     fn verified(&self) -> Result<&str, Diagnostic> {
         let refuse = |detail: String| {
             Diagnostic::error(
-                &self.guide.path,
+                &self.target.path,
                 Span::START,
                 format!(
                     "guidegen could not edit this file safely ({detail}); it was left unchanged"
@@ -172,7 +221,7 @@ impl<'a> FileEdit<'a> {
             )
             .with_hint("please report this, with the file; meanwhile edit the translation by hand")
         };
-        let after = yaml::locate(&self.current).map_err(&refuse)?;
+        let after = (self.target.locate)(&self.current).map_err(&refuse)?;
         let got = yaml::snapshot(&after);
         if got != self.expected {
             let name = self
@@ -182,18 +231,62 @@ impl<'a> FileEdit<'a> {
                 .map_or_else(|| "a text".to_owned(), |(k, _)| format!("`{k}`"));
             return Err(refuse(format!("{name} would read differently")));
         }
-        serde_saphyr::from_str::<crate::input::GuideFile>(&self.current)
-            .map_err(|e| refuse(e.to_string()))?;
+        (self.target.parses)(&self.current).map_err(refuse)?;
         Ok(&self.current)
     }
 }
 
+impl FileEdit<Slot> {
+    fn new(guide: &Guide, sources: &Sources) -> Result<Self, Diagnostic> {
+        FileEdit::open(guide_file(guide), sources)
+    }
+
+    fn pin(&mut self, text: &Text, slot: Slot, lang: &str, fp: &str) -> Result<(), Diagnostic> {
+        self.pin_named(text, &slot, lang, fp)
+    }
+
+    fn set(
+        &mut self,
+        text: &Text,
+        slot: Slot,
+        source_lang: &str,
+        lang: &str,
+        translation: &str,
+        fp: &str,
+    ) -> Result<(), Diagnostic> {
+        self.set_named(text, &slot, source_lang, lang, translation, fp)
+    }
+}
+
+/// An edited file ready to be written, whatever names its texts.
+trait Writable {
+    fn changed(&self) -> bool;
+    fn verified_text(&self) -> Result<&str, Diagnostic>;
+    fn target_file(&self) -> &Path;
+    fn display_path(&self) -> &Path;
+}
+
+impl<N: Ord + Clone + PartialEq + std::fmt::Display> Writable for FileEdit<N> {
+    fn changed(&self) -> bool {
+        self.current != self.original
+    }
+    fn verified_text(&self) -> Result<&str, Diagnostic> {
+        self.verified()
+    }
+    fn target_file(&self) -> &Path {
+        &self.target.file
+    }
+    fn display_path(&self) -> &Path {
+        &self.target.path
+    }
+}
+
 /// Writes every edited file, each replaced whole (written beside it, then renamed over it).
-fn write_files(files: &[FileEdit], diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+fn write_files(files: &[&dyn Writable], diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     let mut written = Vec::new();
     let mut ready = Vec::new();
-    for f in files.iter().filter(|f| f.current != f.original) {
-        match f.verified() {
+    for f in files.iter().filter(|f| f.changed()) {
+        match f.verified_text() {
             Ok(text) => ready.push((f, text)),
             Err(d) => diagnostics.push(d),
         }
@@ -202,20 +295,24 @@ fn write_files(files: &[FileEdit], diagnostics: &mut Diagnostics) -> Vec<PathBuf
         return written;
     }
     for (f, text) in ready {
-        let target = f.guide.dir.join(GUIDE_FILE);
-        let temp = f.guide.dir.join(format!(".{GUIDE_FILE}.guidegen-tmp"));
+        let target = f.target_file();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = target.with_file_name(format!(".{name}.guidegen-tmp"));
         let result = std::fs::write(&temp, text).and_then(|()| {
-            if let Ok(meta) = std::fs::metadata(&target) {
+            if let Ok(meta) = std::fs::metadata(target) {
                 let _ = std::fs::set_permissions(&temp, meta.permissions());
             }
-            std::fs::rename(&temp, &target)
+            std::fs::rename(&temp, target)
         });
         match result {
-            Ok(()) => written.push(f.guide.path.clone()),
+            Ok(()) => written.push(f.display_path().to_owned()),
             Err(e) => {
                 let _ = std::fs::remove_file(&temp);
                 diagnostics.push(Diagnostic::error(
-                    &f.guide.path,
+                    f.display_path(),
                     Span::START,
                     format!("cannot write this file: {e}"),
                 ));

@@ -13,6 +13,9 @@ pub struct Entry {
     /// `#,` flags: `fuzzy`.
     pub flags: Vec<String>,
     pub msgctxt: Option<String>,
+    /// `#| msgid`: the source text the translation was made from, for an outdated (fuzzy) entry, as
+    /// msgmerge writes it, so that the translator sees what changed.
+    pub previous_msgid: Option<String>,
     pub msgid: String,
     pub msgstr: String,
     /// Where the entry starts (its first line, comments included), from 1.
@@ -67,6 +70,9 @@ impl Catalog {
             }
             if !e.flags.is_empty() {
                 write_comment(&mut out, "#,", &e.flags.join(", "));
+            }
+            if let Some(previous) = &e.previous_msgid {
+                write_field(&mut out, "#| ", "msgid", previous, false);
             }
             // An obsolete entry stays obsolete: written as a live one, it would be used again.
             let prefix = if e.obsolete { "#~ " } else { "" };
@@ -155,6 +161,8 @@ pub fn parse(text: &str) -> Result<Catalog, ParseError> {
     let mut has_str = false;
     let mut field = Field::Other;
     let mut seen_header = false;
+    // In `#|` lines: the previous msgid is being read (a `#| "…"` line continues it).
+    let mut in_previous_id = false;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
     let finish =
@@ -221,6 +229,24 @@ pub fn parse(text: &str) -> Result<Catalog, ParseError> {
                         .map(|f| f.trim().to_owned())
                         .filter(|f| !f.is_empty()),
                 ),
+                // Previous strings are only shown to translators: one that cannot be read is
+                // left out, never an error.
+                "|" if has_id => {}
+                "|" => {
+                    let body = body.trim_start();
+                    if let Some(quoted) = body.strip_prefix("msgid").map(str::trim_start) {
+                        in_previous_id = true;
+                        entry.previous_msgid = unquote(quoted, line_no, 1).ok();
+                    } else if body.starts_with('"') && in_previous_id {
+                        if let (Some(previous), Ok(more)) =
+                            (entry.previous_msgid.as_mut(), unquote(body, line_no, 1))
+                        {
+                            previous.push_str(&more);
+                        }
+                    } else {
+                        in_previous_id = false;
+                    }
+                }
                 _ => {
                     if !seen_header
                         && catalog.entries.is_empty()
@@ -236,6 +262,7 @@ pub fn parse(text: &str) -> Result<Catalog, ParseError> {
             }
             continue;
         }
+        in_previous_id = false;
         if line.starts_with('"') {
             let value = unquote(line, line_no, col_of(line))?;
             let target = match field {
@@ -459,6 +486,7 @@ mod tests {
                 Entry {
                     flags: vec!["fuzzy".into()],
                     msgctxt: Some("x|step.1.action".into()),
+                    previous_msgid: Some("Linje 1\nlinje 2\n".into()),
                     msgid: "Linje et\nlinje to\n".into(),
                     msgstr: "Line one\nline two\n".into(),
                     line: 13,
@@ -467,7 +495,7 @@ mod tests {
                 Entry {
                     msgctxt: Some("x|s".into()),
                     msgid: "a\tb\u{1}".into(),
-                    line: 22,
+                    line: 25,
                     ..Entry::default()
                 },
             ],
@@ -486,7 +514,10 @@ mod tests {
             text.contains("msgid \"\"\n\"Linje et\\n\"\n\"linje to\\n\"\n"),
             "{text}"
         );
-        assert!(text.contains("#, fuzzy\n"));
+        assert!(
+            text.contains("#, fuzzy\n#| msgid \"\"\n#| \"Linje 1\\n\"\n#| \"linje 2\\n\"\nmsgctxt"),
+            "{text}"
+        );
         let back = parse(&text).unwrap();
         assert_eq!(back, c, "{text}");
     }

@@ -8,7 +8,10 @@ use serde_json::json;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fallback::{self, Fallback};
-use crate::model::{Guide, Site, Status};
+use crate::model::{Guide, Origin, Site, Status};
+
+/// The status table's row for guidegen.yaml's texts.
+const SITE_ROW: &str = "guidegen.yaml";
 
 /// How far one guide is translated into one language.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,12 +37,58 @@ pub struct GuideStatus {
     pub languages: Vec<LanguageStatus>,
 }
 
+/// A text of guidegen.yaml whose translation into a language is missing or outdated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFallback {
+    /// Its name in guidegen.yaml: `title`, `apps.vpn.name`, `devices.kiosk.label`.
+    pub name: String,
+    pub language: String,
+    /// [`Status::Missing`] or [`Status::Outdated`].
+    pub status: Status,
+    pub origin: Origin,
+}
+
+impl SiteFallback {
+    /// The report of it: a warning for `check`.
+    pub fn diagnostic(&self, severity: Severity) -> Diagnostic {
+        let (name, lang) = (&self.name, &self.language);
+        let (message, hint) = if self.status == Status::Outdated {
+            (
+                format!(
+                    "`{name}` in guidegen.yaml has an outdated `{lang}` translation: the source text changed after it was translated"
+                ),
+                format!(
+                    "update the translation, or translate it with `guidegen i18n export --lang {lang}` and `guidegen i18n import`"
+                ),
+            )
+        } else {
+            (
+                format!("`{name}` in guidegen.yaml has no `{lang}` translation"),
+                format!(
+                    "write it as a language map in guidegen.yaml, or with `guidegen i18n export --lang {lang}` and `guidegen i18n import`"
+                ),
+            )
+        };
+        Diagnostic {
+            severity,
+            ..Diagnostic::error(&self.origin.path, self.origin.span, message)
+        }
+        .with_hint(hint)
+    }
+}
+
 /// The translation status of a site: every guide in every language but the source language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub source_language: String,
     pub languages: Vec<String>,
     pub guides: Vec<GuideStatus>,
+    /// guidegen.yaml's texts, per language (its `untranslated` is in `site_untranslated`).
+    pub site: Vec<LanguageStatus>,
+    pub site_untranslated: Vec<SiteFallback>,
+    /// Some screenshot has a localized version: the site localizes screenshots, so the table lists
+    /// those that have none.
+    pub localizes_screenshots: bool,
 }
 
 fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStatus {
@@ -49,7 +98,7 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
     };
     for (_, text) in guide.slots() {
         s.total += 1;
-        match fallback::resolve(text, lang, site.source_lang()).status {
+        match fallback::resolve(text, lang, site.source_lang(), site.outdated).status {
             Status::Missing => s.missing += 1,
             Status::Outdated => s.outdated += 1,
             Status::Unpinned => {
@@ -59,7 +108,7 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
             Status::Current | Status::Source => s.translated += 1,
         }
     }
-    s.untranslated = fallback::fallbacks(site, guide, lang);
+    s.untranslated = fallback::untranslated(site, guide, lang);
     for step in guide.steps() {
         if let Some(shot) = &step.screenshot
             && !shot.localized.contains_key(lang)
@@ -69,6 +118,37 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
         }
     }
     s
+}
+
+/// How far guidegen.yaml's texts are translated into `lang`, and those missing or outdated.
+fn site_language_status(site: &Site, lang: &str) -> (LanguageStatus, Vec<SiteFallback>) {
+    let mut s = LanguageStatus {
+        language: lang.to_owned(),
+        ..LanguageStatus::default()
+    };
+    let mut untranslated = Vec::new();
+    for (name, text) in site.texts() {
+        s.total += 1;
+        let status = fallback::resolve(text, lang, site.source_lang(), site.outdated).status;
+        match status {
+            Status::Missing => s.missing += 1,
+            Status::Outdated => s.outdated += 1,
+            Status::Unpinned => {
+                s.translated += 1;
+                s.unpinned += 1;
+            }
+            Status::Current | Status::Source => s.translated += 1,
+        }
+        if status.needs_work() {
+            untranslated.push(SiteFallback {
+                name,
+                language: lang.to_owned(),
+                status,
+                origin: fallback::origin(text, lang).clone(),
+            });
+        }
+    }
+    (s, untranslated)
 }
 
 /// How far every guide is translated into every language (but the source language), or into `only`.
@@ -92,10 +172,24 @@ pub fn status(site: &Site, only: &[String]) -> Report {
                 .collect(),
         })
         .collect();
+    let localizes_screenshots = site.guides.iter().any(|g| {
+        g.steps().any(|s| {
+            s.screenshot
+                .as_ref()
+                .is_some_and(|s| !s.localized.is_empty())
+        })
+    });
+    let (site_status, site_untranslated): (Vec<_>, Vec<_>) = languages
+        .iter()
+        .map(|l| site_language_status(site, l))
+        .unzip();
     Report {
         source_language: site.source_lang().to_owned(),
         languages,
         guides,
+        site: site_status,
+        site_untranslated: site_untranslated.into_iter().flatten().collect(),
+        localizes_screenshots,
     }
 }
 
@@ -105,6 +199,7 @@ impl Report {
         self.guides
             .iter()
             .flat_map(|g| &g.languages)
+            .chain(&self.site)
             .all(|l| l.missing == 0 && l.outdated == 0)
     }
 
@@ -134,8 +229,9 @@ impl Report {
             .collect()
     }
 
-    /// An aligned table, then the texts to translate with their locations, then information.
-    pub fn table(&self) -> String {
+    /// An aligned table, then the texts to translate with their locations, then information (the
+    /// screenshots with no localized version only when `verbose` or the site localizes some).
+    pub fn table(&self, verbose: bool) -> String {
         let headings = [
             "guide",
             "language",
@@ -158,6 +254,12 @@ impl Report {
         for g in &self.guides {
             rows.extend(g.languages.iter().map(|l| row(&g.id, l)));
         }
+        rows.extend(
+            self.site
+                .iter()
+                .filter(|l| l.total > 0)
+                .map(|l| row(SITE_ROW, l)),
+        );
         let totals = self.totals();
         rows.extend(totals.iter().map(|l| row("(all guides)", l)));
         let mut widths = headings.map(|h| h.chars().count());
@@ -196,8 +298,20 @@ impl Report {
             .flat_map(|g| &g.languages)
             .flat_map(|l| l.untranslated.iter().map(move |f| (l.language.as_str(), f)))
             .collect();
-        if !untranslated.is_empty() {
+        if !untranslated.is_empty() || !self.site_untranslated.is_empty() {
             out.push_str("\nto translate:\n");
+            for f in &self.site_untranslated {
+                let _ = writeln!(
+                    out,
+                    "  {}:{}:{}: {} ({}) {}",
+                    f.origin.path.display(),
+                    f.origin.span.line,
+                    f.origin.span.column,
+                    f.name,
+                    f.language,
+                    f.status.name()
+                );
+            }
             for (lang, f) in untranslated {
                 let _ = writeln!(
                     out,
@@ -210,11 +324,11 @@ impl Report {
                 );
             }
         }
-        let unpinned: usize = totals.iter().map(|t| t.unpinned).sum();
+        let unpinned: usize = totals.iter().chain(&self.site).map(|t| t.unpinned).sum();
         if unpinned > 0 {
             let _ = writeln!(
                 out,
-                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n confirm` records it",
+                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n track` records it",
                 if unpinned == 1 { "" } else { "s" },
                 if unpinned == 1 { "s" } else { "" }
             );
@@ -224,6 +338,7 @@ impl Report {
             .iter()
             .flat_map(|g| g.languages.iter().map(move |l| (g.id.as_str(), l)))
             .filter(|(_, l)| !l.screenshots_not_localized.is_empty())
+            .filter(|_| verbose || self.localizes_screenshots)
             .collect();
         if !shots.is_empty() {
             out.push_str("\ninfo: screenshots without a localized version (the default image is shown; add shots/<name>.<lang>.<ext> to localize one):\n");
@@ -267,6 +382,20 @@ impl Report {
                 "path": g.path.display().to_string(),
                 "languages": g.languages.iter().map(lang_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "site": self.site.iter().map(|l| {
+                let mut v = lang_json(l);
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("screenshots_not_localized");
+                    o.insert("untranslated".into(), self.site_untranslated.iter().filter(|f| f.language == l.language).map(|f| json!({
+                        "name": f.name,
+                        "status": f.status.name(),
+                        "path": f.origin.path.display().to_string(),
+                        "line": f.origin.span.line,
+                        "column": f.origin.span.column,
+                    })).collect::<Vec<_>>().into());
+                }
+                v
+            }).collect::<Vec<_>>(),
             "totals": self.totals().iter().map(|l| {
                 let mut v = lang_json(l);
                 if let Some(o) = v.as_object_mut() {
@@ -279,10 +408,27 @@ impl Report {
     }
 }
 
+/// How many translations, over every guide, guidegen.yaml and every language, have no recorded
+/// source fingerprint.
+pub fn untracked(site: &Site) -> usize {
+    let report = status(site, &[]);
+    report
+        .totals()
+        .iter()
+        .chain(&report.site)
+        .map(|t| t.unpinned)
+        .sum()
+}
+
 /// Warnings for `guidegen check`: every missing or outdated translation, worded and placed as
 /// `build --strict` reports it.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    status(site, &[])
+    let report = status(site, &[]);
+    let site_texts = report
+        .site_untranslated
+        .iter()
+        .map(|f| f.diagnostic(Severity::Warning));
+    report
         .guides
         .iter()
         .flat_map(|g| &g.languages)
@@ -291,5 +437,6 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                 .iter()
                 .map(|f| f.diagnostic(&l.language, Severity::Warning))
         })
+        .chain(site_texts)
         .collect()
 }

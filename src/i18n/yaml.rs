@@ -24,10 +24,11 @@ fn bytes(location: &serde_saphyr::Location) -> Option<Range<usize>> {
 use crate::input::{GuideFile, Text as RawText, Translation as RawTranslation};
 use crate::slot::{self, Slot};
 
-/// One translatable text of a guide file, where it is written.
+/// One translatable text of a guide file (or, named by a string, of guidegen.yaml), where it is
+/// written.
 #[derive(Debug, Clone)]
-pub struct Located {
-    pub name: Slot,
+pub struct Located<N = Slot> {
+    pub name: N,
     /// The key it is written under: `title`, `action`, `alt`.
     field: &'static str,
     /// Inside a flow collection (`{…}` or `[…]`), where block scalars and block maps cannot be written.
@@ -64,6 +65,66 @@ pub fn locate(source: &str) -> Result<Vec<Located>, String> {
     Ok(located)
 }
 
+/// Reads every translatable text of guidegen.yaml with its position, named as
+/// [`crate::model::Site::texts`] names them (`title`, `apps.vpn.name`). `Err` carries the parser's
+/// message.
+pub fn locate_site(source: &str) -> Result<Vec<Located<String>>, String> {
+    let doc: crate::input::SiteFile =
+        crate::load::parse_yaml(std::path::Path::new("guidegen.yaml"), source)
+            .map_err(|d| d.message)?;
+    let mut written: Vec<(
+        String,
+        &'static str,
+        &Spanned<RawText>,
+        Vec<serde_saphyr::Location>,
+    )> = Vec::new();
+    written.extend(
+        doc.title
+            .iter()
+            .map(|t| ("title".into(), "title", t, Vec::new())),
+    );
+    written.extend(
+        doc.organization
+            .iter()
+            .map(|t| ("organization".into(), "organization", t, Vec::new())),
+    );
+    for (id, app) in &doc.apps {
+        let around = vec![app.referenced];
+        written.push((format!("apps.{id}.name"), "name", &app.value.name, around));
+    }
+    for (id, device) in &doc.devices {
+        let around = vec![device.referenced];
+        if let Some(label) = &device.value.label {
+            written.push((
+                format!("devices.{id}.label"),
+                "label",
+                label,
+                around.clone(),
+            ));
+        }
+        if let Some(banner) = &device.value.banner {
+            written.push((format!("devices.{id}.banner"), "banner", banner, around));
+        }
+    }
+    Ok(written
+        .into_iter()
+        .map(|(name, field, text, around)| {
+            let start = bytes(&text.referenced).map(|r| r.start);
+            let localized = matches!(text.value, RawText::Localized(_));
+            let flow = (localized && is_flow(source, &text.referenced))
+                || around
+                    .iter()
+                    .any(|around| is_flow(source, around) && flow_holds(source, around, start));
+            Located {
+                name,
+                field,
+                flow,
+                raw: text.clone(),
+            }
+        })
+        .collect())
+}
+
 /// Whether the value at `location` is a flow collection: `{…}` or `[…]`.
 fn is_flow(source: &str, location: &serde_saphyr::Location) -> bool {
     bytes(location)
@@ -83,9 +144,9 @@ fn flow_holds(source: &str, collection: &serde_saphyr::Location, at: Option<usiz
 
 /// What a text says, in every language as written, for comparing a file before and after an edit:
 /// `(language or "" for a plain string) → (text, recorded source fingerprint)`.
-pub type Snapshot = BTreeMap<Slot, BTreeMap<String, (String, Option<String>)>>;
+pub type Snapshot<N = Slot> = BTreeMap<N, BTreeMap<String, (String, Option<String>)>>;
 
-pub fn snapshot(texts: &[Located]) -> Snapshot {
+pub fn snapshot<N: Ord + Clone>(texts: &[Located<N>]) -> Snapshot<N> {
     texts
         .iter()
         .map(|t| {
@@ -104,7 +165,7 @@ pub fn snapshot(texts: &[Located]) -> Snapshot {
                     })
                     .collect(),
             };
-            (t.name, entries)
+            (t.name.clone(), entries)
         })
         .collect()
 }
@@ -482,7 +543,12 @@ fn key_info(src: &str, key: &Spanned<String>) -> Result<(Range<usize>, usize), R
 
 /// The edits that record `fingerprint` as the source of the `lang` translation of `text`, changing
 /// nothing else: `None` when it is recorded already or there is no such translation.
-pub fn pin(src: &str, text: &Located, lang: &str, fingerprint: &str) -> Result<Vec<Edit>, Refused> {
+pub fn pin<N>(
+    src: &str,
+    text: &Located<N>,
+    lang: &str,
+    fingerprint: &str,
+) -> Result<Vec<Edit>, Refused> {
     let RawText::Localized(entries) = &text.raw.value else {
         return Ok(Vec::new());
     };
@@ -586,9 +652,9 @@ pub fn pin(src: &str, text: &Located, lang: &str, fingerprint: &str) -> Result<V
 
 /// The edits that make `translation` the `lang` translation of `text`, made from the source text with
 /// `fingerprint`. A plain string becomes a language map with the plain string as `source_lang`.
-pub fn set(
+pub fn set<N>(
     src: &str,
-    text: &Located,
+    text: &Located<N>,
     source_lang: &str,
     lang: &str,
     translation: &str,

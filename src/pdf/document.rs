@@ -184,7 +184,7 @@ impl Builder {
         }
         if let Some(notice) = &view.notice {
             self.mark("the notice of untranslated text");
-            let items: Vec<String> = notice.items.iter().map(|i| content(i)).collect();
+            let items: Vec<String> = notice.items.iter().map(|i| content(&i.text)).collect();
             let _ = writeln!(
                 self.out,
                 "#gg-notice({}, {})",

@@ -367,6 +367,7 @@ fn unreachable_plan(site: &Site) -> Plan {
         pdf: true,
         published: BTreeMap::new(),
         fallback_texts: 0,
+        outdated_texts: 0,
         omitted: 0,
     }
 }

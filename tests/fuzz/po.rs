@@ -137,6 +137,9 @@ impl EntrySpec {
                 Vec::new()
             },
             msgctxt: self.msgctxt.as_ref().map(Content::text),
+            // A fuzzy entry shows its previous source text, as export writes it: any text must
+            // survive the round trip there too.
+            previous_msgid: self.fuzzy.then(|| self.msgstr.text()),
             msgid: self.msgid.text(),
             msgstr: self.msgstr.text(),
             line: 0,

@@ -267,6 +267,7 @@ fn edit_on_disk(guide: &[u8], ops: &[EditOp]) {
             site_dir: site.root(),
             languages: Vec::new(),
             guides: Vec::new(),
+            untracked_only: false,
         });
         let said = messages(&outcome.diagnostics);
         after_command(
