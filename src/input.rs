@@ -249,6 +249,41 @@ impl<'de> Deserialize<'de> for ScreenshotInput {
 pub struct ScreenshotFull {
     pub src: Spanned<String>,
     pub alt: Option<Spanned<Text>>,
+    /// Boxes, rings, arrows and numbered markers drawn over the image, in its pixels.
+    pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
+    /// Regions whose pixels are replaced in the published image: `[x, y, width, height]` each.
+    pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
+    /// Per language, the coordinates of a localized screenshot (`x.da.png`) whose layout differs.
+    pub localized: Option<Spanned<BTreeMap<String, Spanned<LocalizedShotInput>>>>,
+}
+
+/// One callout on a screenshot: exactly one shape (`box`, `ring`, `arrow`, `marker`), in the image's
+/// pixels from its top-left corner, and an optional short label.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalloutInput {
+    /// `[x, y, width, height]`: a rectangle around a region.
+    #[serde(rename = "box")]
+    pub rect: Option<Spanned<Vec<f64>>>,
+    /// `[x, y, width, height]`: an ellipse around a region.
+    pub ring: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: an arrow pointing at this point.
+    pub arrow: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: where an arrow starts (default: towards the image's centre).
+    pub from: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: a numbered marker centred on this point.
+    pub marker: Option<Spanned<Vec<f64>>>,
+    pub label: Option<Spanned<Text>>,
+}
+
+/// `localized: {da: {callouts: […], redact: […]}}`: a language's own coordinates, for its own file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedShotInput {
+    /// The same callouts, in the same order, placed for this language's image; labels stay in the
+    /// main list.
+    pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
+    pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
 }
 
 /// A UI catalog (`locales/<lang>.yaml`): the strings guidegen itself writes, in one language.

@@ -25,6 +25,7 @@ pub mod plan;
 pub mod qr;
 pub mod render;
 pub mod serve;
+pub mod shots;
 pub mod slot;
 pub mod svg;
 pub mod textcheck;

@@ -23,6 +23,8 @@ pub enum Slot {
     SectionTitle(usize),
     SectionIntro(usize),
     Step(usize, StepField),
+    /// The label of a callout on a step's screenshot: step, then callout, each from 1.
+    CalloutLabel(usize, usize),
 }
 
 /// A translatable field of a step. Everything about one is in its entry of the registry's table, `STEP_FIELDS`.
@@ -181,6 +183,7 @@ impl Slot {
             Slot::Summary | Slot::SectionIntro(_) => TextKind::Markdown,
             Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
             Slot::Step(_, StepField::Alt) => TextKind::Unseen,
+            Slot::CalloutLabel(..) => TextKind::Plain,
             Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
             Slot::Step(..) => TextKind::Plain,
         }
@@ -193,6 +196,7 @@ impl Slot {
             Slot::Summary => "summary",
             Slot::SectionIntro(_) => "intro",
             Slot::Step(_, field) => field.name(),
+            Slot::CalloutLabel(..) => "label",
         }
     }
 }
@@ -205,6 +209,7 @@ impl fmt::Display for Slot {
             Slot::SectionTitle(n) => write!(f, "section.{n}.title"),
             Slot::SectionIntro(n) => write!(f, "section.{n}.intro"),
             Slot::Step(n, field) => write!(f, "step.{n}.{field}"),
+            Slot::CalloutLabel(n, m) => write!(f, "step.{n}.callout.{m}"),
         }
     }
 }
@@ -236,6 +241,7 @@ impl FromStr for Slot {
             ["step", n, field] => number(n)
                 .zip(StepField::from_name(field))
                 .map(|(n, field)| Slot::Step(n, field)),
+            ["step", n, "callout", m] => number(n).zip(number(m)).map(|(n, m)| Slot::CalloutLabel(n, m)),
             _ => None,
         };
         slot.ok_or_else(|| UnknownSlot(name.to_owned()))
@@ -254,8 +260,8 @@ pub struct Written<'a> {
     pub slot: Slot,
     pub text: &'a Spanned<input::Text>,
     /// The collections written around its section or step, outermost first: the list of sections,
-    /// the section, the list of steps, the step, and the step's screenshot (which holds its `alt`
-    /// only). Editing in place must know whether one that holds the text is in flow style (`{…}`).
+    /// the section, the list of steps, the step, the step's screenshot (which holds its `alt`), and
+    /// for a callout's label the screenshot's list of callouts and the callout. Editing in place must know whether one that holds the text is in flow style (`{…}`).
     pub around: Vec<Location>,
 }
 
@@ -325,7 +331,36 @@ fn written_steps<'a>(
         for field in StepField::ALL {
             let text = field.as_written(&step.value);
             push_written(out, Slot::Step(*number, field), text, &around);
+            // A screenshot's callouts are read after what it shows.
+            if field == StepField::Alt {
+                written_callout_labels(out, &step.value, &around, *number);
+            }
         }
+    }
+}
+
+/// The labels of the callouts on a step's screenshot, as written.
+fn written_callout_labels<'a>(
+    out: &mut Vec<Written<'a>>,
+    step: &'a StepInput,
+    around: &[Location],
+    number: usize,
+) {
+    let Some(ScreenshotInput::Full(full)) = step.screenshot.as_ref().map(|s| &s.value) else {
+        return;
+    };
+    let Some(callouts) = &full.callouts else {
+        return;
+    };
+    for (i, callout) in callouts.value.iter().enumerate() {
+        let mut around = around.to_vec();
+        around.extend([callouts.referenced, callout.referenced]);
+        push_written(
+            out,
+            Slot::CalloutLabel(number, i + 1),
+            callout.value.label.as_ref(),
+            &around,
+        );
     }
 }
 

@@ -469,7 +469,9 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
             Slot::SectionTitle(n) | Slot::SectionIntro(n) => {
                 catalog.format("guide.untranslated.section", &[("n", &n.to_string())])
             }
-            Slot::Step(n, _) => catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
+            Slot::Step(n, _) | Slot::CalloutLabel(n, _) => {
+                catalog.format("guide.untranslated.step", &[("n", &n.to_string())])
+            }
         };
         if !items.contains(&item) {
             items.push(item);
