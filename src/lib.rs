@@ -20,6 +20,7 @@ pub mod input;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod overlay;
 pub mod pdf;
 pub mod plan;
 pub mod qr;

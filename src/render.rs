@@ -224,14 +224,18 @@ impl<'a> Renderer<'a> {
         let view = self.view(guide, lang, languages);
         let folder = format!("{}/{}", lang.code, guide.id);
         let page = self.context.templates.guide(&view)?;
-        let mut beside: BTreeMap<&str, &Arc<Vec<u8>>> = BTreeMap::new();
+        let mut beside: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
         for step in view.sections.iter().flat_map(|s| &s.steps) {
             if let Some(shot) = &step.screenshot {
-                beside.insert(&shot.image.rel, &shot.image.bytes);
+                // The renditions first: a file of the guide's own of the same name wins.
+                for rendition in crate::shots::renditions(&shot.image)? {
+                    beside.insert(rendition.rel, rendition.bytes);
+                }
+                beside.insert(shot.image.rel.clone(), Arc::clone(&shot.image.bytes));
             }
         }
         for (rel, bytes) in &guide.attachments {
-            beside.insert(rel, bytes);
+            beside.insert(rel.clone(), Arc::clone(bytes));
         }
         let mut files = vec![OutFile::new(
             format!("{folder}/index.html"),
@@ -239,11 +243,7 @@ impl<'a> Renderer<'a> {
             FileKind::Page,
         )];
         files.extend(beside.into_iter().map(|(rel, bytes)| {
-            OutFile::new(
-                format!("{folder}/{rel}"),
-                Arc::clone(bytes),
-                FileKind::Other,
-            )
+            OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
         }));
         Ok(files)
     }
