@@ -221,7 +221,7 @@ pub struct StepInput {
 #[derive(Debug, Clone)]
 pub enum ScreenshotInput {
     Path(String),
-    Full(ScreenshotFull),
+    Full(Box<ScreenshotFull>),
 }
 
 impl<'de> Deserialize<'de> for ScreenshotInput {
@@ -237,7 +237,7 @@ impl<'de> Deserialize<'de> for ScreenshotInput {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ScreenshotInput, A::Error> {
                 ScreenshotFull::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(ScreenshotInput::Full)
+                    .map(|full| ScreenshotInput::Full(Box::new(full)))
             }
         }
         deserializer.deserialize_any(ScreenshotVisitor)

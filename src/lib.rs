@@ -12,6 +12,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod fallback;
 pub mod files;
+pub mod grid;
 pub mod html;
 pub mod i18n;
 pub mod icons;

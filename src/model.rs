@@ -396,11 +396,13 @@ impl Step {
                 .in_model(self)
                 .map(|text| (Slot::Step(self.number, field), text));
             let labels = (field == StepField::Alt)
-                .then(|| self.screenshot.as_ref())
+                .then_some(self.screenshot.as_ref())
                 .flatten()
                 .into_iter()
                 .flat_map(|shot| shot.callouts.iter().enumerate())
-                .filter_map(|(i, c)| Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?)));
+                .filter_map(|(i, c)| {
+                    Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
+                });
             text.into_iter().chain(labels)
         })
     }
@@ -442,15 +444,16 @@ pub struct Image {
     pub height: u32,
     /// As published: an SVG sanitized, redacted regions replaced.
     pub bytes: std::sync::Arc<Vec<u8>>,
+    /// The regions whose pixels were replaced (an SVG's covered), in its pixels.
+    pub redacted: Vec<Region>,
     /// Its smaller copies for narrow screens, made when first asked for ([`crate::shots::renditions`])
     /// and shared by every step and language that shows this image.
     pub renditions: RenditionCell,
 }
 
 /// Where an image's renditions are kept once made.
-pub type RenditionCell = std::sync::Arc<
-    std::sync::OnceLock<Result<Vec<crate::shots::Rendition>, String>>,
->;
+pub type RenditionCell =
+    std::sync::Arc<std::sync::OnceLock<Result<Vec<crate::shots::Rendition>, String>>>;
 
 #[derive(Debug, Clone)]
 pub struct Screenshot {

@@ -47,7 +47,13 @@ impl Scale {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     /// A stroked rectangle with rounded corners of radius `r`.
-    Rect { x: f64, y: f64, w: f64, h: f64, r: f64 },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        r: f64,
+    },
     /// A stroked ellipse inside the rectangle.
     Ellipse { x: f64, y: f64, w: f64, h: f64 },
     /// A stroked line with round ends.
@@ -229,7 +235,14 @@ mod tests {
             w: 150.0,
             h: 54.0,
         };
-        let svg = svg(1280, 800, &[(1, Shape::Box(region), true), (2, Shape::Marker(10.0, 790.0), true)]);
+        let svg = svg(
+            1280,
+            800,
+            &[
+                (1, Shape::Box(region), true),
+                (2, Shape::Marker(10.0, 790.0), true),
+            ],
+        );
         assert!(svg.starts_with("<svg class=\"shot-callouts\" viewBox=\"0 0 1280 800\""));
         assert!(svg.contains("<g class=\"shot-callout shot-callout-box\" data-callout=\"1\"><rect x=\"752\" y=\"568\" width=\"150\" height=\"54\""));
         // A badge stays on the picture: a marker in the corner is moved in by its radius.
@@ -243,7 +256,12 @@ mod tests {
                 n: 2
             }]
         );
-        assert!(roxmltree::Document::parse(&svg.replace("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ")).is_ok());
+        assert!(
+            roxmltree::Document::parse(
+                &svg.replace("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ")
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -242,9 +242,11 @@ impl<'a> Renderer<'a> {
             page.into_bytes(),
             FileKind::Page,
         )];
-        files.extend(beside.into_iter().map(|(rel, bytes)| {
-            OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
-        }));
+        files.extend(
+            beside.into_iter().map(|(rel, bytes)| {
+                OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
+            }),
+        );
         Ok(files)
     }
 

@@ -72,7 +72,8 @@ pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> 
             }
         }
         ImageKind::Jpeg => {
-            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            let encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
             image.to_rgb8().write_with_encoder(encoder)
         }
         ImageKind::Svg => return Err("an SVG image is not encoded from pixels".into()),
@@ -136,7 +137,9 @@ pub fn redact_svg(
     height: u32,
 ) -> Result<(Vec<u8>, Vec<usize>), String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "the SVG is not UTF-8")?;
-    let close = text.rfind("</svg>").ok_or("the SVG has no closing </svg>")?;
+    let close = text
+        .rfind("</svg>")
+        .ok_or("the SVG has no closing </svg>")?;
     let mut overlay = format!(
         "<svg x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"none\" overflow=\"hidden\">"
     );
@@ -304,7 +307,12 @@ mod tests {
 
     fn png(width: u32, height: u32, alpha: bool) -> Vec<u8> {
         let image = image::RgbaImage::from_fn(width, height, |x, y| {
-            image::Rgba([(x * 7) as u8, (y * 5) as u8, 200, if alpha { 128 } else { 255 }])
+            image::Rgba([
+                (x * 7) as u8,
+                (y * 5) as u8,
+                200,
+                if alpha { 128 } else { 255 },
+            ])
         });
         let image = if alpha {
             DynamicImage::ImageRgba8(image)
@@ -376,7 +384,12 @@ mod tests {
         let (out, hits) = redact_svg(svg, &[elsewhere, over_text], 200, 100).unwrap();
         assert_eq!(hits, [2]);
         let out = String::from_utf8(out).unwrap();
-        assert!(out.ends_with(r##"<rect x="10" y="20" width="60" height="12" fill="#404040"/></svg></svg>"##), "{out}");
+        assert!(
+            out.ends_with(
+                r##"<rect x="10" y="20" width="60" height="12" fill="#404040"/></svg></svg>"##
+            ),
+            "{out}"
+        );
         assert!(roxmltree::Document::parse(&out).is_ok());
     }
 }

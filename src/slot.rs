@@ -241,7 +241,9 @@ impl FromStr for Slot {
             ["step", n, field] => number(n)
                 .zip(StepField::from_name(field))
                 .map(|(n, field)| Slot::Step(n, field)),
-            ["step", n, "callout", m] => number(n).zip(number(m)).map(|(n, m)| Slot::CalloutLabel(n, m)),
+            ["step", n, "callout", m] => number(n)
+                .zip(number(m))
+                .map(|(n, m)| Slot::CalloutLabel(n, m)),
             _ => None,
         };
         slot.ok_or_else(|| UnknownSlot(name.to_owned()))
@@ -369,7 +371,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::input::{ScreenshotFull, SectionInput};
+    use crate::input::{CalloutInput, ScreenshotFull, SectionInput};
 
     #[test]
     fn textual_forms_read_back_as_the_same_slot() {
@@ -452,7 +454,7 @@ mod tests {
         out
     }
 
-    fn step_texts(step: &Spanned<StepInput>) -> [Option<&Spanned<input::Text>>; 6] {
+    fn step_texts(step: &Spanned<StepInput>) -> Vec<Option<&Spanned<input::Text>>> {
         let StepInput {
             device: _,
             action,
@@ -463,18 +465,42 @@ mod tests {
             tip,
             warning,
         } = &step.value;
-        let alt = screenshot.as_ref().and_then(|shot| match &shot.value {
-            ScreenshotInput::Full(ScreenshotFull { src: _, alt }) => alt.as_ref(),
+        let full = screenshot.as_ref().and_then(|shot| match &shot.value {
+            ScreenshotInput::Full(full) => Some(full),
             ScreenshotInput::Path(_) => None,
         });
-        [
-            action.as_ref(),
-            alt,
+        let mut labels = Vec::new();
+        let alt = full.and_then(|full| {
+            let ScreenshotFull {
+                src: _,
+                alt,
+                callouts,
+                redact: _,
+                // A language's own callouts have no labels: validation refuses them.
+                localized: _,
+            } = &**full;
+            for callout in callouts.iter().flat_map(|c| &c.value) {
+                let CalloutInput {
+                    rect: _,
+                    ring: _,
+                    arrow: _,
+                    from: _,
+                    marker: _,
+                    label,
+                } = &callout.value;
+                labels.push(label.as_ref());
+            }
+            alt.as_ref()
+        });
+        let mut out = vec![action.as_ref(), alt];
+        out.extend(labels);
+        out.extend([
             result.as_ref(),
             note.as_ref(),
             tip.as_ref(),
             warning.as_ref(),
-        ]
+        ]);
+        out
     }
 
     /// A guide that sets every translatable field, each to `M <its slot>`, in block and flow style.
@@ -487,7 +513,14 @@ sections:
     steps:
       - device: computer
         action: M step.1.action
-        screenshot: {src: shot.svg, alt: M step.1.alt}
+        screenshot:
+          src: shot.svg
+          alt: M step.1.alt
+          callouts:
+            - {box: [1, 1, 10, 10], label: M step.1.callout.1}
+            - marker: [5, 5]
+            - arrow: [20, 20]
+              label: M step.1.callout.3
         result: M step.1.result
         note: M step.1.note
         tip: M step.1.tip
@@ -501,6 +534,7 @@ sections:
         note: M step.3.note
         result: M step.3.result
         screenshot:
+          callouts: [{label: M step.3.callout.1, ring: [0, 0, 40, 30]}]
           alt: M step.3.alt
           src: shot.svg
         action: M step.3.action
@@ -529,16 +563,17 @@ sections:
         let file: GuideFile =
             crate::load::parse_yaml(Path::new("guide.yaml"), EVERY_FIELD).unwrap();
         let texts = every_text(&file);
-        // Every field is set, in steps 1 and 3; step 2 has its action only.
+        // Every field is set, in steps 1 and 3; step 2 has its action only, and callout 2 of step 1
+        // has no label.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1);
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 1);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 4 + 4 + 2 * StepField::ALL.len() + 1);
+        assert_eq!(expected.len(), 4 + 4 + 2 * StepField::ALL.len() + 1 + 3);
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

@@ -15,8 +15,8 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, Paper, Region, Screenshot, Section, Shape, ShotCallout, Site, Step, Store, StoreLink, Text,
-    TranslationState,
+    Origin, Paper, Region, Screenshot, Section, Shape, ShotCallout, Site, Step, Store, StoreLink,
+    Text, TranslationState,
 };
 use crate::shots;
 use crate::svg;
@@ -483,7 +483,7 @@ pub const MAX_IMAGE_SIDE: u32 = 16_384;
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
 /// Whether an image's dimensions are within the limits; else the message saying so.
-fn image_size_ok(rel: &str, width: u32, height: u32) -> Result<(), String> {
+pub(crate) fn image_size_ok(rel: &str, width: u32, height: u32) -> Result<(), String> {
     if width > MAX_IMAGE_SIDE
         || height > MAX_IMAGE_SIDE
         || u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
@@ -557,6 +557,7 @@ fn read_image(
         width,
         height,
         bytes: Arc::new(bytes),
+        redacted: redact.to_vec(),
         renditions: Default::default(),
     };
     Ok((image, removed, under_text))
@@ -565,7 +566,7 @@ fn read_image(
 /// The size of a sanitized SVG: from its root's `width` and `height` (or `viewBox`) when they say
 /// it — a screenshot's usually do, and reading them costs nothing beside laying the drawing out —
 /// else from usvg.
-fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+pub(crate) fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
     let embeds_pictures = bytes.windows(11).any(|w| w == b"data:image/");
     match declared_svg_size(bytes) {
         Some(size) if !embeds_pictures => Ok(size),
@@ -1320,6 +1321,7 @@ enum WrittenShape {
 }
 
 /// One callout as written, its shape checked on its own.
+#[derive(Clone)]
 struct WrittenCallout<'a> {
     shape: WrittenShape,
     at: Span,
@@ -1329,19 +1331,8 @@ struct WrittenCallout<'a> {
 /// A screenshot's coordinates for one image: its callouts and its redacted regions.
 #[derive(Clone)]
 struct Placing<'a> {
-    /// `None`: the screenshot has no callouts.
     callouts: Vec<WrittenCallout<'a>>,
     redact: Vec<(Region, Span)>,
-}
-
-impl Clone for WrittenCallout<'_> {
-    fn clone(&self) -> Self {
-        WrittenCallout {
-            shape: self.shape,
-            at: self.at,
-            label: self.label,
-        }
-    }
 }
 
 /// Numbers written for a shape or region: each finite and not negative; else reported.
@@ -1381,7 +1372,9 @@ fn coordinates(
         check.error(
             at,
             format!("{what}: `{key}` has no area: its width and height must be more than 0"),
-            Some(format!("write `{key}: {form}`: the third and fourth numbers are a size")),
+            Some(format!(
+                "write `{key}: {form}`: the third and fourth numbers are a size"
+            )),
         );
         return None;
     }
@@ -1474,7 +1467,9 @@ fn written_callouts<'a>(
         }
         let shape = match key {
             "box" | "ring" => {
-                let Some(v) = coordinates(check, numbers, key, &what, &["x", "y", "width", "height"]) else {
+                let Some(v) =
+                    coordinates(check, numbers, key, &what, &["x", "y", "width", "height"])
+                else {
                     ok = false;
                     continue;
                 };
@@ -1503,7 +1498,9 @@ fn written_callouts<'a>(
                     check.error(
                         numbers.referenced,
                         format!("{what}: the arrow starts where it points"),
-                        Some("`from` is where the arrow starts; move it away from the point".into()),
+                        Some(
+                            "`from` is where the arrow starts; move it away from the point".into(),
+                        ),
                     );
                     ok = false;
                     continue;
@@ -1550,7 +1547,13 @@ fn written_redactions(
     let mut ok = true;
     for (i, region) in list.value.iter().enumerate() {
         let what = format!("redacted region {}", i + 1);
-        match coordinates(check, region, "redact", &what, &["x", "y", "width", "height"]) {
+        match coordinates(
+            check,
+            region,
+            "redact",
+            &what,
+            &["x", "y", "width", "height"],
+        ) {
             Some(v) => out.push((region_of(&v), region.referenced.into())),
             None => ok = false,
         }
@@ -1569,7 +1572,11 @@ fn place(shape: WrittenShape, width: u32, height: u32) -> Result<Shape, String> 
     let (w, h) = (f64::from(width), f64::from(height));
     let inside_point = |(x, y): (f64, f64), what: &str| {
         if x > w || y > h {
-            Err(format!("{what} ({}, {}) is outside", shots::number(x), shots::number(y)))
+            Err(format!(
+                "{what} ({}, {}) is outside",
+                shots::number(x),
+                shots::number(y)
+            ))
         } else {
             Ok(())
         }
@@ -1588,7 +1595,9 @@ fn place(shape: WrittenShape, width: u32, height: u32) -> Result<Shape, String> 
     match shape {
         WrittenShape::Box(r) => inside_region(&r).map(|()| Shape::Box(r)),
         WrittenShape::Ring(r) => inside_region(&r).map(|()| Shape::Ring(r)),
-        WrittenShape::Marker(x, y) => inside_point((x, y), "its point").map(|()| Shape::Marker(x, y)),
+        WrittenShape::Marker(x, y) => {
+            inside_point((x, y), "its point").map(|()| Shape::Marker(x, y))
+        }
         WrittenShape::Arrow { to, from } => {
             inside_point(to, "the point it points at")?;
             let from = match from {
@@ -1758,7 +1767,10 @@ fn screenshot(
                 check.error(
                     at,
                     format!("`localized` names `{lang}`, which is not one of the site's languages"),
-                    Some(format!("the site's languages are {}", check.languages.join(", "))),
+                    Some(format!(
+                        "the site's languages are {}",
+                        check.languages.join(", ")
+                    )),
                 );
                 continue;
             }
@@ -1782,7 +1794,10 @@ fn screenshot(
                     callouts
                         .into_iter()
                         .zip(&main.callouts)
-                        .map(|(c, m)| WrittenCallout { label: m.label, ..c })
+                        .map(|(c, m)| WrittenCallout {
+                            label: m.label,
+                            ..c
+                        })
                         .collect()
                 }
                 None => main.callouts.clone(),

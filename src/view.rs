@@ -475,8 +475,8 @@ fn step_view(
                 (*n, *shape, numbered)
             })
             .collect();
-        let overlay = (!shapes.is_empty())
-            .then(|| crate::overlay::svg(image.width, image.height, &shapes));
+        let overlay =
+            (!shapes.is_empty()).then(|| crate::overlay::svg(image.width, image.height, &shapes));
         let callouts = drawn
             .iter()
             .filter_map(|(n, _, label)| {
