@@ -36,7 +36,7 @@ impl Scale {
         Scale {
             stroke,
             outline: stroke * 2.0,
-            badge: (side / 45.0).clamp(10.0, 80.0),
+            badge: (side / 36.0).clamp(10.0, 96.0),
             width: f64::from(width),
             height: f64::from(height),
         }
