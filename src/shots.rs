@@ -352,6 +352,43 @@ mod tests {
         }
     }
 
+    /// A small PNG whose header claims `width`×`height`.
+    fn lying_png(width: u32, height: u32) -> Vec<u8> {
+        let mut png = png(8, 8, false);
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let mut crc = 0xffff_ffffu32;
+        for &byte in &png[12..29] {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn the_decoder_holds_its_own_limits() {
+        // Validation refuses such an image from its header; were it ever asked, the decoder refuses
+        // too, before allocating 2.7 GB.
+        let started = std::time::Instant::now();
+        let bomb = lying_png(30_000, 30_000);
+        assert!(decode(&bomb, ImageKind::Png).is_err());
+        let region = Region {
+            x: 0.0,
+            y: 0.0,
+            w: 1.0,
+            h: 1.0,
+        };
+        assert!(redact_raster(&bomb, ImageKind::Png, &[region]).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
     #[test]
     fn rendition_names_and_sizes() {
         assert_eq!(rendition_rel("shots/x.png", 480), "shots/x.480w.png");

@@ -382,6 +382,7 @@ mod tests {
             Slot::SectionIntro(12),
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
+        slots.push(Slot::CalloutLabel(3, 12));
         for slot in slots {
             assert_eq!(slot.to_string().parse(), Ok(slot), "{slot}");
         }
@@ -391,6 +392,7 @@ mod tests {
         );
         assert_eq!(Slot::SectionIntro(2).to_string(), "section.2.intro");
         assert_eq!("step.12.alt".parse(), Ok(Slot::Step(12, StepField::Alt)));
+        assert_eq!("step.2.callout.1".parse(), Ok(Slot::CalloutLabel(2, 1)));
         for other in [
             "",
             "titles",
@@ -404,6 +406,9 @@ mod tests {
             "section.1.steps",
             "section..title",
             "step.3.action.",
+            "step.3.callout",
+            "step.3.callout.0",
+            "step.3.callout.01",
             "Step.3.action",
         ] {
             assert!(other.parse::<Slot>().is_err(), "{other:?}");

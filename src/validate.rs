@@ -1325,6 +1325,8 @@ enum WrittenShape {
 struct WrittenCallout<'a> {
     shape: WrittenShape,
     at: Span,
+    /// Where an arrow's `from` is written.
+    from_at: Option<Span>,
     label: Option<&'a Spanned<input::Text>>,
 }
 
@@ -1521,6 +1523,7 @@ fn written_callouts<'a>(
         out.push(WrittenCallout {
             shape,
             at: numbers.referenced.into(),
+            from_at: c.from.as_ref().map(|f| f.referenced.into()),
             label: c.label.as_ref(),
         });
     }
@@ -1645,8 +1648,12 @@ fn place_all(check: &mut FileCheck, placing: &Placing, image: &Image) -> Option<
             Ok(shape) => shapes.push(shape),
             Err(why) => {
                 let hint = hint(check);
+                let at = match callout.from_at {
+                    Some(from_at) if why.contains("`from`") => from_at,
+                    _ => callout.at,
+                };
                 check.error(
-                    callout.at,
+                    at,
                     format!(
                         "callout {} is outside `{}`, which is {width}×{height} pixels: {why}",
                         i + 1,

@@ -273,9 +273,9 @@ fn callouts_outside_the_image_or_of_a_bad_shape_are_errors_where_written() {
         Some("guidegen grid"),
     );
     run.expect_error(
-        &location_of(&file, "[10, 10]"),
+        &location_of(&file, "[2000, 10]"),
         "callout 3 is outside",
-        None,
+        Some("x from 0 to 960"),
     );
     run.expect_error(
         &location_of(&file, "[0, 590"),
@@ -318,6 +318,49 @@ fn callouts_outside_the_image_or_of_a_bad_shape_are_errors_where_written() {
         &location_of(&file, "[-1, 5]"),
         "negative or invalid number",
         None,
+    );
+
+    // A language's own coordinates: for its own file, the same callouts, without labels.
+    let file = site.guide(&guide(
+        "      src: next.png
+      alt: The window
+      callouts:
+        - box: [700, 480, 160, 60]
+          label: Next
+      localized:
+        da:
+          callouts: [{box: [1, 1, 5, 5]}, {marker: [3, 3]}]
+        en:
+          callouts: [{box: [1, 1, 5, 5], label: Next}]
+",
+    ));
+    let run = site.build(&["html"]);
+    run.expect_code(1);
+    run.expect_error(
+        &location_of(&file, "[{box: [1, 1, 5, 5]}, {marker"),
+        "`localized: da` places 2 callouts, and the screenshot has 1",
+        Some("the same callouts, in the same order"),
+    );
+    run.expect_error(
+        &location_of(&file, "Next}]"),
+        "take their labels from the main list",
+        None,
+    );
+    let file = site.guide(&guide(
+        "      src: next.png
+      alt: The window
+      callouts:
+        - box: [700, 480, 160, 60]
+      localized:
+        da: {callouts: [{box: [1, 1, 5, 5]}]}
+",
+    ));
+    let run = site.build(&["html"]);
+    run.expect_code(1);
+    run.expect_error(
+        &location_of(&file, "{callouts: [{box"),
+        "`localized: da` places the screenshot's callouts for `next.da.png`, which does not exist",
+        Some("add `next.da.png`"),
     );
 }
 
@@ -791,4 +834,52 @@ fn the_pdf_draws_callouts_where_the_page_does() {
             );
         }
     }
+}
+
+#[test]
+fn callout_labels_are_translated_like_every_text() {
+    let site = Site::new();
+    site.write(
+        "guides/shots/a.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"/>"#,
+    );
+    let file = site.guide(
+        "title: G\nsteps:\n  - {device: computer, action: Do, screenshot: {src: a.svg, alt: A, callouts: [{box: [1, 1, 5, 5], label: Next}, {marker: [3, 3]}]}}\n",
+    );
+    // The label is a text to translate, named by its slot.
+    let status = run(&[&"i18n", &"status", &site.root, &"--format", &"json"]);
+    assert!(
+        status.stdout.contains("step.1.callout.1"),
+        "{}",
+        status.stdout
+    );
+    run(&[&"i18n", &"export", &site.root]).expect_code(0);
+    let po = site.root.join("translations/da/shots.po");
+    let text = std::fs::read_to_string(&po).expect("the PO file");
+    assert!(
+        text.contains("msgctxt \"shots|step.1.callout.1\"\nmsgid \"Next\"\nmsgstr \"\""),
+        "{text}"
+    );
+    assert!(text.contains("the label of callout 1"), "{text}");
+    std::fs::write(
+        &po,
+        text.replace(
+            "msgid \"Next\"\nmsgstr \"\"",
+            "msgid \"Next\"\nmsgstr \"Næste\"",
+        ),
+    )
+    .unwrap();
+    run(&[&"i18n", &"import", &site.root, &po]).expect_code(0);
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        yaml.contains("label: {en: Next, da: {text: Næste, source: "),
+        "{yaml}"
+    );
+    site.build(&["html"]).expect_code(0);
+    let page = site.page("da");
+    let label = page
+        .select(&sel("[data-callout-label=\"1\"]"))
+        .next()
+        .expect("the label under the image");
+    assert!(label.text().collect::<String>().contains("Næste"));
 }
