@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Fail on any text shown in the source language for want of a current translation.
     pub strict: bool,
+    /// Replace a published site with one of no guides (else refused: guide files that went missing
+    /// or were renamed must not empty a site without a word).
+    pub allow_empty: bool,
 }
 
 impl BuildOptions {
@@ -39,6 +42,7 @@ impl BuildOptions {
             languages: Vec::new(),
             formats: Vec::new(),
             strict: false,
+            allow_empty: false,
         }
     }
 
@@ -195,6 +199,27 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             .map(|text| Manifest::parse(&text))
             .unwrap_or_default(),
     };
+    if found.is_empty()
+        && !options.allow_empty
+        && staging.is_some()
+        && cache.previous.guide_count() > 0
+    {
+        // Dropping the staging folder on return leaves the output as it was.
+        let published = cache.previous.guide_count();
+        diagnostics.push(
+            Diagnostic::error(
+                options.site_dir.join("guides"),
+                Span::START,
+                format!(
+                    "no guide was found, and {} holds a published site of {published} guide{}: the build would replace it with an empty site",
+                    out_dir.display(),
+                    if published == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint("check that each guide is at guides/<id>/guide.yaml (not guide.yml or Guide.yaml); to publish a site without guides, build with --allow-empty"),
+        );
+        return fail(Failure::Site, diagnostics, sources);
+    }
     let streamed = stream_guides(
         &context,
         &plan,
@@ -237,15 +262,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
-    let manifest = OutFile {
-        path: CACHE_FILE.to_owned(),
-        bytes: Arc::new(streamed.manifest.write().into_bytes()),
-        kind: FileKind::Page,
-    };
-    if let Err(err) = staging.put(&manifest) {
+    let manifest = OutFile::new(
+        CACHE_FILE.to_owned(),
+        streamed.manifest.write().into_bytes(),
+        FileKind::Page,
+    );
+    let written = staging
+        .put(&manifest)
+        .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")])
+        .and_then(|()| staging.finish_writes());
+    if let Err(errors) = written {
         staging.abort();
-        let message = format!("cannot write {CACHE_FILE}: {err}");
-        return fail(Failure::Output(message), diagnostics, sources);
+        return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
     }
     let mut summary = Summary {
         html_pages: counts.pages,
@@ -423,7 +451,7 @@ fn take_over(
     counts: &mut Counts,
 ) -> Option<Vec<String>> {
     let files = cache.previous.files(&guide.id, fingerprint)?;
-    if !files.iter().all(|file| output.take_over(file)) {
+    if !output.take_over(files) {
         return None;
     }
     for file in files {

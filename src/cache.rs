@@ -3,15 +3,16 @@
 //! from the previous output instead of being rendered again.
 //!
 //! A guide's fingerprint covers everything its files are made from: its guide.yaml, the bytes of
-//! its screenshots and attachments, where it is published, and the context — settings, catalogs,
-//! templates, the PDF date, the formats built, and guidegen itself.
+//! its screenshots, attachments, posters and captions, the digests of its videos, where it is
+//! published, and the context — settings, catalogs, templates, the PDF date, the formats built, and
+//! guidegen itself.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use crate::model::Guide;
+use crate::model::{Guide, VideoSource};
 
 /// The file in the output folder.
 pub const CACHE_FILE: &str = ".guidegen-cache";
@@ -45,6 +46,11 @@ impl Manifest {
     }
 
     /// The manifest as a file: sorted, so that the same input gives the same bytes.
+    /// How many guides the build that wrote this manifest published.
+    pub fn guide_count(&self) -> usize {
+        self.guides.len()
+    }
+
     pub fn write(&self) -> String {
         let mut out = format!("{HEADER}\n");
         for (id, (fingerprint, files)) in &self.guides {
@@ -136,6 +142,28 @@ pub fn guide_fingerprint(
     }
     for (rel, bytes) in &guide.attachments {
         f.part(rel.as_bytes()).part(bytes);
+    }
+    for video in guide.videos() {
+        let (file, poster, captions) = match &video.source {
+            VideoSource::Planned => continue,
+            VideoSource::Local(local) => (Some(&local.file), &local.poster, Some(&local.captions)),
+            VideoSource::Service(service) => (None, &service.poster, None),
+        };
+        // A video by its digest, taken while validating: never read again for this.
+        if let Some(file) = file {
+            f.part(file.rel.as_bytes()).part(&file.digest);
+        }
+        for image in poster
+            .iter()
+            .flat_map(|p| std::iter::once(&p.default).chain(p.localized.values()))
+        {
+            f.part(image.rel.as_bytes()).part(&image.bytes);
+        }
+        for (lang, captions) in captions.into_iter().flatten() {
+            f.part(lang.as_bytes())
+                .part(captions.rel.as_bytes())
+                .part(&captions.bytes);
+        }
     }
     for lang in languages {
         f.part(lang.as_bytes());

@@ -57,6 +57,19 @@ pub enum Command {
         Exit codes: 0 stopped with Ctrl-C, 2 bad usage or the address can't be had (port in use)."
     )]
     Serve(ServeArgs),
+    /// Write JSON Schemas of guidegen.yaml and guide.yaml into DIR/schemas/, for editors
+    #[command(
+        after_help = "Files that start with `# yaml-language-server: $schema=…` (as those of `init` and `new` do) \
+        then get completion, descriptions and red underlines in VS Code's YAML extension and other editors \
+        using the YAML language server. See docs/editors.md."
+    )]
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -204,12 +217,25 @@ pub struct BuildArgs {
     /// Print errors only: no warnings, no summary
     #[arg(long, short)]
     pub quiet: bool,
+    /// Replace a published site even when no guide is found (refused otherwise)
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArg,
+    /// How to print the diagnostics: `text` for people, `json` for CI and editors (one JSON object per
+    /// line on standard output: path, line, column, severity, message, hint)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -235,6 +261,23 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Schema(args) => {
+            if !site_dir_exists(&args.site.dir) {
+                return ExitCode::from(2);
+            }
+            match crate::schema::write(&args.site.dir) {
+                Ok(files) => {
+                    for file in files {
+                        println!("wrote {}", file.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: cannot write the schemas: {err}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::I18n(command) => run_i18n(command),
         Command::Serve(args) => {
             if !site_dir_exists(&args.site.dir) {
@@ -459,6 +502,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         })
         .collect();
     options.strict = args.strict;
+    options.allow_empty = args.allow_empty;
     let started = std::time::Instant::now();
     let progress = BuildProgress::new(args.quiet);
     let outcome = build::build_with_progress(&options, &progress);
@@ -629,6 +673,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let failed = diagnostics.has_errors();
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    if args.format == CheckFormat::Json {
+        let mut out = std::io::stdout().lock();
+        for d in diagnostics.sorted() {
+            let _ = writeln!(out, "{}", d.to_json());
+        }
+        return ExitCode::from(u8::from(failed));
+    }
     report(&diagnostics.sorted(), &sources, false);
     if failed {
         eprintln!(

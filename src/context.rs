@@ -87,12 +87,21 @@ impl GuideEntry {
         let mut diagnostics = Diagnostics::new();
         let (source, parsed) = load::load_guide(found.clone(), &mut diagnostics);
         let guide = parsed.and_then(|parsed| {
-            validate::validate_guide(
+            // Errors where the format check already dropped a part are that mistake again.
+            let suppress = parsed.suppress.clone();
+            let mut found = Diagnostics::new();
+            let guide = validate::validate_guide(
                 site,
                 parsed,
                 source.as_deref().unwrap_or_default(),
-                &mut diagnostics,
-            )
+                &mut found,
+            );
+            diagnostics.extend(
+                found
+                    .into_iter()
+                    .filter(|d| !(d.is_error() && suppress.contains(&d.span))),
+            );
+            guide
         });
         GuideEntry {
             found,

@@ -76,6 +76,23 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// One JSON object on one line, for CI and editors: path, line, column, severity, message, hint
+    /// (`null` when there is none).
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "path": self.path.to_string_lossy(),
+            "line": self.span.line,
+            "column": self.span.column,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "hint": self.hint,
+        })
+        .to_string()
+    }
+
     /// `path:line:column: error: message`, the source line with a caret, and the hint.
     pub fn render(&self, sources: &Sources) -> String {
         let mut out = String::new();
@@ -94,9 +111,10 @@ impl Diagnostic {
         if let Some(line) = sources.line(&self.path, self.span.line) {
             let number = self.span.line.to_string();
             let gutter = " ".repeat(number.len());
+            // A tab is shown, one character wide so that the caret stays under its column.
             let shown: String = line
                 .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
+                .map(|c| if c == '\t' { '→' } else { c })
                 .collect();
             let caret_pad = " ".repeat(
                 self.span

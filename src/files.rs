@@ -12,6 +12,9 @@ use std::path::{Component, Path, PathBuf};
 pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024;
 /// A screenshot or an attachment.
 pub const MAX_MEDIA_FILE_BYTES: u64 = 20 * 1024 * 1024;
+/// A guide's video file (MP4, WebM): some 15 minutes of a 1080p screen recording. Never held in
+/// memory by a build: hashed while validating, copied in chunks while writing ([`copy_inside`]).
+pub const MAX_VIDEO_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why a file of the site cannot be read.
 #[derive(Debug)]
@@ -127,6 +130,108 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// A file read through once without keeping it: its size, its SHA-256 and its first bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scanned {
+    pub len: u64,
+    pub digest: [u8; 32],
+    /// Up to the first `head` bytes asked for, to tell the file's type by.
+    pub head: Vec<u8>,
+}
+
+/// Reads `rel` inside `folder` (see [`resolve_inside`]) in chunks, at most `limit` bytes, keeping only
+/// its size, digest and first `head` bytes: a large file (a video) is never held in memory.
+pub fn scan_inside(
+    folder: &Path,
+    rel: &Path,
+    limit: u64,
+    head: usize,
+) -> Result<Scanned, ReadError> {
+    let file = open_regular(&resolve_inside(folder, rel)?)?;
+    let mut scanned = Scanned {
+        len: 0,
+        digest: [0; 32],
+        head: Vec::with_capacity(head),
+    };
+    scanned.digest = stream(file, limit, |chunk| {
+        let wanted = head.saturating_sub(scanned.head.len()).min(chunk.len());
+        scanned.head.extend_from_slice(&chunk[..wanted]);
+        scanned.len += chunk.len() as u64;
+        Ok(())
+    })?;
+    Ok(scanned)
+}
+
+/// Copies `rel` inside `folder` (checked again as [`resolve_inside`] does) to `to`, in chunks, at
+/// most `limit` bytes; `InvalidData` when its bytes are no longer those whose SHA-256 is `digest`
+/// (the file changed since it was checked: the build must not publish what it did not check).
+pub fn copy_inside(
+    folder: &Path,
+    rel: &Path,
+    limit: u64,
+    digest: &[u8; 32],
+    to: &Path,
+) -> io::Result<()> {
+    use std::io::Write;
+    let as_io = |err: ReadError| match err {
+        ReadError::Io(err) => err,
+        other => io::Error::other(other.message(&rel.display().to_string(), "its folder")),
+    };
+    let file = resolve_inside(folder, rel)
+        .and_then(|path| open_regular(&path))
+        .map_err(as_io)?;
+    let mut out = io::BufWriter::new(File::create(to)?);
+    let copied = stream(file, limit, |chunk| out.write_all(chunk)).map_err(as_io)?;
+    out.flush()?;
+    if &copied != digest {
+        drop(out);
+        let _ = std::fs::remove_file(to);
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} changed while the site was being built", rel.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// Opens a regular file without blocking and checks it through the handle (see [`read_regular`]).
+fn open_regular(path: &Path) -> Result<File, ReadError> {
+    let file = open_nonblocking(path).map_err(not_found_or_io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    Ok(file)
+}
+
+/// Feeds `file` to `each` in chunks, refusing more than `limit` bytes; the SHA-256 of what it fed.
+fn stream(
+    file: File,
+    limit: u64,
+    mut each: impl FnMut(&[u8]) -> io::Result<()>,
+) -> Result<[u8; 32], ReadError> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut reader = file.take(limit + 1);
+    let mut buffer = vec![0; 256 * 1024];
+    let mut total: u64 = 0;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(ReadError::Io(err)),
+        };
+        total += n as u64;
+        if total > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        hasher.update(&buffer[..n]);
+        each(&buffer[..n]).map_err(ReadError::Io)?;
+    }
+    Ok(hasher.finalize().into())
+}
+
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -231,6 +336,32 @@ mod tests {
             Err(ReadError::NotAFile)
         ));
         assert!(matches!(read_regular(&fifo, 10), Err(ReadError::NotAFile)));
+    }
+
+    #[test]
+    fn a_scan_keeps_the_size_digest_and_head_and_a_copy_checks_the_digest() {
+        use sha2::Digest;
+        let tmp = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(tmp.path().join("v.mp4"), &bytes).unwrap();
+        let scanned = scan_inside(tmp.path(), Path::new("v.mp4"), 1_000_000, 12).unwrap();
+        assert_eq!(scanned.len, bytes.len() as u64);
+        assert_eq!(scanned.head, bytes[..12]);
+        let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+        assert_eq!(scanned.digest, digest);
+        assert!(matches!(
+            scan_inside(tmp.path(), Path::new("v.mp4"), 500_000, 12),
+            Err(ReadError::TooLarge { limit: 500_000 })
+        ));
+
+        let to = tmp.path().join("copy.mp4");
+        copy_inside(tmp.path(), Path::new("v.mp4"), 1_000_000, &digest, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), bytes);
+        // Changed since it was checked: nothing is left behind.
+        std::fs::write(tmp.path().join("v.mp4"), b"other").unwrap();
+        let err = copy_inside(tmp.path(), Path::new("v.mp4"), 1_000_000, &digest, &to).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(!to.exists());
     }
 
     #[test]

@@ -17,6 +17,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("guide.html", include_str!("../templates/guide.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("root.html", include_str!("../templates/root.html")),
+    ("video.html", include_str!("../templates/video.html")),
 ];
 
 /// The stylesheet, written to `assets/style.css`.

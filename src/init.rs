@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::load::{GUIDE_FILE, SITE_FILE};
+use crate::schema::{self, FileKind};
 
 /// Why a new site was not written.
 #[derive(Debug, PartialEq, Eq)]
@@ -38,10 +39,14 @@ impl std::fmt::Display for InitError {
                 path.display()
             ),
             InitError::BadLanguage(code) => {
-                write!(
-                    f,
-                    "`{code}` is not a language code (use lowercase ISO 639 codes such as da, en, de)"
-                )
+                write!(f, "`{code}` is not a language code")?;
+                match crate::languages::suggestion(code) {
+                    Some(suggestion) => write!(f, ": {suggestion}"),
+                    None => write!(
+                        f,
+                        " (use lowercase ISO 639 codes such as da, en, de, optionally with a region: pt-BR)"
+                    ),
+                }
             }
             InitError::RepeatedLanguage(code) => {
                 write!(f, "`{code}` is given twice; name each language once")
@@ -100,7 +105,7 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
         languages.to_vec()
     };
     for (i, code) in languages.iter().enumerate() {
-        if !crate::validate::is_language_code(code) {
+        if !crate::validate::is_language_code(code) || !crate::languages::is_known(code) {
             return Err(InitError::BadLanguage(code.clone()));
         }
         if languages[..i].contains(code) {
@@ -116,8 +121,15 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
     }
     let guide_file = guides.join("first-guide").join(GUIDE_FILE);
     let files = [
-        (site_file, site_yaml(&languages)),
-        (guide_file, guide_yaml(&languages)),
+        (
+            site_file,
+            schema::modeline(SITE_FILE, FileKind::Site) + &site_yaml(&languages),
+        ),
+        (
+            guide_file,
+            schema::modeline("guides/first-guide/guide.yaml", FileKind::Guide)
+                + &guide_yaml(&languages),
+        ),
     ];
     for (path, text) in &files {
         if let Some(parent) = path.parent() {
@@ -127,7 +139,19 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
         std::fs::write(path, text)
             .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    let mut written: Vec<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
+    written.extend(write_schemas(dir)?);
+    Ok(written)
+}
+
+/// The JSON Schemas that the `# yaml-language-server` lines point at, in `schemas/`.
+fn write_schemas(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
+    schema::write(dir).map_err(|e| {
+        InitError::Io(format!(
+            "cannot write {}: {e}",
+            dir.join(schema::SCHEMA_DIR).display()
+        ))
+    })
 }
 
 /// Writes `guides/<id>/guide.yaml` into the site in `site_dir`: a commented guide in the site's
@@ -171,8 +195,18 @@ pub fn new_guide(site_dir: &Path, id: &str) -> Result<PathBuf, InitError> {
     let path = folder.join(GUIDE_FILE);
     std::fs::create_dir_all(&folder)
         .map_err(|e| InitError::Io(format!("cannot create {}: {e}", folder.display())))?;
-    std::fs::write(&path, new_guide_yaml(id, &languages))
+    let rel = format!("guides/{id}/{GUIDE_FILE}");
+    let text = schema::modeline(&rel, FileKind::Guide) + &new_guide_yaml(id, &languages);
+    std::fs::write(&path, text)
         .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
+    // The line points at schemas/: written for a site that has none yet.
+    if !site_dir
+        .join(schema::SCHEMA_DIR)
+        .join(schema::GUIDE_SCHEMA_FILE)
+        .exists()
+    {
+        write_schemas(site_dir)?;
+    }
     Ok(path)
 }
 
@@ -293,7 +327,10 @@ fn new_guide_yaml(id: &str, languages: &[String]) -> String {
          \x20   # note: Good to know.\n\
          \x20   # tip: A shortcut.\n\
          \x20   # warning: What can go wrong.\n\
-         # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`.\n\
+         \x20   # video: {title: How it looks, url: https://www.youtube.com/watch?v=…}\n\
+         \x20   #   (or `src: video/x.mp4`, a file in this folder; or `status: planned`, one to come)\n\
+         # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`\n\
+         # (or a `video:` alone).\n\
          # Preview it while you write: guidegen serve\n",
     );
     text
@@ -362,7 +399,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("site");
         let written = init(&dir, &["da".into(), "en".into()]).unwrap();
-        assert_eq!(written.len(), 2);
+        assert_eq!(
+            written.len(),
+            4,
+            "settings, a guide and two schemas: {written:?}"
+        );
         let checked = crate::build::check(&dir);
         assert!(
             !checked.diagnostics.has_errors(),
@@ -401,5 +442,9 @@ mod tests {
             init(&tmp.path().join("x"), &["Deutsch".into()]),
             Err(InitError::BadLanguage(_))
         ));
+        let dk = init(&tmp.path().join("y"), &["dk".into()]).unwrap_err();
+        assert_eq!(dk, InitError::BadLanguage("dk".into()));
+        assert!(dk.to_string().contains("did you mean `da`?"), "{dk}");
+        assert!(!tmp.path().join("y").exists());
     }
 }

@@ -2,10 +2,16 @@
 //!
 //! These structs mirror the files one to one and reject unknown keys; nothing here checks meaning.
 //! Validation turns them into the model.
+//!
+//! They also give the files' JSON Schemas ([`crate::schema`]): their doc comments are the keys'
+//! descriptions in editors, and a `Spanned` field says what it holds with `#[schemars(with = "…")]`
+//! (`Option<Spanned<Text>>` → `Option<Text>`). The load stage checks every file against the same
+//! schema before reading it, so that one run reports every unknown key and wrong type.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -137,83 +143,186 @@ impl<'de> Deserialize<'de> for Translation {
 }
 
 /// `guidegen.yaml`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
+    /// The site's title, on every page (translatable). Default: "Guides" in each language.
+    #[schemars(with = "Option<Text>")]
     pub title: Option<Spanned<Text>>,
+    /// The site's languages, as language codes (`da`, `en`, `pt-BR`); the first is the source language that guides are written in. Default: `[en]`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The organization's name, shown on every page (optional, translatable).
+    #[schemars(with = "Option<Text>")]
     pub organization: Option<Spanned<Text>>,
     #[serde(default)]
+    /// Apps that a step can ask the reader to install (`app: <id>`), by id: lowercase letters, digits and `-`.
+    #[schemars(with = "BTreeMap<String, AppInput>")]
     pub apps: BTreeMap<String, Spanned<AppInput>>,
     #[serde(default)]
+    /// Devices besides (or overriding) the built-in `computer`, `phone` and `tablet`, by id.
+    #[schemars(with = "BTreeMap<String, DeviceInput>")]
     pub devices: BTreeMap<String, Spanned<DeviceInput>>,
+    /// PDF settings.
     pub pdf: Option<PdfInput>,
+    /// Translation settings.
     pub translation: Option<TranslationInput>,
+    /// Video settings.
+    pub video: Option<VideoSettingsInput>,
 }
 
 /// An app that a step can ask the reader to install.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppInput {
+    /// The app's name as the store shows it (translatable).
+    #[schemars(with = "Text")]
     pub name: Spanned<Text>,
+    /// The app's App Store page: https://apps.apple.com/…
+    #[schemars(with = "Option<String>")]
     pub app_store: Option<Spanned<String>>,
+    /// The app's Google Play page: https://play.google.com/…
+    #[schemars(with = "Option<String>")]
     pub google_play: Option<Spanned<String>>,
 }
 
 /// A site device: a new one, or an override of a built-in's texts or icon.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInput {
+    /// The device's name as a reader calls it (translatable).
+    #[schemars(with = "Option<Text>")]
     pub label: Option<Spanned<Text>>,
+    /// The banner shown where the reader picks this device up, such as "You must now use your smartwatch." (translatable).
+    #[schemars(with = "Option<Text>")]
     pub banner: Option<Spanned<Text>>,
+    /// The device's icon.
+    #[schemars(with = "Option<crate::schema::IconName>")]
     pub icon: Option<Spanned<String>>,
 }
 
 /// `pdf:` settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PdfInput {
+    /// The PDF's paper size: `a4` (default) or `letter`.
+    #[schemars(with = "Option<crate::schema::PaperName>")]
     pub paper: Option<Spanned<String>>,
 }
 
+/// `video:` settings of a site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VideoSettingsInput {
+    /// The services (`youtube`, `vimeo`, `panopto`) whose player a reader may load into the page by
+    /// clicking; without it, a service's video is a link and a QR code only.
+    #[schemars(with = "Option<Vec<crate::schema::EmbedServiceName>>")]
+    pub embed: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
 /// `translation:` settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TranslationInput {
     /// `fallback` (default): publish with source-language text marked; `omit`: leave the guide out of a
     /// language until its translation is complete.
+    #[schemars(with = "Option<crate::schema::IncompleteName>")]
     pub incomplete: Option<Spanned<String>>,
 }
 
 /// `guides/<id>/guide.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuideFile {
+    /// The guide's title (translatable, required).
+    #[schemars(with = "Option<Text>")]
     pub title: Option<Spanned<Text>>,
+    /// What the guide helps the reader do, in a sentence or two (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub summary: Option<Spanned<Text>>,
+    /// The guide's sections, each with a title and steps; or write `steps:` directly for a guide of one section.
+    #[schemars(with = "Option<Vec<SectionInput>>")]
     pub sections: Option<Spanned<Vec<Spanned<SectionInput>>>>,
+    /// The guide's steps, for a guide without sections.
+    #[schemars(with = "Option<Vec<StepInput>>")]
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionInput {
+    /// The section's title (translatable).
+    #[schemars(with = "Option<Text>")]
     pub title: Option<Spanned<Text>>,
+    /// A paragraph before the section's steps (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub intro: Option<Spanned<Text>>,
+    /// The section's steps.
+    #[schemars(with = "Option<Vec<StepInput>>")]
     pub steps: Option<Spanned<Vec<Spanned<StepInput>>>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepInput {
+    /// The device the reader uses in this step: `computer`, `phone`, `tablet` or a device of guidegen.yaml. The first step must name one; a step without `device` stays on the device of the step before it.
+    #[schemars(with = "Option<String>")]
     pub device: Option<Spanned<String>>,
+    /// What the reader does in this step (translatable Markdown, required).
+    #[schemars(with = "Option<Text>")]
     pub action: Option<Spanned<Text>>,
+    /// A screenshot: a path relative to the guide's folder (png, jpg, svg), or `{src: path, alt: text}`.
+    #[schemars(with = "Option<ScreenshotInput>")]
     pub screenshot: Option<Spanned<ScreenshotInput>>,
+    /// An app id from guidegen.yaml: the step shows a QR code and a link for each store page.
+    #[schemars(with = "Option<String>")]
     pub app: Option<Spanned<String>>,
+    /// What the reader should see now (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub result: Option<Spanned<Text>>,
+    /// Good to know (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub note: Option<Spanned<Text>>,
+    /// A shortcut or a help (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub tip: Option<Spanned<Text>>,
+    /// What can go wrong (translatable Markdown).
+    #[schemars(with = "Option<Text>")]
     pub warning: Option<Spanned<Text>>,
+    /// A video: a file, a service's address, or one planned.
+    #[schemars(with = "Option<VideoInput>")]
+    pub video: Option<Spanned<VideoInput>>,
+}
+
+/// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of
+/// a video service (`url`), or one not made yet (`status: planned`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VideoInput {
+    /// The video's title, shown with it (required).
+    #[schemars(with = "Option<Text>")]
+    pub title: Option<Spanned<Text>>,
+    /// `ready` (default) or `planned`.
+    #[schemars(with = "Option<crate::schema::VideoStatusName>")]
+    pub status: Option<Spanned<String>>,
+    /// An MP4 or WebM file, relative to the guide's folder.
+    #[schemars(with = "Option<String>")]
+    pub src: Option<Spanned<String>>,
+    /// The https address of the video on a service (YouTube, Vimeo, Panopto, Microsoft Stream…).
+    #[schemars(with = "Option<String>")]
+    pub url: Option<Spanned<String>>,
+    /// An image shown before the video plays, relative to the guide's folder.
+    #[schemars(with = "Option<String>")]
+    pub poster: Option<Spanned<String>>,
+    /// Language code → WebVTT file, for captions not named by the convention `<video>.<lang>.vtt`.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub captions: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
 }
 
 /// `screenshot: path` or `screenshot: {src: path, alt: text}`. The short form's location is that of the
@@ -244,56 +353,77 @@ impl<'de> Deserialize<'de> for ScreenshotInput {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenshotFull {
+    /// The image file, relative to the guide's folder (png, jpg, jpeg, svg).
+    #[schemars(with = "String")]
     pub src: Spanned<String>,
+    /// What the screenshot shows, for screen readers and the PDF (translatable).
+    #[schemars(with = "Option<Text>")]
     pub alt: Option<Spanned<Text>>,
     /// Boxes, rings, arrows and numbered markers drawn over the image, in its pixels.
+    #[schemars(with = "Option<Vec<CalloutInput>>")]
     pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
-    /// Regions whose pixels are replaced in the published image: `[x, y, width, height]` each.
+    /// Regions whose pixels are replaced in the published image: `[x, y, width, height]` each, in
+    /// the image's pixels.
+    #[schemars(with = "Option<Vec<Vec<f64>>>")]
     pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
     /// Per language, the coordinates of a localized screenshot (`x.da.png`) whose layout differs.
+    #[schemars(with = "Option<BTreeMap<String, LocalizedShotInput>>")]
     pub localized: Option<Spanned<BTreeMap<String, Spanned<LocalizedShotInput>>>>,
 }
 
 /// One callout on a screenshot: exactly one shape (`box`, `ring`, `arrow`, `marker`), in the image's
 /// pixels from its top-left corner, and an optional short label.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalloutInput {
-    /// `[x, y, width, height]`: a rectangle around a region.
+    /// `[x, y, width, height]`: a rectangle around a region, in the image's pixels.
     #[serde(rename = "box")]
+    #[schemars(with = "Option<Vec<f64>>")]
     pub rect: Option<Spanned<Vec<f64>>>,
-    /// `[x, y, width, height]`: an ellipse around a region.
+    /// `[x, y, width, height]`: an ellipse around a region, in the image's pixels.
+    #[schemars(with = "Option<Vec<f64>>")]
     pub ring: Option<Spanned<Vec<f64>>>,
     /// `[x, y]`: an arrow pointing at this point.
+    #[schemars(with = "Option<Vec<f64>>")]
     pub arrow: Option<Spanned<Vec<f64>>>,
-    /// `[x, y]`: where an arrow starts (default: towards the image's centre).
+    /// `[x, y]`: where an arrow starts (default: diagonally from the image's middle).
+    #[schemars(with = "Option<Vec<f64>>")]
     pub from: Option<Spanned<Vec<f64>>>,
     /// `[x, y]`: a numbered marker centred on this point.
+    #[schemars(with = "Option<Vec<f64>>")]
     pub marker: Option<Spanned<Vec<f64>>>,
+    /// A short name for what the callout points at, listed under the image (translatable).
+    #[schemars(with = "Option<Text>")]
     pub label: Option<Spanned<Text>>,
 }
 
 /// `localized: {da: {callouts: […], redact: […]}}`: a language's own coordinates, for its own file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocalizedShotInput {
     /// The same callouts, in the same order, placed for this language's image; labels stay in the
     /// main list.
+    #[schemars(with = "Option<Vec<CalloutInput>>")]
     pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
+    /// This language's image's own redacted regions: `[x, y, width, height]` each.
+    #[schemars(with = "Option<Vec<Vec<f64>>>")]
     pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
 }
 
 /// A UI catalog (`locales/<lang>.yaml`): the strings guidegen itself writes, in one language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     /// `ltr` (default) or `rtl`.
+    #[schemars(with = "Option<crate::schema::DirectionName>")]
     pub direction: Option<Spanned<String>>,
     /// The language's own name, shown in the language switcher ("Dansk", "English").
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     pub strings: BTreeMap<String, Spanned<String>>,
 }

@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span, did_you_mean};
 use crate::files;
 use crate::input::{GuideFile, SiteFile};
+use crate::schema::FileKind;
 
 /// The site settings file, at the site's root.
 pub const SITE_FILE: &str = "guidegen.yaml";
@@ -62,6 +63,9 @@ pub struct LoadedGuide {
     /// `guide.yaml`, as diagnostics show it.
     pub path: PathBuf,
     pub file: GuideFile,
+    /// Where the format check dropped a part of the file: validation's "this has no …" there is the
+    /// same mistake again.
+    pub suppress: std::collections::BTreeSet<Span>,
 }
 
 /// A site's files, parsed; whatever could not be parsed is in the diagnostics instead.
@@ -76,6 +80,18 @@ pub struct Loaded {
     pub catalogs: Vec<(String, PathBuf, String)>,
     /// The text of every file read, for quoting lines in diagnostics.
     pub sources: Sources,
+    /// What could not be read of `guidegen.yaml`: validation must not take a part it could not read
+    /// for a part that is not there (a misspelled `languages:` is not a site in English).
+    pub site_troubles: SiteTroubles,
+}
+
+/// The parts of `guidegen.yaml` that had errors.
+#[derive(Debug, Default, Clone)]
+pub struct SiteTroubles {
+    /// The file could not be read at all (a syntax error).
+    pub unreadable: bool,
+    /// Top-level keys under which something was refused, misspelled top-level keys among them.
+    pub keys: std::collections::BTreeSet<String>,
 }
 
 /// Reads `guidegen.yaml`, every `guides/**/guide.yaml` and `locales/*.yaml`.
@@ -95,12 +111,16 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         )
     {
         loaded.sources.insert(&loaded.site_path, text.clone());
-        match parse_yaml::<SiteFile>(&loaded.site_path, &text) {
-            Ok(site) => loaded.site = site,
-            Err(d) => diagnostics.push(d),
+        let parsed = parse_checked::<SiteFile>(&loaded.site_path, &text, FileKind::Site);
+        diagnostics.extend(parsed.diagnostics);
+        loaded.site_troubles.keys = parsed.troubled;
+        match parsed.value {
+            Some(site) => loaded.site = site,
+            None => loaded.site_troubles.unreadable = true,
         }
     }
 
+    near_misses(dir, diagnostics);
     for path in files_named(&dir.root.join("guides"), GUIDE_FILE, diagnostics, dir) {
         let rel = path.strip_prefix(&dir.root).unwrap_or(&path);
         let shown = dir.display(rel);
@@ -151,19 +171,133 @@ pub fn load_guide(
     let Some(text) = read_text(&found.dir, Path::new(GUIDE_FILE), &found.path, diagnostics) else {
         return (None, None);
     };
-    match parse_yaml::<GuideFile>(&found.path, &text) {
-        Ok(file) => {
-            let guide = LoadedGuide {
-                id: found.id,
-                dir: found.dir,
-                path: found.path,
-                file,
-            };
-            (Some(text), Some(guide))
-        }
+    let parsed = parse_checked::<GuideFile>(&found.path, &text, FileKind::Guide);
+    diagnostics.extend(parsed.diagnostics);
+    let guide = parsed.value.map(|file| LoadedGuide {
+        id: found.id,
+        dir: found.dir,
+        path: found.path,
+        file,
+        suppress: parsed.suppress,
+    });
+    (Some(text), guide)
+}
+
+/// A file read by [`parse_checked`]: its value (`None` when it could not be read at all), every
+/// mistake found, and what the check dropped.
+pub struct Parsed<T> {
+    pub value: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppress: std::collections::BTreeSet<Span>,
+    pub troubled: std::collections::BTreeSet<String>,
+}
+
+/// Checks `text` against the format of `kind` ([`crate::yamlcheck`]) — every unknown key, wrong
+/// type, duplicate key and misread text at once — then reads what remains of it.
+pub fn parse_checked<T: DeserializeOwned>(path: &Path, text: &str, kind: FileKind) -> Parsed<T> {
+    let mut parsed = Parsed {
+        value: None,
+        diagnostics: Vec::new(),
+        suppress: Default::default(),
+        troubled: Default::default(),
+    };
+    let checked = match crate::yamlcheck::check(path, text, crate::schema::schema(kind)) {
+        Ok(checked) => checked,
         Err(d) => {
-            diagnostics.push(d);
-            (Some(text), None)
+            parsed.diagnostics.push(d);
+            return parsed;
+        }
+    };
+    let had_errors = checked.diagnostics.iter().any(Diagnostic::is_error);
+    parsed.diagnostics = checked.diagnostics;
+    parsed.suppress = checked.suppress;
+    parsed.troubled = checked.troubled;
+    match parse_yaml::<T>(path, checked.masked.as_deref().unwrap_or(text)) {
+        Ok(value) => parsed.value = Some(value),
+        // What serde still refuses after the check is reported, unless the check found the mistake
+        // already (one root mistake, one error).
+        Err(d) if !had_errors => parsed.diagnostics.push(d),
+        Err(_) => {}
+    }
+    parsed
+}
+
+/// Whether a file name is almost `name`: another case, `.yml`, or an extension added by an editor
+/// (`guide.yaml.txt`).
+fn almost(file_name: &str, name: &str) -> bool {
+    let lower = file_name.to_lowercase();
+    let stem = name.trim_end_matches(".yaml");
+    file_name != name
+        && (lower == name
+            || lower == format!("{stem}.yml")
+            || lower.starts_with(&format!("{name}."))
+            || lower.starts_with(&format!("{stem}.yml.")))
+}
+
+/// Files that were surely meant as a guide or the settings but are not read under their names: a
+/// warning with the fix each, so that a guide does not vanish in silence.
+fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
+    let warn = |diagnostics: &mut Diagnostics, path: &Path, message: String, hint: String| {
+        let rel = path.strip_prefix(&dir.root).unwrap_or(path);
+        diagnostics
+            .push(Diagnostic::warning(dir.display(rel), Span::START, message).with_hint(hint));
+    };
+    let names = |folder: &Path| -> Vec<String> {
+        std::fs::read_dir(folder)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let root_names = names(&dir.root);
+    for name in &root_names {
+        let path = dir.root.join(name);
+        if name == GUIDE_FILE || almost(name, GUIDE_FILE) {
+            warn(
+                diagnostics,
+                &path,
+                format!(
+                    "`{name}` at the site's root is not read: guides are read from guides/<id>/{GUIDE_FILE}"
+                ),
+                format!(
+                    "move it into a folder of its own under guides/, such as guides/my-guide/{GUIDE_FILE}"
+                ),
+            );
+        } else if almost(name, SITE_FILE) && !root_names.iter().any(|n| n == SITE_FILE) {
+            warn(
+                diagnostics,
+                &path,
+                format!("`{name}` is not read: the site's settings are read from {SITE_FILE}"),
+                format!("rename it to {SITE_FILE}"),
+            );
+        }
+    }
+    let guides = dir.root.join("guides");
+    if !guides.is_dir() {
+        return;
+    }
+    let walker = WalkDir::new(&guides)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+    {
+        let here = names(entry.path());
+        if here.iter().any(|n| n == GUIDE_FILE) {
+            continue;
+        }
+        for name in here.iter().filter(|n| almost(n, GUIDE_FILE)) {
+            warn(
+                diagnostics,
+                &entry.path().join(name),
+                format!("`{name}` is not read: a guide's file is called {GUIDE_FILE}"),
+                format!("rename it to {GUIDE_FILE}"),
+            );
         }
     }
 }

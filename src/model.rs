@@ -240,8 +240,21 @@ pub struct Site {
     pub devices: BTreeMap<String, Device>,
     pub paper: Paper,
     pub incomplete: IncompletePolicy,
+    /// The video services whose player a reader may load into a page with a click (`video.embed`).
+    pub video_embed: Vec<Service>,
     /// Sorted by id; shared, so that one guide can be replaced without copying the others.
     pub guides: Vec<std::sync::Arc<Guide>>,
+    /// Parts of the settings that had errors: the guides are not checked against them, so that one
+    /// mistake in guidegen.yaml is one error, not one per guide.
+    pub unsure: Unsure,
+}
+
+/// Which parts of the settings could not be read as written (each already reported).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsure {
+    pub languages: bool,
+    pub apps: bool,
+    pub devices: bool,
 }
 
 impl Site {
@@ -265,6 +278,8 @@ pub struct Guide {
     pub title: Text,
     pub summary: Option<Text>,
     pub sections: Vec<Section>,
+    /// The guide's own video, shown after its overview.
+    pub video: Option<Video>,
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
@@ -287,6 +302,7 @@ impl Guide {
                 app: step.app.clone(),
                 result: None,
                 callouts: Vec::new(),
+                video: None,
             })
             .collect();
         Guide {
@@ -299,7 +315,9 @@ impl Guide {
                 title: None,
                 intro: None,
                 steps,
+                video: None,
             }],
+            video: None,
             attachments: BTreeMap::new(),
         }
     }
@@ -308,10 +326,23 @@ impl Guide {
         self.sections.iter().flat_map(|s| s.steps.iter())
     }
 
+    /// Every video of the guide — its own, then each section's and its steps' — in reading order.
+    pub fn videos(&self) -> impl Iterator<Item = &Video> {
+        self.video
+            .iter()
+            .chain(self.sections.iter().flat_map(|section| {
+                section
+                    .video
+                    .iter()
+                    .chain(section.steps.iter().filter_map(|step| step.video.as_ref()))
+            }))
+    }
+
     /// Every translatable text of the guide with its slot, in reading order.
     pub fn slots(&self) -> Vec<(Slot, &Text)> {
         let mut out = vec![(Slot::Title, &self.title)];
         out.extend(self.summary.as_ref().map(|t| (Slot::Summary, t)));
+        out.extend(self.video.as_ref().map(|v| (Slot::VideoTitle, &v.title)));
         for (i, section) in self.sections.iter().enumerate() {
             out.extend(
                 section
@@ -324,6 +355,12 @@ impl Guide {
                     .intro
                     .as_ref()
                     .map(|t| (Slot::SectionIntro(i + 1), t)),
+            );
+            out.extend(
+                section
+                    .video
+                    .as_ref()
+                    .map(|v| (Slot::SectionVideoTitle(i + 1), &v.title)),
             );
             out.extend(section.steps.iter().flat_map(Step::slots));
         }
@@ -344,6 +381,8 @@ impl Guide {
 pub struct Section {
     pub title: Option<Text>,
     pub intro: Option<Text>,
+    /// Shown after the intro, before the steps; a section may be its video alone.
+    pub video: Option<Video>,
     pub steps: Vec<Step>,
 }
 
@@ -385,6 +424,7 @@ pub struct Step {
     pub result: Option<Text>,
     /// In the order note, tip, warning.
     pub callouts: Vec<Callout>,
+    pub video: Option<Video>,
 }
 
 impl Step {
@@ -532,4 +572,168 @@ impl Shape {
 pub struct ShotCallout {
     pub shape: Shape,
     pub label: Option<Text>,
+}
+
+/// A video of a guide, a section or a step.
+#[derive(Debug, Clone)]
+pub struct Video {
+    pub title: Text,
+    pub source: VideoSource,
+    /// Where `video:` was written.
+    pub origin: Origin,
+}
+
+impl Video {
+    /// `ready` or `planned`, as the `data-video` hook says it.
+    pub fn status(&self) -> &'static str {
+        match self.source {
+            VideoSource::Planned => "planned",
+            VideoSource::Local(_) | VideoSource::Service(_) => "ready",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum VideoSource {
+    /// Announced, not made yet (`status: planned`).
+    Planned,
+    /// A file in the guide's folder, published beside the page.
+    Local(LocalVideo),
+    /// An address of a video service: a link card, and with the site's consent a player loaded on a click.
+    Service(ServiceVideo),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoKind {
+    Mp4,
+    WebM,
+}
+
+impl VideoKind {
+    pub fn from_extension(ext: &str) -> Option<VideoKind> {
+        match ext.to_ascii_lowercase().as_str() {
+            "mp4" => Some(VideoKind::Mp4),
+            "webm" => Some(VideoKind::WebM),
+            _ => None,
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            VideoKind::Mp4 => "video/mp4",
+            VideoKind::WebM => "video/webm",
+        }
+    }
+
+    /// "MP4", "WebM".
+    pub fn name(self) -> &'static str {
+        match self {
+            VideoKind::Mp4 => "MP4",
+            VideoKind::WebM => "WebM",
+        }
+    }
+}
+
+/// A large file of the guide's folder, checked but not held in memory: the writer copies it from
+/// the folder in chunks, and refuses it if its bytes are no longer those checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// Relative to the guide's folder, with `/` separators: also its path in the output.
+    pub rel: String,
+    /// The guide's folder.
+    pub dir: PathBuf,
+    pub len: u64,
+    /// SHA-256 of its bytes.
+    pub digest: [u8; 32],
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalVideo {
+    pub file: MediaFile,
+    pub kind: VideoKind,
+    pub poster: Option<Poster>,
+    /// WebVTT captions by language code.
+    pub captions: BTreeMap<String, Captions>,
+}
+
+/// A video's poster image: the file named (or found by convention) and its `name.<lang>.ext` variants.
+#[derive(Debug, Clone)]
+pub struct Poster {
+    pub default: Image,
+    pub localized: BTreeMap<String, Image>,
+}
+
+impl Poster {
+    pub fn image_for(&self, lang: &str) -> &Image {
+        self.localized.get(lang).unwrap_or(&self.default)
+    }
+}
+
+/// A WebVTT file of captions in one language.
+#[derive(Debug, Clone)]
+pub struct Captions {
+    /// Relative to the guide's folder, with `/` separators: also its path in the output.
+    pub rel: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceVideo {
+    /// The address as written: what the link and the QR code lead to.
+    pub url: String,
+    pub service: Service,
+    /// The player's address, loaded into the page only when the reader clicks, and only when the
+    /// site opts in to the service (`video.embed`).
+    pub embed: Option<String>,
+    /// A still for the PDF, which cannot show the service's.
+    pub poster: Option<Poster>,
+}
+
+/// A video service guidegen knows by its addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    YouTube,
+    Vimeo,
+    Panopto,
+    Stream,
+    /// Any other https:// address.
+    Other,
+}
+
+impl Service {
+    /// The services a site can opt in to embedding.
+    pub const EMBEDDABLE: [Service; 3] = [Service::YouTube, Service::Vimeo, Service::Panopto];
+
+    /// Its id in `video.embed` and in `data-video-service`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Service::YouTube => "youtube",
+            Service::Vimeo => "vimeo",
+            Service::Panopto => "panopto",
+            Service::Stream => "stream",
+            Service::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Service> {
+        [
+            Service::YouTube,
+            Service::Vimeo,
+            Service::Panopto,
+            Service::Stream,
+        ]
+        .into_iter()
+        .find(|s| s.id() == id)
+    }
+
+    /// "YouTube"; `None` for an address of no known service (the host is shown instead).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Service::YouTube => Some("YouTube"),
+            Service::Vimeo => Some("Vimeo"),
+            Service::Panopto => Some("Panopto"),
+            Service::Stream => Some("Microsoft Stream"),
+            Service::Other => None,
+        }
+    }
 }

@@ -40,7 +40,7 @@ pub struct Plan {
 }
 
 /// Country codes people write for a language (`dk` for Danish), and the language's code.
-const COUNTRY_NOT_LANGUAGE: &[(&str, &str)] = &[
+pub const COUNTRY_NOT_LANGUAGE: &[(&str, &str)] = &[
     ("dk", "da"),
     ("se", "sv"),
     ("gr", "el"),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use crate::context::Context;
-use crate::model::{Guide, Language, Site};
+use crate::model::{Guide, Language, MediaFile, Site};
 use crate::pdf;
 use crate::plan::Plan;
 use crate::view;
@@ -33,23 +33,44 @@ pub enum FileKind {
     Other,
 }
 
-/// A file of the output: its `/`-separated path in the output folder and its bytes.
+/// A file of the output: its `/`-separated path in the output folder and its bytes — or, for a
+/// file too large to hold in memory (a video), the site's file it is a copy of.
 #[derive(Debug, Clone)]
 pub struct OutFile {
     pub path: String,
+    /// Empty when `copy_of` is set.
     pub bytes: Arc<Vec<u8>>,
     pub kind: FileKind,
+    /// The site's file whose bytes this is: the output copies it in chunks, checking that its bytes
+    /// are still those validated.
+    pub copy_of: Option<MediaFile>,
 }
 
 impl OutFile {
-    fn new(path: String, bytes: impl Into<Arc<Vec<u8>>>, kind: FileKind) -> OutFile {
+    pub fn new(path: String, bytes: impl Into<Arc<Vec<u8>>>, kind: FileKind) -> OutFile {
         OutFile {
             path,
             bytes: bytes.into(),
             kind,
+            copy_of: None,
+        }
+    }
+
+    /// A copy of `file`, made by the output without reading it into memory.
+    pub fn copy(path: String, file: MediaFile) -> OutFile {
+        OutFile {
+            path,
+            bytes: Arc::default(),
+            kind: FileKind::Other,
+            copy_of: Some(file),
         }
     }
 }
+
+/// The script that loads a video service's player into a page when the reader clicks (only for
+/// sites that opt in to embedding, `video.embed`): shipped in the binary, written to
+/// `assets/video.js`.
+pub const VIDEO_SCRIPT: &str = include_str!("../templates/video.js");
 
 /// Renders jobs of one site against one plan.
 pub struct Renderer<'a> {
@@ -98,16 +119,26 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job) -> Result<Vec<OutFile>, String> {
         match job {
             Job::Root => self.root().map(|f| vec![f]),
-            Job::Assets => Ok(vec![OutFile::new(
-                "assets/style.css".into(),
-                format!(
-                    "{}{}",
-                    self.context.templates.css,
-                    crate::icons::stylesheet()
-                )
-                .into_bytes(),
-                FileKind::Other,
-            )]),
+            Job::Assets => {
+                let mut files = vec![OutFile::new(
+                    "assets/style.css".into(),
+                    format!(
+                        "{}{}",
+                        self.context.templates.css,
+                        crate::icons::stylesheet()
+                    )
+                    .into_bytes(),
+                    FileKind::Other,
+                )];
+                if !self.site.video_embed.is_empty() {
+                    files.push(OutFile::new(
+                        "assets/video.js".into(),
+                        VIDEO_SCRIPT.as_bytes().to_vec(),
+                        FileKind::Other,
+                    ));
+                }
+                Ok(files)
+            }
             Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),
             Job::Page(id, lang) | Job::Pdf(id, lang) => {
                 let guide = self.guide(id)?;
@@ -234,6 +265,28 @@ impl<'a> Renderer<'a> {
                 beside.insert(shot.image.rel.clone(), Arc::clone(&shot.image.bytes));
             }
         }
+        let videos = view
+            .video
+            .iter()
+            .chain(view.sections.iter().flat_map(|section| {
+                section
+                    .video
+                    .iter()
+                    .chain(section.steps.iter().filter_map(|step| step.video.as_ref()))
+            }));
+        let mut copies: BTreeMap<&str, &MediaFile> = BTreeMap::new();
+        for video in videos {
+            // A service video's poster is for the PDF only.
+            if let (Some(poster), Some(_)) = (&video.poster, &video.local) {
+                beside.insert(poster.image.rel.clone(), Arc::clone(&poster.image.bytes));
+            }
+            if let Some(local) = &video.local {
+                copies.insert(&local.file.rel, &local.file);
+                for (rel, bytes) in &local.caption_files {
+                    beside.insert(rel.clone(), Arc::clone(bytes));
+                }
+            }
+        }
         for (rel, bytes) in &guide.attachments {
             beside.insert(rel.clone(), Arc::clone(bytes));
         }
@@ -242,10 +295,17 @@ impl<'a> Renderer<'a> {
             page.into_bytes(),
             FileKind::Page,
         )];
+        // A video its Markdown also links to is an attachment already.
+        copies.retain(|rel, _| !beside.contains_key(*rel));
         files.extend(
             beside.into_iter().map(|(rel, bytes)| {
                 OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
             }),
+        );
+        files.extend(
+            copies
+                .into_iter()
+                .map(|(rel, file)| OutFile::copy(format!("{folder}/{rel}"), file.clone())),
         );
         Ok(files)
     }

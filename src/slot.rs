@@ -20,8 +20,12 @@ use crate::model::{self, CalloutKind, Text};
 pub enum Slot {
     Title,
     Summary,
+    /// The title of the guide's own video.
+    VideoTitle,
     SectionTitle(usize),
     SectionIntro(usize),
+    /// The title of a section's video.
+    SectionVideoTitle(usize),
     Step(usize, StepField),
     /// The label of a callout on a step's screenshot: step, then callout, each from 1.
     CalloutLabel(usize, usize),
@@ -36,13 +40,17 @@ pub enum StepField {
     Note,
     Tip,
     Warning,
+    /// The title of the step's video.
+    VideoTitle,
 }
 
 /// What the registry knows of one step field.
 struct FieldEntry {
     field: StepField,
-    /// Its key in guide.yaml, and its part of the textual form: `step.3.<name>`.
+    /// Its part of the textual form: `step.3.<name>`.
     name: &'static str,
+    /// Its key in guide.yaml (in the step, or in the map of the step it is in: `alt` in `screenshot`).
+    key: &'static str,
     /// What it is, for translators; " (Markdown)" is added for Markdown fields.
     what: &'static str,
     markdown: bool,
@@ -53,10 +61,11 @@ struct FieldEntry {
 }
 
 /// Every translatable field of a step, in reading order, each at the index of its [`StepField`].
-const STEP_FIELDS: [FieldEntry; 6] = [
+const STEP_FIELDS: [FieldEntry; 7] = [
     FieldEntry {
         field: StepField::Action,
         name: "action",
+        key: "action",
         what: "what the reader does",
         markdown: true,
         callout: None,
@@ -66,6 +75,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Alt,
         name: "alt",
+        key: "alt",
         what: "the screenshot's alt text: what the picture shows",
         markdown: false,
         callout: None,
@@ -78,6 +88,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Result,
         name: "result",
+        key: "result",
         what: "what the reader should see then",
         markdown: true,
         callout: None,
@@ -87,6 +98,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Note,
         name: "note",
+        key: "note",
         what: "a note",
         markdown: true,
         callout: Some(CalloutKind::Note),
@@ -96,6 +108,7 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Tip,
         name: "tip",
+        key: "tip",
         what: "a tip",
         markdown: true,
         callout: Some(CalloutKind::Tip),
@@ -105,11 +118,22 @@ const STEP_FIELDS: [FieldEntry; 6] = [
     FieldEntry {
         field: StepField::Warning,
         name: "warning",
+        key: "warning",
         what: "a warning",
         markdown: true,
         callout: Some(CalloutKind::Warning),
         in_model: |step| step.callout(CalloutKind::Warning),
         as_written: |step| step.warning.as_ref(),
+    },
+    FieldEntry {
+        field: StepField::VideoTitle,
+        name: "video.title",
+        key: "title",
+        what: "the title of the step's video",
+        markdown: false,
+        callout: None,
+        in_model: |step| step.video.as_ref().map(|video| &video.title),
+        as_written: |step| step.video.as_ref()?.value.title.as_ref(),
     },
 ];
 
@@ -129,9 +153,14 @@ impl StepField {
         &STEP_FIELDS[self as usize]
     }
 
-    /// Its key in guide.yaml: `action`, `alt`, …
+    /// Its name in the textual form: `action`, `alt`, `video.title`, …
     pub fn name(self) -> &'static str {
         self.entry().name
+    }
+
+    /// The key it is written under in guide.yaml: `action`, `alt`, `title` (in `video:`), …
+    pub fn key(self) -> &'static str {
+        self.entry().key
     }
 
     pub fn from_name(name: &str) -> Option<StepField> {
@@ -182,6 +211,7 @@ impl Slot {
         match self {
             Slot::Summary | Slot::SectionIntro(_) => TextKind::Markdown,
             Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
+            Slot::VideoTitle | Slot::SectionVideoTitle(_) => TextKind::Plain,
             Slot::Step(_, StepField::Alt) => TextKind::Unseen,
             Slot::CalloutLabel(..) => TextKind::Plain,
             Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
@@ -193,9 +223,10 @@ impl Slot {
     pub fn key(self) -> &'static str {
         match self {
             Slot::Title | Slot::SectionTitle(_) => "title",
+            Slot::VideoTitle | Slot::SectionVideoTitle(_) => "title",
             Slot::Summary => "summary",
             Slot::SectionIntro(_) => "intro",
-            Slot::Step(_, field) => field.name(),
+            Slot::Step(_, field) => field.key(),
             Slot::CalloutLabel(..) => "label",
         }
     }
@@ -206,8 +237,10 @@ impl fmt::Display for Slot {
         match self {
             Slot::Title => f.write_str("title"),
             Slot::Summary => f.write_str("summary"),
+            Slot::VideoTitle => f.write_str("video.title"),
             Slot::SectionTitle(n) => write!(f, "section.{n}.title"),
             Slot::SectionIntro(n) => write!(f, "section.{n}.intro"),
+            Slot::SectionVideoTitle(n) => write!(f, "section.{n}.video.title"),
             Slot::Step(n, field) => write!(f, "step.{n}.{field}"),
             Slot::CalloutLabel(n, m) => write!(f, "step.{n}.callout.{m}"),
         }
@@ -236,10 +269,12 @@ impl FromStr for Slot {
         let slot = match parts.as_slice() {
             ["title"] => Some(Slot::Title),
             ["summary"] => Some(Slot::Summary),
+            ["video", "title"] => Some(Slot::VideoTitle),
             ["section", n, "title"] => number(n).map(Slot::SectionTitle),
             ["section", n, "intro"] => number(n).map(Slot::SectionIntro),
-            ["step", n, field] => number(n)
-                .zip(StepField::from_name(field))
+            ["section", n, "video", "title"] => number(n).map(Slot::SectionVideoTitle),
+            ["step", n, field @ ..] if !field.is_empty() => number(n)
+                .zip(StepField::from_name(&field.join(".")))
                 .map(|(n, field)| Slot::Step(n, field)),
             ["step", n, "callout", m] => number(n)
                 .zip(number(m))
@@ -262,8 +297,10 @@ pub struct Written<'a> {
     pub slot: Slot,
     pub text: &'a Spanned<input::Text>,
     /// The collections written around its section or step, outermost first: the list of sections,
-    /// the section, the list of steps, the step, the step's screenshot (which holds its `alt`), and
-    /// for a callout's label the screenshot's list of callouts and the callout. Editing in place must know whether one that holds the text is in flow style (`{…}`).
+    /// the section, the list of steps, the step, the step's screenshot and video (which hold its
+    /// `alt` and its video's `title`), and for a callout's label the screenshot's list of callouts
+    /// and the callout. Editing in place must know whether one that holds the text is in flow style
+    /// (`{…}`).
     pub around: Vec<Location>,
 }
 
@@ -273,6 +310,14 @@ pub fn written(file: &GuideFile) -> Vec<Written<'_>> {
     let mut out = Vec::new();
     push_written(&mut out, Slot::Title, file.title.as_ref(), &[]);
     push_written(&mut out, Slot::Summary, file.summary.as_ref(), &[]);
+    if let Some(video) = &file.video {
+        push_written(
+            &mut out,
+            Slot::VideoTitle,
+            video.value.title.as_ref(),
+            &[video.referenced],
+        );
+    }
     let mut number = 0;
     // Validation refuses a file with both `sections` and `steps`; as there, `sections` is read.
     match (&file.sections, &file.steps) {
@@ -292,6 +337,14 @@ pub fn written(file: &GuideFile) -> Vec<Written<'_>> {
                     written.intro.as_ref(),
                     &around,
                 );
+                if let Some(video) = &written.video {
+                    push_written(
+                        &mut out,
+                        Slot::SectionVideoTitle(i + 1),
+                        video.value.title.as_ref(),
+                        &[sections.referenced, section.referenced, video.referenced],
+                    );
+                }
                 if let Some(steps) = &written.steps {
                     written_steps(&mut out, steps, &around, &mut number);
                 }
@@ -330,6 +383,7 @@ fn written_steps<'a>(
         let mut around = around.to_vec();
         around.extend([steps.referenced, step.referenced]);
         around.extend(step.value.screenshot.as_ref().map(|shot| shot.referenced));
+        around.extend(step.value.video.as_ref().map(|video| video.referenced));
         for field in StepField::ALL {
             let text = field.as_written(&step.value);
             push_written(out, Slot::Step(*number, field), text, &around);
@@ -371,15 +425,17 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::input::{CalloutInput, ScreenshotFull, SectionInput};
+    use crate::input::{CalloutInput, ScreenshotFull, SectionInput, VideoInput};
 
     #[test]
     fn textual_forms_read_back_as_the_same_slot() {
         let mut slots = vec![
             Slot::Title,
             Slot::Summary,
+            Slot::VideoTitle,
             Slot::SectionTitle(1),
             Slot::SectionIntro(12),
+            Slot::SectionVideoTitle(2),
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
         slots.push(Slot::CalloutLabel(3, 12));
@@ -391,6 +447,11 @@ mod tests {
             "step.3.action"
         );
         assert_eq!(Slot::SectionIntro(2).to_string(), "section.2.intro");
+        assert_eq!(
+            Slot::Step(4, StepField::VideoTitle).to_string(),
+            "step.4.video.title"
+        );
+        assert_eq!(Slot::Step(4, StepField::VideoTitle).key(), "title");
         assert_eq!("step.12.alt".parse(), Ok(Slot::Step(12, StepField::Alt)));
         assert_eq!("step.2.callout.1".parse(), Ok(Slot::CalloutLabel(2, 1)));
         for other in [
@@ -410,6 +471,10 @@ mod tests {
             "step.3.callout.0",
             "step.3.callout.01",
             "Step.3.action",
+            "step.3.video",
+            "step.3.video.",
+            "video",
+            "section.1.video",
         ] {
             assert!(other.parse::<Slot>().is_err(), "{other:?}");
         }
@@ -444,19 +509,33 @@ mod tests {
             summary,
             sections,
             steps,
+            video,
         } = file;
-        let mut out = vec![title.as_ref(), summary.as_ref()];
+        let mut out = vec![title.as_ref(), summary.as_ref(), video_title(video)];
         for section in sections.iter().flat_map(|s| &s.value) {
             let SectionInput {
                 title,
                 intro,
                 steps,
+                video,
             } = &section.value;
-            out.extend([title.as_ref(), intro.as_ref()]);
+            out.extend([title.as_ref(), intro.as_ref(), video_title(video)]);
             out.extend(steps.iter().flat_map(|s| &s.value).flat_map(step_texts));
         }
         out.extend(steps.iter().flat_map(|s| &s.value).flat_map(step_texts));
         out
+    }
+
+    fn video_title(video: &Option<Spanned<VideoInput>>) -> Option<&Spanned<input::Text>> {
+        let VideoInput {
+            title,
+            status: _,
+            src: _,
+            url: _,
+            poster: _,
+            captions: _,
+        } = &video.as_ref()?.value;
+        title.as_ref()
     }
 
     fn step_texts(step: &Spanned<StepInput>) -> Vec<Option<&Spanned<input::Text>>> {
@@ -469,6 +548,7 @@ mod tests {
             note,
             tip,
             warning,
+            video,
         } = &step.value;
         let full = screenshot.as_ref().and_then(|shot| match &shot.value {
             ScreenshotInput::Full(full) => Some(full),
@@ -504,6 +584,7 @@ mod tests {
             note.as_ref(),
             tip.as_ref(),
             warning.as_ref(),
+            video_title(video),
         ]);
         out
     }
@@ -512,9 +593,13 @@ mod tests {
     const EVERY_FIELD: &str = "\
 title: M title
 summary: M summary
+video: {status: planned, title: M video.title}
 sections:
   - title: M section.1.title
     intro: M section.1.intro
+    video:
+      title: M section.1.video.title
+      status: planned
     steps:
       - device: computer
         action: M step.1.action
@@ -530,6 +615,7 @@ sections:
         note: M step.1.note
         tip: M step.1.tip
         warning: M step.1.warning
+        video: {title: M step.1.video.title, status: planned}
   - {title: M section.2.title, intro: M section.2.intro, steps: [{action: M step.2.action}]}
   - title: M section.3.title
     intro: M section.3.intro
@@ -542,6 +628,9 @@ sections:
           callouts: [{label: M step.3.callout.1, ring: [0, 0, 40, 30]}]
           alt: M step.3.alt
           src: shot.svg
+        video:
+          status: planned
+          title: M step.3.video.title
         action: M step.3.action
 ";
 
@@ -568,17 +657,17 @@ sections:
         let file: GuideFile =
             crate::load::parse_yaml(Path::new("guide.yaml"), EVERY_FIELD).unwrap();
         let texts = every_text(&file);
-        // Every field is set, in steps 1 and 3; step 2 has its action only, and callout 2 of step 1
-        // has no label.
+        // Every field is set, in steps 1 and 3; step 2 has its action only; sections 2 and 3 have
+        // no video; callout 2 of step 1 has no label.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1 + 1);
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 4 + 4 + 2 * StepField::ALL.len() + 1 + 3);
+        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3);
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

@@ -128,9 +128,13 @@ fn base_before(text: &str, floor: usize, at: usize) -> usize {
 /// Whether `c` would be drawn as a blank box: no font has it, and typst does not skip it (line
 /// breaks, tabs and default-ignorable characters such as U+FE0F it leaves out by itself).
 fn is_gap(c: char) -> bool {
+    // Printable ASCII first, before any table lookup: almost every character, and every font
+    // has it.
+    if c.is_ascii_graphic() || c == ' ' {
+        return false;
+    }
     let skipped = c == '\n' || c == '\t' || typst::text::is_default_ignorable(c);
-    // Printable ASCII first: almost every character, and every font has it.
-    !(c.is_ascii_graphic() || c == ' ' || skipped || is_forbidden(c) || pdf::covers(c))
+    !(skipped || is_forbidden(c) || pdf::covers(c))
 }
 
 /// The end of the gap that starts at byte `start` with a character no font has.

@@ -15,11 +15,13 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, Paper, Region, Screenshot, Section, Shape, ShotCallout, Site, Step, Store, StoreLink,
-    Text, TranslationState,
+    Origin, Paper, Region, Screenshot, Section, Service, Shape, ShotCallout, Site, Step, Store,
+    StoreLink, Text, TranslationState,
 };
 use crate::shots;
 use crate::svg;
+
+mod video;
 
 /// The fingerprint of a source-language text, recorded with each translation made from it. White
 /// space is folded first, so re-wrapping a paragraph does not outdate its translations.
@@ -83,6 +85,8 @@ struct FileCheck<'a> {
     /// Screenshots read so far, by path and redacted regions: a file shown by several steps is read
     /// (and redacted, and scaled) once.
     images: BTreeMap<String, ReadImage>,
+    /// The site's languages could not be read (already reported): texts are not checked against them.
+    unsure_languages: bool,
 }
 
 /// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
@@ -134,11 +138,19 @@ impl FileCheck<'_> {
                 let mut translations = BTreeMap::new();
                 for (lang, translation) in entries {
                     let lang_span: Span = lang.referenced.into();
+                    if !self.languages.contains(&lang.value) && self.unsure_languages {
+                        continue;
+                    }
                     if !self.languages.contains(&lang.value) {
                         let hint = match crate::plan::language_suggestion(
                             &lang.value,
                             self.languages.iter().map(String::as_str),
-                        ) {
+                        )
+                        .or_else(|| {
+                            (!crate::languages::is_known(&lang.value))
+                                .then(|| crate::languages::suggestion(&lang.value))
+                                .flatten()
+                        }) {
                             Some(s) => s,
                             None => format!(
                                 "the site's languages are {}; add `{}` to `languages` in guidegen.yaml to use it",
@@ -171,6 +183,9 @@ impl FileCheck<'_> {
                     }
                 }
                 let Some(source) = source else {
+                    if self.unsure_languages {
+                        return None;
+                    }
                     let source_lang = self.source_lang().to_owned();
                     self.error(
                         span,
@@ -329,7 +344,10 @@ impl FileCheck<'_> {
                 self.attachments
                     .insert(normalize_rel(&rel), Arc::new(bytes));
             }
-            Err(err) => self.error(at, err.message(&rel, GUIDE_FOLDER), Some(err.hint())),
+            Err(err) => {
+                let (message, hint) = refusal(dir, &rel, &err);
+                self.error(at, message, Some(hint));
+            }
         }
     }
 }
@@ -358,6 +376,52 @@ pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> 
         }
     }
     refusals
+}
+
+/// Why `rel` in the guide's folder `dir` cannot be read, as a message and a hint; for a file that
+/// does not exist, the hint names the file that was probably meant.
+fn refusal(dir: &Path, rel: &str, err: &files::ReadError) -> (String, String) {
+    let hint = match err {
+        files::ReadError::Missing => file_suggestion(dir, rel).unwrap_or_else(|| err.hint()),
+        _ => err.hint(),
+    };
+    (err.message(rel, GUIDE_FOLDER), hint)
+}
+
+/// The file of the guide's folder that `rel` probably means: written with `\\`, in another case, or
+/// a near spelling. Looks at most a few thousand files deep into the folder.
+pub fn file_suggestion(dir: &Path, rel: &str) -> Option<String> {
+    let slashed = rel.replace('\\', "/");
+    if slashed != rel && files::resolve_inside(dir, Path::new(&slashed)).is_ok() {
+        return Some(format!("write `/` between folders, not `\\`: `{slashed}`"));
+    }
+    let wanted = normalize_rel(&slashed);
+    let files: Vec<String> = walkdir::WalkDir::new(dir)
+        .max_depth(6)
+        .into_iter()
+        .filter_map(Result::ok)
+        .take(5_000)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect();
+    if let Some(same) = files
+        .iter()
+        .find(|f| f.to_lowercase() == wanted.to_lowercase())
+    {
+        return Some(format!(
+            "did you mean `{same}`? File names are case-sensitive: write the name exactly as the file has it"
+        ));
+    }
+    did_you_mean(&wanted, files.iter().map(String::as_str))
+        .map(|s| format!("{s} (paths are relative to the guide's folder)"))
 }
 
 /// How messages name the folder a guide's files must be in.
@@ -509,7 +573,7 @@ fn read_image(
 ) -> Result<ReadImage, (String, String)> {
     let redo = || "export the screenshot again from your image editor".to_owned();
     let bytes = files::read_inside(dir, Path::new(rel), files::MAX_MEDIA_FILE_BYTES)
-        .map_err(|e| (e.message(rel, GUIDE_FOLDER), e.hint()))?;
+        .map_err(|e| refusal(dir, rel, &e))?;
     let mut removed = Vec::new();
     let (bytes, width, height) = match kind {
         ImageKind::Svg => {
@@ -666,6 +730,7 @@ pub fn validate_site(
 ) -> Option<Site> {
     let site_source = loaded.sources.get(&loaded.site_path).unwrap_or_default();
     let settings = &loaded.site;
+    let mut unsure = unsure_parts(loaded);
 
     // Languages first: every text's check depends on them.
     let mut codes: Vec<String> = Vec::new();
@@ -684,16 +749,22 @@ pub fn validate_site(
             }
             for code in &list.value {
                 let span: Span = code.referenced.into();
-                if !is_language_code(&code.value) {
+                if !is_language_code(&code.value) || !crate::languages::is_known(&code.value) {
+                    unsure.languages = true;
+                    let hint = match crate::languages::suggestion(&code.value) {
+                        Some(s) => s,
+                        None => {
+                            "use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`"
+                                .into()
+                        }
+                    };
                     diagnostics.push(
                         Diagnostic::error(
                             &loaded.site_path,
                             span,
                             format!("`{}` is not a language code", code.value),
                         )
-                        .with_hint(
-                            "use an ISO 639 code in lowercase, such as `da`, `en`, `de` or `pt-BR`",
-                        ),
+                        .with_hint(hint),
                     );
                 } else if codes.contains(&code.value) {
                     diagnostics.push(
@@ -757,6 +828,7 @@ pub fn validate_site(
         guide_dir: None,
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
+        unsure_languages: unsure.languages,
     };
 
     let title = match &settings.title {
@@ -772,11 +844,15 @@ pub fn validate_site(
     let mut apps = BTreeMap::new();
     for (id, app) in &settings.apps {
         let span: Span = app.referenced.into();
+        let errors_before = check.diagnostics.error_count();
         if !is_id(id) {
+            let suggestion = id_suggestion(id);
             check.error(
-                span,
+                key_span(site_source, id, span),
                 format!("app id `{id}` may only have lowercase letters, digits and `-`"),
-                None,
+                Some(format!(
+                    "write `{suggestion}:` here, and `app: {suggestion}` in the steps that use it"
+                )),
             );
         }
         let name = check.text(&app.value.name, Kind::Plain, "the app's name");
@@ -811,15 +887,23 @@ pub fn validate_site(
                 Some("add `app_store:` and/or `google_play:` with the app's store page".into()),
             );
         }
+        if check.diagnostics.error_count() > errors_before {
+            // Already reported: steps naming the app are not wrong too.
+            unsure.apps = true;
+        }
         if let Some(name) = name {
-            apps.insert(
-                id.clone(),
-                App {
-                    id: id.clone(),
-                    name,
-                    stores,
-                },
-            );
+            // Under its id as written and as it should be, so that neither spelling in a step
+            // repeats the mistake.
+            for key in [id.clone(), id_suggestion(id)] {
+                apps.insert(
+                    key,
+                    App {
+                        id: id.clone(),
+                        name: name.clone(),
+                        stores: stores.clone(),
+                    },
+                );
+            }
         }
     }
 
@@ -843,11 +927,13 @@ pub fn validate_site(
     for (id, device) in &settings.devices {
         let span: Span = device.referenced.into();
         if !is_id(id) {
+            let suggestion = id_suggestion(id);
             check.error(
-                span,
+                key_span(site_source, id, span),
                 format!("device id `{id}` may only have lowercase letters, digits and `-`"),
-                None,
+                Some(format!("write `{suggestion}:` here, and `device: {suggestion}` in the steps that use it")),
             );
+            unsure.devices = true;
             continue;
         }
         let builtin = devices.get(id).cloned();
@@ -892,6 +978,7 @@ pub fn validate_site(
                     );
                 }
                 let _ = (label, banner);
+                unsure.devices = true;
                 continue;
             }
         };
@@ -941,6 +1028,34 @@ pub fn validate_site(
         },
     };
 
+    let mut video_embed = Vec::new();
+    if let Some(embed) = settings.video.as_ref().and_then(|v| v.embed.as_ref()) {
+        for id in &embed.value {
+            match Service::from_id(&id.value) {
+                Some(service) if Service::EMBEDDABLE.contains(&service) => {
+                    if !video_embed.contains(&service) {
+                        video_embed.push(service);
+                    }
+                }
+                Some(service) => check.error(
+                    id.referenced,
+                    format!("{} videos cannot be embedded", service.name().unwrap_or(service.id())),
+                    Some("their pages are shown as a link with a QR code; `embed` takes youtube, vimeo and panopto".into()),
+                ),
+                None => {
+                    let ids = Service::EMBEDDABLE.map(Service::id);
+                    let hint = did_you_mean(&id.value, ids.iter().copied())
+                        .unwrap_or_else(|| format!("the services that can be embedded are {}", ids.join(", ")));
+                    check.error(
+                        id.referenced,
+                        format!("unknown video service `{}`", id.value),
+                        Some(hint),
+                    );
+                }
+            }
+        }
+    }
+
     let site = Site {
         root: dir.root.clone(),
         title,
@@ -950,7 +1065,9 @@ pub fn validate_site(
         devices,
         paper,
         incomplete,
+        video_embed,
         guides: Vec::new(),
+        unsure,
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -960,6 +1077,54 @@ pub fn validate_site(
         );
     }
     Some(site)
+}
+
+/// Where the key `id:` is written, searching back from its value at `value` (the value of a block
+/// map starts on the line after its key); `value` itself when it cannot be found.
+fn key_span(source: &str, id: &str, value: Span) -> Span {
+    let lines: Vec<&str> = source.lines().collect();
+    for line_no in (1..=value.line.min(lines.len())).rev() {
+        let line = lines[line_no - 1];
+        let trimmed = line.trim_start();
+        for quoted in [id.to_owned(), format!("\"{id}\""), format!("'{id}'")] {
+            if let Some(rest) = trimmed.strip_prefix(&quoted)
+                && rest.trim_start().starts_with(':')
+            {
+                let column = line.chars().count() - trimmed.chars().count() + 1;
+                return Span::new(line_no, column);
+            }
+        }
+    }
+    value
+}
+
+/// The parts of the settings that the format check refused, or that a misspelled top-level key may
+/// have been meant for.
+fn unsure_parts(loaded: &Loaded) -> crate::model::Unsure {
+    let troubles = &loaded.site_troubles;
+    if troubles.unreadable {
+        return crate::model::Unsure {
+            languages: true,
+            apps: true,
+            devices: true,
+        };
+    }
+    let known = [
+        "title",
+        "languages",
+        "organization",
+        "apps",
+        "devices",
+        "pdf",
+        "translation",
+    ];
+    let misspelled = troubles.keys.iter().any(|k| !known.contains(&k.as_str()));
+    let part = |key: &str, absent: bool| troubles.keys.contains(key) || (absent && misspelled);
+    crate::model::Unsure {
+        languages: part("languages", loaded.site.languages.is_none()),
+        apps: part("apps", loaded.site.apps.is_empty()),
+        devices: part("devices", loaded.site.devices.is_empty()),
+    }
 }
 
 /// A text made of one catalog string in every language (built-in device labels, the default title).
@@ -1015,6 +1180,7 @@ pub fn validate_guide(
         guide_dir: Some(&loaded.dir),
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
+        unsure_languages: site.unsure.languages,
     };
     if !is_id(&loaded.id) {
         let suggestion = id_suggestion(&loaded.id);
@@ -1066,14 +1232,20 @@ pub fn validate_guide(
         }
         (None, Some(steps)) => vec![(None, steps.referenced.into(), Some(steps))],
         (None, None) => {
-            check.error(
-                Span::START,
-                "the guide has no steps",
-                Some("add `steps:` with at least one step, or `sections:`".into()),
-            );
+            if file.video.is_none() {
+                check.error(
+                    Span::START,
+                    "the guide has no steps",
+                    Some("add `steps:` with at least one step, or `sections:`".into()),
+                );
+            }
             Vec::new()
         }
     };
+    let guide_video = file
+        .video
+        .as_ref()
+        .and_then(|v| video::video(&mut check, site, v));
 
     if !within_guide_limits(&mut check, file, &written_sections) {
         return None;
@@ -1096,8 +1268,20 @@ pub fn validate_guide(
             ),
             None => (None, None),
         };
+        let written_video = section.and_then(|s| s.value.video.as_ref());
+        let section_video = written_video.and_then(|v| video::video(&mut check, site, v));
         let steps = match steps {
             Some(steps) if !steps.value.is_empty() => steps,
+            // A section may be a video alone, as the guide a school started from opens with one.
+            None if written_video.is_some() => {
+                sections.push(Section {
+                    title: section_title,
+                    intro,
+                    video: section_video,
+                    steps: Vec::new(),
+                });
+                continue;
+            }
             Some(steps) => {
                 check.error(
                     steps.referenced,
@@ -1110,7 +1294,7 @@ pub fn validate_guide(
                 check.error(
                     span,
                     "the section has no `steps`",
-                    Some("add `steps:` with at least one step".into()),
+                    Some("add `steps:` with at least one step, or a `video:`".into()),
                 );
                 continue;
             }
@@ -1122,6 +1306,8 @@ pub fn validate_guide(
             let step = &written.value;
             let device = match &step.device {
                 Some(d) if site.devices.contains_key(&d.value) => Some(d.value.clone()),
+                // The site's devices had errors, already reported.
+                Some(_) if site.unsure.devices => None,
                 Some(d) => {
                     let hint = did_you_mean(&d.value, site.devices.keys().map(String::as_str)).unwrap_or_else(|| {
                         format!(
@@ -1164,6 +1350,8 @@ pub fn validate_guide(
             let app = step.app.as_ref().and_then(|a| {
                 if site.apps.contains_key(&a.value) {
                     Some(a.value.clone())
+                } else if site.unsure.apps {
+                    None
                 } else {
                     let hint = did_you_mean(&a.value, site.apps.keys().map(String::as_str))
                         .unwrap_or_else(|| {
@@ -1182,6 +1370,10 @@ pub fn validate_guide(
                 .result
                 .as_ref()
                 .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
+            let step_video = step
+                .video
+                .as_ref()
+                .and_then(|v| video::video(&mut check, site, v));
             let mut callouts = Vec::new();
             // The callouts are the step fields the registry shows as one, in its order.
             for field in crate::slot::StepField::ALL {
@@ -1215,11 +1407,13 @@ pub fn validate_guide(
                 app,
                 result,
                 callouts,
+                video: step_video,
             });
         }
         sections.push(Section {
             title: section_title,
             intro,
+            video: section_video,
             steps: model_steps,
         });
     }
@@ -1235,6 +1429,7 @@ pub fn validate_guide(
         title: title?,
         summary,
         sections,
+        video: guide_video,
         attachments,
     })
 }

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::fallback;
 use crate::icons;
 use crate::markdown;
-use crate::model::{Guide, Image, Language, Site, Text};
+use crate::model::{Guide, Image, Language, MediaFile, Site, Text, Video, VideoSource};
 use crate::qr;
 use crate::slot::Slot;
 
@@ -223,6 +223,99 @@ pub struct CalloutView {
     pub body: Prose,
 }
 
+/// A video's poster image.
+#[derive(Debug, Clone, Serialize)]
+pub struct PosterView {
+    /// Relative URL from the guide page.
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(skip)]
+    pub image: Image,
+}
+
+/// One language's captions of a video file.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    /// The captions as a `data:` URL, for `<track src>`: browsers refuse caption files from pages
+    /// opened from `file://`.
+    pub src: String,
+    /// Relative URL of the `.vtt` file published beside the page, for a link.
+    pub file: String,
+    pub lang: String,
+    /// The language's own name ("Dansk").
+    pub label: String,
+    /// The page's language: the track shown by default.
+    pub default: bool,
+}
+
+/// A video file published beside the page, played by the browser's own player.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalVideoView {
+    /// Relative URL from the guide page.
+    pub src: String,
+    /// `video/mp4` or `video/webm`.
+    pub mime: &'static str,
+    pub tracks: Vec<TrackView>,
+    /// "Download the video (MP4, 23 MB)".
+    pub download: String,
+    /// "Captions".
+    pub captions_label: String,
+    /// What the PDF prints instead of a link it cannot have: where the video is published.
+    pub pdf_note: String,
+    #[serde(skip)]
+    pub file: MediaFile,
+    /// Each caption file's path in the guide's folder and bytes, published beside the page.
+    #[serde(skip)]
+    pub caption_files: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+}
+
+/// A video on a service's site: a link card with a QR code, and the player on a click where the
+/// site allows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceVideoView {
+    pub url: String,
+    /// `youtube`, `vimeo`, `panopto`, `stream` or `other`.
+    pub service: &'static str,
+    /// "YouTube", or the address's host for a service guidegen doesn't know.
+    pub service_name: String,
+    /// "Watch the video on YouTube".
+    pub link: String,
+    /// Inline SVG encoding exactly `url`.
+    pub qr_svg: String,
+    pub qr_label: String,
+    pub scan_hint: String,
+    /// On paper: "… or type the address below it".
+    pub pdf_scan_hint: String,
+    pub embed: Option<EmbedView>,
+}
+
+/// The player of a service, loaded into the page only when the reader clicks.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmbedView {
+    /// The player's address, for the iframe made on the click.
+    pub src: String,
+    /// "Play the video here".
+    pub button: String,
+    /// What loading it means: "… YouTube may store cookies in your browser."
+    pub note: String,
+}
+
+/// A video of the guide, of a section or of a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct VideoView {
+    /// `ready` or `planned`: the `data-video` hook.
+    pub status: &'static str,
+    pub title: Label,
+    /// "Video".
+    pub label: String,
+    /// For a planned video: "Video coming later: …".
+    pub notice: Option<String>,
+    pub local: Option<LocalVideoView>,
+    pub service: Option<ServiceVideoView>,
+    pub poster: Option<PosterView>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StepView {
     /// From 1 across the guide.
@@ -238,6 +331,7 @@ pub struct StepView {
     pub app: Option<AppView>,
     pub result: Option<Prose>,
     pub callouts: Vec<CalloutView>,
+    pub video: Option<VideoView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +341,7 @@ pub struct SectionView {
     pub anchor: String,
     pub title: Option<Label>,
     pub intro: Option<Prose>,
+    pub video: Option<VideoView>,
     pub steps: Vec<StepView>,
 }
 
@@ -279,6 +374,10 @@ pub struct GuideView<'a> {
     pub pdf: Option<String>,
     pub languages: Vec<LanguageLink>,
     pub notice: Option<FallbackNotice>,
+    /// The guide's own video, after the overview.
+    pub video: Option<VideoView>,
+    /// Some video of the page can be played in it on a click: the page needs `assets/video.js`.
+    pub has_embeds: bool,
     /// The page's UI strings: `ui["guide.contents"]`.
     pub ui: &'a Catalog,
 }
@@ -351,6 +450,10 @@ pub fn guide_view<'a>(
             anchor: format!("section-{}", i + 1),
             title: section.title.as_ref().map(|t| l.label(t)),
             intro: section.intro.as_ref().map(|t| l.prose(t)),
+            video: section
+                .video
+                .as_ref()
+                .map(|v| video_view(site, codes, &l, v)),
             steps: section
                 .steps
                 .iter()
@@ -384,8 +487,115 @@ pub fn guide_view<'a>(
         pdf: pdf.then(|| pdf_file_name(&guide.id, &lang.code)),
         languages,
         notice: fallback_notice(site, guide, lang),
+        video: guide.video.as_ref().map(|v| video_view(site, codes, &l, v)),
+        has_embeds: guide
+            .videos()
+            .any(|v| matches!(&v.source, VideoSource::Service(service) if service.embed.is_some())),
         ui: &lang.catalog,
     }
+}
+
+/// "23 MB", "140 kB": whole numbers, which read the same in every language.
+fn size_text(bytes: u64) -> String {
+    if bytes.div_ceil(1000) >= 1000 {
+        format!("{} MB", bytes.div_ceil(1_000_000))
+    } else {
+        format!("{} kB", bytes.div_ceil(1000).max(1))
+    }
+}
+
+fn video_view(site: &Site, codes: &qr::Codes, l: &Localizer, video: &Video) -> VideoView {
+    let title = l.label(&video.title);
+    let poster_of = |poster: &crate::model::Poster| {
+        let image = poster.image_for(l.lang).clone();
+        PosterView {
+            src: url_path(&image.rel),
+            width: image.width,
+            height: image.height,
+            image,
+        }
+    };
+    let mut view = VideoView {
+        status: video.status(),
+        title: title.clone(),
+        label: l.ui("video.label"),
+        notice: None,
+        local: None,
+        service: None,
+        poster: None,
+    };
+    match &video.source {
+        VideoSource::Planned => view.notice = Some(l.ui("video.planned")),
+        VideoSource::Local(local) => {
+            view.poster = local.poster.as_ref().map(poster_of);
+            let tracks = local
+                .captions
+                .iter()
+                .map(|(lang, captions)| TrackView {
+                    src: crate::video::data_url(&captions.bytes),
+                    file: url_path(&captions.rel),
+                    lang: lang.clone(),
+                    label: site
+                        .language(lang)
+                        .map_or_else(|| lang.clone(), |language| language.catalog.name.clone()),
+                    default: lang == l.lang,
+                })
+                .collect();
+            view.local = Some(LocalVideoView {
+                src: url_path(&local.file.rel),
+                mime: local.kind.mime(),
+                tracks,
+                download: l.catalog.format(
+                    "video.download",
+                    &[
+                        ("type", local.kind.name()),
+                        ("size", &size_text(local.file.len)),
+                    ],
+                ),
+                captions_label: l.ui("video.captions"),
+                pdf_note: l
+                    .catalog
+                    .format("pdf.video_local", &[("file", &local.file.rel)]),
+                file: local.file.clone(),
+                caption_files: local
+                    .captions
+                    .values()
+                    .map(|c| (c.rel.clone(), std::sync::Arc::clone(&c.bytes)))
+                    .collect(),
+            });
+        }
+        VideoSource::Service(service) => {
+            // Shown in the PDF only: the page's link card loads nothing of the service's.
+            view.poster = service.poster.as_ref().map(poster_of);
+            let service_name = service
+                .service
+                .name()
+                .map_or_else(|| crate::video::host(&service.url), str::to_owned);
+            let qr_label = l
+                .catalog
+                .format("video.qr_label", &[("title", &title.text)]);
+            view.service = Some(ServiceVideoView {
+                url: service.url.clone(),
+                service: service.service.id(),
+                link: l
+                    .catalog
+                    .format("video.watch_on", &[("service", &service_name)]),
+                qr_svg: codes.svg(&service.url, &qr_label).unwrap_or_default(),
+                qr_label,
+                scan_hint: l.ui("store.scan_hint"),
+                pdf_scan_hint: l.ui("pdf.scan_hint"),
+                embed: service.embed.as_ref().map(|src| EmbedView {
+                    src: src.clone(),
+                    button: l.ui("video.play_here"),
+                    note: l
+                        .catalog
+                        .format("video.embed_note", &[("service", &service_name)]),
+                }),
+                service_name,
+            });
+        }
+    }
+    view
 }
 
 /// `<guide-id>-<lang>.pdf`, as the contract fixes it.
@@ -557,6 +767,7 @@ fn step_view(
                 body: l.prose(&c.text),
             })
             .collect(),
+        video: step.video.as_ref().map(|v| video_view(site, codes, l, v)),
     }
 }
 
@@ -569,7 +780,8 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
         let item = match fallback.slot {
             Slot::Title => catalog.get("guide.untranslated.title").to_owned(),
             Slot::Summary => catalog.get("guide.untranslated.summary").to_owned(),
-            Slot::SectionTitle(n) | Slot::SectionIntro(n) => {
+            Slot::VideoTitle => catalog.get("guide.untranslated.video").to_owned(),
+            Slot::SectionTitle(n) | Slot::SectionIntro(n) | Slot::SectionVideoTitle(n) => {
                 catalog.format("guide.untranslated.section", &[("n", &n.to_string())])
             }
             Slot::Step(n, _) | Slot::CalloutLabel(n, _) => {
@@ -763,6 +975,16 @@ mod tests {
         );
         assert_eq!(url_path("a#b 100%.png"), "a%23b%20100%25.png");
         assert_eq!(url_path("skærm.png"), "sk%C3%A6rm.png");
+    }
+
+    #[test]
+    fn file_sizes_are_whole_numbers() {
+        assert_eq!(size_text(23_400_000), "24 MB");
+        assert_eq!(size_text(1_000_000), "1 MB");
+        assert_eq!(size_text(999_999), "1 MB");
+        assert_eq!(size_text(998_000), "998 kB");
+        assert_eq!(size_text(9_000), "9 kB");
+        assert_eq!(size_text(10), "1 kB");
     }
 
     #[test]

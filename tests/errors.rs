@@ -89,7 +89,11 @@ fn yaml_syntax_error() {
     // The second `: ` in a plain value: YAML does not allow a mapping there.
     let (line, column) = position_of(&file, ": then");
     let at = format!("{}:{line}:{column}", file.display());
-    run.expect_error(&at, "mapping values are not allowed", None);
+    run.expect_error(
+        &at,
+        "which YAML reads as the start of another key",
+        Some("put the text in quotes: `action: \"Open the settings: then close them.\"`"),
+    );
     assert_eq!(run.error_locations(), vec![at]);
 }
 
@@ -475,4 +479,466 @@ fn yaml_1_1_words_are_text_not_booleans() {
     let page = parse_html(&out.join("en/hello/index.html"));
     let title: String = page.select(&sel("h1")).next().expect("h1").text().collect();
     assert_eq!(title.trim(), "Yes");
+}
+
+// ---- Issue #9: every author mistake at once, in plain words, with its fix. ----
+
+/// The valid fixture in a temporary folder, its one guide replaced by `guide`.
+struct Authored {
+    _tmp: tempfile::TempDir,
+    site: PathBuf,
+    file: PathBuf,
+}
+
+fn authored(guide: &str) -> Authored {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    let file = site.join("guides/hello/guide.yaml");
+    std::fs::write(&file, guide).expect("write guide");
+    Authored {
+        _tmp: tmp,
+        site,
+        file,
+    }
+}
+
+impl Authored {
+    fn check(&self) -> Run {
+        run(&[&"check", &self.site])
+    }
+
+    #[track_caller]
+    fn at(&self, needle: &str) -> String {
+        location_of(&self.file, needle)
+    }
+}
+
+#[track_caller]
+fn expect_warning(run: &Run, location: &str, message: &str, hint: &str) -> Printed {
+    let found = diagnostics(&run.stderr, "warning")
+        .into_iter()
+        .find(|d| d.location == location)
+        .unwrap_or_else(|| panic!("no warning at {location}:\n{}", run.stderr));
+    assert!(found.message.contains(message), "{}", found.block);
+    assert!(
+        found.hint.as_deref().is_some_and(|h| h.contains(hint)),
+        "{}",
+        found.block
+    );
+    found
+}
+
+#[test]
+fn five_different_mistakes_in_one_file_are_reported_together() {
+    let a = authored(
+        "title: {en: Five mistakes, da: Fem fejl}\n\
+         steps:\n\
+         \x20 - device: computer\n\
+         \x20   acton: {en: Open it., da: Åbn den.}\n\
+         \x20   screenshot: shots/nope.svg\n\
+         \x20 - device: fone\n\
+         \x20   action: {en: Install., da: Installer.}\n\
+         \x20   app: authenticatr\n\
+         \x20   tip: {en: One., da: Et.}\n\
+         \x20   tip: {en: Two., da: To.}\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at("acton"),
+        "unknown key `acton`",
+        Some("did you mean `action`?"),
+    );
+    run.expect_error(
+        &a.at("shots/nope.svg"),
+        "`shots/nope.svg` does not exist",
+        None,
+    );
+    run.expect_error(&a.at("fone"), "unknown device `fone`", Some("`phone`"));
+    run.expect_error(
+        &a.at("authenticatr"),
+        "unknown app `authenticatr`",
+        Some("did you mean `authenticator`?"),
+    );
+    let (line, column) = position_of(&a.file, "tip: {en: Two");
+    run.expect_error(
+        &format!("{}:{line}:{column}", a.file.display()),
+        "`tip` is given twice in the step: on line 9 and on line 10",
+        Some("keep one `tip:`"),
+    );
+    // One mistake, one error: the misspelled `action` is not also "the step has no action".
+    assert_eq!(run.error_locations().len(), 5, "{}", run.stderr);
+}
+
+#[test]
+fn a_misspelled_top_level_key_is_one_error_not_one_per_text() {
+    for (wrong, right) in [("organisation", "organization"), ("langauges", "languages")] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).expect("site");
+        copy_dir(&example_site().join("guides"), &site.join("guides"));
+        let settings = std::fs::read_to_string(example_site().join("guidegen.yaml"))
+            .expect("settings")
+            .replace(&format!("\n{right}:"), &format!("\n{wrong}:"));
+        std::fs::write(site.join("guidegen.yaml"), settings).expect("write settings");
+        let run = run(&[&"check", &site]);
+        run.expect_code(1);
+        let file = site.join("guidegen.yaml");
+        run.expect_error(
+            &location_of(&file, &format!("{wrong}:")),
+            &format!("unknown key `{wrong}`"),
+            Some(&format!("did you mean `{right}`?")),
+        );
+        assert_eq!(run.error_locations().len(), 1, "{wrong}:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_colon_in_a_text_says_to_quote_it() {
+    let a = authored(
+        "title: Colon\nsteps:\n  - device: computer\n    action:\n      en: Note: you must sign in.\n      da: Bemærk: Du skal logge på.\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at(": you must"),
+        "the text has `: ` after `Note`",
+        Some("put the text in quotes: `en: \"Note: you must sign in.\"`"),
+    );
+    assert!(!run.stderr.contains("mapping values"), "{}", run.stderr);
+}
+
+#[test]
+fn texts_starting_with_a_yaml_character_say_to_quote_them() {
+    for (value, says) in [
+        ("**Approve** the request.", "starting with `*`"),
+        ("`Settings` → Accounts", "start with `` ` ``"),
+        ("[Sign in](https://example.org) first", "starting with `[`"),
+        ("@home: open the app", "start with `@`"),
+        ("%TEMP% is cleared", "start with `%`"),
+        ("| then tap Next", "starting with `|`"),
+        ("& then tap Next", "starting with `&`"),
+    ] {
+        let a = authored(&format!(
+            "title: Start\nsteps:\n  - device: computer\n    action: {value}\n"
+        ));
+        let run = a.check();
+        run.expect_code(1);
+        let at = a.at(value);
+        let Some(d) = run.error_at(&at) else {
+            panic!("{value}: no error at {at}:\n{}", run.stderr);
+        };
+        let says = says.replace("`` ` ``", "`");
+        assert!(d.message.contains(&says), "{value}: {}", d.block);
+        assert!(
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("put the text in quotes: `action: \"")),
+            "{value}: {}",
+            d.block
+        );
+        for internal in [
+            "anchor references",
+            "unexpected character",
+            "invalid type",
+            "did not find",
+        ] {
+            assert!(!run.stderr.contains(internal), "{value}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_tag_at_the_start_of_a_text_is_an_error_not_a_lost_word() {
+    let a =
+        authored("title: Tag\nsteps:\n  - device: computer\n    action: !important Read this.\n");
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(&a.at("Read this"), "`!important`", Some("quotes"));
+}
+
+#[test]
+fn a_hash_that_cuts_a_text_is_a_warning_naming_what_was_cut() {
+    let a = authored(
+        "title: Hash\nsteps:\n  - device: phone\n    action: Tryk på #tast 2 og vent.\n    result: Done.  # a comment, written as one\n",
+    );
+    let run = a.check();
+    run.expect_code(0);
+    expect_warning(
+        &run,
+        &a.at("#tast"),
+        "the text ends before `#tast 2 og vent.`",
+        "action: \"Tryk på #tast 2 og vent.\"",
+    );
+    let cuts = diagnostics(&run.stderr, "warning")
+        .into_iter()
+        .filter(|d| d.message.contains("the text ends"))
+        .count();
+    assert_eq!(
+        cuts, 1,
+        "a comment written as one is not a cut text:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_step_line_indented_too_little_names_the_key_and_column() {
+    let a = authored(
+        "title: Indent\nsteps:\n  - device: computer\n    action: Open it.\n   result: It opens.\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at("result:"),
+        "it seems to belong with `action:` (line 4, column 5)",
+        Some("indent `result:` to column 5"),
+    );
+}
+
+#[test]
+fn a_misplaced_dash_names_the_column_of_the_items_above() {
+    let a = authored(
+        "title: Dash\nsteps:\n  - device: computer\n    action: Open it.\n - device: phone\n   action: Approve.\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at(" - device: phone").replace(&format!(":{}", 1), ":2"),
+        "this `-` is at column 2",
+        Some("line the `-` up with the one on line 3: column 3"),
+    );
+}
+
+#[test]
+fn a_comma_in_a_flow_map_text_says_to_quote_it() {
+    let a = authored(
+        "title: Comma\nsteps:\n  - device: computer\n    action: {da: Åbn filen, og tillad den., en: Open the file and allow it.}\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at("og tillad"),
+        "the comma before `og tillad den.` ended the `da` text",
+        Some("da: \"Åbn filen, og tillad den.\""),
+    );
+    assert_eq!(run.error_locations().len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_tab_is_shown_and_named() {
+    let a = authored("title: Tab\nsteps:\n\t- device: computer\n\t  action: Open it.\n");
+    let run = a.check();
+    run.expect_code(1);
+    let d = run
+        .error_at(&format!("{}:3:1", a.file.display()))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(d.message.contains("a tab"), "{}", d.block);
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("spaces")),
+        "{}",
+        d.block
+    );
+    assert!(d.block.contains("3 | →- device: computer"), "{}", d.block);
+}
+
+#[test]
+fn a_screenshot_indented_into_the_action_is_said_to_be_misplaced() {
+    let a = authored(
+        "title: Shot\nsteps:\n  - device: computer\n    action:\n      en: Open it.\n      da: Åbn den.\n      screenshot:\n        src: shots/a.svg\n",
+    );
+    let run = a.check();
+    run.expect_code(1);
+    run.expect_error(
+        &a.at("screenshot:"),
+        "`screenshot:` is indented as part of `action` (line 4)",
+        Some("move `screenshot:` left to column 5, under `action:`"),
+    );
+    assert!(!run.stderr.contains("`source`"), "{}", run.stderr);
+    assert_eq!(run.error_locations().len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_guide_file_by_another_name_is_a_warning_and_no_build_empties_a_published_site() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    let out = tmp.path().join("out");
+    run(&[&"build", &site, &"--out", &out, &"--format", &"html"]).expect_code(0);
+    let before = snapshot(&out);
+    for (name, fix) in [
+        ("guide.yml", "rename it to guide.yaml"),
+        ("Guide.yaml", "rename it to guide.yaml"),
+        ("guide.yaml.txt", "rename it to guide.yaml"),
+    ] {
+        let renamed = site.join("guides/hello").join(name);
+        std::fs::rename(site.join("guides/hello/guide.yaml"), &renamed).expect("rename");
+        let checked = run(&[&"check", &site]);
+        expect_warning(
+            &checked,
+            &format!("{}:1:1", renamed.display()),
+            "is not read",
+            fix,
+        );
+        let built = run(&[&"build", &site, &"--out", &out, &"--format", &"html"]);
+        built.expect_code(1);
+        assert!(
+            built.stderr.contains("no guide was found"),
+            "{}",
+            built.stderr
+        );
+        assert!(built.stderr.contains("--allow-empty"), "{}", built.stderr);
+        assert_same_tree(
+            &before,
+            &snapshot(&out),
+            "the published site after a build without guides",
+        );
+        std::fs::rename(&renamed, site.join("guides/hello/guide.yaml")).expect("rename back");
+    }
+    // A guide.yaml at the site's root.
+    std::fs::copy(
+        site.join("guides/hello/guide.yaml"),
+        site.join("guide.yaml"),
+    )
+    .expect("copy");
+    let checked = run(&[&"check", &site]);
+    expect_warning(
+        &checked,
+        &format!("{}:1:1", site.join("guide.yaml").display()),
+        "at the site's root is not read",
+        "guides/",
+    );
+    // Asked for, an empty site replaces the published one.
+    std::fs::remove_dir_all(site.join("guides")).expect("remove guides");
+    run(&[
+        &"build",
+        &site,
+        &"--out",
+        &out,
+        &"--format",
+        &"html",
+        &"--allow-empty",
+    ])
+    .expect_code(0);
+    assert!(!out.join("en/hello").exists());
+}
+
+#[test]
+fn init_refuses_unknown_and_repeated_languages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dk = run_in(tmp.path(), &[&"init", &"site", &"--lang", &"dk"]);
+    dk.expect_code(2);
+    assert!(dk.stderr.contains("did you mean `da`?"), "{}", dk.stderr);
+    let twice = run_in(
+        tmp.path(),
+        &[&"init", &"site", &"--lang", &"en", &"--lang", &"en"],
+    );
+    twice.expect_code(2);
+    assert!(
+        twice.stderr.contains("`en` is given twice"),
+        "{}",
+        twice.stderr
+    );
+    assert!(!tmp.path().join("site").exists(), "nothing written");
+}
+
+#[test]
+fn a_country_code_in_the_settings_or_a_text_suggests_the_language() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    let settings = site.join("guidegen.yaml");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    std::fs::write(
+        &settings,
+        text.replace("languages: [en, da]", "languages: [en, dk]"),
+    )
+    .expect("write");
+    let run1 = run(&[&"check", &site]);
+    run1.expect_code(1);
+    run1.expect_error(
+        &location_of(&settings, "dk]"),
+        "`dk` is not a language code",
+        Some("did you mean `da`?"),
+    );
+    assert!(!run1.stderr.contains("locales/dk.yaml"), "{}", run1.stderr);
+    assert_eq!(
+        run1.error_locations().len(),
+        1,
+        "one mistake, one error:\n{}",
+        run1.stderr
+    );
+
+    let a =
+        authored("title: {en: Hi, dk: Hej}\nsteps:\n  - device: computer\n    action: Open it.\n");
+    let run2 = a.check();
+    run2.expect_error(
+        &a.at("dk:"),
+        "language `dk` is not one of the site's languages",
+        Some("did you mean `da`?"),
+    );
+}
+
+#[test]
+fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wrong() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    let settings = site.join("guidegen.yaml");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    std::fs::write(
+        &settings,
+        text.replace("  authenticator:", "  Authenticator:"),
+    )
+    .expect("write");
+    let run = run(&[&"check", &site]);
+    run.expect_code(1);
+    run.expect_error(
+        &location_of(&settings, "Authenticator:"),
+        "app id `Authenticator` may only have lowercase letters",
+        Some("write `authenticator:` here"),
+    );
+    assert_eq!(
+        run.error_locations().len(),
+        1,
+        "`app: authenticator` is right:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_screenshot_suggests_the_file_meant() {
+    for (written, meant) in [
+        ("Shots/A.svg", "did you mean `shots/a.svg`?"),
+        ("shots\\a.svg", "write `/` between folders"),
+        ("shots/aa.svg", "did you mean `shots/a.svg`?"),
+    ] {
+        let a = authored(&format!(
+            "title: Shot\nsteps:\n  - device: computer\n    action: Open it.\n    screenshot: {{src: '{written}', alt: The app}}\n"
+        ));
+        let run = a.check();
+        run.expect_code(1);
+        run.expect_error(
+            &a.at(&format!("'{written}'")),
+            "does not exist",
+            Some(meant),
+        );
+    }
+}
+
+#[test]
+fn check_prints_json_lines_for_editors_and_ci() {
+    let a = authored("title: Json\nsteps:\n  - device: fone\n    action: Open it.\n");
+    let run = run(&[&"check", &a.site, &"--format", &"json"]);
+    run.expect_code(1);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    let fone = lines
+        .iter()
+        .find(|d| d["message"] == "unknown device `fone`")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(fone["path"], a.file.display().to_string());
+    assert_eq!(fone["line"], 3);
+    assert_eq!(fone["column"], 13);
+    assert_eq!(fone["severity"], "error");
+    assert!(fone["hint"].as_str().is_some_and(|h| h.contains("phone")));
 }

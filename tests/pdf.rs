@@ -131,6 +131,7 @@ fn step(
         app: None,
         result: None,
         callouts: Vec::new(),
+        video: None,
     }
 }
 
@@ -224,6 +225,7 @@ fn mfa_guide<'a>(
             anchor: format!("section-{}", i + 1),
             title: Some(label(["Install the app", "Connect your account", "Test the sign-in"][i.min(2)])),
             intro: (i == 0).then(|| prose("You need both your computer and your phone. Every time you must switch, the guide tells you.")),
+            video: None,
             steps: part.to_vec(),
         });
     }
@@ -271,6 +273,8 @@ fn mfa_guide<'a>(
             text: catalog.format("guide.fallback_notice", &[("language", "English")]),
             items: vec![catalog.format("guide.untranslated.step", &[("n", "3")])],
         }),
+        video: None,
+        has_embeds: false,
         ui: catalog,
     }
 }

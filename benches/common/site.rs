@@ -1,12 +1,13 @@
-//! The synthetic site of both benches (`benches/build.rs`, `benches/serve.rs`, each including this
-//! file with `#[path]`): N guides of 25 steps in Danish and English, written as a guidegen site, or,
-//! for the side-by-side measurement with `hugo server`, as a Hugo site with the same texts.
+//! The synthetic site of the benches (`benches/build.rs`, `benches/serve.rs`, `benches/disk.rs`, each
+//! including this file with `#[path]`): N guides of 25 steps in Danish and English, written as a
+//! guidegen site, or, for the side-by-side measurements with Hugo, as a Hugo site with the same texts.
 //!
 //! A guide has two sections, text with Markdown (bold, links, code, emphasis, a list now and then), a
 //! device switch every few steps (computer, phone, tablet), one app step (App Store and Google Play),
-//! a result or a callout on some steps, and a few small screenshots (SVG mock-ups of about 2 kB, one
-//! with a Danish `.da.svg` variant, and a 480×300 PNG). Guides sit in category folders of 50:
-//! `guides/category-00/guide-0000/guide.yaml`.
+//! a result or a callout on some steps, and screenshots as its [`ScreenshotPlan`] says: by default a
+//! few small ones (SVG mock-ups of about 2 kB, one with a Danish `.da.svg` variant, and a 480×300 PNG);
+//! for the disk bench one PNG shown by every step, or a PNG of its own for every step. Guides sit in
+//! category folders of 50: `guides/category-00/guide-0000/guide.yaml`.
 
 // Each bench uses only part of the generator (the build bench writes no Hugo site).
 #![allow(dead_code)]
@@ -28,46 +29,98 @@ pub fn category(index: usize) -> String {
 /// The first line of the English action of guide `index`'s first step. The same line appears in its
 /// guide.yaml and in its Hugo page, so a bench can change a word of it in either.
 pub fn first_action_line_en(index: usize) -> String {
+    first_action_line(index, "en")
+}
+
+/// The first line of the action of guide `index`'s first step in `lang` (`da` or `en`): in its
+/// guide.yaml before any other line of that language's actions, and in its Hugo page of `lang`.
+pub fn first_action_line(index: usize, lang: &str) -> String {
     let guide = SyntheticGuide::new(index, &[]);
     let first_step = &guide.sections[0].steps[0];
-    first_step
-        .action
-        .1
+    in_lang((&first_step.action.0, &first_step.action.1), lang)
         .lines()
         .next()
         .unwrap_or_default()
         .to_string()
 }
 
-/// Writes a synthetic guidegen site of `guides` guides, each with `screenshots` screenshots, into
-/// `dir`.
+/// Which steps of a synthetic guide show a screenshot, and which files they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenshotPlan {
+    /// `n` screenshots spread over the guide's steps: 2 of 3 SVG mock-ups (the first with a Danish
+    /// `.da.svg` variant), the rest one 480×300 PNG. The build and serve benches' site.
+    Spread(usize),
+    /// Every step shows the same 320×200 PNG: one file per guide folder (`shots/screen.png`), with
+    /// the same bytes in every guide.
+    Shared,
+    /// Every step shows a 320×200 PNG of its own (`shots/step-01.png` …), its pixels (and so its
+    /// bytes) derived from the guide and the step.
+    Distinct,
+}
+
+impl ScreenshotPlan {
+    /// `shared` or `distinct`, as the disk bench's command line names them.
+    pub fn parse(word: &str) -> Option<ScreenshotPlan> {
+        match word {
+            "shared" => Some(ScreenshotPlan::Shared),
+            "distinct" => Some(ScreenshotPlan::Distinct),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            ScreenshotPlan::Spread(n) => format!("{n} spread"),
+            ScreenshotPlan::Shared => "shared".into(),
+            ScreenshotPlan::Distinct => "distinct".into(),
+        }
+    }
+}
+
+/// Writes a synthetic guidegen site of `guides` guides, each with `screenshots` screenshots spread
+/// over its steps ([`ScreenshotPlan::Spread`]), into `dir`.
 pub fn generate_site(dir: &Path, guides: usize, screenshots: usize) -> std::io::Result<()> {
+    generate_site_with(dir, guides, ScreenshotPlan::Spread(screenshots))
+}
+
+/// Writes a synthetic guidegen site of `guides` guides, with screenshots as `plan` says, into `dir`.
+pub fn generate_site_with(dir: &Path, guides: usize, plan: ScreenshotPlan) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("guidegen.yaml"), SITE_YAML)?;
-    let png = screenshot_png(480, 300)?;
+    let pngs = Pngs::new(plan)?;
     for i in 0..guides {
         let gdir = dir.join("guides").join(category(i)).join(guide_id(i));
-        let shots = write_screenshots(&gdir, screenshots, &png, true)?;
+        let shots = write_screenshots(&gdir, i, plan, &pngs, true)?;
         let guide = SyntheticGuide::new(i, &shots);
         std::fs::write(gdir.join("guide.yaml"), guide.yaml())?;
     }
     Ok(())
 }
 
-/// Writes the same guides as [`generate_site`] as a Hugo site into `dir`: one page bundle per guide
-/// and language (`content/<lang>/category-00/guide-0000/index.md`, the screenshots beside it),
-/// minimal layouts (`layouts/_default/single.html`, `list.html`) and a config with both languages,
-/// each in its own folder (`/da/…`, `/en/…`).
+/// Writes the same guides as [`generate_site`] as a Hugo site into `dir`, with `screenshots`
+/// screenshots spread over each guide's steps ([`ScreenshotPlan::Spread`]).
+pub fn generate_hugo_site(dir: &Path, guides: usize, screenshots: usize) -> std::io::Result<()> {
+    generate_hugo_site_with(dir, guides, ScreenshotPlan::Spread(screenshots))
+}
+
+/// Writes the same guides as [`generate_site_with`] as a Hugo site into `dir`: one page bundle per
+/// guide and language (`content/<lang>/category-00/guide-0000/index.md`, the screenshots beside it,
+/// the same files as the guidegen site's), minimal layouts (`layouts/_default/single.html`,
+/// `list.html`) and a config with both languages, each in its own folder (`/da/…`, `/en/…`).
 ///
 /// What Hugo gets is the text guidegen shows: the device-switch sentences are written into the
 /// Markdown (guidegen derives them), and the app step links to both stores (guidegen also draws QR
 /// codes; Hugo has none).
-pub fn generate_hugo_site(dir: &Path, guides: usize, screenshots: usize) -> std::io::Result<()> {
+pub fn generate_hugo_site_with(
+    dir: &Path,
+    guides: usize,
+    plan: ScreenshotPlan,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("layouts/_default"))?;
     std::fs::write(dir.join("config.toml"), HUGO_CONFIG)?;
     std::fs::write(dir.join("layouts/_default/single.html"), HUGO_SINGLE)?;
     std::fs::write(dir.join("layouts/_default/list.html"), HUGO_LIST)?;
-    let png = screenshot_png(480, 300)?;
+    let pngs = Pngs::new(plan)?;
     for i in 0..guides {
         for lang in ["da", "en"] {
             let bundle = dir
@@ -75,7 +128,7 @@ pub fn generate_hugo_site(dir: &Path, guides: usize, screenshots: usize) -> std:
                 .join(lang)
                 .join(category(i))
                 .join(guide_id(i));
-            let shots = write_screenshots(&bundle, screenshots, &png, lang == "da")?;
+            let shots = write_screenshots(&bundle, i, plan, &pngs, lang == "da")?;
             let guide = SyntheticGuide::new(i, &shots);
             std::fs::write(bundle.join("index.md"), guide.markdown(lang))?;
         }
@@ -83,15 +136,68 @@ pub fn generate_hugo_site(dir: &Path, guides: usize, screenshots: usize) -> std:
     Ok(())
 }
 
-/// Writes a guide's screenshots into `<guide_dir>/shots/` and returns them. Which steps have one: spread over the guide, 2 of 3 SVG, the rest PNG;
-/// the first also has a Danish variant (`.da.svg`) when `danish_variant`, as the example guides have.
+/// The PNG bytes that are the same for every guide of a plan.
+struct Pngs {
+    /// [`ScreenshotPlan::Spread`]'s 480×300 PNG.
+    spread: Vec<u8>,
+    /// [`ScreenshotPlan::Shared`]'s 320×200 PNG.
+    shared: Vec<u8>,
+}
+
+impl Pngs {
+    fn new(plan: ScreenshotPlan) -> std::io::Result<Pngs> {
+        Ok(Pngs {
+            spread: match plan {
+                ScreenshotPlan::Spread(_) => screenshot_png(480, 300)?,
+                _ => Vec::new(),
+            },
+            shared: match plan {
+                ScreenshotPlan::Shared => step_png(None)?,
+                _ => Vec::new(),
+            },
+        })
+    }
+}
+
+/// Writes guide `index`'s screenshots into `<guide_dir>/shots/` as `plan` says and returns them.
+/// Under [`ScreenshotPlan::Spread`], the first also has a Danish variant (`.da.svg`) when
+/// `danish_variant`, as the example guides have.
 fn write_screenshots(
     guide_dir: &Path,
-    screenshots: usize,
-    png: &[u8],
+    index: usize,
+    plan: ScreenshotPlan,
+    pngs: &Pngs,
     danish_variant: bool,
 ) -> std::io::Result<Vec<Screenshot>> {
     std::fs::create_dir_all(guide_dir.join("shots"))?;
+    let screenshots = match plan {
+        ScreenshotPlan::Spread(n) => n,
+        ScreenshotPlan::Shared => {
+            let src = "shots/screen.png".to_string();
+            std::fs::write(guide_dir.join(&src), &pngs.shared)?;
+            return Ok((1..=STEPS)
+                .map(|step| Screenshot {
+                    step,
+                    src: src.clone(),
+                    danish_src: None,
+                })
+                .collect());
+        }
+        ScreenshotPlan::Distinct => {
+            let mut shots = Vec::new();
+            for step in 1..=STEPS {
+                let src = format!("shots/step-{step:02}.png");
+                std::fs::write(guide_dir.join(&src), step_png(Some((index, step)))?)?;
+                shots.push(Screenshot {
+                    step,
+                    src,
+                    danish_src: None,
+                });
+            }
+            return Ok(shots);
+        }
+    };
+    let png = &pngs.spread;
     let shot_steps: Vec<usize> = (0..screenshots)
         .map(|k| 2 + k * 23 / screenshots.max(1))
         .collect();
@@ -124,6 +230,9 @@ fn write_screenshots(
     }
     Ok(shots)
 }
+
+/// Steps per synthetic guide: 13 in the first section, 12 in the second.
+const STEPS: usize = 25;
 
 /// A screenshot of a synthetic guide, its paths relative to the guide's folder.
 #[derive(Clone)]
@@ -181,7 +290,7 @@ impl SyntheticGuide {
         } else {
             "microsoft-authenticator"
         };
-        let sections = [(0, 1..=13), (1, 14..=25)]
+        let sections = [(0, 1..=13), (1, 14..=STEPS)]
             .into_iter()
             .map(|(s, range)| {
                 let (title, intro) = if s == 0 {
@@ -656,6 +765,58 @@ fn screenshot_png(width: u32, height: u32) -> std::io::Result<Vec<u8>> {
         {
             image::Rgb([200, 198, 196])
         } else if in_rect(40, 40, 440, 220) {
+            image::Rgb([255, 255, 255])
+        } else {
+            image::Rgb([243, 242, 241])
+        }
+    });
+    let mut bytes = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .map_err(std::io::Error::other)?;
+    Ok(bytes)
+}
+
+/// A 320×200 PNG screenshot for [`ScreenshotPlan::Shared`] (`None`) and [`ScreenshotPlan::Distinct`]
+/// (`Some((guide, step))`): a window with a title bar, a panel with text lines and a button. For a
+/// guide's step, the button's colour and place and the lengths of the text lines follow the step,
+/// and a row of marks under the title bar spells the guide's and the step's number in bits, so that
+/// no two steps of the site have the same bytes.
+fn step_png(seed: Option<(usize, usize)>) -> std::io::Result<Vec<u8>> {
+    let (width, height) = (320u32, 200u32);
+    let (guide, step) = seed.unwrap_or((0, 0));
+    // Bits 0–4: the step (1–25); bits 5 and up: the guide.
+    let code = (guide as u64) << 5 | step as u64;
+    let step = step as u32;
+    let accent = [
+        [15, 108, 189],
+        [16, 124, 16],
+        [197, 15, 31],
+        [135, 100, 184],
+    ][step as usize % 4];
+    let button_x = 180 + (step % 5) * 12;
+    let line = |k: u32| 80 + (step * 37 + k * 53) % 140;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        let in_rect = |x0: u32, y0: u32, x1: u32, y1: u32| x >= x0 && x < x1 && y >= y0 && y < y1;
+        if y < 16 {
+            image::Rgb([223, 225, 229])
+        } else if seed.is_some() && (18..22).contains(&y) && x < 8 * 32 {
+            // One 8-pixel mark per bit of `code`, dark for 1.
+            if code >> (x / 8) & 1 == 1 {
+                image::Rgb([60, 64, 67])
+            } else {
+                image::Rgb([243, 242, 241])
+            }
+        } else if in_rect(button_x, 160, button_x + 90, 184) {
+            image::Rgb(accent)
+        } else if in_rect(40, 40, 40 + line(0), 50)
+            || in_rect(40, 62, 40 + line(1), 70)
+            || in_rect(40, 78, 40 + line(2), 86)
+        {
+            image::Rgb([200, 198, 196])
+        } else if in_rect(26, 28, 294, 148) {
             image::Rgb([255, 255, 255])
         } else {
             image::Rgb([243, 242, 241])

@@ -49,6 +49,10 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
             Slot::Summary,
             "The guide's summary, at its top (Markdown)".to_owned(),
         ),
+        (
+            Slot::VideoTitle,
+            "The title of the guide's video, shown after its overview".to_owned(),
+        ),
     ]);
     let several = guide.sections.len() > 1 || guide.sections.iter().any(|s| s.title.is_some());
     for (i, section) in guide.sections.iter().enumerate() {
@@ -62,6 +66,10 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
         out.insert(
             Slot::SectionIntro(n),
             format!("The introduction of section {n}{title} (Markdown)"),
+        );
+        out.insert(
+            Slot::SectionVideoTitle(n),
+            format!("The title of the video of section {n}{title}"),
         );
         let place = if several {
             format!(", in section {n}{title}")

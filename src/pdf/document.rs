@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::markup::{self, content, in_lang, string, text};
 use super::world::Files;
 use crate::model::{ImageKind, Paper};
-use crate::view::{GuideView, Label, Prose, ScreenshotView, StepView};
+use crate::view::{GuideView, Label, Prose, ScreenshotView, StepView, VideoView};
 
 /// The fixed layout every guide's source starts with; the guide's own part follows it.
 pub const TEMPLATE: &str = include_str!("template.typ");
@@ -213,6 +213,11 @@ impl Builder {
         };
         self.mark("what the reader needs, and the contents");
         let _ = writeln!(self.out, "#gg-overview({needs}, {contents})");
+        if let Some(video) = &view.video {
+            let call = self.video(video);
+            self.mark("the guide's video");
+            let _ = writeln!(self.out, "#{call}");
+        }
         for section in &view.sections {
             let titled = section.title.is_some();
             if let Some(title) = &section.title {
@@ -222,6 +227,11 @@ impl Builder {
             if let Some(intro) = &section.intro {
                 self.mark(&format!("the introduction of section {}", section.number));
                 let _ = writeln!(self.out, "#gg-intro[{}]", prose(intro));
+            }
+            if let Some(video) = &section.video {
+                let call = self.video(video);
+                self.mark(&format!("the video of section {}", section.number));
+                let _ = writeln!(self.out, "#{call}");
             }
             for step in &section.steps {
                 self.step(step, view, if titled { 2 } else { 1 });
@@ -310,6 +320,9 @@ impl Builder {
                 callout.body.markdown.len() > LONG_CALLOUT
             ));
         }
+        if let Some(video) = &step.video {
+            rest.push(self.video(video));
+        }
         self.mark(&format!("step {}", step.number));
         let _ = writeln!(
             self.out,
@@ -317,6 +330,61 @@ impl Builder {
             step.number,
             array(&rest)
         );
+    }
+
+    /// A video as a call of `gg-video`: the poster (or a placeholder for a video without one), the
+    /// title, and a QR code with the printed address (a service's video), a note on where the file is
+    /// published (a video file: a PDF has no address of the site to point at), or the notice of a
+    /// video not made yet.
+    fn video(&mut self, video: &VideoView) -> String {
+        const POSTER_WIDTH: f64 = 55.0;
+        const POSTER_HEIGHT: f64 = 45.0;
+        let mut args = vec![content(&video.label), format!("[{}]", label(&video.title))];
+        let poster = match &video.poster {
+            Some(poster) => {
+                let ext = match poster.image.kind {
+                    ImageKind::Png => "png",
+                    ImageKind::Jpeg => "jpg",
+                    ImageKind::Svg => "svg",
+                };
+                let path = self.files.add_shared(ext, &poster.image.bytes);
+                let mut width = POSTER_WIDTH;
+                if poster.width > 0 && poster.height > 0 {
+                    let aspect = f64::from(poster.width) / f64::from(poster.height);
+                    width = width.min(POSTER_HEIGHT * aspect);
+                }
+                Some(format!(
+                    "gg-poster({}, {}, {:.2}mm)",
+                    string(&path),
+                    string(&video.title.text),
+                    width.max(10.0)
+                ))
+            }
+            None if video.status == "ready" => {
+                Some(format!("gg-video-placeholder({POSTER_WIDTH:.2}mm)"))
+            }
+            None => None,
+        };
+        if let Some(poster) = poster {
+            args.push(format!("poster: {poster}"));
+        }
+        if let Some(notice) = &video.notice {
+            args.push(format!("notice: {}", content(notice)));
+        }
+        if let Some(local) = &video.local {
+            args.push(format!("note: {}", content(&local.pdf_note)));
+        }
+        if let Some(service) = &video.service {
+            let qr = self.files.add(
+                "svg",
+                typst::foundations::Bytes::from_string(service.qr_svg.clone()),
+            );
+            args.push(format!("qr: {}", string(&qr)));
+            args.push(format!("qr-alt: {}", string(&service.qr_label)));
+            args.push(format!("url: {}", string(&service.url)));
+            args.push(format!("hint: {}", content(&service.pdf_scan_hint)));
+        }
+        format!("gg-video({})", args.join(", "))
     }
 
     /// A screenshot as a call of `gg-shot`, and whether it goes beside the step's text (narrow ones

@@ -187,17 +187,42 @@ pub fn not_found_page(path: &str, snapshot: &Snapshot) -> Vec<u8> {
 
 /// Nothing from the network; scripts only from the site itself or inline ones as they stand in
 /// this very page (by hash, the reload script among them); styles inline too (the overlay's, a
-/// template's).
+/// template's); captions as the `data:` URLs pages give them in; and frames from the video
+/// players the page offers to load on a click (`data-video-embed`, only where the site opts in to
+/// embedding).
 pub fn content_security_policy(html: &[u8]) -> String {
     let hashes: String = inline_script_hashes(html)
         .iter()
         .map(|hash| format!(" 'sha256-{hash}'"))
         .collect();
+    let players: String = embed_origins(html)
+        .iter()
+        .map(|origin| format!(" {origin}"))
+        .collect();
     format!(
         "default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'self'; \
-         frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+         img-src 'self' data:; media-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+         frame-src 'self'{players}; form-action 'self'; base-uri 'none'; object-src 'none'"
     )
+}
+
+/// The origins of the video players a page may load (`data-video-embed="https://…"`), sorted.
+fn embed_origins(html: &[u8]) -> Vec<String> {
+    const ATTRIBUTE: &[u8] = b"data-video-embed=\"";
+    let mut origins = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(html, ATTRIBUTE, from) {
+        let start = at + ATTRIBUTE.len();
+        let Some(end) = find(html, b"\"", start) else {
+            break;
+        };
+        let value = String::from_utf8_lossy(&html[start..end]).replace("&amp;", "&");
+        origins.extend(crate::video::origin(&value));
+        from = end;
+    }
+    origins.sort();
+    origins.dedup();
+    origins
 }
 
 /// The base64 SHA-256 of each inline `<script>` of a page, as a browser hashes it: the text between
@@ -304,6 +329,21 @@ mod tests {
     const OVERLAY_TAG: &str = "<div data-guidegen-overlay";
 
     const PAGE: &str = "<!doctype html><html><body><main>x</main></body></html>";
+
+    #[test]
+    fn video_players_may_be_framed_and_captions_come_as_data() {
+        let html = br#"<p><div data-video-embed="https://www.youtube-nocookie.com/embed/x?a=1&amp;b=2"></div><div data-video-embed="https://player.vimeo.com/video/1"></div></p>"#;
+        let policy = content_security_policy(html);
+        assert!(
+            policy.contains(
+                "frame-src 'self' https://player.vimeo.com https://www.youtube-nocookie.com;"
+            ),
+            "{policy}"
+        );
+        assert!(policy.contains("media-src 'self' data:;"), "{policy}");
+        let plain = content_security_policy(b"<p>no videos</p>");
+        assert!(plain.contains("frame-src 'self';"), "{plain}");
+    }
 
     #[test]
     fn the_script_goes_before_the_end_of_body() {

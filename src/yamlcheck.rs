@@ -1,0 +1,1294 @@
+//! Load stage: a file is read as a located YAML tree first and checked against its format (the JSON
+//! Schema of [`crate::schema`]) before serde reads it, so that one run reports every YAML-level
+//! mistake of a file — unknown keys, wrong types, duplicate keys, texts YAML cut or misread — each in
+//! plain words with its fix.
+//!
+//! Every part the check refuses is blanked out of the text (replaced by spaces, so that every
+//! position stays where it was), and the rest is read as usual: the meaning of the remaining keys is
+//! still checked in the same run. What was blanked is remembered, so that validation does not report
+//! it again as missing ([`Checked::suppress`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::Path;
+
+use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+
+/// A position: 1-based line and column (in characters) as diagnostics show it, and the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub byte: usize,
+}
+
+impl Pos {
+    fn span(self) -> Span {
+        Span::new(self.line.max(1), self.column.max(1))
+    }
+}
+
+/// A YAML node and where it stands.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub start: Pos,
+    pub end: Pos,
+    /// Written in flow style: `[…]`, `{…}`.
+    pub flow: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// Nothing, `~` or `null`.
+    Null,
+    Scalar {
+        value: String,
+        plain: bool,
+        /// `&name` before it.
+        anchored: bool,
+        /// A local tag (`!word`) before it.
+        tag: Option<String>,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+    /// `*name`: not followed.
+    Alias,
+}
+
+impl Node {
+    fn found(&self) -> String {
+        match &self.kind {
+            NodeKind::Null => "nothing".into(),
+            NodeKind::Scalar { value, .. } => {
+                let short: String = value.chars().take(40).collect();
+                let more = if value.chars().count() > 40 {
+                    "…"
+                } else {
+                    ""
+                };
+                format!("the text `{short}{more}`")
+            }
+            NodeKind::Seq(_) => "a list".into(),
+            NodeKind::Map(_) => "a map of `key: value` pairs".into(),
+            NodeKind::Alias => "an alias".into(),
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Scalar { .. } | NodeKind::Alias => "scalar",
+            NodeKind::Seq(_) => "array",
+            NodeKind::Map(_) => "object",
+        }
+    }
+}
+
+/// A comment and where it starts (at its `#`).
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub start: Pos,
+    pub text: String,
+}
+
+/// The most events a file may have, and the deepest nesting: beyond them the file is refused whole,
+/// as serde-saphyr's budget would.
+const MAX_EVENTS: usize = 500_000;
+const MAX_DEPTH: usize = 64;
+
+/// Why a file has no tree.
+pub enum TreeError {
+    Syntax(ScanError),
+    Budget(Pos),
+}
+
+/// Parses `text` into a located tree and its comments. An empty document is an empty map.
+pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
+    let byte_of = ByteIndex::new(text);
+    let pos = |m: &granit_parser::Marker| Pos {
+        line: m.line(),
+        column: m.col() + 1,
+        byte: m.byte_offset().unwrap_or_else(|| byte_of.byte(m.index())),
+    };
+    enum Frame {
+        Seq(Pos, Vec<Node>, bool),
+        Map(Pos, Vec<(Node, Node)>, Option<Node>, bool),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut comments = Vec::new();
+    let mut events = 0usize;
+    let push = |stack: &mut Vec<Frame>, root: &mut Option<Node>, node: Node| match stack.last_mut()
+    {
+        Some(Frame::Seq(_, items, _)) => items.push(node),
+        Some(Frame::Map(_, entries, key, _)) => match key.take() {
+            Some(k) => entries.push((k, node)),
+            None => *key = Some(node),
+        },
+        None => {
+            if root.is_none() {
+                *root = Some(node);
+            }
+        }
+    };
+    for next in Parser::new_from_str(text) {
+        let (event, span) = next.map_err(TreeError::Syntax)?;
+        events += 1;
+        let (start, end) = (pos(&span.start), pos(&span.end));
+        if events > MAX_EVENTS || stack.len() > MAX_DEPTH {
+            return Err(TreeError::Budget(start));
+        }
+        match event {
+            Event::Comment(text, _) => comments.push(Comment {
+                start,
+                text: text.into_owned(),
+            }),
+            Event::Scalar(value, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain;
+                let null = plain
+                    && tag.is_none()
+                    && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+                let kind = if null {
+                    NodeKind::Null
+                } else {
+                    NodeKind::Scalar {
+                        value: value.into_owned(),
+                        plain,
+                        anchored: anchor != 0,
+                        tag: tag
+                            .filter(|t| t.handle() == "!")
+                            .map(|t| format!("!{}", t.suffix())),
+                    }
+                };
+                let node = Node {
+                    kind,
+                    start,
+                    end,
+                    flow: false,
+                };
+                push(&mut stack, &mut root, node);
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                let node = Node {
+                    kind: NodeKind::Alias,
+                    start,
+                    end,
+                    flow: false,
+                };
+                push(&mut stack, &mut root, node);
+            }
+            Event::SequenceStart(style, _, _) => stack.push(Frame::Seq(
+                start,
+                Vec::new(),
+                style == granit_parser::StructureStyle::Flow,
+            )),
+            Event::MappingStart(style, _, _) => stack.push(Frame::Map(
+                start,
+                Vec::new(),
+                None,
+                style == granit_parser::StructureStyle::Flow,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match stack.pop() {
+                    Some(Frame::Seq(start, items, flow)) => Node {
+                        kind: NodeKind::Seq(items),
+                        start,
+                        end,
+                        flow,
+                    },
+                    Some(Frame::Map(start, entries, _, flow)) => {
+                        // A block map ends where its last value ends, not at the next line.
+                        let end = match (flow, entries.last()) {
+                            (false, Some((_, v))) => v.end,
+                            _ => end,
+                        };
+                        Node {
+                            kind: NodeKind::Map(entries),
+                            start,
+                            end,
+                            flow,
+                        }
+                    }
+                    None => continue,
+                };
+                let node = match &node.kind {
+                    NodeKind::Seq(items) if !node.flow => Node {
+                        end: items.last().map_or(node.end, |i| i.end),
+                        ..node
+                    },
+                    _ => node,
+                };
+                push(&mut stack, &mut root, node);
+            }
+            _ => {}
+        }
+    }
+    let root = root.unwrap_or(Node {
+        kind: NodeKind::Map(Vec::new()),
+        start: Pos {
+            line: 1,
+            column: 1,
+            byte: 0,
+        },
+        end: Pos::default(),
+        flow: false,
+    });
+    Ok((root, comments))
+}
+
+/// Character index → byte offset, for markers that carry only the former.
+struct ByteIndex<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl<'a> ByteIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        ByteIndex {
+            text,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    fn byte(&self, chars: usize) -> usize {
+        if self.ascii {
+            return chars.min(self.text.len());
+        }
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+}
+
+/// What the check found, and the text to read with every refused part blanked out.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text with refused parts blanked; `None` when nothing was refused.
+    pub masked: Option<String>,
+    /// Places (maps and items) that lost a part: validation's "this has no …" errors there are the
+    /// same mistake again, and are not reported.
+    pub suppress: BTreeSet<Span>,
+    /// The top-level keys under which something was refused; `""` for the top level itself.
+    pub troubled: BTreeSet<String>,
+}
+
+/// Checks the tree of `text` (the file at `path`) against `schema`. Err: a syntax error (one per
+/// file: YAML cannot be read past it), as a diagnostic in plain words.
+pub fn check(path: &Path, text: &str, schema: &Value) -> Result<Checked, Diagnostic> {
+    let (root, comments) = match tree(text) {
+        Ok(tree) => tree,
+        Err(TreeError::Syntax(err)) => return Err(syntax_diagnostic(path, text, &err)),
+        Err(TreeError::Budget(at)) => return Err(budget_diagnostic(path, at.span())),
+    };
+    let mut checker = Checker {
+        path,
+        text,
+        root: schema,
+        comments: comments.into_iter().map(|c| (c.start.line, c)).collect(),
+        checked: Checked::default(),
+        masks: Vec::new(),
+        top: String::new(),
+    };
+    let ok = checker.node(&root, schema, &mut Vec::new(), &Ctx::default());
+    if !ok {
+        checker.checked.suppress.insert(Span::START);
+        checker.blank(root.start.byte..root.end.byte.max(root.start.byte));
+        checker.write_at(root.start.byte, "{}");
+    }
+    let mut checked = checker.checked;
+    if !checker.masks.is_empty() {
+        let mut bytes = text.as_bytes().to_vec();
+        for (range, with) in &checker.masks {
+            match with {
+                None => {
+                    for b in &mut bytes[range.clone()] {
+                        if *b != b'\n' && *b != b'\r' {
+                            *b = b' ';
+                        }
+                    }
+                }
+                Some(s) => bytes[range.start..range.start + s.len()].copy_from_slice(s.as_bytes()),
+            }
+        }
+        // Blanking whole characters (every byte of one) keeps the text UTF-8.
+        checked.masked = Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    Ok(checked)
+}
+
+/// What a node is nested in, for messages.
+#[derive(Default, Clone)]
+struct Ctx<'a> {
+    /// Inside a translatable text: its words are prose.
+    in_text: bool,
+    /// The key whose value this is, and its position.
+    key: Option<(String, Pos)>,
+    _schema: std::marker::PhantomData<&'a ()>,
+}
+
+/// An enclosing map of the format, and the key under which the check went down from it.
+struct Outer<'a> {
+    keys: Vec<&'a str>,
+    /// The map's noun ("the step").
+    what: &'a str,
+    start: Pos,
+    /// The key the checked value belongs to, and its position.
+    via: Option<(&'a str, Pos)>,
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    root: &'a Value,
+    comments: BTreeMap<usize, Comment>,
+    checked: Checked,
+    /// Byte ranges to blank (None) or text to write there, in order.
+    masks: Vec<(Range<usize>, Option<&'static str>)>,
+    /// The top-level key being checked.
+    top: String,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, at: Pos, message: String, hint: String) {
+        self.checked.troubled.insert(self.top.clone());
+        self.checked
+            .diagnostics
+            .push(Diagnostic::error(self.path, at.span(), message).with_hint(hint));
+    }
+
+    fn warning(&mut self, at: Pos, message: String, hint: String) {
+        self.checked
+            .diagnostics
+            .push(Diagnostic::warning(self.path, at.span(), message).with_hint(hint));
+    }
+
+    fn blank(&mut self, range: Range<usize>) {
+        let end = range.end.min(self.text.len());
+        if range.start < end {
+            self.masks.push((range.start..end, None));
+        }
+    }
+
+    fn write_at(&mut self, at: usize, text: &'static str) {
+        if at + text.len() <= self.text.len() {
+            self.masks.push((at..at + text.len(), Some(text)));
+        }
+    }
+
+    /// `$ref`s followed: the schema and the name of the last definition on the way.
+    fn resolve(&self, mut schema: &'a Value) -> (&'a Value, Option<&'a str>) {
+        let mut name = None;
+        for _ in 0..16 {
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let def = reference.rsplit('/').next().unwrap_or_default();
+            let Some(target) = self
+                .root
+                .get("definitions")
+                .or_else(|| self.root.get("$defs"))
+                .and_then(|d| d.get(def))
+            else {
+                break;
+            };
+            name = self
+                .root
+                .get("definitions")
+                .or_else(|| self.root.get("$defs"))
+                .and_then(|d| d.as_object())
+                .and_then(|d| d.get_key_value(def))
+                .map(|(k, _)| k.as_str());
+            schema = target;
+        }
+        (schema, name)
+    }
+
+    /// The JSON types a schema accepts (after `$ref`, through `anyOf`).
+    fn types(&self, schema: &'a Value) -> Vec<&'a str> {
+        let (schema, _) = self.resolve(schema);
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")) {
+            return branches
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|b| self.types(b))
+                .collect();
+        }
+        match schema.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ if schema.get("properties").is_some() => vec!["object"],
+            _ if schema.get("items").is_some() => vec!["array"],
+            // `{}`: anything.
+            _ => vec![
+                "string", "number", "boolean", "integer", "array", "object", "null",
+            ],
+        }
+    }
+
+    fn accepts(&self, schema: &'a Value, node: &Node) -> bool {
+        let types = self.types(schema);
+        match node.type_name() {
+            "scalar" => types
+                .iter()
+                .any(|t| matches!(*t, "string" | "number" | "integer" | "boolean")),
+            other => types.contains(&other),
+        }
+    }
+
+    /// What a schema asks for, in words.
+    fn noun(&self, schema: &'a Value) -> String {
+        let (resolved, name) = self.resolve(schema);
+        if let Some(noun) = name.and_then(crate::schema::noun) {
+            return noun.to_owned();
+        }
+        if let Some(branches) = resolved.get("anyOf").and_then(Value::as_array) {
+            let nouns: Vec<String> = branches
+                .iter()
+                .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+                .map(|b| self.noun(b))
+                .collect();
+            return nouns.join(", or ");
+        }
+        let types = self.types(resolved);
+        if types.contains(&"array") {
+            "a list".into()
+        } else if types.contains(&"object") {
+            "a map of `key: value` pairs".into()
+        } else if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
+            let words: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|w| format!("`{w}`"))
+                .collect();
+            format!("one of {}", words.join(", "))
+        } else if types.contains(&"string") {
+            "a text".into()
+        } else if types.contains(&"boolean") {
+            "`true` or `false`".into()
+        } else if types.contains(&"integer") {
+            "a whole number".into()
+        } else {
+            "a number".into()
+        }
+    }
+
+    /// Checks `node` against `schema`; false when it is unusable and its parent must drop it.
+    fn node(
+        &mut self,
+        node: &Node,
+        schema: &'a Value,
+        outers: &mut Vec<Outer<'a>>,
+        ctx: &Ctx<'a>,
+    ) -> bool {
+        let (schema, name) = self.resolve(schema);
+        let mut ctx = ctx.clone();
+        if matches!(name, Some("Text" | "Translation")) {
+            ctx.in_text = true;
+        }
+        if matches!(node.kind, NodeKind::Alias) {
+            return true;
+        }
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            if matches!(node.kind, NodeKind::Null) && self.types(schema).contains(&"null") {
+                return true;
+            }
+            let branch = branches.iter().find(|b| {
+                self.types(b).contains(&"null") == matches!(node.kind, NodeKind::Null)
+                    && self.accepts(b, node)
+            });
+            return match branch {
+                Some(branch) => self.node(node, branch, outers, &ctx),
+                None => {
+                    self.wrong_type(node, schema, &ctx);
+                    false
+                }
+            };
+        }
+        if !self.accepts(schema, node) {
+            if matches!(node.kind, NodeKind::Null) {
+                // An empty value where one is needed.
+            }
+            self.wrong_type(node, schema, &ctx);
+            return false;
+        }
+        match &node.kind {
+            NodeKind::Map(entries) => self.map(node, entries, schema, name, outers, &ctx),
+            NodeKind::Seq(items) => {
+                let Some(item_schema) = schema.get("items") else {
+                    return true;
+                };
+                let mut ok = true;
+                for item in items {
+                    if !self.node(
+                        item,
+                        item_schema,
+                        outers,
+                        &Ctx {
+                            in_text: ctx.in_text,
+                            key: None,
+                            _schema: std::marker::PhantomData,
+                        },
+                    ) {
+                        let (resolved, _) = self.resolve(item_schema);
+                        let required = resolved
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .is_some_and(|r| !r.is_empty());
+                        if self.types(item_schema).contains(&"object") && !required && !item.flow {
+                            // An item that must be a map: an empty one keeps the list's numbering.
+                            self.checked.suppress.insert(item.start.span());
+                            self.blank(item.start.byte..item.end.byte);
+                            self.write_at(item.start.byte, "{}");
+                        } else {
+                            ok = false;
+                        }
+                    }
+                }
+                ok
+            }
+            NodeKind::Scalar { .. } => {
+                self.scalar(node, &ctx);
+                true
+            }
+            NodeKind::Null | NodeKind::Alias => true,
+        }
+    }
+
+    /// A text's pitfalls: a tag or an anchor that took its first word, a comment that cut it.
+    fn scalar(&mut self, node: &Node, ctx: &Ctx<'a>) {
+        let NodeKind::Scalar {
+            value,
+            plain,
+            anchored,
+            tag,
+        } = &node.kind
+        else {
+            return;
+        };
+        let key = ctx.key.as_ref().map_or("", |(k, _)| k.as_str());
+        if let Some(tag) = tag {
+            self.error(
+                node.start,
+                format!("YAML reads `{tag}` at the start of this value as a tag, and leaves it out of the text"),
+                format!("put the text in quotes: `{}`", suggestion(key, &format!("{tag} {value}"))),
+            );
+        }
+        if *anchored && ctx.in_text {
+            self.warning(
+                node.start,
+                "YAML reads the word after `&` at the start of this text as an anchor name, and leaves it out of the text".into(),
+                format!("if `&…` belongs to the text, put the text in quotes: `{}`", suggestion(key, value)),
+            );
+        }
+        if *plain && ctx.in_text {
+            self.comment_cut(node, key, value);
+        }
+    }
+
+    /// ` #` inside a plain text starts a comment: the rest of the line is lost. A comment written as
+    /// one (two spaces, then `# `) is left alone.
+    fn comment_cut(&mut self, node: &Node, key: &str, value: &str) {
+        let Some(comment) = self.comments.get(&node.end.line) else {
+            return;
+        };
+        if comment.start.byte < node.end.byte {
+            return;
+        }
+        let gap = &self.text[node.end.byte..comment.start.byte];
+        if gap.chars().count() >= 2 && comment.text.starts_with(' ') {
+            return;
+        }
+        let cut = format!("#{}", comment.text.trim_end());
+        let comment_start = comment.start;
+        self.warning(
+            comment_start,
+            format!("the text ends before `{cut}`: YAML reads ` #` as the start of a comment"),
+            format!(
+                "to keep `{cut}` in the text, put the text in quotes: `{}` (a comment after a text takes two spaces before `# `)",
+                suggestion(key, &format!("{value}{gap}{cut}"))
+            ),
+        );
+    }
+
+    fn wrong_type(&mut self, node: &Node, schema: &'a Value, ctx: &Ctx<'a>) {
+        let key = ctx.key.as_ref().map(|(k, _)| k.as_str());
+        let first = self.text[node.start.byte..].chars().next().unwrap_or(' ');
+        if (ctx.in_text || self.noun(schema) == "a text")
+            && let (true, Some(indicator)) =
+                (node.flow, ['[', '{'].into_iter().find(|c| *c == first))
+        {
+            {
+                let raw = raw_value(self.text, node.start.byte);
+                let reads = if indicator == '[' { "a list" } else { "a map" };
+                self.error(
+                    node.start,
+                    format!(
+                        "YAML reads a value starting with `{indicator}` as {reads}, not as text"
+                    ),
+                    format!(
+                        "put the text in quotes: `{}`",
+                        suggestion(key.unwrap_or(""), raw)
+                    ),
+                );
+                return;
+            }
+        }
+        if matches!(node.kind, NodeKind::Null) {
+            let (message, hint) = match key {
+                Some(k) => (
+                    format!("`{k}` has no value"),
+                    format!(
+                        "write {} after `{k}:`, or remove the line",
+                        self.noun(schema)
+                    ),
+                ),
+                None => (
+                    "an empty value".to_owned(),
+                    format!("write {} here", self.noun(schema)),
+                ),
+            };
+            self.error(node.start, message, hint);
+            return;
+        }
+        let noun = self.noun(schema);
+        let hint = if noun == "a list" {
+            "write a list here, one `- item` per line".to_owned()
+        } else if noun.starts_with("a map") {
+            "write `key: value` pairs here, one per line, indented under the key".to_owned()
+        } else {
+            format!("write {noun} here")
+        };
+        let message = match key {
+            Some(k) => format!("expected {noun} for `{k}`, found {}", node.found()),
+            None => format!("expected {noun} here, found {}", node.found()),
+        };
+        self.error(node.start, message, hint);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn map(
+        &mut self,
+        node: &Node,
+        entries: &[(Node, Node)],
+        schema: &'a Value,
+        name: Option<&'a str>,
+        outers: &mut Vec<Outer<'a>>,
+        ctx: &Ctx<'a>,
+    ) -> bool {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let additional = schema.get("additionalProperties");
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let language_map = schema.get("propertyNames").is_some();
+        let keys: Vec<&'a str> = properties
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let what = what_of(name);
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut removed = 0usize;
+        let mut ok = true;
+        let mut present: BTreeSet<String> = BTreeSet::new();
+        for (index, (key_node, value)) in entries.iter().enumerate() {
+            let key = match &key_node.kind {
+                NodeKind::Scalar { value, .. } => value.clone(),
+                NodeKind::Null => String::new(),
+                _ => {
+                    self.error(
+                        key_node.start,
+                        "a key must be a word, not a list or a map".into(),
+                        "write `key: value`; put a text that starts with `[` or `{` in quotes"
+                            .into(),
+                    );
+                    self.remove_entry(node, key_node, value);
+                    removed += 1;
+                    continue;
+                }
+            };
+            if outers.is_empty() {
+                self.top = key.clone();
+            }
+            // Two keys of one name: serde would refuse the file; the second is reported and dropped.
+            if let Some(first_line) = seen.get(&key) {
+                self.error(
+                    key_node.start,
+                    format!("`{key}` is given twice in {what}: on line {first_line} and on line {}", key_node.start.line),
+                    format!("a key may appear once in a map: keep one `{key}:` and remove the other (or merge their texts)"),
+                );
+                self.remove_entry(node, key_node, value);
+                removed += 1;
+                continue;
+            }
+            seen.insert(key.clone(), key_node.start.line);
+            // A comma in `{da: …, en: …}` ends a text: what follows it is read as a key.
+            if node.flow
+                && ctx.in_text
+                && matches!(value.kind, NodeKind::Null)
+                && value.start.byte == value.end.byte
+                && index > 0
+                && let (prev_key, prev_value) = &entries[index - 1]
+                && let NodeKind::Scalar {
+                    value: prev_text,
+                    plain: true,
+                    ..
+                } = &prev_value.kind
+            {
+                let prev_key = match &prev_key.kind {
+                    NodeKind::Scalar { value, .. } => value.as_str(),
+                    _ => "",
+                };
+                self.error(
+                    key_node.start,
+                    format!("the comma before `{key}` ended the `{prev_key}` text: in `{{…}}`, a comma separates entries"),
+                    format!("put the text in quotes: `{}`", suggestion(prev_key, &format!("{prev_text}, {key}"))),
+                );
+                self.remove_entry(node, key_node, value);
+                removed += 1;
+                continue;
+            }
+            let child_ctx = Ctx {
+                in_text: ctx.in_text,
+                key: Some((key.clone(), key_node.start)),
+                _schema: std::marker::PhantomData,
+            };
+            let field = properties.and_then(|p| p.get(&key));
+            let field_schema: Option<&'a Value> = match (field, additional) {
+                (Some(f), _) => Some(f),
+                (None, Some(a)) if a.is_object() => {
+                    // A language map: a key of the step indented into a text is a misplaced line.
+                    if language_map
+                        && !crate::validate::is_language_code(&key)
+                        && self.misplaced(&key, key_node, outers)
+                    {
+                        self.remove_entry(node, key_node, value);
+                        removed += 1;
+                        continue;
+                    }
+                    Some(a)
+                }
+                _ => None,
+            };
+            let Some(field_schema) = field_schema else {
+                if !self.misplaced(&key, key_node, outers) {
+                    let list = keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let hint = match did_you_mean(&key, keys.iter().copied()) {
+                        Some(s) => format!("{s} (allowed here: {list})"),
+                        None => format!("allowed here: {list}"),
+                    };
+                    self.error(key_node.start, format!("unknown key `{key}`"), hint);
+                }
+                self.remove_entry(node, key_node, value);
+                removed += 1;
+                continue;
+            };
+            outers.push(Outer {
+                keys: keys.clone(),
+                what,
+                start: node.start,
+                via: Some((leak_key(properties, &key), key_node.start)),
+            });
+            let value_ok = self.node(value, field_schema, outers, &child_ctx);
+            outers.pop();
+            if value_ok {
+                present.insert(key);
+                continue;
+            }
+            if self.types(field_schema).contains(&"null") {
+                // The key stays, empty: an optional value left out.
+                self.checked.suppress.insert(node.start.span());
+                if value.start.byte < value.end.byte {
+                    self.blank(value.start.byte..value.end.byte);
+                }
+            } else {
+                self.remove_entry(node, key_node, value);
+                removed += 1;
+                if required.contains(&key.as_str()) {
+                    ok = false;
+                }
+            }
+        }
+        for key in &required {
+            if !present.contains(*key) && !seen.contains_key(*key) {
+                let at = node.start;
+                self.error(
+                    at,
+                    format!("{what} has no `{key}`"),
+                    format!("add `{key}:`"),
+                );
+                ok = false;
+            }
+        }
+        if removed > 0 && removed == entries.len() && !node.flow && ok {
+            // Every key blanked: an empty map keeps its place.
+            self.write_at(node.start.byte, "{}");
+        }
+        ok
+    }
+
+    /// Drops a key and its value (and, in `{…}`, the comma after them).
+    fn remove_entry(&mut self, map: &Node, key: &Node, value: &Node) {
+        self.checked.suppress.insert(map.start.span());
+        let mut end = value.end.byte.max(key.end.byte);
+        if map.flow {
+            let rest = &self.text[end..];
+            let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            if rest[skipped..].starts_with(',') {
+                end += skipped + 1;
+            }
+        }
+        self.blank(key.start.byte..end);
+    }
+
+    /// A key of an enclosing map written inside another key's value: an indentation mistake, said so.
+    fn misplaced(&mut self, key: &str, key_node: &Node, outers: &[Outer<'a>]) -> bool {
+        for outer in outers.iter().rev() {
+            if !outer.keys.contains(&key) {
+                continue;
+            }
+            let Some((via, via_at)) = outer.via else {
+                continue;
+            };
+            if via == key {
+                continue;
+            }
+            self.error(
+                key_node.start,
+                format!(
+                    "`{key}:` is indented as part of `{via}` (line {}), but `{key}` is a key of {}",
+                    via_at.line, outer.what
+                ),
+                format!(
+                    "move `{key}:` left to column {}, under `{via}:`",
+                    via_at.column
+                ),
+            );
+            let _ = outer.start;
+            return true;
+        }
+        false
+    }
+}
+
+/// A property name as a `'static`-free borrow of the schema (the key of the checked text may be any
+/// word; the schema's own name is used when there is one).
+fn leak_key<'a>(properties: Option<&'a serde_json::Map<String, Value>>, key: &str) -> &'a str {
+    properties
+        .and_then(|p| p.get_key_value(key))
+        .map(|(k, _)| k.as_str())
+        .unwrap_or("")
+}
+
+/// How messages name a map of the format.
+fn what_of(name: Option<&str>) -> &'static str {
+    match name {
+        Some("StepInput") => "the step",
+        Some("SectionInput") => "the section",
+        Some("AppInput") => "the app",
+        Some("DeviceInput") => "the device",
+        Some("ScreenshotFull") => "the screenshot",
+        Some("Translation") => "the translation",
+        Some("PdfInput") => "`pdf`",
+        Some("TranslationInput") => "`translation`",
+        Some("Text") => "the text",
+        _ => "the file",
+    }
+}
+
+/// `key: "text"`, the text shortened to a line.
+fn suggestion(key: &str, text: &str) -> String {
+    let text = text.trim();
+    let short: String = text.chars().take(48).collect();
+    let short = if text.chars().count() > 48 {
+        format!("{short}…")
+    } else {
+        short
+    };
+    let quoted = format!("\"{}\"", short.replace('\\', "\\\\").replace('"', "\\\""));
+    if key.is_empty() {
+        quoted
+    } else {
+        format!("{key}: {quoted}")
+    }
+}
+
+/// The rest of the line from `byte`.
+fn raw_value(text: &str, byte: usize) -> &str {
+    let rest = &text[byte.min(text.len())..];
+    rest.split(['\n', '\r']).next().unwrap_or(rest)
+}
+
+/// A line of the file split as YAML authors write it: indentation, `- ` markers, `key:`, value.
+struct Line<'t> {
+    indent: usize,
+    /// Column (0-based, in characters) of the first `-`, if the line starts an item.
+    dash: Option<usize>,
+    /// The key and its column (0-based).
+    key: Option<(&'t str, usize)>,
+    /// The value after `key: ` (or after `- `), and its column.
+    value: Option<(&'t str, usize)>,
+}
+
+fn split_line(line: &str) -> Line<'_> {
+    let indent = line.chars().take_while(|c| *c == ' ').count();
+    let mut rest = &line[indent..];
+    let mut column = indent;
+    let mut dash = None;
+    while let Some(after) = rest
+        .strip_prefix("- ")
+        .or_else(|| (rest == "-").then_some(""))
+    {
+        dash.get_or_insert(column);
+        let skipped = after.len() - after.trim_start_matches(' ').len();
+        column += 2 + skipped;
+        rest = &after[skipped..];
+    }
+    let quoted_key = rest.starts_with(['"', '\'']);
+    let key_end = if quoted_key {
+        None
+    } else {
+        rest.find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len))
+    };
+    match key_end {
+        Some(end)
+            if !rest[..end].contains(['{', '[', '#'])
+                || rest.starts_with(|c: char| c.is_alphanumeric()) =>
+        {
+            let key = &rest[..end];
+            let after = &rest[(end + 1).min(rest.len())..];
+            let skipped = after.len() - after.trim_start_matches(' ').len();
+            let value = &after[skipped..];
+            let value_column = column + key.chars().count() + 1 + skipped;
+            Line {
+                indent,
+                dash,
+                key: Some((key, column)),
+                value: (!value.is_empty()).then_some((value, value_column)),
+            }
+        }
+        _ => Line {
+            indent,
+            dash,
+            key: None,
+            value: (!rest.is_empty()).then_some((rest, column)),
+        },
+    }
+}
+
+fn line_of(text: &str, line: usize) -> &str {
+    text.split('\n')
+        .nth(line.saturating_sub(1))
+        .map(|l| l.trim_end_matches('\r'))
+        .unwrap_or("")
+}
+
+fn budget_diagnostic(path: &Path, at: Span) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        at,
+        "this YAML is too large, too deeply nested or has too many aliases for a guide",
+    )
+    .with_hint("guides need neither deep nesting nor many aliases (`*name`): write the values out")
+}
+
+/// The characters YAML reads specially at the start of a value.
+const INDICATORS: &[char] = &['*', '&', '!', '`', '@', '%', '|', '>', '[', '{'];
+
+/// A syntax error in plain words, with the fix: the pitfalls of texts first (`: `, a special first
+/// character, a tab), then indentation, then the rest.
+pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic {
+    let marker = err.marker();
+    let line_no = marker.line().max(1);
+    let line = line_of(text, line_no);
+    let kind = err.kind();
+    let at = |column: usize| Span::new(line_no, column + 1);
+
+    // Tabs.
+    if matches!(
+        kind,
+        ErrorKind::TabInBlockIndentation
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabNotAllowed
+            | ErrorKind::TabInPlainScalar
+            | ErrorKind::TabAtBlockScalarStart
+    ) || (line.contains('\t') && line[..line.find('\t').unwrap_or(0)].trim().is_empty())
+    {
+        let (tab_line, tab_text) = if line.contains('\t') {
+            (line_no, line)
+        } else {
+            (
+                line_no.saturating_sub(1).max(1),
+                line_of(text, line_no.saturating_sub(1).max(1)),
+            )
+        };
+        let column = tab_text.chars().take_while(|c| *c != '\t').count() + 1;
+        return Diagnostic::error(path, Span::new(tab_line, column), "a tab here: YAML indents with spaces only, never tabs")
+            .with_hint("replace the tab (shown as `→`) with spaces; most editors can be set to insert spaces for Tab in .yaml files");
+    }
+
+    // A value that starts with a character YAML reads specially.
+    let candidates = [line_no, line_no.saturating_sub(1)];
+    for candidate in candidates.into_iter().filter(|l| *l >= 1) {
+        let text_line = line_of(text, candidate);
+        let split = split_line(text_line);
+        if let Some((value, column)) = split.value
+            && let Some(first) = value.chars().next()
+            && INDICATORS.contains(&first)
+            && (candidate == line_no && column <= marker.col()
+                || candidate != line_no && line.trim().is_empty())
+            && !(first == '{' || first == '[') | looks_like_text_after_flow(value)
+        {
+            let key = split.key.map_or("", |(k, _)| k);
+            let reads = match first {
+                '*' => "as a reference to an anchor (`*name`), not as text".to_owned(),
+                '&' => "as an anchor name (`&name`), not as text".to_owned(),
+                '!' => "as a tag (`!name`), not as text".to_owned(),
+                '|' | '>' => "as the start of a block of text on the lines below".to_owned(),
+                '[' => "as a list".to_owned(),
+                '{' => "as a map".to_owned(),
+                c => format!("as reserved: a value may not start with `{c}` unquoted"),
+            };
+            let message = match first {
+                '`' | '@' | '%' => {
+                    format!("YAML does not allow a value to start with `{first}` unquoted")
+                }
+                _ => format!("YAML reads a value starting with `{first}` {reads}"),
+            };
+            let mut hint = format!("put the text in quotes: `{}`", suggestion(key, value));
+            if first == '|' || first == '>' {
+                hint.push_str(&format!(
+                    " (or write `{key}: {first}` and the text on the next lines, indented)"
+                ));
+            }
+            return Diagnostic::error(path, Span::new(candidate, column + 1), message)
+                .with_hint(hint);
+        }
+    }
+
+    // Inside `{…}` or `[…]` on the line: `en: [x](y) more`, `en: *bold*`.
+    let chars: Vec<char> = line.chars().collect();
+    for i in 0..chars.len().saturating_sub(2) {
+        let opens_value = (chars[i] == ':' || chars[i] == ',') && chars[i + 1] == ' ';
+        let first = chars[i + 2];
+        if opens_value && i + 2 <= marker.col() && INDICATORS.contains(&first) && first != '{' {
+            let before: String = chars[..i].iter().collect();
+            let key = before
+                .rsplit(['{', ',', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let rest: String = chars[i + 2..].iter().collect();
+            let value = rest.split([',', '}']).next().unwrap_or(&rest);
+            return Diagnostic::error(
+                path,
+                at(i + 2),
+                format!("YAML reads a value starting with `{first}` specially, not as text"),
+            )
+            .with_hint(format!(
+                "put the text in quotes: `{}`",
+                suggestion(&key, value)
+            ));
+        }
+    }
+
+    // `: ` inside a text.
+    if matches!(kind, ErrorKind::MappingValueNotAllowed) {
+        let split = split_line(line);
+        if let (Some((key, _)), Some((value, value_column))) = (split.key, split.value)
+            && value_column <= marker.col()
+        {
+            let colon = value
+                .find(':')
+                .map_or(marker.col(), |i| value_column + value[..i].chars().count());
+            let word: String = value
+                .chars()
+                .take(value[..value.find(':').unwrap_or(0)].chars().count())
+                .collect();
+            return Diagnostic::error(
+                path,
+                at(colon),
+                format!(
+                    "the text has `: ` after `{word}`, which YAML reads as the start of another key"
+                ),
+            )
+            .with_hint(format!(
+                "put the text in quotes: `{}`",
+                suggestion(key, value)
+            ));
+        }
+    }
+
+    // Unclosed and mismatched brackets and quotes.
+    match kind {
+        ErrorKind::UnclosedQuotedScalar => {
+            return Diagnostic::error(path, at(marker.col()), "a quoted text is not closed")
+                .with_hint("end the text with the quote it starts with; inside \"…\" write `\\\"` for a quote, inside '…' write `''`");
+        }
+        ErrorKind::UnknownQuotedScalarEscape
+        | ErrorKind::InvalidQuotedScalarHexEscape
+        | ErrorKind::InvalidUnicodeEscape => {
+            return Diagnostic::error(path, at(marker.col()), "a backslash in a \"…\" text starts an escape YAML does not know")
+                .with_hint("write `\\\\` for a backslash, or put the text in single quotes '…', where a backslash is just a backslash");
+        }
+        ErrorKind::UnclosedFlowCollection { open }
+        | ErrorKind::MismatchedFlowCollectionEnd { open, .. } => {
+            let close = if *open == '[' { ']' } else { '}' };
+            return Diagnostic::error(path, at(marker.col()), format!("a `{open}` is not closed with `{close}`"))
+                .with_hint(format!("close it with `{close}`; if it is a text that starts with `{open}`, put the text in quotes"));
+        }
+        ErrorKind::UnknownAnchor => {
+            return Diagnostic::error(path, at(marker.col()), "YAML reads a value starting with `*` as a reference to an anchor (`*name`), not as text")
+                .with_hint("put the text in quotes");
+        }
+        _ => {}
+    }
+
+    // Indentation: say which key the line seems to belong to.
+    if let Some(d) = indentation_diagnostic(path, text, line_no) {
+        return d;
+    }
+    Diagnostic::error(path, at(marker.col()), "YAML cannot read this line")
+        .with_hint("check its indentation against the lines above, and put texts that contain `: ` or ` #`, or start with a special character, in quotes")
+}
+
+/// `[link](…) more` or `{x} more`: a flow collection followed by text on the line, so a text.
+fn looks_like_text_after_flow(value: &str) -> bool {
+    let (open, close) = match value.chars().next() {
+        Some('[') => ('[', ']'),
+        Some('{') => ('{', '}'),
+        _ => return false,
+    };
+    let mut depth = 0;
+    for (i, c) in value.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                let rest = value[i + 1..].trim();
+                return !rest.is_empty() && !rest.starts_with('#');
+            }
+        }
+    }
+    // Never closed on this line.
+    true
+}
+
+/// A line whose indentation fits nothing above it: where it seems to belong, and the column to use.
+fn indentation_diagnostic(path: &Path, text: &str, error_line: usize) -> Option<Diagnostic> {
+    // The line at fault: the error's line, or the next one with content.
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let mut at = error_line.saturating_sub(1);
+    while at < lines.len()
+        && (lines[at].trim().is_empty() || lines[at].trim_start().starts_with('#'))
+    {
+        at += 1;
+    }
+    let bad = split_line(lines.get(at)?);
+    let above = lines[..at]
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| (i + 1, split_line(l)));
+    let line_no = at + 1;
+    if let Some(dash) = bad.dash {
+        let (other_line, other) = above
+            .filter_map(|(n, l)| l.dash.map(|d| (n, d)))
+            .find(|(_, d)| *d != dash)?;
+        return Some(
+            Diagnostic::error(
+                path,
+                Span::new(line_no, dash + 1),
+                format!("this `-` is at column {}, but the item above starts at column {} (line {other_line})", dash + 1, other + 1),
+            )
+            .with_hint(format!("line the `-` up with the one on line {other_line}: column {}", other + 1)),
+        );
+    }
+    let (key, column) = bad.key?;
+    let mut best: Option<(usize, &str, usize)> = None;
+    for (n, l) in above {
+        // A key above at the same column, in the same block: the indentation is not the mistake.
+        if l.key.is_some_and(|(_, c)| c == column) && best.is_none_or(|(_, _, bc)| bc > column) {
+            return None;
+        }
+        if let Some((k, c)) = l.key
+            && c != column
+            && best.is_none_or(|(_, _, bc)| c.abs_diff(column) < bc.abs_diff(column))
+        {
+            best = Some((n, k, c));
+        }
+        if l.indent == 0 && l.dash.is_none() {
+            break;
+        }
+    }
+    let (n, k, c) = best?;
+    Some(
+        Diagnostic::error(
+            path,
+            Span::new(line_no, column + 1),
+            format!("`{key}:` is at column {}, where no key above it can go on; it seems to belong with `{k}:` (line {n}, column {})", column + 1, c + 1),
+        )
+        .with_hint(format!("indent `{key}:` to column {}, like `{k}:` on line {n}", c + 1)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide(text: &str) -> Result<Checked, Diagnostic> {
+        check(
+            Path::new("g.yaml"),
+            text,
+            crate::schema::schema(crate::schema::FileKind::Guide),
+        )
+    }
+
+    #[test]
+    fn masks_unknown_keys_and_keeps_positions() {
+        let text = "title: x\nsteps:\n  - device: phone\n    acton: Open\n    tip: a\n";
+        let checked = guide(text).unwrap();
+        assert_eq!(checked.diagnostics.len(), 1, "{:?}", checked.diagnostics);
+        let masked = checked.masked.unwrap();
+        assert_eq!(masked.len(), text.len());
+        assert!(!masked.contains("acton"));
+        assert!(masked.contains("tip: a"));
+    }
+
+    #[test]
+    fn syntax_pitfalls_in_plain_words() {
+        let d = guide("title: x\nsteps:\n  - action:\n      da: Bemærk: Du skal\n").unwrap_err();
+        assert_eq!(d.span, Span::new(4, 17));
+        assert!(d.hint.unwrap().contains("da: \"Bemærk: Du skal\""));
+        let d = guide("title: **bold** x\n").unwrap_err();
+        assert!(d.message.contains("`*`"), "{}", d.message);
+        let d = guide("title: `code` x\n").unwrap_err();
+        assert!(
+            d.message.contains("start with `` ` ``") || d.message.contains("`"),
+            "{}",
+            d.message
+        );
+        let d = guide("title: [link](https://x.dk) here\n").unwrap_err();
+        assert!(d.message.contains("as a list"), "{}", d.message);
+    }
+}
