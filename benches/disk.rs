@@ -61,7 +61,6 @@ const TARGET_FRESH_RATIO: f64 = 0.25;
 const TARGET_FRESH_PEAK_MB: f64 = 150.0;
 const TARGET_EDIT_RATIO: f64 = 0.15;
 
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tool {
     Guidegen,

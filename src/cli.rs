@@ -42,6 +42,14 @@ pub enum Command {
         after_help = "Exit codes: 0 written, 1 the site's settings have errors or the file cannot be written,         2 bad usage (an invalid id, or one the site already has)."
     )]
     New(NewArgs),
+    /// Show a screenshot with a grid of its pixel coordinates, to write callouts and redactions
+    #[command(
+        after_help = "Writes one HTML page (the image inside it) to --out, or to the system's temporary folder, and \
+        prints where. Point at the image to read x, y; drag a rectangle to get `box: [x, y, width, height]` \
+        to paste into guide.yaml. Nothing is added to the site.\n\n\
+        Exit codes: 0 written, 1 the image cannot be read or the page cannot be written, 2 bad usage."
+    )]
+    Grid(GridArgs),
     /// Preview the site: build it in memory, serve it over HTTP, rebuild and reload pages on every change
     #[command(
         after_help = "Writes nothing: output/ and the site stay as they are. Open pages reload by themselves \
@@ -75,6 +83,18 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
     /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GridArgs {
+    /// The screenshot: a PNG, JPEG or SVG file
+    pub image: PathBuf,
+    /// Where to write the page [default: <temporary folder>/guidegen-grid/<image>.grid.html]
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Open the page in the default browser
     #[arg(long)]
     pub open: bool,
 }
@@ -293,6 +313,7 @@ pub fn main() -> ExitCode {
                 Err(err) => init_failed(&err),
             }
         }
+        Command::Grid(args) => run_grid(args),
         Command::Init(args) => match crate::init::init(&args.dir, &args.languages) {
             Ok(files) => {
                 for file in files {
@@ -634,6 +655,37 @@ fn run_confirm(args: ConfirmArgs, untracked_only: bool) -> ExitCode {
             plural(s.files.len())
         )
     })
+}
+
+fn run_grid(args: GridArgs) -> ExitCode {
+    let page = match crate::grid::page_for(&args.image) {
+        Ok(page) => page,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = args
+        .out
+        .unwrap_or_else(|| crate::grid::default_out(&args.image));
+    let written = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&out, page));
+    if let Err(err) = written {
+        eprintln!("error: cannot write {}: {err}", out.display());
+        return ExitCode::from(1);
+    }
+    let absolute = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
+    println!("wrote {}", out.display());
+    let url = format!("file://{}", absolute.display());
+    if args.open {
+        crate::serve::open_browser(&url, &mut std::io::stdout());
+    } else {
+        println!("open {url}: point at the image for x, y; drag for a box");
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {

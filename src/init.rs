@@ -318,7 +318,11 @@ fn new_guide_yaml(id: &str, languages: &[String]) -> String {
     );
     text.push_str(
         "    # More a step can have (remove the `#` to use one):\n\
-         \x20   # screenshot: {src: shots/approve.png, alt: The Approve button in the app}\n\
+         \x20   # screenshot:\n\
+         \x20   #   src: shots/approve.png\n\
+         \x20   #   alt: The Approve button in the app\n\
+         \x20   #   callouts: [{box: [10, 20, 120, 40], label: Approve}]  # pixels: guidegen grid shots/approve.png\n\
+         \x20   #   redact: [[10, 80, 200, 30]]        # these pixels are replaced in what is published\n\
          \x20   # app: microsoft-authenticator      # an app from guidegen.yaml: QR codes for its stores\n\
          \x20   # note: Good to know.\n\
          \x20   # tip: A shortcut.\n\

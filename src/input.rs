@@ -334,7 +334,7 @@ pub struct VideoInput {
 #[derive(Debug, Clone)]
 pub enum ScreenshotInput {
     Path(String),
-    Full(ScreenshotFull),
+    Full(Box<ScreenshotFull>),
 }
 
 impl<'de> Deserialize<'de> for ScreenshotInput {
@@ -350,7 +350,7 @@ impl<'de> Deserialize<'de> for ScreenshotInput {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ScreenshotInput, A::Error> {
                 ScreenshotFull::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(ScreenshotInput::Full)
+                    .map(|full| ScreenshotInput::Full(Box::new(full)))
             }
         }
         deserializer.deserialize_any(ScreenshotVisitor)
@@ -366,6 +366,55 @@ pub struct ScreenshotFull {
     /// What the screenshot shows, for screen readers and the PDF (translatable).
     #[schemars(with = "Option<Text>")]
     pub alt: Option<Spanned<Text>>,
+    /// Boxes, rings, arrows and numbered markers drawn over the image, in its pixels.
+    #[schemars(with = "Option<Vec<CalloutInput>>")]
+    pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
+    /// Regions whose pixels are replaced in the published image: `[x, y, width, height]` each, in
+    /// the image's pixels.
+    #[schemars(with = "Option<Vec<Vec<f64>>>")]
+    pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
+    /// Per language, the coordinates of a localized screenshot (`x.da.png`) whose layout differs.
+    #[schemars(with = "Option<BTreeMap<String, LocalizedShotInput>>")]
+    pub localized: Option<Spanned<BTreeMap<String, Spanned<LocalizedShotInput>>>>,
+}
+
+/// One callout on a screenshot: exactly one shape (`box`, `ring`, `arrow`, `marker`), in the image's
+/// pixels from its top-left corner, and an optional short label.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalloutInput {
+    /// `[x, y, width, height]`: a rectangle around a region, in the image's pixels.
+    #[serde(rename = "box")]
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub rect: Option<Spanned<Vec<f64>>>,
+    /// `[x, y, width, height]`: an ellipse around a region, in the image's pixels.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub ring: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: an arrow pointing at this point.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub arrow: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: where an arrow starts (default: diagonally from the image's middle).
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub from: Option<Spanned<Vec<f64>>>,
+    /// `[x, y]`: a numbered marker centred on this point.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub marker: Option<Spanned<Vec<f64>>>,
+    /// A short name for what the callout points at, listed under the image (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub label: Option<Spanned<Text>>,
+}
+
+/// `localized: {da: {callouts: […], redact: […]}}`: a language's own coordinates, for its own file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedShotInput {
+    /// The same callouts, in the same order, placed for this language's image; labels stay in the
+    /// main list.
+    #[schemars(with = "Option<Vec<CalloutInput>>")]
+    pub callouts: Option<Spanned<Vec<Spanned<CalloutInput>>>>,
+    /// This language's image's own redacted regions: `[x, y, width, height]` each.
+    #[schemars(with = "Option<Vec<Vec<f64>>>")]
+    pub redact: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
 }
 
 /// A UI catalog (`locales/<lang>.yaml`): the strings guidegen itself writes, in one language.

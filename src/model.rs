@@ -475,11 +475,23 @@ pub struct Step {
 }
 
 impl Step {
-    /// The step's texts with their slots, in reading order.
+    /// The step's texts with their slots, in reading order: a screenshot's callout labels after its
+    /// alt text.
     pub fn slots(&self) -> impl Iterator<Item = (Slot, &Text)> {
-        StepField::ALL
-            .into_iter()
-            .filter_map(|field| Some((Slot::Step(self.number, field), field.in_model(self)?)))
+        StepField::ALL.into_iter().flat_map(move |field| {
+            let text = field
+                .in_model(self)
+                .map(|text| (Slot::Step(self.number, field), text));
+            let labels = (field == StepField::Alt)
+                .then_some(self.screenshot.as_ref())
+                .flatten()
+                .into_iter()
+                .flat_map(|shot| shot.callouts.iter().enumerate())
+                .filter_map(|(i, c)| {
+                    Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
+                });
+            text.into_iter().chain(labels)
+        })
     }
 
     /// The text of its callout of `kind`, if it has one.
@@ -517,16 +529,30 @@ pub struct Image {
     pub kind: ImageKind,
     pub width: u32,
     pub height: u32,
+    /// As published: an SVG sanitized, redacted regions replaced.
     pub bytes: std::sync::Arc<Vec<u8>>,
+    /// The regions whose pixels were replaced (an SVG's covered), in its pixels.
+    pub redacted: Vec<Region>,
+    /// Its smaller copies for narrow screens, made when first asked for ([`crate::shots::renditions`])
+    /// and shared by every step and language that shows this image.
+    pub renditions: RenditionCell,
 }
+
+/// Where an image's renditions are kept once made.
+pub type RenditionCell =
+    std::sync::Arc<std::sync::OnceLock<Result<Vec<crate::shots::Rendition>, String>>>;
 
 #[derive(Debug, Clone)]
 pub struct Screenshot {
-    /// The file named in guide.yaml.
+    /// The file named in guide.yaml. Its bytes are already redacted.
     pub default: Image,
     /// `name.<lang>.ext` beside it, by language, where such a file exists.
     pub localized: BTreeMap<String, Image>,
     pub alt: Option<Text>,
+    /// The callouts drawn over it, numbered from 1 in this order.
+    pub callouts: Vec<ShotCallout>,
+    /// A localized image's own placing of the same callouts (same number, same order), by language.
+    pub localized_shapes: BTreeMap<String, Vec<Shape>>,
     pub origin: Origin,
 }
 
@@ -534,6 +560,65 @@ impl Screenshot {
     pub fn image_for(&self, lang: &str) -> &Image {
         self.localized.get(lang).unwrap_or(&self.default)
     }
+
+    /// The callouts as drawn over the image shown in `lang`: each with its number (from 1), its shape
+    /// placed for that image, and its label.
+    pub fn callouts_for(&self, lang: &str) -> Vec<(usize, Shape, Option<&Text>)> {
+        let shapes = self
+            .localized
+            .contains_key(lang)
+            .then(|| self.localized_shapes.get(lang))
+            .flatten();
+        self.callouts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let shape = shapes.and_then(|s| s.get(i)).copied().unwrap_or(c.shape);
+                (i + 1, shape, c.label.as_ref())
+            })
+            .collect()
+    }
+}
+
+/// A rectangle in an image's pixels, from its top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Region {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// What a callout draws, in the image's pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// A rectangle around the region.
+    Box(Region),
+    /// An ellipse around the region.
+    Ring(Region),
+    /// An arrow from `from` to the point `to`.
+    Arrow { from: (f64, f64), to: (f64, f64) },
+    /// A numbered marker centred on the point.
+    Marker(f64, f64),
+}
+
+impl Shape {
+    /// `box`, `ring`, `arrow` or `marker`: its key in guide.yaml.
+    pub fn key(self) -> &'static str {
+        match self {
+            Shape::Box(_) => "box",
+            Shape::Ring(_) => "ring",
+            Shape::Arrow { .. } => "arrow",
+            Shape::Marker(..) => "marker",
+        }
+    }
+}
+
+/// A callout drawn over a screenshot: a shape, and an optional short label, listed under the image.
+#[derive(Debug, Clone)]
+pub struct ShotCallout {
+    pub shape: Shape,
+    pub label: Option<Text>,
 }
 
 /// A video of a guide, a section or a step.

@@ -255,10 +255,14 @@ impl<'a> Renderer<'a> {
         let view = self.view(guide, lang, languages);
         let folder = format!("{}/{}", lang.code, guide.id);
         let page = self.context.templates.guide(&view)?;
-        let mut beside: BTreeMap<&str, &Arc<Vec<u8>>> = BTreeMap::new();
+        let mut beside: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
         for step in view.sections.iter().flat_map(|s| &s.steps) {
             if let Some(shot) = &step.screenshot {
-                beside.insert(&shot.image.rel, &shot.image.bytes);
+                // The renditions first: a file of the guide's own of the same name wins.
+                for rendition in crate::shots::renditions(&shot.image)? {
+                    beside.insert(rendition.rel, rendition.bytes);
+                }
+                beside.insert(shot.image.rel.clone(), Arc::clone(&shot.image.bytes));
             }
         }
         let videos = view
@@ -274,17 +278,17 @@ impl<'a> Renderer<'a> {
         for video in videos {
             // A service video's poster is for the PDF only.
             if let (Some(poster), Some(_)) = (&video.poster, &video.local) {
-                beside.insert(&poster.image.rel, &poster.image.bytes);
+                beside.insert(poster.image.rel.clone(), Arc::clone(&poster.image.bytes));
             }
             if let Some(local) = &video.local {
                 copies.insert(&local.file.rel, &local.file);
                 for (rel, bytes) in &local.caption_files {
-                    beside.insert(rel, bytes);
+                    beside.insert(rel.clone(), Arc::clone(bytes));
                 }
             }
         }
         for (rel, bytes) in &guide.attachments {
-            beside.insert(rel, bytes);
+            beside.insert(rel.clone(), Arc::clone(bytes));
         }
         let mut files = vec![OutFile::new(
             format!("{folder}/index.html"),
@@ -292,14 +296,12 @@ impl<'a> Renderer<'a> {
             FileKind::Page,
         )];
         // A video its Markdown also links to is an attachment already.
-        copies.retain(|rel, _| !beside.contains_key(rel));
-        files.extend(beside.into_iter().map(|(rel, bytes)| {
-            OutFile::new(
-                format!("{folder}/{rel}"),
-                Arc::clone(bytes),
-                FileKind::Other,
-            )
-        }));
+        copies.retain(|rel, _| !beside.contains_key(*rel));
+        files.extend(
+            beside.into_iter().map(|(rel, bytes)| {
+                OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
+            }),
+        );
         files.extend(
             copies
                 .into_iter()

@@ -27,6 +27,8 @@ pub enum Slot {
     /// The title of a section's video.
     SectionVideoTitle(usize),
     Step(usize, StepField),
+    /// The label of a callout on a step's screenshot: step, then callout, each from 1.
+    CalloutLabel(usize, usize),
 }
 
 /// A translatable field of a step. Everything about one is in its entry of the registry's table, `STEP_FIELDS`.
@@ -211,6 +213,7 @@ impl Slot {
             Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
             Slot::VideoTitle | Slot::SectionVideoTitle(_) => TextKind::Plain,
             Slot::Step(_, StepField::Alt) => TextKind::Unseen,
+            Slot::CalloutLabel(..) => TextKind::Plain,
             Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
             Slot::Step(..) => TextKind::Plain,
         }
@@ -224,6 +227,7 @@ impl Slot {
             Slot::Summary => "summary",
             Slot::SectionIntro(_) => "intro",
             Slot::Step(_, field) => field.key(),
+            Slot::CalloutLabel(..) => "label",
         }
     }
 }
@@ -238,6 +242,7 @@ impl fmt::Display for Slot {
             Slot::SectionIntro(n) => write!(f, "section.{n}.intro"),
             Slot::SectionVideoTitle(n) => write!(f, "section.{n}.video.title"),
             Slot::Step(n, field) => write!(f, "step.{n}.{field}"),
+            Slot::CalloutLabel(n, m) => write!(f, "step.{n}.callout.{m}"),
         }
     }
 }
@@ -271,6 +276,9 @@ impl FromStr for Slot {
             ["step", n, field @ ..] if !field.is_empty() => number(n)
                 .zip(StepField::from_name(&field.join(".")))
                 .map(|(n, field)| Slot::Step(n, field)),
+            ["step", n, "callout", m] => number(n)
+                .zip(number(m))
+                .map(|(n, m)| Slot::CalloutLabel(n, m)),
             _ => None,
         };
         slot.ok_or_else(|| UnknownSlot(name.to_owned()))
@@ -289,8 +297,10 @@ pub struct Written<'a> {
     pub slot: Slot,
     pub text: &'a Spanned<input::Text>,
     /// The collections written around its section or step, outermost first: the list of sections,
-    /// the section, the list of steps, the step, and the step's screenshot and video (which hold its
-    /// `alt` and its video's `title` only). Editing in place must know whether one that holds the text is in flow style (`{…}`).
+    /// the section, the list of steps, the step, the step's screenshot and video (which hold its
+    /// `alt` and its video's `title`), and for a callout's label the screenshot's list of callouts
+    /// and the callout. Editing in place must know whether one that holds the text is in flow style
+    /// (`{…}`).
     pub around: Vec<Location>,
 }
 
@@ -377,7 +387,36 @@ fn written_steps<'a>(
         for field in StepField::ALL {
             let text = field.as_written(&step.value);
             push_written(out, Slot::Step(*number, field), text, &around);
+            // A screenshot's callouts are read after what it shows.
+            if field == StepField::Alt {
+                written_callout_labels(out, &step.value, &around, *number);
+            }
         }
+    }
+}
+
+/// The labels of the callouts on a step's screenshot, as written.
+fn written_callout_labels<'a>(
+    out: &mut Vec<Written<'a>>,
+    step: &'a StepInput,
+    around: &[Location],
+    number: usize,
+) {
+    let Some(ScreenshotInput::Full(full)) = step.screenshot.as_ref().map(|s| &s.value) else {
+        return;
+    };
+    let Some(callouts) = &full.callouts else {
+        return;
+    };
+    for (i, callout) in callouts.value.iter().enumerate() {
+        let mut around = around.to_vec();
+        around.extend([callouts.referenced, callout.referenced]);
+        push_written(
+            out,
+            Slot::CalloutLabel(number, i + 1),
+            callout.value.label.as_ref(),
+            &around,
+        );
     }
 }
 
@@ -386,7 +425,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::input::{ScreenshotFull, SectionInput, VideoInput};
+    use crate::input::{CalloutInput, ScreenshotFull, SectionInput, VideoInput};
 
     #[test]
     fn textual_forms_read_back_as_the_same_slot() {
@@ -399,6 +438,7 @@ mod tests {
             Slot::SectionVideoTitle(2),
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
+        slots.push(Slot::CalloutLabel(3, 12));
         for slot in slots {
             assert_eq!(slot.to_string().parse(), Ok(slot), "{slot}");
         }
@@ -413,6 +453,7 @@ mod tests {
         );
         assert_eq!(Slot::Step(4, StepField::VideoTitle).key(), "title");
         assert_eq!("step.12.alt".parse(), Ok(Slot::Step(12, StepField::Alt)));
+        assert_eq!("step.2.callout.1".parse(), Ok(Slot::CalloutLabel(2, 1)));
         for other in [
             "",
             "titles",
@@ -426,6 +467,9 @@ mod tests {
             "section.1.steps",
             "section..title",
             "step.3.action.",
+            "step.3.callout",
+            "step.3.callout.0",
+            "step.3.callout.01",
             "Step.3.action",
             "step.3.video",
             "step.3.video.",
@@ -494,7 +538,7 @@ mod tests {
         title.as_ref()
     }
 
-    fn step_texts(step: &Spanned<StepInput>) -> [Option<&Spanned<input::Text>>; 7] {
+    fn step_texts(step: &Spanned<StepInput>) -> Vec<Option<&Spanned<input::Text>>> {
         let StepInput {
             device: _,
             action,
@@ -506,19 +550,43 @@ mod tests {
             warning,
             video,
         } = &step.value;
-        let alt = screenshot.as_ref().and_then(|shot| match &shot.value {
-            ScreenshotInput::Full(ScreenshotFull { src: _, alt }) => alt.as_ref(),
+        let full = screenshot.as_ref().and_then(|shot| match &shot.value {
+            ScreenshotInput::Full(full) => Some(full),
             ScreenshotInput::Path(_) => None,
         });
-        [
-            action.as_ref(),
-            alt,
+        let mut labels = Vec::new();
+        let alt = full.and_then(|full| {
+            let ScreenshotFull {
+                src: _,
+                alt,
+                callouts,
+                redact: _,
+                // A language's own callouts have no labels: validation refuses them.
+                localized: _,
+            } = &**full;
+            for callout in callouts.iter().flat_map(|c| &c.value) {
+                let CalloutInput {
+                    rect: _,
+                    ring: _,
+                    arrow: _,
+                    from: _,
+                    marker: _,
+                    label,
+                } = &callout.value;
+                labels.push(label.as_ref());
+            }
+            alt.as_ref()
+        });
+        let mut out = vec![action.as_ref(), alt];
+        out.extend(labels);
+        out.extend([
             result.as_ref(),
             note.as_ref(),
             tip.as_ref(),
             warning.as_ref(),
             video_title(video),
-        ]
+        ]);
+        out
     }
 
     /// A guide that sets every translatable field, each to `M <its slot>`, in block and flow style.
@@ -535,7 +603,14 @@ sections:
     steps:
       - device: computer
         action: M step.1.action
-        screenshot: {src: shot.svg, alt: M step.1.alt}
+        screenshot:
+          src: shot.svg
+          alt: M step.1.alt
+          callouts:
+            - {box: [1, 1, 10, 10], label: M step.1.callout.1}
+            - marker: [5, 5]
+            - arrow: [20, 20]
+              label: M step.1.callout.3
         result: M step.1.result
         note: M step.1.note
         tip: M step.1.tip
@@ -550,6 +625,7 @@ sections:
         note: M step.3.note
         result: M step.3.result
         screenshot:
+          callouts: [{label: M step.3.callout.1, ring: [0, 0, 40, 30]}]
           alt: M step.3.alt
           src: shot.svg
         video:
@@ -582,16 +658,16 @@ sections:
             crate::load::parse_yaml(Path::new("guide.yaml"), EVERY_FIELD).unwrap();
         let texts = every_text(&file);
         // Every field is set, in steps 1 and 3; step 2 has its action only; sections 2 and 3 have
-        // no video.
+        // no video; callout 2 of step 1 has no label.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1 + 2);
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1);
+        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3);
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

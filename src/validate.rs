@@ -15,9 +15,10 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, OutdatedPolicy, Paper, Screenshot, Section, Service, Site, Step, Store, StoreLink,
-    Text, TranslationState,
+    Origin, OutdatedPolicy, Paper, Region, Screenshot, Section, Service, Shape, ShotCallout, Site,
+    Step, Store, StoreLink, Text, TranslationState,
 };
+use crate::shots;
 use crate::svg;
 
 mod video;
@@ -81,9 +82,16 @@ struct FileCheck<'a> {
     /// For Markdown in a guide: its folder, where relative links must point; and the files they name.
     guide_dir: Option<&'a Path>,
     attachments: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Screenshots read so far, by path and redacted regions: a file shown by several steps is read
+    /// (and redacted, and scaled) once.
+    images: BTreeMap<String, ReadImage>,
     /// The site's languages could not be read (already reported): texts are not checked against them.
     unsure_languages: bool,
 }
+
+/// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
+/// redacted regions (numbers from 1) that an SVG's text seems to reach.
+type ReadImage = (Image, Vec<String>, Vec<usize>);
 
 impl FileCheck<'_> {
     fn error(&mut self, span: impl Into<Span>, message: impl Into<String>, hint: Option<String>) {
@@ -540,7 +548,7 @@ pub const MAX_IMAGE_SIDE: u32 = 16_384;
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
 /// Whether an image's dimensions are within the limits; else the message saying so.
-fn image_size_ok(rel: &str, width: u32, height: u32) -> Result<(), String> {
+pub(crate) fn image_size_ok(rel: &str, width: u32, height: u32) -> Result<(), String> {
     if width > MAX_IMAGE_SIDE
         || height > MAX_IMAGE_SIDE
         || u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
@@ -562,7 +570,8 @@ fn read_image(
     dir: &Path,
     rel: &str,
     kind: ImageKind,
-) -> Result<(Image, Vec<String>), (String, String)> {
+    redact: &[Region],
+) -> Result<ReadImage, (String, String)> {
     let redo = || "export the screenshot again from your image editor".to_owned();
     let bytes = files::read_inside(dir, Path::new(rel), files::MAX_MEDIA_FILE_BYTES)
         .map_err(|e| refusal(dir, rel, &e))?;
@@ -594,20 +603,35 @@ fn read_image(
             "scale the screenshot down to the size of the screen it shows".to_owned(),
         )
     })?;
+    // Redacted only now that the size is known to be within the limits: decoding is bounded.
+    let mut under_text = Vec::new();
+    let bytes = if redact.is_empty() {
+        bytes
+    } else if kind == ImageKind::Svg {
+        let (bytes, hits) = shots::redact_svg(&bytes, redact, width, height)
+            .map_err(|e| (format!("`{rel}` cannot be redacted: {e}"), redo()))?;
+        under_text = hits;
+        bytes
+    } else {
+        shots::redact_raster(&bytes, kind, redact)
+            .map_err(|e| (format!("`{rel}` cannot be redacted: {e}"), redo()))?
+    };
     let image = Image {
         rel: normalize_rel(rel),
         kind,
         width,
         height,
         bytes: Arc::new(bytes),
+        redacted: redact.to_vec(),
+        renditions: Default::default(),
     };
-    Ok((image, removed))
+    Ok((image, removed, under_text))
 }
 
 /// The size of a sanitized SVG: from its root's `width` and `height` (or `viewBox`) when they say
 /// it — a screenshot's usually do, and reading them costs nothing beside laying the drawing out —
 /// else from usvg.
-fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+pub(crate) fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
     let embeds_pictures = bytes.windows(11).any(|w| w == b"data:image/");
     match declared_svg_size(bytes) {
         Some(size) if !embeds_pictures => Ok(size),
@@ -804,6 +828,7 @@ pub fn validate_site(
         diagnostics,
         guide_dir: None,
         attachments: BTreeMap::new(),
+        images: BTreeMap::new(),
         unsure_languages: unsure.languages,
     };
 
@@ -1176,6 +1201,7 @@ pub fn validate_guide(
         diagnostics,
         guide_dir: Some(&loaded.dir),
         attachments: BTreeMap::new(),
+        images: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
     };
     if !is_id(&loaded.id) {
@@ -1491,11 +1517,429 @@ fn warn_removed(check: &mut FileCheck, at: Span, rel: &str, removed: &[String]) 
     );
 }
 
+/// The most callouts one screenshot may have: more would hide the picture they explain.
+pub const MAX_CALLOUTS: usize = 30;
+/// The most redacted regions one screenshot may have.
+pub const MAX_REDACTIONS: usize = 50;
+/// A callout's label longer than this is warned about: it is a name on a picture, not a paragraph.
+const LONG_CALLOUT_LABEL: usize = 60;
+
+/// A callout's shape as written, before it is placed on an image (an arrow's tail may be left to
+/// guidegen, which depends on the image's size).
+#[derive(Debug, Clone, Copy)]
+enum WrittenShape {
+    Box(Region),
+    Ring(Region),
+    Arrow {
+        to: (f64, f64),
+        from: Option<(f64, f64)>,
+    },
+    Marker(f64, f64),
+}
+
+/// One callout as written, its shape checked on its own.
+#[derive(Clone)]
+struct WrittenCallout<'a> {
+    shape: WrittenShape,
+    at: Span,
+    /// Where an arrow's `from` is written.
+    from_at: Option<Span>,
+    label: Option<&'a Spanned<input::Text>>,
+}
+
+/// A screenshot's coordinates for one image: its callouts and its redacted regions.
+#[derive(Clone)]
+struct Placing<'a> {
+    callouts: Vec<WrittenCallout<'a>>,
+    redact: Vec<(Region, Span)>,
+}
+
+/// Numbers written for a shape or region: each finite and not negative; else reported.
+fn coordinates(
+    check: &mut FileCheck,
+    written: &Spanned<Vec<f64>>,
+    key: &str,
+    what: &str,
+    expected: &[&str],
+) -> Option<Vec<f64>> {
+    let at: Span = written.referenced.into();
+    let numbers = &written.value;
+    let form = format!("[{}]", expected.join(", "));
+    if numbers.len() != expected.len() {
+        check.error(
+            at,
+            format!(
+                "{what}: `{key}` takes {} numbers, {form}; this has {}",
+                expected.len(),
+                numbers.len()
+            ),
+            Some(format!(
+                "write `{key}: {form}` in the image's pixels, from its top-left corner"
+            )),
+        );
+        return None;
+    }
+    if numbers.iter().any(|v| !v.is_finite() || *v < 0.0) {
+        check.error(
+            at,
+            format!("{what}: `{key}` has a negative or invalid number"),
+            Some("coordinates are pixels of the image, from 0 at its top-left corner".into()),
+        );
+        return None;
+    }
+    if expected.len() == 4 && (numbers[2] <= 0.0 || numbers[3] <= 0.0) {
+        check.error(
+            at,
+            format!("{what}: `{key}` has no area: its width and height must be more than 0"),
+            Some(format!(
+                "write `{key}: {form}`: the third and fourth numbers are a size"
+            )),
+        );
+        return None;
+    }
+    Some(numbers.clone())
+}
+
+fn region_of(n: &[f64]) -> Region {
+    Region {
+        x: n[0],
+        y: n[1],
+        w: n[2],
+        h: n[3],
+    }
+}
+
+/// A list of callouts as written; labels allowed only in the main list. `None` when one is wrong
+/// (each problem reported).
+fn written_callouts<'a>(
+    check: &mut FileCheck,
+    list: &'a Spanned<Vec<Spanned<input::CalloutInput>>>,
+    labels_allowed: bool,
+) -> Option<Vec<WrittenCallout<'a>>> {
+    if list.value.len() > MAX_CALLOUTS {
+        check.error(
+            list.referenced,
+            format!(
+                "the screenshot has {} callouts, more than the {MAX_CALLOUTS} one may have",
+                list.value.len()
+            ),
+            Some("point at what this step is about; split a busy screen into several steps".into()),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, written) in list.value.iter().enumerate() {
+        let n = i + 1;
+        let what = format!("callout {n}");
+        let c = &written.value;
+        let shapes: Vec<(&str, &Spanned<Vec<f64>>)> = [
+            ("box", &c.rect),
+            ("ring", &c.ring),
+            ("arrow", &c.arrow),
+            ("marker", &c.marker),
+        ]
+        .into_iter()
+        .filter_map(|(key, v)| v.as_ref().map(|v| (key, v)))
+        .collect();
+        let shape_hint = "give each callout one of `box: [x, y, width, height]`, `ring: [x, y, width, height]`, `arrow: [x, y]` or `marker: [x, y]`";
+        let (key, numbers) = match shapes.as_slice() {
+            [] => {
+                check.error(
+                    written.referenced,
+                    format!("{what} has no shape"),
+                    Some(shape_hint.into()),
+                );
+                ok = false;
+                continue;
+            }
+            [one] => *one,
+            [first, second, ..] => {
+                check.error(
+                    second.1.referenced,
+                    format!("{what} has both `{}` and `{}`", first.0, second.0),
+                    Some("one shape per callout: write a second callout for the other".into()),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        if let Some(from) = &c.from
+            && key != "arrow"
+        {
+            check.error(
+                from.referenced,
+                format!("{what}: `from` is where an arrow starts, and this callout is a `{key}`"),
+                Some("remove `from`, or make the callout `arrow: [x, y]`".into()),
+            );
+            ok = false;
+            continue;
+        }
+        if !labels_allowed && let Some(label) = &c.label {
+            check.error(
+                label.referenced,
+                format!("{what}: a language's own callouts take their labels from the main list"),
+                Some("remove `label` here; translate the label in the screenshot's `callouts`, as `label: {da: …, en: …}`".into()),
+            );
+            ok = false;
+            continue;
+        }
+        let shape = match key {
+            "box" | "ring" => {
+                let Some(v) =
+                    coordinates(check, numbers, key, &what, &["x", "y", "width", "height"])
+                else {
+                    ok = false;
+                    continue;
+                };
+                if key == "box" {
+                    WrittenShape::Box(region_of(&v))
+                } else {
+                    WrittenShape::Ring(region_of(&v))
+                }
+            }
+            "arrow" => {
+                let Some(to) = coordinates(check, numbers, key, &what, &["x", "y"]) else {
+                    ok = false;
+                    continue;
+                };
+                let from = match &c.from {
+                    Some(from) => match coordinates(check, from, "from", &what, &["x", "y"]) {
+                        Some(f) => Some((f[0], f[1])),
+                        None => {
+                            ok = false;
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                if from == Some((to[0], to[1])) {
+                    check.error(
+                        numbers.referenced,
+                        format!("{what}: the arrow starts where it points"),
+                        Some(
+                            "`from` is where the arrow starts; move it away from the point".into(),
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                WrittenShape::Arrow {
+                    to: (to[0], to[1]),
+                    from,
+                }
+            }
+            _ => {
+                let Some(v) = coordinates(check, numbers, key, &what, &["x", "y"]) else {
+                    ok = false;
+                    continue;
+                };
+                WrittenShape::Marker(v[0], v[1])
+            }
+        };
+        out.push(WrittenCallout {
+            shape,
+            at: numbers.referenced.into(),
+            from_at: c.from.as_ref().map(|f| f.referenced.into()),
+            label: c.label.as_ref(),
+        });
+    }
+    ok.then_some(out)
+}
+
+/// `redact: [[x, y, width, height], …]` as written. `None` when one is wrong.
+fn written_redactions(
+    check: &mut FileCheck,
+    list: &Spanned<Vec<Spanned<Vec<f64>>>>,
+) -> Option<Vec<(Region, Span)>> {
+    if list.value.len() > MAX_REDACTIONS {
+        check.error(
+            list.referenced,
+            format!(
+                "the screenshot has {} redacted regions, more than the {MAX_REDACTIONS} one may have",
+                list.value.len()
+            ),
+            Some("cover neighbouring regions with one larger region".into()),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, region) in list.value.iter().enumerate() {
+        let what = format!("redacted region {}", i + 1);
+        match coordinates(
+            check,
+            region,
+            "redact",
+            &what,
+            &["x", "y", "width", "height"],
+        ) {
+            Some(v) => out.push((region_of(&v), region.referenced.into())),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// How far an arrow guidegen places reaches, in the image's pixels.
+fn arrow_length(width: u32, height: u32) -> f64 {
+    (0.2 * f64::from(width.min(height))).clamp(24.0, 320.0)
+}
+
+/// A written shape placed on an image of `width`×`height`, or why it does not fit: the callout
+/// must lie inside the image.
+fn place(shape: WrittenShape, width: u32, height: u32) -> Result<Shape, String> {
+    let (w, h) = (f64::from(width), f64::from(height));
+    let inside_point = |(x, y): (f64, f64), what: &str| {
+        if x > w || y > h {
+            Err(format!(
+                "{what} ({}, {}) is outside",
+                shots::number(x),
+                shots::number(y)
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let inside_region = |r: &Region| {
+        if r.x + r.w > w || r.y + r.h > h {
+            Err(format!(
+                "it reaches to ({}, {})",
+                shots::number(r.x + r.w),
+                shots::number(r.y + r.h)
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match shape {
+        WrittenShape::Box(r) => inside_region(&r).map(|()| Shape::Box(r)),
+        WrittenShape::Ring(r) => inside_region(&r).map(|()| Shape::Ring(r)),
+        WrittenShape::Marker(x, y) => {
+            inside_point((x, y), "its point").map(|()| Shape::Marker(x, y))
+        }
+        WrittenShape::Arrow { to, from } => {
+            inside_point(to, "the point it points at")?;
+            let from = match from {
+                Some(from) => {
+                    inside_point(from, "its start `from`")?;
+                    from
+                }
+                // Diagonally towards the image's middle, so that the arrow stays on the picture.
+                None => {
+                    let side = |v: f64, middle: f64| if v <= middle { 1.0 } else { -1.0 };
+                    let step = arrow_length(width, height) / std::f64::consts::SQRT_2;
+                    (
+                        (to.0 + side(to.0, w / 2.0) * step).clamp(0.0, w),
+                        (to.1 + side(to.1, h / 2.0) * step).clamp(0.0, h),
+                    )
+                }
+            };
+            Ok(Shape::Arrow { from, to })
+        }
+    }
+}
+
+/// How diagnostics name an image of the guide: its path from where guidegen runs.
+fn image_path(check: &FileCheck, rel: &str) -> String {
+    check
+        .path
+        .parent()
+        .map_or_else(|| rel.to_owned(), |p| p.join(rel).display().to_string())
+}
+
+/// The placing's shapes on `image`, each callout and region checked to lie inside it. `None` when
+/// one does not (each reported).
+fn place_all(check: &mut FileCheck, placing: &Placing, image: &Image) -> Option<Vec<Shape>> {
+    let (width, height) = (image.width, image.height);
+    let hint = |check: &FileCheck| {
+        format!(
+            "coordinates are the image's pixels from its top-left corner: x from 0 to {width}, y from 0 to {height}; `guidegen grid {}` shows them",
+            image_path(check, &image.rel)
+        )
+    };
+    let mut ok = true;
+    let mut shapes = Vec::new();
+    for (i, callout) in placing.callouts.iter().enumerate() {
+        match place(callout.shape, width, height) {
+            Ok(shape) => shapes.push(shape),
+            Err(why) => {
+                let hint = hint(check);
+                let at = match callout.from_at {
+                    Some(from_at) if why.contains("`from`") => from_at,
+                    _ => callout.at,
+                };
+                check.error(
+                    at,
+                    format!(
+                        "callout {} is outside `{}`, which is {width}×{height} pixels: {why}",
+                        i + 1,
+                        image.rel
+                    ),
+                    Some(hint),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (i, (region, at)) in placing.redact.iter().enumerate() {
+        if let Err(why) = place(WrittenShape::Box(*region), width, height) {
+            let hint = hint(check);
+            check.error(
+                *at,
+                format!(
+                    "redacted region {} is outside `{}`, which is {width}×{height} pixels: {why}",
+                    i + 1,
+                    image.rel
+                ),
+                Some(hint),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(shapes)
+}
+
+/// Reads a screenshot's image with its regions redacted, once per guide for the same file and
+/// regions, warning about what an SVG loses or still holds.
+fn screenshot_image(
+    check: &mut FileCheck,
+    dir: &Path,
+    rel: &str,
+    kind: ImageKind,
+    redact: &[(Region, Span)],
+    at: Span,
+) -> Result<Image, (String, String)> {
+    let regions: Vec<Region> = redact.iter().map(|(r, _)| *r).collect();
+    let key = format!("{rel}\n{regions:?}");
+    let (image, removed, under_text) = match check.images.get(&key) {
+        Some(read) => read.clone(),
+        None => {
+            let read = read_image(dir, rel, kind, &regions)?;
+            check.images.insert(key, read.clone());
+            read
+        }
+    };
+    warn_removed(check, at, rel, &removed);
+    for n in under_text {
+        check.warning(
+            redact[n - 1].1,
+            format!("`{rel}` has text under redacted region {n}: the published image covers it, but the text is still in the file"),
+            "delete or replace that text in the SVG itself, so that no one can read it in the file",
+        );
+    }
+    Ok(image)
+}
+
 fn screenshot(
     check: &mut FileCheck,
     written: &Spanned<ScreenshotInput>,
     step: usize,
 ) -> Option<Screenshot> {
+    let full = match &written.value {
+        ScreenshotInput::Path(_) => None,
+        ScreenshotInput::Full(full) => Some(full),
+    };
     let (src, src_span, alt) = match &written.value {
         ScreenshotInput::Path(path) => (path.as_str(), Span::from(written.referenced), None),
         ScreenshotInput::Full(full) => (
@@ -1505,6 +1949,94 @@ fn screenshot(
         ),
     };
     let alt = alt.and_then(|a| check.text(a, Kind::Plain, "the screenshot's alt text"));
+
+    // The coordinates as written: the main ones, and each language's own.
+    let errors_before = check.diagnostics.error_count();
+    let (callouts, callouts_ok) = match full.and_then(|f| f.callouts.as_ref()) {
+        Some(list) => match written_callouts(check, list, true) {
+            Some(callouts) => (callouts, true),
+            None => (Vec::new(), false),
+        },
+        None => (Vec::new(), true),
+    };
+    let redact = match full.and_then(|f| f.redact.as_ref()) {
+        Some(list) => written_redactions(check, list).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let main = Placing { callouts, redact };
+    let mut labels = Vec::new();
+    for (i, callout) in main.callouts.iter().enumerate() {
+        let what = format!("the label of callout {}", i + 1);
+        let label = callout.label.and_then(|l| {
+            let text = check.text(l, Kind::Plain, &what)?;
+            let long = std::iter::once(&text.source)
+                .chain(text.translations.values().map(|t| &t.text))
+                .any(|t| t.chars().count() > LONG_CALLOUT_LABEL);
+            if long {
+                check.warning(
+                    l.referenced,
+                    format!("{what} is longer than {LONG_CALLOUT_LABEL} characters"),
+                    "a label names what the callout points at (\"Sign in\", \"the QR code\"); say more in the step's text",
+                );
+            }
+            Some(text)
+        });
+        labels.push(label);
+    }
+    let mut own: BTreeMap<String, (Placing, Span)> = BTreeMap::new();
+    if let Some(localized) = full.and_then(|f| f.localized.as_ref()) {
+        for (lang, written) in &localized.value {
+            let at = Span::from(written.referenced);
+            if !check.languages.contains(lang) {
+                check.error(
+                    at,
+                    format!("`localized` names `{lang}`, which is not one of the site's languages"),
+                    Some(format!(
+                        "the site's languages are {}",
+                        check.languages.join(", ")
+                    )),
+                );
+                continue;
+            }
+            let callouts = match &written.value.callouts {
+                Some(list) => {
+                    let Some(callouts) = written_callouts(check, list, false) else {
+                        continue;
+                    };
+                    if callouts_ok && callouts.len() != main.callouts.len() {
+                        check.error(
+                            list.referenced,
+                            format!(
+                                "`localized: {lang}` places {} callouts, and the screenshot has {}",
+                                callouts.len(),
+                                main.callouts.len()
+                            ),
+                            Some("a language's own callouts are the same callouts, in the same order, placed for its image".into()),
+                        );
+                        continue;
+                    }
+                    callouts
+                        .into_iter()
+                        .zip(&main.callouts)
+                        .map(|(c, m)| WrittenCallout {
+                            label: m.label,
+                            ..c
+                        })
+                        .collect()
+                }
+                None => main.callouts.clone(),
+            };
+            let redact = match &written.value.redact {
+                Some(list) => written_redactions(check, list).unwrap_or_default(),
+                None => main.redact.clone(),
+            };
+            own.insert(lang.clone(), (Placing { callouts, redact }, at));
+        }
+    }
+    if check.diagnostics.error_count() > errors_before {
+        return None;
+    }
+
     let dir = check.guide_dir?.to_path_buf();
     let Some(kind) = Path::new(src)
         .extension()
@@ -1518,28 +2050,43 @@ fn screenshot(
         );
         return None;
     };
-    let default = match read_image(&dir, src, kind) {
-        Ok((image, removed)) => {
-            warn_removed(check, src_span, src, &removed);
-            image
-        }
+    let default = match screenshot_image(check, &dir, src, kind, &main.redact, src_span) {
+        Ok(image) => image,
         Err((message, hint)) => {
             check.error(src_span, message, Some(hint));
             return None;
         }
     };
+    let default_shapes = place_all(check, &main, &default);
     // `shots/signin.png` is replaced for Danish by `shots/signin.da.png` where that file exists.
     let mut localized = BTreeMap::new();
+    let mut localized_shapes = BTreeMap::new();
     let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
     let languages: Vec<String> = check.languages.to_vec();
     for lang in languages {
         let variant = format!("{stem}.{lang}.{ext}");
+        let placing = own.remove(&lang);
         if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
+            if let Some((_, at)) = placing {
+                check.error(
+                    at,
+                    format!("`localized: {lang}` places the screenshot's callouts for `{variant}`, which does not exist"),
+                    Some(format!("add `{variant}`, or remove `{lang}` here: without a file of its own, {lang} shows `{src}` with the screenshot's own coordinates")),
+                );
+            }
             continue;
         }
-        match read_image(&dir, &variant, kind) {
-            Ok((image, removed)) => {
-                warn_removed(check, src_span, &variant, &removed);
+        let has_own = placing.is_some();
+        let placing = placing.map_or_else(|| main.clone(), |(p, _)| p);
+        match screenshot_image(check, &dir, &variant, kind, &placing.redact, src_span) {
+            Ok(image) => {
+                let same_size = (image.width, image.height) == (default.width, default.height);
+                if has_own || !same_size {
+                    let shapes = place_all(check, &placing, &image);
+                    if let Some(shapes) = shapes.filter(|s| !s.is_empty()) {
+                        localized_shapes.insert(lang.clone(), shapes);
+                    }
+                }
                 localized.insert(lang, image);
             }
             Err((message, _)) => check.error(
@@ -1556,10 +2103,17 @@ fn screenshot(
             "write `screenshot: {src: …, alt: …}` describing what it shows; readers with screen readers, and the PDF, need it",
         );
     }
+    let callouts = default_shapes?
+        .into_iter()
+        .zip(labels)
+        .map(|(shape, label)| ShotCallout { shape, label })
+        .collect();
     Some(Screenshot {
         default,
         localized,
         alt,
+        callouts,
+        localized_shapes,
         origin: check.origin(src_span),
     })
 }

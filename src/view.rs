@@ -149,16 +149,61 @@ pub struct BannerView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScreenshotView {
     /// Relative URL from the guide page: the image's path in the guide's output folder
-    /// (`image.rel`), percent-encoded.
+    /// (`image.rel`), percent-encoded. The original, as large as it is ("open full size").
     pub src: String,
     pub width: u32,
     pub height: u32,
     pub alt: Label,
     /// The alt text is guidegen's fallback ("Screenshot for step 3"), not the author's.
     pub alt_missing: bool,
+    /// `srcset` of the image: its smaller renditions and the original, by width; empty for an image
+    /// without renditions (an SVG, a small image).
+    pub srcset: String,
+    /// `sizes` for `srcset`: how wide the page shows the image.
+    pub sizes: String,
+    /// The renditions `srcset` names: `src` (relative URL), `width`, `height`.
+    pub renditions: Vec<RenditionView>,
+    /// Taller than wide (a phone's screen): the page caps its height, so that the step's text and
+    /// the picture fit on a phone's screen together.
+    pub tall: bool,
+    /// "Open full size (1920 × 1080)", for an image larger than the page shows it; else `None`.
+    pub full_size: Option<String>,
+    /// The inline SVG that draws the callouts over the image (`data-callout="n"` on each), or `None`.
+    pub overlay: Option<String>,
+    /// The callouts with a label, for the list under the image: `number`, `label`.
+    pub callouts: Vec<ShotCalloutView>,
+    /// "Marked on the screenshot", the list's accessible name.
+    pub callouts_heading: String,
+    /// Every callout as drawn: number, shape (in the image's pixels), whether its number is shown.
+    #[serde(skip)]
+    pub shapes: Vec<(usize, crate::model::Shape, bool)>,
     #[serde(skip)]
     pub image: Image,
 }
+
+/// A smaller copy of a screenshot, for `srcset`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenditionView {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A labelled callout on a screenshot, as the list under it names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShotCalloutView {
+    pub number: usize,
+    pub label: Label,
+}
+
+/// Wider than this, an image is shown smaller than it is on most screens: the page offers it at
+/// full size.
+const FULL_SIZE_FROM: u32 = 720;
+
+/// How wide a guide page shows a screenshot: the page's column (`--measure`, 46rem, less the
+/// step's padding), or less than the cap on a tall one.
+const SIZES_WIDE: &str = "(max-width: 46rem) calc(100vw - 2rem), 42rem";
+const SIZES_TALL: &str = "(max-width: 22rem) calc(100vw - 2rem), 20rem";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StoreView {
@@ -627,12 +672,70 @@ fn step_view(
                 true,
             ),
         };
+        let renditions: Vec<RenditionView> =
+            crate::shots::rendition_sizes(image.kind, image.width, image.height)
+                .into_iter()
+                .map(|(width, height)| RenditionView {
+                    src: url_path(&crate::shots::rendition_rel(&image.rel, width)),
+                    width,
+                    height,
+                })
+                .collect();
+        let srcset = if renditions.is_empty() {
+            String::new()
+        } else {
+            renditions
+                .iter()
+                .map(|r| format!("{} {}w", r.src, r.width))
+                .chain(std::iter::once(format!(
+                    "{} {}w",
+                    url_path(&image.rel),
+                    image.width
+                )))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let tall = image.height > image.width;
+        let full_size = (image.width > FULL_SIZE_FROM).then(|| {
+            l.catalog.format(
+                "guide.full_size",
+                &[("size", &format!("{} × {}", image.width, image.height))],
+            )
+        });
+        let drawn = shot.callouts_for(l.lang);
+        let shapes: Vec<(usize, crate::model::Shape, bool)> = drawn
+            .iter()
+            .map(|(n, shape, label)| {
+                let numbered = label.is_some() || matches!(shape, crate::model::Shape::Marker(..));
+                (*n, *shape, numbered)
+            })
+            .collect();
+        let overlay =
+            (!shapes.is_empty()).then(|| crate::overlay::svg(image.width, image.height, &shapes));
+        let callouts = drawn
+            .iter()
+            .filter_map(|(n, _, label)| {
+                Some(ShotCalloutView {
+                    number: *n,
+                    label: l.plain(label.as_ref()?),
+                })
+            })
+            .collect();
         ScreenshotView {
             src: url_path(&image.rel),
             width: image.width,
             height: image.height,
             alt,
             alt_missing,
+            srcset,
+            sizes: if tall { SIZES_TALL } else { SIZES_WIDE }.to_owned(),
+            renditions,
+            tall,
+            full_size,
+            overlay,
+            callouts,
+            callouts_heading: l.catalog.get("guide.callouts").to_owned(),
+            shapes,
             image,
         }
     });
@@ -707,7 +810,7 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
                 catalog.format("guide.untranslated.section", &[("n", &n.to_string())]),
                 Some(format!("#section-{n}")),
             ),
-            Slot::Step(n, _) => (
+            Slot::Step(n, _) | Slot::CalloutLabel(n, _) => (
                 catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
                 Some(format!("#step-{n}")),
             ),

@@ -182,8 +182,9 @@ fn screenshot_file_names_become_encoded_relative_urls() {
     for img in html.select(&sel("figure.screenshot img")) {
         let src = img.value().attr("src").expect("src");
         let link = img
-            .parent()
-            .and_then(scraper::ElementRef::wrap)
+            .ancestors()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|a| a.value().name() == "a")
             .and_then(|a| a.value().attr("href"))
             .expect("the image's link");
         assert_eq!(link, src, "the link opens the image itself");

@@ -55,6 +55,8 @@ fn screenshot(width: u32, height: u32, seed: u8) -> Image {
         width,
         height,
         bytes: Arc::new(bytes),
+        redacted: Vec::new(),
+        renditions: Default::default(),
     }
 }
 
@@ -114,6 +116,15 @@ fn step(
                 height: h,
                 alt: label(&format!("Skærmbillede {n}: vinduet »Næste«")),
                 alt_missing: false,
+                srcset: String::new(),
+                sizes: String::new(),
+                renditions: Vec::new(),
+                tall: h > w,
+                full_size: None,
+                overlay: None,
+                callouts: Vec::new(),
+                callouts_heading: String::new(),
+                shapes: Vec::new(),
                 image,
             }
         }),

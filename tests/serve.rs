@@ -661,3 +661,44 @@ fn a_site_folder_that_does_not_exist_is_bad_usage() {
     run.expect_code(2);
     assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
 }
+
+#[test]
+fn serve_publishes_a_redacted_screenshot_as_build_does() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("guides/shots")).unwrap();
+    std::fs::write(site.join("guidegen.yaml"), "title: T\nlanguages: [en]\n").unwrap();
+    // A secret in a colour nothing else has, at 100..300 × 50..90.
+    let secret = image::Rgb([0xde, 0xad, 0xbe]);
+    let shot = image::RgbImage::from_fn(960, 600, |x, y| {
+        if (100..300).contains(&x) && (50..90).contains(&y) {
+            secret
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    shot.save(site.join("guides/shots/next.png")).unwrap();
+    std::fs::write(
+        site.join("guides/shots/guide.yaml"),
+        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    screenshot:\n      src: next.png\n      alt: The window\n      redact: [[100, 50, 200, 40]]\n",
+    )
+    .unwrap();
+    let served = serve(dir, site);
+    for path in ["/en/shots/next.png", "/en/shots/next.480w.png"] {
+        let fetched = served.get(path);
+        assert_eq!(fetched.status, 200, "GET {path}");
+        let image = image::load_from_memory(&fetched.body)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .to_rgb8();
+        assert!(
+            !image.pixels().any(|p| *p == secret),
+            "{path} shows the redacted pixels"
+        );
+        let (w, h) = image.dimensions();
+        assert_eq!(
+            image.get_pixel(200 * w / 960, 70 * h / 600).0,
+            [0x40, 0x40, 0x40],
+            "{path}"
+        );
+    }
+}

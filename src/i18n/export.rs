@@ -94,6 +94,16 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
                     format!("Step {} ({device}){place}: {what}", step.number),
                 );
             }
+            let callouts = step.screenshot.as_ref().map_or(0, |s| s.callouts.len());
+            for m in 1..=callouts {
+                out.insert(
+                    Slot::CalloutLabel(step.number, m),
+                    format!(
+                        "Step {} ({device}){place}: the label of callout {m}, a short name for what it points at on the screenshot",
+                        step.number
+                    ),
+                );
+            }
         }
     }
     out

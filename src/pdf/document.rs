@@ -406,14 +406,85 @@ impl Builder {
         }
         let width = width.max(10.0);
         let beside = width <= g.beside;
+        let marks = marks(shot, width);
+        let labels: Vec<String> = shot
+            .callouts
+            .iter()
+            .map(|c| format!("({}, [{}])", c.number, label(&c.label)))
+            .collect();
         let call = format!(
-            "gg-shot({}, {}, {:.2}mm)",
+            "gg-shot({}, {}, {:.2}mm, marks: {marks}, labels: {})",
             string(&path),
             string(&shot.alt.text),
-            width
+            width,
+            array(&labels)
         );
         (call, beside)
     }
+}
+
+/// The callouts of a screenshot shown `width` mm wide, as typst: a content block of `gg-mark-…`
+/// calls at millimetres from the image's top-left corner (the same geometry the page's SVG draws),
+/// or `none`.
+fn marks(shot: &ScreenshotView, width: f64) -> String {
+    use crate::overlay::{Piece, Scale, pieces};
+    if shot.shapes.is_empty() || shot.width == 0 {
+        return "none".to_owned();
+    }
+    let scale = Scale::of(shot.width, shot.height);
+    // Millimetres per pixel of the image.
+    let k = width / f64::from(shot.width);
+    let mm = |v: f64| format!("{:.2}mm", v * k);
+    let point = |(x, y): (f64, f64)| format!("({}, {})", mm(x), mm(y));
+    let s = mm(scale.stroke);
+    let mut out = String::from("{");
+    for &(n, shape, numbered) in &shot.shapes {
+        for piece in pieces(shape, n, numbered, &scale) {
+            let _ = match piece {
+                Piece::Rect { x, y, w, h, r } => write!(
+                    out,
+                    "gg-mark-rect({}, {}, {}, {}, {}, {s});",
+                    mm(x),
+                    mm(y),
+                    mm(w),
+                    mm(h),
+                    mm(r)
+                ),
+                Piece::Ellipse { x, y, w, h } => write!(
+                    out,
+                    "gg-mark-ellipse({}, {}, {}, {}, {s});",
+                    mm(x),
+                    mm(y),
+                    mm(w),
+                    mm(h)
+                ),
+                Piece::Line { x1, y1, x2, y2 } => write!(
+                    out,
+                    "gg-mark-line({}, {}, {}, {}, {s});",
+                    mm(x1),
+                    mm(y1),
+                    mm(x2),
+                    mm(y2)
+                ),
+                Piece::Head([a, b, c]) => write!(
+                    out,
+                    "gg-mark-head({}, {}, {}, {s});",
+                    point(a),
+                    point(b),
+                    point(c)
+                ),
+                Piece::Badge { cx, cy, r, n } => write!(
+                    out,
+                    "gg-mark-badge({}, {}, {}, {n});",
+                    mm(cx),
+                    mm(cy),
+                    mm(r)
+                ),
+            };
+        }
+    }
+    out.push('}');
+    out
 }
 
 #[cfg(test)]

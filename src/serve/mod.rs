@@ -301,7 +301,7 @@ fn print_start(out: &mut dyn Write, options: &ServeOptions, url: &str, snapshot:
 }
 
 /// Opens `url` in the default browser; a failure is only a warning (the address is printed).
-fn open_browser(url: &str, out: &mut dyn Write) {
+pub(crate) fn open_browser(url: &str, out: &mut dyn Write) {
     let mut command = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);

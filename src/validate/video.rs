@@ -237,8 +237,8 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
         );
         return None;
     };
-    let default = match read_image(&dir, src, kind) {
-        Ok((image, removed)) => {
+    let default = match read_image(&dir, src, kind, &[]) {
+        Ok((image, removed, _)) => {
             warn_removed(check, at, src, &removed);
             image
         }
@@ -255,8 +255,8 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
         if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
             continue;
         }
-        match read_image(&dir, &variant, kind) {
-            Ok((image, removed)) => {
+        match read_image(&dir, &variant, kind, &[]) {
+            Ok((image, removed, _)) => {
                 warn_removed(check, at, &variant, &removed);
                 localized.insert(lang, image);
             }

@@ -10,7 +10,10 @@
 //   - logs a console error or throws an uncaught exception,
 //   - links (<a href>) to a local file that does not exist, or to a folder
 //     (file:// shows a folder as a listing, not its index.html),
-//   - links to an in-page #fragment that no element has as its id.
+//   - links to an in-page #fragment that no element has as its id,
+//   - shows a screenshot whose callouts' SVG does not lie exactly on the image (so that callouts
+//     point where the author put them at every width), whose proportions are distorted, or (a tall
+//     one, a phone's) that is taller than 60% of the window.
 // It also fails when <output-dir> holds no .html file at all.
 
 import { statSync } from 'node:fs';
@@ -106,6 +109,49 @@ async function checkPage(browser, file, viewport, root) {
         const id = decodeURIComponent(target.hash.slice(1));
         const exists = await page.evaluate((i) => document.getElementById(i) !== null, id);
         if (!exists) problems.push(`link to a missing fragment: href="${raw}" (no element with id="${id}")`);
+      }
+    }
+
+    // Screenshots: the callouts' SVG covers exactly the image, in the image's pixels.
+    const shots = await page.$$eval('figure.screenshot', (figures) =>
+      figures.map((figure) => {
+        const img = figure.querySelector('img');
+        const svg = figure.querySelector('svg.shot-callouts');
+        const r = img.getBoundingClientRect();
+        const out = {
+          src: img.getAttribute('src'),
+          tall: figure.classList.contains('screenshot-tall'),
+          img: [r.left, r.top, r.width, r.height],
+          natural: [img.naturalWidth, img.naturalHeight],
+          size: [Number(img.getAttribute('width')), Number(img.getAttribute('height'))],
+        };
+        if (svg) {
+          const s = svg.getBoundingClientRect();
+          out.svg = [s.left, s.top, s.width, s.height];
+          out.viewBox = svg.getAttribute('viewBox');
+        }
+        return out;
+      }),
+    );
+    for (const shot of shots) {
+      const [, , w, h] = shot.img;
+      if (!shot.natural[0]) {
+        problems.push(`screenshot ${shot.src} did not load`);
+        continue;
+      }
+      if (w > 0 && Math.abs(w / h - shot.size[0] / shot.size[1]) > 0.02 * (shot.size[0] / shot.size[1])) {
+        problems.push(`screenshot ${shot.src} is distorted: shown ${w}x${h}, is ${shot.size[0]}x${shot.size[1]}`);
+      }
+      if (shot.tall && h > 0.6 * viewport.height + 1) {
+        problems.push(`tall screenshot ${shot.src} is ${Math.round(h)} px tall in a ${viewport.height} px window`);
+      }
+      if (shot.svg) {
+        if (shot.viewBox !== `0 0 ${shot.size[0]} ${shot.size[1]}`) {
+          problems.push(`callouts of ${shot.src}: viewBox "${shot.viewBox}" is not the image's ${shot.size.join('x')} pixels`);
+        }
+        if (shot.svg.some((v, i) => Math.abs(v - shot.img[i]) > 1)) {
+          problems.push(`callouts of ${shot.src} lie at ${shot.svg.map(Math.round)}, the image at ${shot.img.map(Math.round)}`);
+        }
       }
     }
 
