@@ -26,7 +26,8 @@
 //!
 //! Before every timed run the bench calls `sync`, so that no run pays for the previous one's
 //! writeback. Each run reports its wall time (spawn to exit), the child's peak resident memory
-//! (`ru_maxrss` from `wait4`), and the files in the output (HTML pages + others), counted afterwards.
+//! (`ru_maxrss` from `wait4`), and the files in the output (HTML pages + others by name, and the
+//! others' distinct inodes), counted afterwards.
 //!
 //! Where: sites and output go to `GUIDEGEN_BENCH_DIR`, by default `target/bench-disk/` beside this
 //! bench's executable (the disk where users build), and the same cases again under `/dev/shm` when
@@ -123,8 +124,8 @@ struct Measured {
     case: Case,
     tool: Tool,
     runs: Vec<Run>,
-    /// HTML pages, other files.
-    files: (usize, usize),
+    /// The output's files after the last run.
+    files: Files,
 }
 
 fn main() -> ExitCode {
@@ -257,7 +258,8 @@ fn main() -> ExitCode {
     println!(
         "\nwall: spawn to exit, median; × Hugo fresh: that median over Hugo's fresh median for the same \
          screenshots in the same place; peak: the largest ru_maxrss (wait4) of the runs; files: HTML \
-         pages + other files in the output after the case's last run. `sync` before every timed run."
+         pages + other files in the output after the case's last run, by name (and the other names' \
+         distinct inodes: one file hard-linked to several names was written once). `sync` before every timed run."
     );
     ExitCode::SUCCESS
 }
@@ -318,7 +320,7 @@ impl Bench<'_> {
                     case,
                     tool,
                     runs: Vec::new(),
-                    files: (0, 0),
+                    files: Files::default(),
                 })
                 .collect();
             for run in 0..self.runs {
@@ -565,9 +567,20 @@ fn sync() {
     unsafe { libc::sync() };
 }
 
-/// HTML pages and other files below `dir`.
-fn count_files(dir: &Path) -> (usize, usize) {
+/// What an output holds: its HTML pages and other files, by name, and how many distinct files (inodes)
+/// the other names are: a build that hard-links one image to several names wrote it once.
+#[derive(Clone, Copy, Default)]
+struct Files {
+    pages: usize,
+    others: usize,
+    other_inodes: usize,
+}
+
+/// The files below `dir`.
+fn count_files(dir: &Path) -> Files {
+    use std::os::unix::fs::MetadataExt as _;
     let (mut pages, mut others) = (0, 0);
+    let mut inodes = std::collections::HashSet::new();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
         let Ok(entries) = std::fs::read_dir(&folder) else {
@@ -583,10 +596,17 @@ fn count_files(dir: &Path) -> (usize, usize) {
                 pages += 1;
             } else {
                 others += 1;
+                if let Ok(meta) = entry.metadata() {
+                    inodes.insert((meta.dev(), meta.ino()));
+                }
             }
         }
     }
-    (pages, others)
+    Files {
+        pages,
+        others,
+        other_inodes: inodes.len(),
+    }
 }
 
 /// `GUIDEGEN_BENCH_DIR`, else `target/bench-disk` (this bench runs from `target/release/deps/`),
@@ -637,7 +657,7 @@ fn table(results: &[Measured], places: &[Place], plans: &[ScreenshotPlan], hugo:
         header.push(format!("{}: wall (× Hugo fresh)", place.name));
         header.push(format!("{}: peak", place.name));
     }
-    header.push("files (HTML + other)".into());
+    header.push("files: HTML + other (inodes)".into());
     header.push("target".into());
     header.push(format!(
         "met ({})",
@@ -686,8 +706,11 @@ fn table(results: &[Measured], places: &[Place], plans: &[ScreenshotPlan], hugo:
                     line.push(format!("{peak:.0} MB"));
                     verdicts.push(verdict(case, tool, ratio, peak));
                 }
-                let (pages, others) = files.unwrap_or_default();
-                line.push(format!("{pages} + {others}"));
+                let files = files.unwrap_or_default();
+                line.push(format!(
+                    "{} + {} ({})",
+                    files.pages, files.others, files.other_inodes
+                ));
                 line.push(target(case, tool).to_string());
                 line.push(verdicts.join(" / "));
                 lines.push(line);
