@@ -385,6 +385,15 @@ impl<'a> Checker<'a> {
     fn resolve(&self, mut schema: &'a Value) -> (&'a Value, Option<&'a str>) {
         let mut name = None;
         for _ in 0..16 {
+            // A `$ref` with a description beside it is written `allOf: [{$ref}]` in draft 7.
+            if let Some([only]) = schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                schema = only;
+                continue;
+            }
             let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
                 break;
             };

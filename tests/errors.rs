@@ -942,3 +942,27 @@ fn check_prints_json_lines_for_editors_and_ci() {
     assert_eq!(fone["severity"], "error");
     assert!(fone["hint"].as_str().is_some_and(|h| h.contains("phone")));
 }
+
+/// Translatable texts nested in the settings' maps (an app's name, a device's label) are checked
+/// against the format like any other: a map of languages is a text, not a map of unknown keys.
+#[test]
+fn translated_app_names_and_device_labels_are_texts_not_unknown_keys() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("guides/g")).unwrap();
+    std::fs::write(
+        site.join("guidegen.yaml"),
+        "title: {da: IT-vejledninger, en: IT guides}\nlanguages: [da, en]\napps:\n  company-portal:\n    name: {da: Firmaportal, en: Company Portal}\n    app_store: https://apps.apple.com/app/intune-company-portal/id719171358\n    google_play: https://play.google.com/store/apps/details?id=com.microsoft.windowsintune.companyportal\ndevices:\n  laptop:\n    label:\n      da: Bærbar\n      en: Laptop\n    banner: {da: Du skal nu bruge din bærbare., en: You must now use your laptop.}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("guides/g/guide.yaml"),
+        "title: {da: Hej, en: Hello}\nsteps:\n  - device: laptop\n    action: {da: Installer, en: Install}\n    app: company-portal\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = run(&[&"build", &site, &"--out", &out, &"--format", &"html"]);
+    run.expect_code(0);
+    let page = std::fs::read_to_string(out.join("da/g/index.html")).unwrap();
+    assert!(page.contains("Firmaportal"), "the Danish name is shown");
+}
