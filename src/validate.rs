@@ -1988,6 +1988,11 @@ fn screenshot(
         for (lang, written) in &localized.value {
             let at = Span::from(written.referenced);
             if !check.languages.contains(lang) {
+                // With guidegen.yaml's languages unreadable (already reported), no language is
+                // known to be wrong: one root mistake, one error.
+                if check.unsure_languages {
+                    continue;
+                }
                 check.error(
                     at,
                     format!("`localized` names `{lang}`, which is not one of the site's languages"),
