@@ -273,12 +273,12 @@ impl FromStr for Slot {
             ["section", n, "title"] => number(n).map(Slot::SectionTitle),
             ["section", n, "intro"] => number(n).map(Slot::SectionIntro),
             ["section", n, "video", "title"] => number(n).map(Slot::SectionVideoTitle),
-            ["step", n, field @ ..] if !field.is_empty() => number(n)
-                .zip(StepField::from_name(&field.join(".")))
-                .map(|(n, field)| Slot::Step(n, field)),
             ["step", n, "callout", m] => number(n)
                 .zip(number(m))
                 .map(|(n, m)| Slot::CalloutLabel(n, m)),
+            ["step", n, field @ ..] if !field.is_empty() => number(n)
+                .zip(StepField::from_name(&field.join(".")))
+                .map(|(n, field)| Slot::Step(n, field)),
             _ => None,
         };
         slot.ok_or_else(|| UnknownSlot(name.to_owned()))
