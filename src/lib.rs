@@ -4,6 +4,7 @@
 //! → [`write`]. [`build`] strings the stages together; diagnostics from every stage are collected as
 //! data ([`diagnostic`]) and rendered once, at the edge.
 
+pub mod base64;
 pub mod build;
 pub mod cache;
 pub mod catalog;

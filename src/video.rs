@@ -198,23 +198,10 @@ pub fn is_webvtt(text: &str) -> bool {
 /// browsers refuse caption files from `file://` pages (the page would have no captions when opened
 /// from a folder).
 pub fn data_url(text: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(25 + text.len().div_ceil(3) * 4);
-    out.push_str("data:text/vtt;charset=utf-8;base64,");
-    for chunk in text.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    format!(
+        "data:text/vtt;charset=utf-8;base64,{}",
+        crate::base64::encode(text)
+    )
 }
 
 #[cfg(test)]
