@@ -45,7 +45,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 #[path = "common/machine.rs"]
 mod machine;
@@ -53,9 +53,12 @@ mod machine;
 mod site;
 #[path = "common/table.rs"]
 mod table;
+#[path = "common/tools.rs"]
+mod tools;
 
 use machine::{env_count, load_average};
 use site::ScreenshotPlan;
+use tools::{guidegen_binary, hugo_version};
 
 /// Issue #13's targets, on the disk, against Hugo's fresh build of the same site in the same run.
 const TARGET_FRESH_RATIO: f64 = 0.25;
@@ -167,7 +170,7 @@ fn main() -> ExitCode {
     }
     let runs = env_count("GUIDEGEN_BENCH_RUNS").unwrap_or(3);
 
-    let binary = match guidegen_binary() {
+    let binary = match guidegen_binary("build") {
         Ok(binary) => binary,
         Err(message) => {
             println!("guidegen: {message}");
@@ -771,72 +774,4 @@ fn median(values: &mut [f64]) -> f64 {
         n if n % 2 == 1 => values[n / 2],
         n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
-}
-
-/// `target/release/guidegen` (beside this bench's own `target/release/deps/disk-…`), or
-/// `GUIDEGEN_BIN`; an error if it is missing or cannot build.
-fn guidegen_binary() -> Result<PathBuf, String> {
-    let binary = match std::env::var_os("GUIDEGEN_BIN") {
-        Some(path) => PathBuf::from(path),
-        None => std::env::current_exe()
-            .map_err(|e| format!("cannot find the bench binary: {e}"))?
-            .parent()
-            .and_then(Path::parent)
-            .map(|release| release.join("guidegen"))
-            .ok_or("cannot find target/release")?,
-    };
-    if !binary.is_file() {
-        return Err(format!(
-            "{} not found: build it first with `cargo build --release`",
-            binary.display()
-        ));
-    }
-    let help = Command::new(&binary)
-        .args(["build", "--help"])
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !help.status.success() {
-        return Err(format!(
-            "{} has no working `build` command (`build --help` failed: {}); rebuild with `cargo build --release`",
-            binary.display(),
-            help.status
-        ));
-    }
-    if let Some(newest) = newest_modification(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
-        && std::fs::metadata(&binary)
-            .and_then(|m| m.modified())
-            .is_ok_and(|built| built < newest)
-    {
-        println!(
-            "warning: {} is older than src/: it may not be what you mean to measure (cargo build --release)",
-            binary.display()
-        );
-    }
-    println!("guidegen: {}", binary.display());
-    Ok(binary)
-}
-
-/// The latest modification time of any file below `dir`.
-fn newest_modification(dir: &Path) -> Option<SystemTime> {
-    let mut newest = None;
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).ok()?.flatten() {
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                folders.push(entry.path());
-            } else if let Ok(modified) = meta.modified() {
-                newest = newest.max(Some(modified));
-            }
-        }
-    }
-    newest
-}
-
-/// `hugo version`'s line, or None when hugo is not installed.
-fn hugo_version() -> Option<String> {
-    let out = Command::new("hugo").arg("version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }

@@ -41,7 +41,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 #[path = "common/machine.rs"]
 mod machine;
@@ -49,8 +49,11 @@ mod machine;
 mod site;
 #[path = "common/table.rs"]
 mod table;
+#[path = "common/tools.rs"]
+mod tools;
 
 use machine::{env_count, load_average};
+use tools::{guidegen_binary, hugo_version};
 
 /// Screenshots per synthetic guide, as in the build bench's 1000-guide case.
 const SCREENSHOTS: usize = 3;
@@ -188,7 +191,7 @@ fn main() -> ExitCode {
     let mut results = Vec::new();
     let mut failed = false;
     if wanted(Server::Guidegen) {
-        match guidegen_binary() {
+        match guidegen_binary("serve") {
             Ok(binary) => {
                 let site_dir = work_dir.path().join("guidegen-site");
                 match measure(Server::Guidegen, &binary, &site_dir, guides, starts, edits) {
@@ -615,74 +618,6 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
         body.extend_from_slice(rest.get(..size)?);
         rest = rest.get(size + 2..)?;
     }
-}
-
-/// `target/release/guidegen` (beside this bench's own `target/release/deps/serve-…`), or
-/// `GUIDEGEN_BIN`; an error if it is missing or has no `serve` command.
-fn guidegen_binary() -> Result<PathBuf, String> {
-    let binary = match std::env::var_os("GUIDEGEN_BIN") {
-        Some(path) => PathBuf::from(path),
-        None => std::env::current_exe()
-            .map_err(|e| format!("cannot find the bench binary: {e}"))?
-            .parent()
-            .and_then(Path::parent)
-            .map(|release| release.join("guidegen"))
-            .ok_or("cannot find target/release")?,
-    };
-    if !binary.is_file() {
-        return Err(format!(
-            "{} not found: build it first with `cargo build --release`",
-            binary.display()
-        ));
-    }
-    let help = Command::new(&binary)
-        .args(["serve", "--help"])
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !help.status.success() {
-        return Err(format!(
-            "{} has no working `serve` command (`serve --help` failed: {}); rebuild with `cargo build --release`",
-            binary.display(),
-            help.status
-        ));
-    }
-    if let Some(newest) = newest_modification(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
-        && std::fs::metadata(&binary)
-            .and_then(|m| m.modified())
-            .is_ok_and(|built| built < newest)
-    {
-        println!(
-            "warning: {} is older than src/: it may not be what you mean to measure (cargo build --release)",
-            binary.display()
-        );
-    }
-    println!("guidegen: {}", binary.display());
-    Ok(binary)
-}
-
-/// The latest modification time of any file below `dir`.
-fn newest_modification(dir: &Path) -> Option<SystemTime> {
-    let mut newest = None;
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).ok()?.flatten() {
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                folders.push(entry.path());
-            } else if let Ok(modified) = meta.modified() {
-                newest = newest.max(Some(modified));
-            }
-        }
-    }
-    newest
-}
-
-/// `hugo version`'s line, or None when hugo is not installed.
-fn hugo_version() -> Option<String> {
-    let out = Command::new("hugo").arg("version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The results as a Markdown table (readable in a terminal, and pasteable into docs/benchmarks.md).
