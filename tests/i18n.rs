@@ -494,7 +494,7 @@ fn a_plain_source_string_becomes_a_language_map_on_import() {
 }
 
 #[test]
-fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named() {
+fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named_and_shown_in_english() {
     let (_tmp, root) = site();
     edit(
         &root,
@@ -514,7 +514,8 @@ fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named() {
     assert_eq!(json["guides"][0]["languages"][1]["missing"], 9);
     let out = run(&root, &["i18n", "status", "--lang", "en", "--strict"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    // A catalog without one of the strings is an error naming it.
+    // A catalog without one of the strings (one a newer guidegen added, say) still builds: the
+    // string is shown in English, and a warning names it.
     let without: String = en
         .lines()
         .filter(|l| !l.contains("guide.tip:"))
@@ -522,8 +523,12 @@ fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named() {
         .collect();
     std::fs::write(root.join("locales/de.yaml"), without).unwrap();
     let out = run(&root, &["build", "--format", "html"]);
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("guide.tip"), "{}", stderr(&out));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let warning = stderr(&out);
+    assert!(
+        warning.contains("warning") && warning.contains("`guide.tip`"),
+        "{warning}"
+    );
 }
 
 #[test]
