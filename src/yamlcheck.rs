@@ -375,9 +375,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Writes `text` over the file at byte `at`, where that leaves every line where it was: never
+    /// over a line break (a value left empty at the end of a line, after a comment) nor through a
+    /// character. Where it cannot, nothing is written, and the value stays as it was.
     fn write_at(&mut self, at: usize, text: &'static str) {
-        if at + text.len() <= self.text.len() {
-            self.masks.push((at..at + text.len(), Some(text)));
+        let end = at + text.len();
+        let fits = end <= self.text.len()
+            && self.text.is_char_boundary(at)
+            && self.text.is_char_boundary(end)
+            && !self.text[at..end].contains(['\n', '\r']);
+        if fits {
+            self.masks.push((at..end, Some(text)));
         }
     }
 

@@ -966,3 +966,41 @@ fn translated_app_names_and_device_labels_are_texts_not_unknown_keys() {
     let page = std::fs::read_to_string(out.join("da/g/index.html")).unwrap();
     assert!(page.contains("Firmaportal"), "the Danish name is shown");
 }
+
+/// Found by fuzzing: a list item left empty after a comment (`- # note`) was filled with `{}` over
+/// its line break, joining two lines, so every later error of the file named the line above its own.
+#[test]
+fn an_empty_list_item_after_a_comment_moves_no_later_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("guides/g/shots")).unwrap();
+    std::fs::write(site.join("guides/g/shots/bad.svg"), "x").unwrap();
+    let guide = site.join("guides/g/guide.yaml");
+    std::fs::write(
+        &guide,
+        "title: x\nsections:\n    - # keep\n    - # keep too\n      steps:\n          - screenshot: shots/bad.svg\n            action: hi\n            device: computer\n",
+    )
+    .unwrap();
+    let run = run(&[&"check", &site]);
+    run.expect_code(1);
+    // The empty value is at the end of its line, after the comment.
+    let end_of_line_3 = format!("{}:3:{}", guide.display(), "    - # keep".len() + 1);
+    run.expect_error(&end_of_line_3, "an empty value", None);
+    for location in run.error_locations() {
+        let mut parts = location.rsplitn(3, ':');
+        let column: usize = parts.next().unwrap().parse().unwrap();
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        let path = PathBuf::from(parts.next().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shown = text.lines().nth(line - 1).unwrap_or_default();
+        assert!(
+            column <= shown.chars().count() + 1,
+            "{}:{line}:{column} lies past its line {shown:?}\n{}",
+            path.display(),
+            run.stderr
+        );
+        if run.stderr.contains("not a valid SVG") {
+            assert!(shown.contains("screenshot"), "{}", run.stderr);
+        }
+    }
+}
