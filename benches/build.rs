@@ -70,6 +70,7 @@ mod site;
 mod table;
 
 use machine::{env_count, load_average};
+use table::{median, ms};
 
 use site::generate_site;
 
@@ -640,19 +641,6 @@ fn scale_notes(rows: &[Row]) -> Vec<String> {
     notes
 }
 
-fn ms(ms: f64) -> String {
-    if ms >= 60_000.0 {
-        let seconds = (ms / 1000.0).round() as u64;
-        format!("{} min {} s", seconds / 60, seconds % 60)
-    } else if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 10.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
-
 /// Runs one case in this process, in `work_dir`: generate the site, then either one build (`cold`),
 /// or a warm-up and the timed builds.
 fn run_case(case: &Case, cold: bool, work_dir: &Path) -> Result<Measured, String> {
@@ -823,16 +811,6 @@ impl RssWatch {
         (0..Self::KEPT)
             .map(|j| samples[j * last / (Self::KEPT - 1)])
             .collect()
-    }
-}
-
-/// Sorts `values` and returns their median.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 

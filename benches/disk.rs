@@ -58,6 +58,7 @@ mod tools;
 
 use machine::{env_count, load_average};
 use site::ScreenshotPlan;
+use table::{median, ms};
 use tools::{guidegen_binary, hugo_version};
 
 /// Issue #13's targets, on the disk, against Hugo's fresh build of the same site in the same run.
@@ -753,25 +754,5 @@ fn verdict(case: Case, tool: Tool, ratio: Option<f64>, peak_mb: f64) -> String {
         [] => "yes".into(),
         ["time: no Hugo"] => "? (no Hugo)".into(),
         _ => format!("**NO** ({})", missed.join(", ")),
-    }
-}
-
-fn ms(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 10.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
-
-/// Sorts `values` and returns their median.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }

@@ -53,6 +53,7 @@ mod table;
 mod tools;
 
 use machine::{env_count, load_average};
+use table::{median, ms};
 use tools::{guidegen_binary, hugo_version};
 
 /// Screenshots per synthetic guide, as in the build bench's 1000-guide case.
@@ -704,26 +705,6 @@ fn table(results: &[Measured]) -> String {
         ]);
     }
     table::markdown(&header, &lines)
-}
-
-fn ms(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 10.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
-
-/// Sorts `values` and returns their median.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
 }
 
 /// Where the sites go: `GUIDEGEN_BENCH_DIR`, else `/dev/shm` (a tmpfs, as in the build bench), else

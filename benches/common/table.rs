@@ -1,4 +1,5 @@
-//! Benchmarks: a Markdown table of results, its columns padded to line up in a terminal too.
+//! Benchmarks: a Markdown table of results, its columns padded to line up in a terminal too, and the
+//! figures in it (durations, medians).
 
 use std::fmt::Write as _;
 
@@ -31,4 +32,28 @@ pub fn markdown(header: &[&str], lines: &[Vec<String>]) -> String {
         row(&mut out, line);
     }
     out
+}
+
+/// A duration given in milliseconds, as a table shows it: `1 min 5 s`, `2.35 s`, `120 ms`, `4.2 ms`.
+pub fn ms(ms: f64) -> String {
+    if ms >= 60_000.0 {
+        let seconds = (ms / 1000.0).round() as u64;
+        format!("{} min {} s", seconds / 60, seconds % 60)
+    } else if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// Sorts `values` and returns their median.
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }

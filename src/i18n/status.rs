@@ -30,6 +30,22 @@ pub struct LanguageStatus {
     pub screenshots_not_localized: Vec<String>,
 }
 
+impl LanguageStatus {
+    /// Counts one text whose translation into this language is in `status`.
+    fn count(&mut self, status: Status) {
+        self.total += 1;
+        match status {
+            Status::Missing => self.missing += 1,
+            Status::Outdated => self.outdated += 1,
+            Status::Unpinned => {
+                self.translated += 1;
+                self.unpinned += 1;
+            }
+            Status::Current | Status::Source => self.translated += 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuideStatus {
     pub id: String,
@@ -97,16 +113,7 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
         ..LanguageStatus::default()
     };
     for (_, text) in guide.slots() {
-        s.total += 1;
-        match fallback::resolve(text, lang, site.source_lang(), site.outdated).status {
-            Status::Missing => s.missing += 1,
-            Status::Outdated => s.outdated += 1,
-            Status::Unpinned => {
-                s.translated += 1;
-                s.unpinned += 1;
-            }
-            Status::Current | Status::Source => s.translated += 1,
-        }
+        s.count(fallback::resolve(text, lang, site.source_lang(), site.outdated).status);
     }
     s.untranslated = fallback::untranslated(site, guide, lang);
     for step in guide.steps() {
@@ -128,17 +135,8 @@ fn site_language_status(site: &Site, lang: &str) -> (LanguageStatus, Vec<SiteFal
     };
     let mut untranslated = Vec::new();
     for (name, text) in site.texts() {
-        s.total += 1;
         let status = fallback::resolve(text, lang, site.source_lang(), site.outdated).status;
-        match status {
-            Status::Missing => s.missing += 1,
-            Status::Outdated => s.outdated += 1,
-            Status::Unpinned => {
-                s.translated += 1;
-                s.unpinned += 1;
-            }
-            Status::Current | Status::Source => s.translated += 1,
-        }
+        s.count(status);
         if status.needs_work() {
             untranslated.push(SiteFallback {
                 name,
