@@ -8,6 +8,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::load::SiteDir;
+use crate::view::publish::AliasView;
 use crate::view::{GuideView, IndexView, RootView};
 
 /// The built-in templates and assets, embedded in the binary. A site file of the same name in
@@ -18,6 +19,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("video.html", include_str!("../templates/video.html")),
+    ("alias.html", include_str!("../templates/alias.html")),
 ];
 
 /// The stylesheet, written to `assets/style.css`.
@@ -100,6 +102,11 @@ impl Templates {
 
     pub fn root(&self, view: &RootView) -> Result<String, String> {
         self.render("root.html", view, "")
+    }
+
+    /// The page at a guide's old id (`<lang>/<alias>/index.html`), sending the reader on.
+    pub fn alias(&self, view: &AliasView) -> Result<String, String> {
+        self.render("alias.html", view, "../../")
     }
 
     /// Renders `name` with the view's fields at the top level, and `root`, the relative URL of the

@@ -169,6 +169,11 @@ pub struct SiteFile {
     pub translation: Option<TranslationInput>,
     /// Video settings.
     pub video: Option<VideoSettingsInput>,
+    /// The address the site is published at, such as `https://it.example.edu/guides/` (absolute
+    /// http or https, ending with `/`): gives pages canonical links, a sitemap.xml, and banners that
+    /// send the reader to a phone a QR code that opens the guide there.
+    #[schemars(with = "Option<String>")]
+    pub base_url: Option<Spanned<String>>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -199,6 +204,10 @@ pub struct DeviceInput {
     /// The device's icon.
     #[schemars(with = "Option<crate::schema::IconName>")]
     pub icon: Option<Spanned<String>>,
+    /// A device carried in the hand (like `phone` and `tablet`): with `base_url` set, a banner that
+    /// sends the reader from another device to this one shows a QR code that opens the guide on it.
+    #[schemars(with = "Option<bool>")]
+    pub mobile: Option<Spanned<bool>>,
 }
 
 /// `pdf:` settings.
@@ -253,6 +262,10 @@ pub struct GuideFile {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// Earlier ids of this guide: each gets a page that sends the reader on to the guide, so that
+    /// links to a renamed guide keep working.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub aliases: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

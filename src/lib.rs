@@ -4,6 +4,7 @@
 //! → [`write`]. [`build`] strings the stages together; diagnostics from every stage are collected as
 //! data ([`diagnostic`]) and rendered once, at the edge.
 
+pub mod address;
 pub mod base64;
 pub mod build;
 pub mod cache;
@@ -31,6 +32,7 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod shots;
+pub mod sitemap;
 pub mod slot;
 pub mod svg;
 pub mod textcheck;

@@ -209,6 +209,9 @@ pub struct Device {
     /// "You must now use your phone."
     pub banner: Text,
     pub icon: Icon,
+    /// Carried in the hand (`phone`, `tablet`, a site device with `mobile: true`): a switch to it
+    /// from another device gets a continue-on-your-phone code, when the site has a `base_url`.
+    pub mobile: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -266,6 +269,9 @@ pub struct Site {
     /// Parts of the settings that had errors: the guides are not checked against them, so that one
     /// mistake in guidegen.yaml is one error, not one per guide.
     pub unsure: Unsure,
+    /// Where the site is published (`base_url`), ending with `/`: absolute addresses, the sitemap
+    /// and continue-on-your-phone codes need it.
+    pub base_url: Option<String>,
 }
 
 /// Which parts of the settings could not be read as written (each already reported).
@@ -330,6 +336,15 @@ pub struct Guide {
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// Earlier ids of the guide (`aliases:`), each published as a page that sends the reader on.
+    pub aliases: Vec<Alias>,
+}
+
+/// An earlier id of a guide, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub id: String,
+    pub origin: Origin,
 }
 
 impl Guide {
@@ -366,6 +381,7 @@ impl Guide {
             }],
             video: None,
             attachments: BTreeMap::new(),
+            aliases: self.aliases.clone(),
         }
     }
 

@@ -23,6 +23,8 @@ pub enum Job<'a> {
     Page(&'a str, &'a str),
     /// A guide's PDF in a language.
     Pdf(&'a str, &'a str),
+    /// `sitemap.xml`, with `base_url`.
+    Sitemap,
 }
 
 /// What a file of the output is, for the build's summary.
@@ -101,6 +103,9 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Root);
             jobs.push(Job::Assets);
             jobs.extend(plan.languages.iter().map(|l| Job::Index(l.as_str())));
+            if self.site.base_url.is_some() {
+                jobs.push(Job::Sitemap);
+            }
         }
         for (id, languages) in &plan.published {
             for lang in languages {
@@ -140,6 +145,7 @@ impl<'a> Renderer<'a> {
                 Ok(files)
             }
             Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),
+            Job::Sitemap => Ok(self.sitemap().into_iter().collect()),
             Job::Page(id, lang) | Job::Pdf(id, lang) => {
                 let guide = self.guide(id)?;
                 let languages = self.plan.published.get(id).cloned().unwrap_or_default();
@@ -199,6 +205,16 @@ impl<'a> Renderer<'a> {
             "index.html".into(),
             page.into_bytes(),
             FileKind::Page,
+        ))
+    }
+
+    fn sitemap(&self) -> Option<OutFile> {
+        let base = self.site.base_url.as_deref()?;
+        let xml = crate::sitemap::sitemap(base, &self.plan.languages, &self.plan.published);
+        Some(OutFile::new(
+            "sitemap.xml".into(),
+            xml.into_bytes(),
+            FileKind::Other,
         ))
     }
 
@@ -295,6 +311,14 @@ impl<'a> Renderer<'a> {
             page.into_bytes(),
             FileKind::Page,
         )];
+        for alias in view::publish::alias_views(self.site, guide, lang) {
+            let page = self.context.templates.alias(&alias)?;
+            files.push(OutFile::new(
+                format!("{}/{}/index.html", lang.code, alias.alias),
+                page.into_bytes(),
+                FileKind::Page,
+            ));
+        }
         // A video its Markdown also links to is an attachment already.
         copies.retain(|rel, _| !beside.contains_key(*rel));
         files.extend(

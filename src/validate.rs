@@ -21,7 +21,10 @@ use crate::model::{
 use crate::shots;
 use crate::svg;
 
+mod publish;
 mod video;
+
+pub use publish::alias_clashes;
 
 /// The fingerprint of a source-language text, recorded with each translation made from it. White
 /// space is folded first, so re-wrapping a paragraph does not outdate its translations.
@@ -922,6 +925,8 @@ pub fn validate_site(
                 label: catalog_text(&languages, &format!("device.{id}.label"), origin.clone()),
                 banner: catalog_text(&languages, &format!("device.{id}.banner"), origin),
                 icon,
+                // Carried in the hand: a switch to it from a computer gets a continue code.
+                mobile: id != "computer",
             },
         );
     }
@@ -960,7 +965,7 @@ pub fn validate_site(
                 Icon::Device
             }),
         };
-        let (label, banner) = match (label, banner, builtin) {
+        let (label, banner) = match (label, banner, builtin.clone()) {
             (label, banner, Some(b)) => (label.unwrap_or(b.label), banner.unwrap_or(b.banner)),
             (Some(label), Some(banner), None) => (label, banner),
             (label, banner, None) => {
@@ -983,6 +988,13 @@ pub fn validate_site(
                 continue;
             }
         };
+        let mobile = device
+            .value
+            .mobile
+            .as_ref()
+            .map(|m| m.value)
+            .or(builtin.as_ref().map(|b| b.mobile))
+            .unwrap_or(false);
         devices.insert(
             id.clone(),
             Device {
@@ -990,6 +1002,7 @@ pub fn validate_site(
                 label,
                 banner,
                 icon,
+                mobile,
             },
         );
     }
@@ -1076,7 +1089,13 @@ pub fn validate_site(
         },
     };
 
+    let base_url = settings
+        .base_url
+        .as_ref()
+        .and_then(|written| publish::base_url(&mut check, written));
+
     let site = Site {
+        base_url,
         root: dir.root.clone(),
         title,
         languages,
@@ -1440,6 +1459,7 @@ pub fn validate_guide(
         });
     }
 
+    let aliases = publish::aliases(&mut check, file, &loaded.id);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1453,6 +1473,7 @@ pub fn validate_guide(
         sections,
         video: guide_video,
         attachments,
+        aliases,
     })
 }
 

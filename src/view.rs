@@ -14,6 +14,9 @@ use crate::model::{
 use crate::qr;
 use crate::slot::Slot;
 
+pub mod publish;
+pub use publish::{AlternateLink, ContinueView};
+
 /// Plain text in a page, with the language it is really in when that differs from the page's (a
 /// fallback to the source language): templates put `lang` on the element.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -144,6 +147,8 @@ pub struct BannerView {
     pub device: DeviceView,
     /// "You must now use your phone."
     pub text: Label,
+    /// A code that opens the guide on the device picked up, at this step (with `base_url`).
+    pub continue_code: Option<ContinueView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -404,6 +409,10 @@ pub struct GuideView<'a> {
     pub has_embeds: bool,
     /// The page's UI strings: `ui["guide.contents"]`.
     pub ui: &'a Catalog,
+    /// The page's absolute address (`base_url`), for `<link rel="canonical">`.
+    pub canonical: Option<String>,
+    /// The page's absolute address in each language it is published in (`base_url`), for hreflang.
+    pub alternates: Vec<AlternateLink>,
 }
 
 impl Serialize for Catalog {
@@ -466,7 +475,7 @@ pub fn guide_view<'a>(
         }
     }
 
-    let sections = guide
+    let mut sections: Vec<SectionView> = guide
         .sections
         .iter()
         .enumerate()
@@ -486,6 +495,10 @@ pub fn guide_view<'a>(
                 .collect(),
         })
         .collect();
+    publish::add_continue_codes(site, codes, &l, guide, &mut sections, None);
+    let alternates = publish::alternates(site, languages, |base, code| {
+        crate::address::page_url(base, code, &guide.id)
+    });
 
     let languages = languages
         .iter()
@@ -517,6 +530,11 @@ pub fn guide_view<'a>(
             .videos()
             .any(|v| matches!(&v.source, VideoSource::Service(service) if service.embed.is_some())),
         ui: &lang.catalog,
+        canonical: site
+            .base_url
+            .as_ref()
+            .map(|base| crate::address::page_url(base, &lang.code, &guide.id)),
+        alternates,
     }
 }
 
@@ -659,6 +677,7 @@ fn step_view(
             .map(|d| l.label(&d.banner))
             .unwrap_or_else(|| device.label.clone()),
         device: device.clone(),
+        continue_code: None,
     });
     let screenshot = step.screenshot.as_ref().map(|shot| {
         let image = shot.image_for(l.lang).clone();
@@ -876,6 +895,10 @@ pub struct IndexView<'a> {
     /// Guides left out of this language until translated (the `omit` policy).
     pub omitted: Option<String>,
     pub ui: &'a Catalog,
+    /// The index's absolute address (`base_url`), for `<link rel="canonical">`.
+    pub canonical: Option<String>,
+    /// The index's absolute address in each language built (`base_url`), for hreflang.
+    pub alternates: Vec<AlternateLink>,
 }
 
 /// `languages` are the languages built, for the switcher.
@@ -948,6 +971,11 @@ pub fn index_view<'a>(
             .collect(),
         omitted,
         ui: &lang.catalog,
+        canonical: site
+            .base_url
+            .as_ref()
+            .map(|base| crate::address::index_url(base, &lang.code)),
+        alternates: publish::alternates(site, languages, crate::address::index_url),
     }
 }
 
@@ -971,6 +999,8 @@ pub struct RootView {
     pub lang: String,
     pub dir: &'static str,
     pub languages: Vec<RootLanguage>,
+    /// The site's absolute address (`base_url`), for `<link rel="canonical">`.
+    pub canonical: Option<String>,
 }
 
 /// `languages` are the languages built.
@@ -997,6 +1027,7 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
                 }
             })
             .collect(),
+        canonical: site.base_url.as_deref().map(crate::address::root_url),
     }
 }
 

@@ -105,6 +105,7 @@ fn step(
         banner: switch.then(|| BannerView {
             device: device.clone(),
             text: label(catalog.get(&format!("device.{}.banner", d.id))),
+            continue_code: None,
         }),
         device,
         action: prose(action),
@@ -279,6 +280,8 @@ fn mfa_guide<'a>(
         video: None,
         has_embeds: false,
         ui: catalog,
+        canonical: None,
+        alternates: Vec::new(),
     }
 }
 

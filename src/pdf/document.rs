@@ -252,7 +252,23 @@ impl Builder {
         let banner = match &step.banner {
             Some(banner) => {
                 let icon = self.icon(banner.device.icon, ICON_BANNER);
-                format!("gg-banner({icon}, [{}])", label(&banner.text))
+                let cont = match &banner.continue_code {
+                    Some(code) => {
+                        let qr = self.files.add(
+                            "svg",
+                            typst::foundations::Bytes::from_string(code.qr_svg.clone()),
+                        );
+                        format!(
+                            ", cont: gg-continue({}, {}, {}, {})",
+                            string(&qr),
+                            string(&code.qr_label),
+                            content(&code.hint),
+                            string(&code.url)
+                        )
+                    }
+                    None => String::new(),
+                };
+                format!("gg-banner({icon}, [{}]{cont})", label(&banner.text))
             }
             None => "none".to_owned(),
         };

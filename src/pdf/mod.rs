@@ -286,6 +286,8 @@ mod tests {
             video: None,
             has_embeds: false,
             ui: catalog,
+            canonical: None,
+            alternates: Vec::new(),
         }
     }
 

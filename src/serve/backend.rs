@@ -223,7 +223,7 @@ impl SiteBackend {
             .jobs()
             .into_iter()
             .filter(|job| match job {
-                Job::Index(_) => true,
+                Job::Index(_) | Job::Sitemap => true,
                 Job::Page(id, _) => ids.iter().any(|i| i == id),
                 _ => false,
             })
