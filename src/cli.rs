@@ -721,6 +721,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
             if untracked == 1 { "it" } else { "them" },
         );
     }
+    // Said once for the site, as information: the setting is optional, the codes are a bonus.
+    if let Some(hint) = checked
+        .site
+        .as_ref()
+        .and_then(crate::address::continue_hint)
+    {
+        eprintln!("info: {hint}");
+    }
     if failed {
         eprintln!(
             "error: the site has {errors} error{} and {warnings} warning{}",
