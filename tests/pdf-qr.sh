@@ -9,7 +9,9 @@
 #     https://apps.apple.com/ or https://play.google.com/ (a URL may be wrapped over lines);
 #   - fails if a printed store URL is not the payload of a QR code, if a QR code's payload is not
 #     printed (as often as there are codes for it), or, when the guide's HTML page sits beside the
-#     PDF (<lang>/<id>/index.html), if the page's store QR codes (data-qr) are not the PDF's.
+#     PDF (<lang>/<id>/index.html), if the page's store QR codes (data-qr) are not the PDF's, or its
+#     continue-on-your-phone codes (the data-qr of each data-continue element) are not the PDF's codes
+#     that open a step (payloads ending in #step-<n>).
 # Fails when there is no PDF at all. Needs poppler-utils and zbar-tools.
 set -euo pipefail
 
@@ -100,6 +102,15 @@ html_store_qr() {
     | { grep -E "$STORE_RE" || true; } | LC_ALL=C sort -u
 }
 
+# The continue-on-your-phone URLs of an HTML page (data-qr of each element with data-continue), one
+# per line, sorted, unique.
+html_continue_qr() {
+  { grep -oE "<[^>]*data-continue=[^>]*>" "$1" || true; } \
+    | { grep -oE "data-qr=(\"[^\"]*\"|'[^']*')" || true; } \
+    | sed -E "s/^data-qr=[\"']//; s/[\"']\$//; s/&amp;/\\&/g" \
+    | LC_ALL=C sort -u
+}
+
 mapfile -d '' pdfs < <(find "$root" -type f -iname '*.pdf' -print0 | LC_ALL=C sort -z)
 if [[ ${#pdfs[@]} -eq 0 ]]; then
   echo "pdf-qr: FAIL: no PDF under $root"
@@ -170,6 +181,14 @@ for pdf in "${pdfs[@]}"; do
     while IFS= read -r url; do
       problems+=("the PDF has a QR code for $url, the HTML page ($(basename "$page")) has none")
     done < <(LC_ALL=C comm -13 "$dir/html-qr" "$dir/pdf-qr")
+    html_continue_qr "$page" >"$dir/html-continue"
+    { grep -E '#step-[0-9]+$' "$dir/decoded" || true; } | LC_ALL=C sort -u >"$dir/pdf-continue"
+    while IFS= read -r url; do
+      problems+=("the HTML page has a continue code for $url, the PDF has none")
+    done < <(LC_ALL=C comm -23 "$dir/html-continue" "$dir/pdf-continue")
+    while IFS= read -r url; do
+      problems+=("the PDF has a continue code for $url, the HTML page ($(basename "$page")) has none")
+    done < <(LC_ALL=C comm -13 "$dir/html-continue" "$dir/pdf-continue")
   fi
 
   if [[ ${#problems[@]} -gt 0 ]]; then

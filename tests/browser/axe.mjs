@@ -11,12 +11,14 @@
 //   - links (<a href>) to a local file that does not exist, or to a folder
 //     (file:// shows a folder as a listing, not its index.html),
 //   - links to an in-page #fragment that no element has as its id,
+//   - sends the reader on (a meta refresh: an alias's page) to a local file that does not exist —
+//     the page itself is checked, the navigation stopped,
 //   - shows a screenshot whose callouts' SVG does not lie exactly on the image (so that callouts
 //     point where the author put them at every width), whose proportions are distorted, or (a tall
 //     one, a phone's) that is taller than 60% of the window.
 // It also fails when <output-dir> holds no .html file at all.
 
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,10 +48,28 @@ async function checkPage(browser, file, viewport, root) {
   const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
   const page = await context.newPage();
 
+  const refreshes = /<meta\s+http-equiv="refresh"/i.test(readFileSync(file, 'utf8'));
   // URLs already reported as a failed request: Chromium's own console error about them is noise.
   const reported = new Set();
   await context.route('**/*', (route) => {
-    const requestUrl = route.request().url();
+    const request = route.request();
+    const requestUrl = request.url();
+    // A page that sends the reader on (an alias's meta refresh): this page is the one checked, and
+    // where it leads must exist.
+    if (refreshes && request.isNavigationRequest() && request.frame() === page.mainFrame() && requestUrl !== url) {
+      reported.add(requestUrl);
+      const target = new URL(requestUrl);
+      if (target.protocol !== 'file:') {
+        problems.push(`sends the reader off the site: ${requestUrl}`);
+      } else {
+        try {
+          if (!statSync(fileURLToPath(target)).isFile()) problems.push(`sends the reader to a folder: ${requestUrl}`);
+        } catch {
+          problems.push(`sends the reader to a missing file: ${path.relative(root, fileURLToPath(target))}`);
+        }
+      }
+      return route.abort('aborted');
+    }
     if (LOCAL_SCHEMES.has(new URL(requestUrl).protocol)) return route.continue();
     reported.add(requestUrl);
     problems.push(`network request (blocked): ${route.request().method()} ${requestUrl}`);
