@@ -14,9 +14,18 @@ pub fn base_url(written: &str) -> Result<String, (String, String)> {
         .strip_prefix("https://")
         .or_else(|| written.strip_prefix("http://"))
     else {
+        // `it.example.edu/guides`: the scheme was left out.
+        let hint = if written.contains("://") || written.contains(':') {
+            hint()
+        } else {
+            format!(
+                "write the full address: `https://{}/`",
+                written.trim_end_matches('/')
+            )
+        };
         return Err((
             format!("`{written}` is not an http:// or https:// address"),
-            hint(),
+            hint,
         ));
     };
     let host = rest.split('/').next().unwrap_or_default();

@@ -574,12 +574,30 @@ impl<'a> Checker<'a> {
                 }
                 ok
             }
-            NodeKind::Scalar { .. } => {
+            NodeKind::Scalar { value, .. } => {
                 self.scalar(node, &ctx);
-                true
+                self.boolean_ok(node, value, schema, &ctx)
             }
             NodeKind::Null | NodeKind::Alias => true,
         }
+    }
+
+    /// A value that must be `true` or `false` (`mobile:`): YAML 1.1's `yes`, `on`, `1` are refused
+    /// here with the words to write, rather than by serde without a hint.
+    fn boolean_ok(&mut self, node: &Node, value: &str, schema: &'a Value, ctx: &Ctx<'a>) -> bool {
+        let types = self.types(schema);
+        let only_boolean =
+            types.contains(&"boolean") && types.iter().all(|t| matches!(*t, "boolean" | "null"));
+        if !only_boolean || matches!(value, "true" | "false") {
+            return true;
+        }
+        let key = ctx.key.as_ref().map_or("the value", |(k, _)| k.as_str());
+        self.error(
+            node.start,
+            format!("`{key}` is `true` or `false`, not `{value}`"),
+            format!("write `{key}: true` or `{key}: false`"),
+        );
+        false
     }
 
     /// A text's pitfalls: a tag or an anchor that took its first word, a comment that cut it.

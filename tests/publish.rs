@@ -547,14 +547,22 @@ fn an_alias_must_be_an_earlier_id_listed_once() {
 }
 
 #[test]
-fn a_base_url_that_is_not_an_address_is_an_error_at_its_place() {
+fn a_base_url_that_is_not_an_address_and_a_mobile_that_is_not_a_boolean_are_errors_at_their_place()
+{
     let site = Site::new("base_url: it.example.edu/guides\n");
+    let settings = site.root.join("guidegen.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("mobile: true", "mobile: yes")).unwrap();
     let check = run(&[&"check", &site.root]);
     check.expect_code(1);
-    let settings = site.root.join("guidegen.yaml");
     check.expect_error(
         &location_of(&settings, "it.example.edu"),
         "is not an http:// or https:// address",
         Some("https://it.example.edu/guides/"),
+    );
+    check.expect_error(
+        &location_of(&settings, "yes"),
+        "`mobile` is `true` or `false`, not `yes`",
+        Some("mobile: true"),
     );
 }
