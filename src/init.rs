@@ -256,7 +256,8 @@ fn site_yaml(languages: &[String]) -> String {
          #   microsoft-authenticator:\n\
          #     name: Microsoft Authenticator\n\
          #     app_store: https://apps.apple.com/app/microsoft-authenticator/id983156458\n\
-         #     google_play: https://play.google.com/store/apps/details?id=com.azure.authenticator\n",
+         #     google_play: https://play.google.com/store/apps/details?id=com.azure.authenticator\n\
+         # base_url: https://it.example.edu/guides/   # where the site is published: QR codes to continue on the phone, sitemap.xml\n",
         title = text(languages, 0),
         languages = languages.join(", "),
     )
@@ -331,6 +332,7 @@ fn new_guide_yaml(id: &str, languages: &[String]) -> String {
          \x20   #   (or `src: video/x.mp4`, a file in this folder; or `status: planned`, one to come)\n\
          # A longer guide has `sections:`, each with a `title:`, an optional `intro:` and its `steps:`\n\
          # (or a `video:` alone).\n\
+         # Renamed the folder? `aliases: [old-id]` keeps the old address working.\n\
          # Preview it while you write: guidegen serve\n",
     );
     text
