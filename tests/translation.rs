@@ -57,8 +57,12 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     std::fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
 }
 
+/// The lines of information about translations (not, say, the one about `base_url`).
 fn info_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.starts_with("info:")).collect()
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("info:") && l.contains("translation"))
+        .collect()
 }
 
 #[test]
