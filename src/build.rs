@@ -235,12 +235,19 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         progress,
     );
     diagnostics.extend(streamed.diagnostics);
-    diagnostics.extend(crate::validate::alias_clashes(
-        streamed.cards.iter().map(|(guide, _)| &**guide),
-    ));
     for (path, text) in streamed.sources {
         sources.insert(path, text);
     }
+    let clashes = crate::validate::alias_clashes(streamed.cards.iter().map(|(guide, _)| &**guide));
+    for clash in clashes.iter() {
+        // A guide without problems of its own was not kept as text: read again, to quote the line.
+        if sources.get(&clash.path).is_none()
+            && let Ok(text) = std::fs::read_to_string(&clash.path)
+        {
+            sources.insert(&clash.path, text);
+        }
+    }
+    diagnostics.extend(clashes);
     let (Some(staging), false) = (staging, diagnostics.has_errors()) else {
         return fail(Failure::Site, diagnostics, sources);
     };

@@ -313,6 +313,17 @@ impl SiteBackend {
             for d in ready.guides.duplicates.clone().sorted() {
                 problems.push((None, d));
             }
+            // Two guides claiming one address: shown over every page, as a duplicate id is.
+            let clashes = crate::validate::alias_clashes(
+                ready
+                    .guides
+                    .by_id
+                    .values()
+                    .filter_map(|e| e.guide.as_deref()),
+            );
+            for d in clashes.sorted() {
+                problems.push((None, d));
+            }
             for (id, entry) in &ready.guides.by_id {
                 for d in entry.diagnostics.clone().sorted() {
                     problems.push((Some(id.clone()), d));
