@@ -169,6 +169,11 @@ pub struct SiteFile {
     pub translation: Option<TranslationInput>,
     /// Video settings.
     pub video: Option<VideoSettingsInput>,
+    #[serde(default)]
+    /// Values used in any text as `((name))` (translatable): a phone number, a portal's address.
+    /// Names have lowercase letters, digits, `-` and `_`.
+    #[schemars(with = "BTreeMap<String, Text>")]
+    pub variables: BTreeMap<String, Spanned<Text>>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -232,6 +237,10 @@ pub struct TranslationInput {
     /// `fallback`: the source text is shown in its place.
     #[schemars(with = "Option<crate::schema::OutdatedName>")]
     pub outdated: Option<Spanned<String>>,
+    /// Whether a guide published only in some languages (`languages:` in guide.yaml) is listed in
+    /// the other languages' indexes: `omit` (default) or `list` ("Only in Danish").
+    #[schemars(with = "Option<crate::schema::OnlyInName>")]
+    pub other_languages: Option<Spanned<String>>,
 }
 
 /// `guides/<id>/guide.yaml`.
@@ -253,6 +262,10 @@ pub struct GuideFile {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The languages the guide is published in, when not all of the site's (`[da]`: only in
+    /// Danish). Must include the site's source language.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -87,6 +87,10 @@ struct FileCheck<'a> {
     images: BTreeMap<String, ReadImage>,
     /// The site's languages could not be read (already reported): texts are not checked against them.
     unsure_languages: bool,
+    /// The variables texts may use as `((name))`.
+    variables: crate::variables::Variables,
+    /// The ids of the site's guides, for `guide:` links.
+    guide_ids: std::collections::BTreeSet<String>,
 }
 
 /// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
@@ -221,10 +225,52 @@ impl FileCheck<'_> {
             return None;
         }
         let within_limits = self.check_limits(&text, kind, what);
+        let variables_known = self.check_variables(&text);
         if kind == Kind::Markdown {
             self.check_links(&text);
         }
-        within_limits.then_some(text)
+        (within_limits && variables_known).then_some(text)
+    }
+
+    /// Every `((name))` of every language of `text` names a variable; each that does not is an
+    /// error at its place in the file. False when there was one.
+    fn check_variables(&mut self, text: &Text) -> bool {
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.as_str(), t.origin.span)),
+        );
+        let mut unknown = Vec::new();
+        for (written, span) in variants {
+            let mut search_from = span;
+            for used in crate::variables::uses(written) {
+                let placeholder = &written[used.range.clone()];
+                let at = locate(self.source, search_from, placeholder).unwrap_or(span);
+                search_from = Span::new(at.line, at.column + 1);
+                if !self.variables.contains_key(used.name) {
+                    unknown.push((at, used.name.to_owned()));
+                }
+            }
+        }
+        for (at, name) in &unknown {
+            let hint = did_you_mean(name, self.variables.keys().map(String::as_str))
+                .unwrap_or_else(|| {
+                    if self.variables.is_empty() {
+                        format!("define it under `variables:` in guidegen.yaml (`{name}: value`)")
+                    } else {
+                        format!(
+                            "the variables are {}; define `{name}` under `variables:` in guidegen.yaml",
+                            self.variables.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                });
+            self.error(
+                *at,
+                format!("unknown variable `(({name}))`"),
+                Some(format!("{hint} (to write `((` itself, write `\\((`)")),
+            );
+        }
+        unknown.is_empty()
     }
 
     /// The limits and characters of every language of `text` ([`crate::textcheck`]), each problem at
@@ -266,12 +312,17 @@ impl FileCheck<'_> {
     /// Every link and image target of every language: only https, http, mailto, fragments, or files
     /// inside the guide's folder.
     fn check_links(&mut self, text: &Text) {
+        // Links are checked as the page shows them: with the variables' values put in.
+        let source_lang = self.source_lang().to_owned();
+        let shown = |written: &str, lang: &str| {
+            crate::variables::substitute(written, lang, &self.variables)
+        };
         let variants: Vec<(String, Span)> =
-            std::iter::once((text.source.clone(), text.origin.span))
+            std::iter::once((shown(&text.source, &source_lang), text.origin.span))
                 .chain(
                     text.translations
-                        .values()
-                        .map(|t| (t.text.clone(), t.origin.span)),
+                        .iter()
+                        .map(|(lang, t)| (shown(&t.text, lang), t.origin.span)),
                 )
                 .collect();
         for (markdown, span) in variants {
@@ -304,6 +355,13 @@ impl FileCheck<'_> {
                         );
                     }
                     TargetKind::Relative(rel) => self.attach(at, &rel),
+                    TargetKind::Guide(url) => {
+                        let refused = crate::guidelinks::parse(&url)
+                            .and_then(|link| crate::guidelinks::refusal(&link, &self.guide_ids));
+                        if let Some((message, hint)) = refused {
+                            self.error(at, message, Some(hint));
+                        }
+                    }
                 }
             }
         }
@@ -321,6 +379,17 @@ impl FileCheck<'_> {
             return;
         };
         let rel = percent_decode(rel);
+        if rel.split(['/', '\\']).any(|part| part == "..") {
+            let hint = crate::guidelinks::hint_for_relative(&rel, &self.guide_ids).unwrap_or_else(|| {
+                "link to a file copied into the guide's folder; to link to another guide, write `guide:<id>` (its folder's name)".into()
+            });
+            self.error(
+                at,
+                format!("relative link `{rel}` leaves the guide's folder"),
+                Some(hint),
+            );
+            return;
+        }
         if let Err((message, hint)) = attachment_allowed(&rel) {
             self.error(at, message, Some(hint));
             return;
@@ -360,7 +429,7 @@ pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> 
     let mut refusals = Vec::new();
     for target in markdown::targets(markdown) {
         match markdown::classify(&target.url) {
-            TargetKind::External | TargetKind::Fragment => {}
+            TargetKind::External | TargetKind::Fragment | TargetKind::Guide(_) => {}
             TargetKind::Forbidden(url) => refusals.push((
                 format!("link target `{url}` is not allowed"),
                 "links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into(),
@@ -830,8 +899,12 @@ pub fn validate_site(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: unsure.languages,
+        variables: BTreeMap::new(),
+        guide_ids: Default::default(),
     };
 
+    let variables = site_variables(&mut check, settings, site_source);
+    check.variables = variables.clone();
     let title = match &settings.title {
         Some(t) => check.text(t, Kind::Plain, "the site title"),
         None => None,
@@ -1076,6 +1149,24 @@ pub fn validate_site(
         },
     };
 
+    let list_other_languages = match settings
+        .translation
+        .as_ref()
+        .and_then(|t| t.other_languages.as_ref())
+    {
+        None => false,
+        Some(p) => match p.value.as_str() {
+            "omit" => false,
+            "list" => true,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(&loaded.site_path, p.referenced.into(), format!("unknown value `{}`", p.value))
+                        .with_hint("write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")"),
+                );
+                false
+            }
+        },
+    };
     let site = Site {
         root: dir.root.clone(),
         title,
@@ -1089,6 +1180,9 @@ pub fn validate_site(
         outdated,
         guides: Vec::new(),
         unsure,
+        variables,
+        guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
+        list_other_languages,
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1098,6 +1192,30 @@ pub fn validate_site(
         );
     }
     Some(site)
+}
+
+/// `variables:` of guidegen.yaml: each name checked, each value a plain translatable text (which
+/// uses no variable itself).
+fn site_variables(
+    check: &mut FileCheck,
+    settings: &input::SiteFile,
+    site_source: &str,
+) -> crate::variables::Variables {
+    let mut variables = BTreeMap::new();
+    for (name, value) in &settings.variables {
+        if !crate::variables::is_name(name) {
+            check.error(
+                key_span(site_source, name, value.referenced.into()),
+                format!("variable name `{name}` may only have lowercase letters, digits, `-` and `_`, and must start with a letter"),
+                Some(format!("rename it to `{}`, here and where texts use it", id_suggestion(name))),
+            );
+            continue;
+        }
+        if let Some(text) = check.text(value, Kind::Plain, "the variable's value") {
+            variables.insert(name.clone(), text);
+        }
+    }
+    variables
 }
 
 /// Where the key `id:` is written, searching back from its value at `value` (the value of a block
@@ -1203,6 +1321,8 @@ pub fn validate_guide(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
+        variables: site.variables.clone(),
+        guide_ids: site.guide_ids.clone(),
     };
     if !is_id(&loaded.id) {
         let suggestion = id_suggestion(&loaded.id);
@@ -1440,6 +1560,7 @@ pub fn validate_guide(
         });
     }
 
+    let guide_languages = guide_languages(&mut check, file);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1453,7 +1574,57 @@ pub fn validate_guide(
         sections,
         video: guide_video,
         attachments,
+        languages: guide_languages,
     })
+}
+
+/// `languages:` of guide.yaml: site languages, the source language among them, in the site's order.
+fn guide_languages(check: &mut FileCheck, file: &GuideFile) -> Option<Vec<String>> {
+    let written = file.languages.as_ref()?;
+    let span: Span = written.referenced.into();
+    if check.unsure_languages {
+        return None;
+    }
+    let mut ok = true;
+    for lang in &written.value {
+        if !check.languages.contains(&lang.value) {
+            ok = false;
+            let hint = crate::plan::language_suggestion(
+                &lang.value,
+                check.languages.iter().map(String::as_str),
+            )
+            .unwrap_or_else(|| format!("the site's languages are {}", check.languages.join(", ")));
+            check.error(
+                lang.referenced,
+                format!(
+                    "language `{}` is not one of the site's languages",
+                    lang.value
+                ),
+                Some(hint),
+            );
+        }
+    }
+    let source = check.source_lang().to_owned();
+    if ok && !written.value.iter().any(|l| l.value == source) {
+        ok = false;
+        check.error(
+            span,
+            format!("`languages` must include `{source}`, the site's source language"),
+            Some(format!(
+                "a guide's texts are written in `{source}` first; add it: `languages: [{source}]`"
+            )),
+        );
+    }
+    if ok && written.value.is_empty() {
+        ok = false;
+    }
+    let languages: Vec<String> = check
+        .languages
+        .iter()
+        .filter(|l| written.value.iter().any(|w| &w.value == *l))
+        .cloned()
+        .collect();
+    ok.then_some(languages)
 }
 
 /// The most steps a guide may have: a guide is read in one sitting; and every step costs memory and
