@@ -425,11 +425,29 @@ impl FileCheck<'_> {
 /// Why the links of `markdown`, a text of the guide in `guide_dir`, would be refused: each as a
 /// message and a hint, as validation words them. For texts that arrive from outside guide.yaml (a
 /// PO file's translation), checked before they are written.
-pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> {
+pub fn link_refusals(
+    site: &Site,
+    guide_dir: &Path,
+    lang: &str,
+    markdown: &str,
+) -> Vec<(String, String)> {
     let mut refusals = Vec::new();
+    for used in crate::variables::uses(markdown) {
+        if !site.variables.contains_key(used.name) {
+            let hint = did_you_mean(used.name, site.variables.keys().map(String::as_str))
+                .unwrap_or_else(|| "keep the placeholders of the source text as they are".into());
+            refusals.push((format!("unknown variable `(({}))`", used.name), hint));
+        }
+    }
+    // Links are checked as the page shows them: with the variables' values put in.
+    let markdown = &crate::variables::substitute(markdown, lang, &site.variables);
     for target in markdown::targets(markdown) {
         match markdown::classify(&target.url) {
-            TargetKind::External | TargetKind::Fragment | TargetKind::Guide(_) => {}
+            TargetKind::External | TargetKind::Fragment => {}
+            TargetKind::Guide(url) => refusals.extend(
+                crate::guidelinks::parse(&url)
+                    .and_then(|link| crate::guidelinks::refusal(&link, &site.guide_ids)),
+            ),
             TargetKind::Forbidden(url) => refusals.push((
                 format!("link target `{url}` is not allowed"),
                 "links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into(),
