@@ -86,6 +86,9 @@ fn check_with_context(site_dir: &Path) -> (Checked, Option<Context>) {
     let guides = GuideSet::load(&context.site, found);
     let mut diagnostics = std::mem::take(&mut context.diagnostics);
     diagnostics.extend(guides.diagnostics());
+    diagnostics.extend(crate::guidelinks::unpublished_targets(
+        guides.by_id.values().filter_map(|e| e.guide.as_deref()),
+    ));
     let mut sources = std::mem::take(&mut context.sources);
     guides.add_sources(&mut sources);
     let site = (!diagnostics.has_errors()).then(|| guides.site(&context.site));
@@ -232,6 +235,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         progress,
     );
     diagnostics.extend(streamed.diagnostics);
+    diagnostics.extend(crate::guidelinks::unpublished_targets(
+        streamed.cards.iter().map(|(card, _)| &**card),
+    ));
     for (path, text) in streamed.sources {
         sources.insert(path, text);
     }

@@ -127,6 +127,53 @@ pub fn hint_for_relative(rel: &str, ids: &BTreeSet<String>) -> Option<String> {
     ))
 }
 
+/// A warning for each link shown on a page in a language its target guide is not published in
+/// (`languages:` of that guide), where it would lead nowhere. `guides` are all of the site's.
+pub fn unpublished_targets<'a>(
+    guides: impl IntoIterator<Item = &'a crate::model::Guide> + Clone,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let by_id: std::collections::BTreeMap<&str, &crate::model::Guide> = guides
+        .clone()
+        .into_iter()
+        .map(|g| (g.id.as_str(), g))
+        .collect();
+    let mut out = Vec::new();
+    for guide in guides {
+        for used in &guide.links {
+            let Some(target) = by_id.get(used.target.as_str()) else {
+                continue;
+            };
+            let stranded: Vec<&str> = used
+                .shown_in
+                .iter()
+                .filter(|lang| guide.offered_in(lang) && !target.offered_in(lang))
+                .map(String::as_str)
+                .collect();
+            if stranded.is_empty() {
+                continue;
+            }
+            let has = target.languages.clone().unwrap_or_default().join(", ");
+            out.push(
+                crate::diagnostic::Diagnostic::warning(
+                    &used.origin.path,
+                    used.origin.span,
+                    format!(
+                        "`guide:{}` is shown on the {} page, but that guide is published only in {has}: the link leads nowhere there",
+                        used.target,
+                        stranded.join(" and ")
+                    ),
+                )
+                .with_hint(format!(
+                    "translate the text for {} without the link, or add the language to `languages` in {}",
+                    stranded.join(" and "),
+                    target.path.display()
+                )),
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -347,6 +347,18 @@ pub struct Guide {
     /// `languages:` of guide.yaml: the only languages the guide is published in, in the site's
     /// order; `None`: all of the site's.
     pub languages: Option<Vec<String>>,
+    /// Its `guide:` links, for the check that each target is published where the link is shown.
+    pub links: Vec<GuideLinkUse>,
+}
+
+/// A `guide:` link in a guide's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideLinkUse {
+    /// The id of the guide linked to.
+    pub target: String,
+    /// The languages whose pages show the text with the link.
+    pub shown_in: Vec<String>,
+    pub origin: Origin,
 }
 
 impl Guide {
@@ -384,6 +396,7 @@ impl Guide {
             video: None,
             attachments: BTreeMap::new(),
             languages: self.languages.clone(),
+            links: self.links.clone(),
         }
     }
 

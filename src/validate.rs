@@ -91,6 +91,9 @@ struct FileCheck<'a> {
     variables: crate::variables::Variables,
     /// The ids of the site's guides, for `guide:` links.
     guide_ids: std::collections::BTreeSet<String>,
+    /// The `guide:` links found so far, for the check that their targets are published where
+    /// they are shown ([`crate::guidelinks::unpublished_targets`]).
+    links: Vec<crate::model::GuideLinkUse>,
 }
 
 /// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
@@ -317,15 +320,25 @@ impl FileCheck<'_> {
         let shown = |written: &str, lang: &str| {
             crate::variables::substitute(written, lang, &self.variables)
         };
-        let variants: Vec<(String, Span)> =
-            std::iter::once((shown(&text.source, &source_lang), text.origin.span))
-                .chain(
-                    text.translations
-                        .iter()
-                        .map(|(lang, t)| (shown(&t.text, lang), t.origin.span)),
-                )
-                .collect();
-        for (markdown, span) in variants {
+        // The source text is shown in its own language and wherever it has no translation.
+        let untranslated: Vec<String> = self
+            .languages
+            .iter()
+            .filter(|l| !text.translations.contains_key(*l))
+            .cloned()
+            .collect();
+        let variants: Vec<(String, Span, Vec<String>)> = std::iter::once((
+            shown(&text.source, &source_lang),
+            text.origin.span,
+            untranslated,
+        ))
+        .chain(
+            text.translations
+                .iter()
+                .map(|(lang, t)| (shown(&t.text, lang), t.origin.span, vec![lang.clone()])),
+        )
+        .collect();
+        for (markdown, span, shown_in) in variants {
             // Each search starts after the link found before, so that the same link written twice
             // is reported at each of its places.
             let mut search_from = span;
@@ -360,6 +373,12 @@ impl FileCheck<'_> {
                             .and_then(|link| crate::guidelinks::refusal(&link, &self.guide_ids));
                         if let Some((message, hint)) = refused {
                             self.error(at, message, Some(hint));
+                        } else if let Some(link) = crate::guidelinks::parse(&url) {
+                            self.links.push(crate::model::GuideLinkUse {
+                                target: link.id.to_owned(),
+                                shown_in: shown_in.clone(),
+                                origin: self.origin(at),
+                            });
                         }
                     }
                 }
@@ -919,6 +938,7 @@ pub fn validate_site(
         unsure_languages: unsure.languages,
         variables: BTreeMap::new(),
         guide_ids: Default::default(),
+        links: Vec::new(),
     };
 
     let variables = site_variables(&mut check, settings, site_source);
@@ -1341,6 +1361,7 @@ pub fn validate_guide(
         unsure_languages: site.unsure.languages,
         variables: site.variables.clone(),
         guide_ids: site.guide_ids.clone(),
+        links: Vec::new(),
     };
     if !is_id(&loaded.id) {
         let suggestion = id_suggestion(&loaded.id);
@@ -1579,6 +1600,7 @@ pub fn validate_guide(
     }
 
     let guide_languages = guide_languages(&mut check, file);
+    let links = std::mem::take(&mut check.links);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1593,6 +1615,7 @@ pub fn validate_guide(
         video: guide_video,
         attachments,
         languages: guide_languages,
+        links,
     })
 }
 

@@ -349,3 +349,45 @@ fn a_guide_language_must_be_the_sites_and_include_the_source() {
         Some("languages: [da]"),
     );
 }
+
+#[test]
+fn a_link_to_a_guide_not_published_in_the_pages_language_is_reported() {
+    let (_tmp, root) = site();
+    write(
+        &root,
+        "guides/personale/guide.yaml",
+        "title: Kun for personale\nlanguages: [da]\nsteps:\n  - device: computer\n    action: Ring.\n",
+    );
+    // The Danish text may link to it; the English one leads nowhere.
+    edit(
+        &root,
+        "guides/vpn/guide.yaml",
+        "[opsætte MFA](guide:mfa#step-2)",
+        "[læse dette](guide:personale)",
+    );
+    edit(
+        &root,
+        "guides/vpn/guide.yaml",
+        "[set up MFA](guide:mfa#step-2)",
+        "[read this](guide:personale)",
+    );
+    for command in ["check", "build"] {
+        let run = run_in(&root, &[&command]);
+        run.expect_code(0);
+        let warnings = common::diagnostics(&run.stderr, "warning");
+        let (en_line, _) = common::position_of(&root.join("guides/vpn/guide.yaml"), "[read this]");
+        assert_eq!(warnings.len(), 1, "{}", run.stderr);
+        assert!(
+            warnings[0]
+                .location
+                .starts_with(&format!("guides/vpn/guide.yaml:{en_line}:")),
+            "{:?}",
+            warnings[0]
+        );
+        assert!(
+            warnings[0].message.contains("shown on the en page"),
+            "{:?}",
+            warnings[0]
+        );
+    }
+}
