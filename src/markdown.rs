@@ -134,12 +134,15 @@ pub fn to_html(markdown: &str) -> String {
             dest_url,
             title,
             id,
-        }) if is_forbidden(&dest_url) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: CowStr::Borrowed(""),
-            title,
-            id,
-        }),
+            // An image cannot show a guide: validation refuses it; dropped here all the same.
+        }) if is_forbidden(&dest_url) || crate::guidelinks::parse(&dest_url).is_some() => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::Borrowed(""),
+                title,
+                id,
+            })
+        }
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);

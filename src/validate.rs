@@ -235,6 +235,34 @@ impl FileCheck<'_> {
         (within_limits && variables_known).then_some(text)
     }
 
+    /// A warning for each `{{portal}}`, `((Portal))` or `(( portal ))` that names a variable but is
+    /// shown as written, since it is not `((portal))`.
+    fn warn_near_misses(&mut self, text: &Text) {
+        let variants = std::iter::once((text.source.clone(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.clone(), t.origin.span)),
+        );
+        let variants: Vec<(String, Span)> = variants.collect();
+        for (written, span) in variants {
+            for (range, meant) in crate::variables::near_misses(&written) {
+                let name = meant.trim_start_matches('(').trim_end_matches(')');
+                if !self.variables.contains_key(name) {
+                    continue;
+                }
+                let at = locate(self.source, span, &written[range.clone()]).unwrap_or(span);
+                self.warning(
+                    at,
+                    format!(
+                        "`{}` is shown as written, not as the variable",
+                        &written[range]
+                    ),
+                    format!("write `{meant}` to put in the variable's value"),
+                );
+            }
+        }
+    }
+
     /// Every `((name))` of every language of `text` names a variable; each that does not is an
     /// error at its place in the file. False when there was one.
     fn check_variables(&mut self, text: &Text) -> bool {
@@ -255,6 +283,7 @@ impl FileCheck<'_> {
                 }
             }
         }
+        self.warn_near_misses(text);
         for (at, name) in &unknown {
             let hint = did_you_mean(name, self.variables.keys().map(String::as_str))
                 .unwrap_or_else(|| {
@@ -368,6 +397,11 @@ impl FileCheck<'_> {
                         );
                     }
                     TargetKind::Relative(rel) => self.attach(at, &rel),
+                    TargetKind::Guide(url) if target.is_image => self.error(
+                        at,
+                        format!("image target `{url}` is a guide, not an image"),
+                        Some("an image shows a file in the guide's folder; link to a guide with `[text](guide:<id>)`".into()),
+                    ),
                     TargetKind::Guide(url) => {
                         let refused = crate::guidelinks::parse(&url)
                             .and_then(|link| crate::guidelinks::refusal(&link, &self.guide_ids));
@@ -463,6 +497,10 @@ pub fn link_refusals(
     for target in markdown::targets(markdown) {
         match markdown::classify(&target.url) {
             TargetKind::External | TargetKind::Fragment => {}
+            TargetKind::Guide(url) if target.is_image => refusals.push((
+                format!("image target `{url}` is a guide, not an image"),
+                "an image shows a file in the guide's folder; link to a guide with `[text](guide:<id>)`".into(),
+            )),
             TargetKind::Guide(url) => refusals.extend(
                 crate::guidelinks::parse(&url)
                     .and_then(|link| crate::guidelinks::refusal(&link, &site.guide_ids)),

@@ -85,6 +85,31 @@ pub fn uses(text: &str) -> Vec<Use<'_>> {
         .collect()
 }
 
+/// Something in `text` that looks meant as a variable but is not written as one — `((Portal))`,
+/// `(( portal ))`, `{{portal}}` — with the byte range and the placeholder it probably means.
+pub fn near_misses(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    for (open, close) in [("((", "))"), ("{{", "}}")] {
+        let mut from = 0;
+        while let Some(start) = text[from..].find(open).map(|i| from + i) {
+            let inner_start = start + open.len();
+            let Some(end) = text[inner_start..].find(close).map(|i| inner_start + i) else {
+                break;
+            };
+            let inner = &text[inner_start..end];
+            let meant = inner.trim().to_lowercase();
+            let escaped = open == "((" && text[..start].ends_with('\\');
+            let is_use = open == "((" && is_name(inner);
+            if !escaped && !is_use && inner.len() <= 40 && is_name(&meant) {
+                out.push((start..end + close.len(), format!("(({meant}))")));
+            }
+            from = end + close.len();
+        }
+    }
+    out.sort_by_key(|(range, _)| range.start);
+    out
+}
+
 /// `text`, written in `lang`, with each variable's value in `lang` (or, untranslated, in the source
 /// language) put in, and `\((` as `((`. A name with no variable stays as written (validation has
 /// reported it).
@@ -169,6 +194,15 @@ mod tests {
             "echo $((a+1)) ((x y))"
         );
         assert!(uses("echo $((a+1)) %PATH% $env:USERNAME {{ x }}").is_empty());
+    }
+
+    #[test]
+    fn near_misses_name_the_placeholder_meant() {
+        let found = near_misses(
+            "Open {{ portal }} or ((Portal)) or (( help-desk )); not $((i+1)) nor ((ok)) nor \\((Raw))",
+        );
+        let meant: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(meant, ["((portal))", "((portal))", "((help-desk))"]);
     }
 
     #[test]

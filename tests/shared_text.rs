@@ -391,3 +391,50 @@ fn a_link_to_a_guide_not_published_in_the_pages_language_is_reported() {
         );
     }
 }
+
+#[test]
+fn a_variable_written_the_wrong_way_is_shown_as_written_with_a_warning() {
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guides/vpn/guide.yaml",
+        "on ((phone)) if",
+        "on {{ phone }} if",
+    );
+    let run = run_in(&root, &[&"check"]);
+    run.expect_code(0);
+    let warnings = common::diagnostics(&run.stderr, "warning");
+    let (line, column) = common::position_of(&root.join("guides/vpn/guide.yaml"), "{{ phone }}");
+    let warning = warnings
+        .iter()
+        .find(|w| w.location == format!("guides/vpn/guide.yaml:{line}:{column}"))
+        .unwrap_or_else(|| panic!("no warning at the placeholder: {}", run.stderr));
+    assert!(warning.message.contains("shown as written"), "{warning:?}");
+    assert!(
+        warning
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("((phone))"),
+        "{warning:?}"
+    );
+}
+
+#[test]
+fn an_image_cannot_show_a_guide() {
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guides/vpn/guide.yaml",
+        "[set up MFA](guide:mfa#step-2)",
+        "![MFA](guide:mfa)",
+    );
+    let run = run_in(&root, &[&"check"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("image target `guide:mfa` is a guide, not an image"),
+        "{}",
+        run.stderr
+    );
+}
