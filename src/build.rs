@@ -89,6 +89,9 @@ fn check_with_context(site_dir: &Path) -> (Checked, Option<Context>) {
     diagnostics.extend(crate::validate::alias_clashes(
         guides.by_id.values().filter_map(|e| e.guide.as_deref()),
     ));
+    diagnostics.extend(crate::guidelinks::unpublished_targets(
+        guides.by_id.values().filter_map(|e| e.guide.as_deref()),
+    ));
     let mut sources = std::mem::take(&mut context.sources);
     guides.add_sources(&mut sources);
     let site = (!diagnostics.has_errors()).then(|| guides.site(&context.site));
@@ -235,6 +238,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         progress,
     );
     diagnostics.extend(streamed.diagnostics);
+    diagnostics.extend(crate::guidelinks::unpublished_targets(
+        streamed.cards.iter().map(|(card, _)| &**card),
+    ));
     for (path, text) in streamed.sources {
         sources.insert(path, text);
     }

@@ -69,6 +69,10 @@ pub struct Fallback {
 /// what `check`, `i18n status` and `--strict` report; none for the source language itself.
 pub fn untranslated(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
     let source = site.source_lang();
+    // A guide published only in some languages (`languages:`) lacks nothing in the others.
+    if !guide.offered_in(lang) {
+        return Vec::new();
+    }
     guide
         .slots()
         .into_iter()

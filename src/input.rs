@@ -174,6 +174,11 @@ pub struct SiteFile {
     /// send the reader to a phone a QR code that opens the guide there.
     #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
+    #[serde(default)]
+    /// Values used in any text as `((name))` (translatable): a phone number, a portal's address.
+    /// Names have lowercase letters, digits, `-` and `_`.
+    #[schemars(with = "BTreeMap<String, Text>")]
+    pub variables: BTreeMap<String, Spanned<Text>>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -241,6 +246,10 @@ pub struct TranslationInput {
     /// `fallback`: the source text is shown in its place.
     #[schemars(with = "Option<crate::schema::OutdatedName>")]
     pub outdated: Option<Spanned<String>>,
+    /// Whether a guide published only in some languages (`languages:` in guide.yaml) is listed in
+    /// the other languages' indexes: `omit` (default) or `list` ("Only in Danish").
+    #[schemars(with = "Option<crate::schema::OnlyInName>")]
+    pub other_languages: Option<Spanned<String>>,
 }
 
 /// `guides/<id>/guide.yaml`.
@@ -266,6 +275,10 @@ pub struct GuideFile {
     /// links to a renamed guide keep working.
     #[schemars(with = "Option<Vec<String>>")]
     pub aliases: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The languages the guide is published in, when not all of the site's (`[da]`: only in
+    /// Danish). Must include the site's source language.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -26,6 +26,8 @@ pub enum TargetKind {
     Fragment,
     /// Anything else (`javascript:`, `data:`, `file:`, `//host`…): never allowed.
     Forbidden(String),
+    /// `guide:<id>`: another guide of the site ([`crate::guidelinks`]), as written.
+    Guide(String),
 }
 
 /// Every link and image target of `markdown`, with entities already decoded by the parser.
@@ -74,6 +76,10 @@ pub fn classify(url: &str) -> TargetKind {
     if lower.starts_with('#') {
         return TargetKind::Fragment;
     }
+    // Exactly as written: `guide:` names a guide by its id, in lowercase like every id.
+    if url.trim().starts_with(crate::guidelinks::SCHEME) {
+        return TargetKind::Guide(url.trim().to_owned());
+    }
     if lower.starts_with("//") || lower.starts_with('/') || lower.starts_with('\\') {
         return TargetKind::Forbidden(cleaned);
     }
@@ -98,8 +104,20 @@ pub fn classify(url: &str) -> TargetKind {
 /// Markdown as HTML. Raw HTML is shown as text, never passed through; link targets are checked by
 /// validation, and anything forbidden that got here anyway is dropped rather than written.
 pub fn to_html(markdown: &str) -> String {
+    // Links cannot nest: one flag says whether the open link is a guide link, written here.
+    let mut in_guide_link = false;
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            dest_url, title, ..
+        }) if crate::guidelinks::parse(&dest_url).is_some() => {
+            in_guide_link = true;
+            Event::InlineHtml(guide_link_start(&dest_url, &title).into())
+        }
+        Event::End(TagEnd::Link) if in_guide_link => {
+            in_guide_link = false;
+            Event::InlineHtml(CowStr::Borrowed("</a>"))
+        }
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -116,16 +134,52 @@ pub fn to_html(markdown: &str) -> String {
             dest_url,
             title,
             id,
-        }) if is_forbidden(&dest_url) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: CowStr::Borrowed(""),
-            title,
-            id,
-        }),
+            // An image cannot show a guide: validation refuses it; dropped here all the same.
+        }) if is_forbidden(&dest_url) || crate::guidelinks::parse(&dest_url).is_some() => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::Borrowed(""),
+                title,
+                id,
+            })
+        }
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
+    out
+}
+
+/// The opening `<a>` of a link to another guide: its relative address and the `data-guide-link`
+/// hook with the guide's id.
+fn guide_link_start(url: &str, title: &str) -> String {
+    let Some(link) = crate::guidelinks::parse(url) else {
+        return "<a>".into();
+    };
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape_attribute(title))
+    };
+    format!(
+        "<a href=\"{}\" data-guide-link=\"{}\"{title}>",
+        escape_attribute(&crate::guidelinks::href(&link)),
+        escape_attribute(link.id)
+    )
+}
+
+fn escape_attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
     out
 }
 

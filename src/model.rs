@@ -272,6 +272,14 @@ pub struct Site {
     /// Where the site is published (`base_url`), ending with `/`: absolute addresses, the sitemap
     /// and continue-on-your-phone codes need it.
     pub base_url: Option<String>,
+    /// `variables:`, used in texts as `((name))` ([`crate::variables`]).
+    pub variables: crate::variables::Variables,
+    /// The id of every guide found, valid or not, for `guide:` links to be checked against while
+    /// the guides are still being read ([`crate::guidelinks`]).
+    pub guide_ids: std::collections::BTreeSet<String>,
+    /// `translation.other_languages: list`: a guide published only in some languages is listed in
+    /// the others' indexes too, marked with the languages it is in.
+    pub list_other_languages: bool,
 }
 
 /// Which parts of the settings could not be read as written (each already reported).
@@ -292,7 +300,8 @@ impl Site {
     }
 
     /// The translatable texts written in guidegen.yaml, each with its name there — `title`,
-    /// `organization`, `apps.<id>.name`, `devices.<id>.label`, `devices.<id>.banner` — in that order.
+    /// `organization`, `apps.<id>.name`, `devices.<id>.label`, `devices.<id>.banner`,
+    /// `variables.<name>` — in that order.
     /// Texts guidegen supplies itself (built-in device labels, the default title) are not among them,
     /// nor names written once (an app's, the organization's), which are the same in every language.
     pub fn texts(&self) -> Vec<(String, &Text)> {
@@ -311,9 +320,14 @@ impl Site {
             out.push((format!("devices.{id}.label"), &device.label));
             out.push((format!("devices.{id}.banner"), &device.banner));
         }
-        // A name written once is the same in every language: nothing to translate.
+        for (name, value) in &self.variables {
+            out.push((format!("variables.{name}"), value));
+        }
+        // A name written once is the same in every language: nothing to translate. So is a
+        // variable written as one string (a phone number, an address).
         let neutral = |name: &str, t: &Text| {
-            (name == "organization" || name.ends_with(".name")) && t.translations.is_empty()
+            (name == "organization" || name.ends_with(".name") || name.starts_with("variables."))
+                && t.translations.is_empty()
         };
         out.retain(|(name, t)| written(t) && !neutral(name, t));
         out
@@ -338,12 +352,27 @@ pub struct Guide {
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     /// Earlier ids of the guide (`aliases:`), each published as a page that sends the reader on.
     pub aliases: Vec<Alias>,
+    /// `languages:` of guide.yaml: the only languages the guide is published in, in the site's
+    /// order; `None`: all of the site's.
+    pub languages: Option<Vec<String>>,
+    /// Its `guide:` links, for the check that each target is published where the link is shown.
+    pub links: Vec<GuideLinkUse>,
 }
 
 /// An earlier id of a guide, and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
     pub id: String,
+    pub origin: Origin,
+}
+
+/// A `guide:` link in a guide's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideLinkUse {
+    /// The id of the guide linked to.
+    pub target: String,
+    /// The languages whose pages show the text with the link.
+    pub shown_in: Vec<String>,
     pub origin: Origin,
 }
 
@@ -382,7 +411,16 @@ impl Guide {
             video: None,
             attachments: BTreeMap::new(),
             aliases: self.aliases.clone(),
+            languages: self.languages.clone(),
+            links: self.links.clone(),
         }
+    }
+
+    /// Whether the guide is published in `lang` at all (before translation policies).
+    pub fn offered_in(&self, lang: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|langs| langs.iter().any(|l| l == lang))
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &Step> {

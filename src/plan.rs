@@ -158,7 +158,7 @@ impl Plan {
     /// is incomplete there and the site omits such guides.
     pub fn publication(&self, site: &Site, guide: &Guide, strict: bool) -> Publication {
         let mut publication = Publication::default();
-        for lang in &self.languages {
+        for lang in self.languages.iter().filter(|l| guide.offered_in(l)) {
             let untranslated = crate::fallback::untranslated(site, guide, lang);
             let outdated_shown = untranslated.iter().filter(|f| !f.shown_in_source).count();
             if strict {

@@ -235,7 +235,14 @@ impl<'a> Renderer<'a> {
                 g.id.clone(),
             )
         });
-        let view = view::index_view(site, lang, &guides, &omitted, &self.languages());
+        // A guide published only in other languages (`languages:` in guide.yaml) is not "not yet
+        // translated": it is listed apart, or not at all, as the site says.
+        let (elsewhere, omitted): (Vec<&Guide>, Vec<&Guide>) =
+            omitted.into_iter().partition(|g| !g.offered_in(&lang.code));
+        let mut view = view::index_view(site, lang, &guides, &omitted, &self.languages());
+        if site.list_other_languages {
+            view.only_in = view::only_in_cards(site, lang, &elsewhere, self.plan);
+        }
         let page = self.context.templates.index(&view)?;
         Ok(OutFile::new(
             format!("{}/index.html", lang.code),

@@ -201,6 +201,17 @@ pub enum IncompleteName {
     Omit,
 }
 
+/// `translation.other_languages`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum OnlyInName {
+    /// Leave a guide out of the indexes of the languages it is not published in (default).
+    Omit,
+    /// List it there, marked with the languages it is in ("Only in Danish"), linking to it.
+    List,
+}
+
 /// `translation.outdated`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -512,6 +512,8 @@ mod tests {
             steps,
             video,
             aliases: _,
+            // Language codes, not a text.
+            languages: _,
         } = file;
         let mut out = vec![title.as_ref(), summary.as_ref(), video_title(video)];
         for section in sections.iter().flat_map(|s| &s.value) {

@@ -90,6 +90,13 @@ struct FileCheck<'a> {
     images: BTreeMap<String, ReadImage>,
     /// The site's languages could not be read (already reported): texts are not checked against them.
     unsure_languages: bool,
+    /// The variables texts may use as `((name))`.
+    variables: crate::variables::Variables,
+    /// The ids of the site's guides, for `guide:` links.
+    guide_ids: std::collections::BTreeSet<String>,
+    /// The `guide:` links found so far, for the check that their targets are published where
+    /// they are shown ([`crate::guidelinks::unpublished_targets`]).
+    links: Vec<crate::model::GuideLinkUse>,
 }
 
 /// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
@@ -224,10 +231,81 @@ impl FileCheck<'_> {
             return None;
         }
         let within_limits = self.check_limits(&text, kind, what);
+        let variables_known = self.check_variables(&text);
         if kind == Kind::Markdown {
             self.check_links(&text);
         }
-        within_limits.then_some(text)
+        (within_limits && variables_known).then_some(text)
+    }
+
+    /// A warning for each `{{portal}}`, `((Portal))` or `(( portal ))` that names a variable but is
+    /// shown as written, since it is not `((portal))`.
+    fn warn_near_misses(&mut self, text: &Text) {
+        let variants = std::iter::once((text.source.clone(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.clone(), t.origin.span)),
+        );
+        let variants: Vec<(String, Span)> = variants.collect();
+        for (written, span) in variants {
+            for (range, meant) in crate::variables::near_misses(&written) {
+                let name = meant.trim_start_matches('(').trim_end_matches(')');
+                if !self.variables.contains_key(name) {
+                    continue;
+                }
+                let at = locate(self.source, span, &written[range.clone()]).unwrap_or(span);
+                self.warning(
+                    at,
+                    format!(
+                        "`{}` is shown as written, not as the variable",
+                        &written[range]
+                    ),
+                    format!("write `{meant}` to put in the variable's value"),
+                );
+            }
+        }
+    }
+
+    /// Every `((name))` of every language of `text` names a variable; each that does not is an
+    /// error at its place in the file. False when there was one.
+    fn check_variables(&mut self, text: &Text) -> bool {
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.as_str(), t.origin.span)),
+        );
+        let mut unknown = Vec::new();
+        for (written, span) in variants {
+            let mut search_from = span;
+            for used in crate::variables::uses(written) {
+                let placeholder = &written[used.range.clone()];
+                let at = locate(self.source, search_from, placeholder).unwrap_or(span);
+                search_from = Span::new(at.line, at.column + 1);
+                if !self.variables.contains_key(used.name) {
+                    unknown.push((at, used.name.to_owned()));
+                }
+            }
+        }
+        self.warn_near_misses(text);
+        for (at, name) in &unknown {
+            let hint = did_you_mean(name, self.variables.keys().map(String::as_str))
+                .unwrap_or_else(|| {
+                    if self.variables.is_empty() {
+                        format!("define it under `variables:` in guidegen.yaml (`{name}: value`)")
+                    } else {
+                        format!(
+                            "the variables are {}; define `{name}` under `variables:` in guidegen.yaml",
+                            self.variables.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                });
+            self.error(
+                *at,
+                format!("unknown variable `(({name}))`"),
+                Some(format!("{hint} (to write `((` itself, write `\\((`)")),
+            );
+        }
+        unknown.is_empty()
     }
 
     /// The limits and characters of every language of `text` ([`crate::textcheck`]), each problem at
@@ -269,15 +347,30 @@ impl FileCheck<'_> {
     /// Every link and image target of every language: only https, http, mailto, fragments, or files
     /// inside the guide's folder.
     fn check_links(&mut self, text: &Text) {
-        let variants: Vec<(String, Span)> =
-            std::iter::once((text.source.clone(), text.origin.span))
-                .chain(
-                    text.translations
-                        .values()
-                        .map(|t| (t.text.clone(), t.origin.span)),
-                )
-                .collect();
-        for (markdown, span) in variants {
+        // Links are checked as the page shows them: with the variables' values put in.
+        let source_lang = self.source_lang().to_owned();
+        let shown = |written: &str, lang: &str| {
+            crate::variables::substitute(written, lang, &self.variables)
+        };
+        // The source text is shown in its own language and wherever it has no translation.
+        let untranslated: Vec<String> = self
+            .languages
+            .iter()
+            .filter(|l| !text.translations.contains_key(*l))
+            .cloned()
+            .collect();
+        let variants: Vec<(String, Span, Vec<String>)> = std::iter::once((
+            shown(&text.source, &source_lang),
+            text.origin.span,
+            untranslated,
+        ))
+        .chain(
+            text.translations
+                .iter()
+                .map(|(lang, t)| (shown(&t.text, lang), t.origin.span, vec![lang.clone()])),
+        )
+        .collect();
+        for (markdown, span, shown_in) in variants {
             // Each search starts after the link found before, so that the same link written twice
             // is reported at each of its places.
             let mut search_from = span;
@@ -307,6 +400,24 @@ impl FileCheck<'_> {
                         );
                     }
                     TargetKind::Relative(rel) => self.attach(at, &rel),
+                    TargetKind::Guide(url) if target.is_image => self.error(
+                        at,
+                        format!("image target `{url}` is a guide, not an image"),
+                        Some("an image shows a file in the guide's folder; link to a guide with `[text](guide:<id>)`".into()),
+                    ),
+                    TargetKind::Guide(url) => {
+                        let refused = crate::guidelinks::parse(&url)
+                            .and_then(|link| crate::guidelinks::refusal(&link, &self.guide_ids));
+                        if let Some((message, hint)) = refused {
+                            self.error(at, message, Some(hint));
+                        } else if let Some(link) = crate::guidelinks::parse(&url) {
+                            self.links.push(crate::model::GuideLinkUse {
+                                target: link.id.to_owned(),
+                                shown_in: shown_in.clone(),
+                                origin: self.origin(at),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -324,6 +435,17 @@ impl FileCheck<'_> {
             return;
         };
         let rel = percent_decode(rel);
+        if rel.split(['/', '\\']).any(|part| part == "..") {
+            let hint = crate::guidelinks::hint_for_relative(&rel, &self.guide_ids).unwrap_or_else(|| {
+                "link to a file copied into the guide's folder; to link to another guide, write `guide:<id>` (its folder's name)".into()
+            });
+            self.error(
+                at,
+                format!("relative link `{rel}` leaves the guide's folder"),
+                Some(hint),
+            );
+            return;
+        }
         if let Err((message, hint)) = attachment_allowed(&rel) {
             self.error(at, message, Some(hint));
             return;
@@ -359,11 +481,33 @@ impl FileCheck<'_> {
 /// Why the links of `markdown`, a text of the guide in `guide_dir`, would be refused: each as a
 /// message and a hint, as validation words them. For texts that arrive from outside guide.yaml (a
 /// PO file's translation), checked before they are written.
-pub fn link_refusals(guide_dir: &Path, markdown: &str) -> Vec<(String, String)> {
+pub fn link_refusals(
+    site: &Site,
+    guide_dir: &Path,
+    lang: &str,
+    markdown: &str,
+) -> Vec<(String, String)> {
     let mut refusals = Vec::new();
+    for used in crate::variables::uses(markdown) {
+        if !site.variables.contains_key(used.name) {
+            let hint = did_you_mean(used.name, site.variables.keys().map(String::as_str))
+                .unwrap_or_else(|| "keep the placeholders of the source text as they are".into());
+            refusals.push((format!("unknown variable `(({}))`", used.name), hint));
+        }
+    }
+    // Links are checked as the page shows them: with the variables' values put in.
+    let markdown = &crate::variables::substitute(markdown, lang, &site.variables);
     for target in markdown::targets(markdown) {
         match markdown::classify(&target.url) {
             TargetKind::External | TargetKind::Fragment => {}
+            TargetKind::Guide(url) if target.is_image => refusals.push((
+                format!("image target `{url}` is a guide, not an image"),
+                "an image shows a file in the guide's folder; link to a guide with `[text](guide:<id>)`".into(),
+            )),
+            TargetKind::Guide(url) => refusals.extend(
+                crate::guidelinks::parse(&url)
+                    .and_then(|link| crate::guidelinks::refusal(&link, &site.guide_ids)),
+            ),
             TargetKind::Forbidden(url) => refusals.push((
                 format!("link target `{url}` is not allowed"),
                 "links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into(),
@@ -833,8 +977,13 @@ pub fn validate_site(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: unsure.languages,
+        variables: BTreeMap::new(),
+        guide_ids: Default::default(),
+        links: Vec::new(),
     };
 
+    let variables = site_variables(&mut check, settings, site_source);
+    check.variables = variables.clone();
     let title = match &settings.title {
         Some(t) => check.text(t, Kind::Plain, "the site title"),
         None => None,
@@ -1094,6 +1243,24 @@ pub fn validate_site(
         .as_ref()
         .and_then(|written| publish::base_url(&mut check, written));
 
+    let list_other_languages = match settings
+        .translation
+        .as_ref()
+        .and_then(|t| t.other_languages.as_ref())
+    {
+        None => false,
+        Some(p) => match p.value.as_str() {
+            "omit" => false,
+            "list" => true,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(&loaded.site_path, p.referenced.into(), format!("unknown value `{}`", p.value))
+                        .with_hint("write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")"),
+                );
+                false
+            }
+        },
+    };
     let site = Site {
         base_url,
         root: dir.root.clone(),
@@ -1108,6 +1275,9 @@ pub fn validate_site(
         outdated,
         guides: Vec::new(),
         unsure,
+        variables,
+        guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
+        list_other_languages,
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1117,6 +1287,30 @@ pub fn validate_site(
         );
     }
     Some(site)
+}
+
+/// `variables:` of guidegen.yaml: each name checked, each value a plain translatable text (which
+/// uses no variable itself).
+fn site_variables(
+    check: &mut FileCheck,
+    settings: &input::SiteFile,
+    site_source: &str,
+) -> crate::variables::Variables {
+    let mut variables = BTreeMap::new();
+    for (name, value) in &settings.variables {
+        if !crate::variables::is_name(name) {
+            check.error(
+                key_span(site_source, name, value.referenced.into()),
+                format!("variable name `{name}` may only have lowercase letters, digits, `-` and `_`, and must start with a letter"),
+                Some(format!("rename it to `{}`, here and where texts use it", id_suggestion(name))),
+            );
+            continue;
+        }
+        if let Some(text) = check.text(value, Kind::Plain, "the variable's value") {
+            variables.insert(name.clone(), text);
+        }
+    }
+    variables
 }
 
 /// Where the key `id:` is written, searching back from its value at `value` (the value of a block
@@ -1222,6 +1416,9 @@ pub fn validate_guide(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
+        variables: site.variables.clone(),
+        guide_ids: site.guide_ids.clone(),
+        links: Vec::new(),
     };
     if !is_id(&loaded.id) {
         let suggestion = id_suggestion(&loaded.id);
@@ -1460,6 +1657,8 @@ pub fn validate_guide(
     }
 
     let aliases = publish::aliases(&mut check, file, &loaded.id);
+    let guide_languages = guide_languages(&mut check, file);
+    let links = std::mem::take(&mut check.links);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1474,7 +1673,58 @@ pub fn validate_guide(
         video: guide_video,
         attachments,
         aliases,
+        languages: guide_languages,
+        links,
     })
+}
+
+/// `languages:` of guide.yaml: site languages, the source language among them, in the site's order.
+fn guide_languages(check: &mut FileCheck, file: &GuideFile) -> Option<Vec<String>> {
+    let written = file.languages.as_ref()?;
+    let span: Span = written.referenced.into();
+    if check.unsure_languages {
+        return None;
+    }
+    let mut ok = true;
+    for lang in &written.value {
+        if !check.languages.contains(&lang.value) {
+            ok = false;
+            let hint = crate::plan::language_suggestion(
+                &lang.value,
+                check.languages.iter().map(String::as_str),
+            )
+            .unwrap_or_else(|| format!("the site's languages are {}", check.languages.join(", ")));
+            check.error(
+                lang.referenced,
+                format!(
+                    "language `{}` is not one of the site's languages",
+                    lang.value
+                ),
+                Some(hint),
+            );
+        }
+    }
+    let source = check.source_lang().to_owned();
+    if ok && !written.value.iter().any(|l| l.value == source) {
+        ok = false;
+        check.error(
+            span,
+            format!("`languages` must include `{source}`, the site's source language"),
+            Some(format!(
+                "a guide's texts are written in `{source}` first; add it: `languages: [{source}]`"
+            )),
+        );
+    }
+    if ok && written.value.is_empty() {
+        ok = false;
+    }
+    let languages: Vec<String> = check
+        .languages
+        .iter()
+        .filter(|l| written.value.iter().any(|w| &w.value == *l))
+        .cloned()
+        .collect();
+    ok.then_some(languages)
 }
 
 /// The most steps a guide may have: a guide is read in one sitting; and every step costs memory and

@@ -62,13 +62,15 @@ pub struct Localizer<'a> {
     pub source_lang: &'a str,
     pub outdated: OutdatedPolicy,
     pub catalog: &'a Catalog,
+    /// The site's variables, put into every text shown ([`crate::variables`]).
+    pub variables: &'a crate::variables::Variables,
 }
 
 impl Localizer<'_> {
     pub fn label(&self, text: &Text) -> Label {
         let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Label {
-            text: resolved.text.to_owned(),
+            text: crate::variables::substitute(resolved.text, resolved.lang, self.variables),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
         }
     }
@@ -76,7 +78,7 @@ impl Localizer<'_> {
     pub fn prose(&self, text: &Text) -> Prose {
         let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Prose {
-            markdown: resolved.text.to_owned(),
+            markdown: crate::variables::substitute(resolved.text, resolved.lang, self.variables),
             lang: resolved.fallback().then(|| resolved.lang.to_owned()),
         }
     }
@@ -86,7 +88,7 @@ impl Localizer<'_> {
     pub fn name(&self, text: &Text) -> Label {
         if text.translations.is_empty() {
             return Label {
-                text: text.source.clone(),
+                text: crate::variables::substitute(&text.source, self.lang, self.variables),
                 lang: None,
             };
         }
@@ -436,6 +438,7 @@ pub fn guide_view<'a>(
         source_lang: site.source_lang(),
         outdated: site.outdated,
         catalog: &lang.catalog,
+        variables: &site.variables,
     };
     let total_steps = guide.steps().count();
 
@@ -899,6 +902,67 @@ pub struct IndexView<'a> {
     pub canonical: Option<String>,
     /// The index's absolute address in each language built (`base_url`), for hreflang.
     pub alternates: Vec<AlternateLink>,
+    /// Guides published only in other languages, with `translation.other_languages: list`.
+    pub only_in: Vec<OnlyInCard>,
+}
+
+/// A guide published only in other languages, as another language's index lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnlyInCard {
+    pub id: String,
+    /// In the guide's language (its `lang` says which).
+    pub title: Label,
+    /// Relative URL from the language's index, to the guide in its first language.
+    pub href: String,
+    /// The language of the page linked to.
+    pub hreflang: String,
+    /// "Only in: Dansk".
+    pub note: String,
+}
+
+/// The cards of `guides`, published only in other languages than `lang`, for its index: each
+/// links to the guide in the first language it is published in.
+pub fn only_in_cards(
+    site: &Site,
+    lang: &Language,
+    guides: &[&Guide],
+    plan: &crate::plan::Plan,
+) -> Vec<OnlyInCard> {
+    let mut cards: Vec<OnlyInCard> = guides
+        .iter()
+        .filter_map(|guide| {
+            let published = plan.published.get(&guide.id)?;
+            let first = site.language(published.first()?)?;
+            let names: Vec<&str> = published
+                .iter()
+                .filter_map(|code| site.language(code))
+                .map(|l| l.catalog.name.as_str())
+                .collect();
+            let resolved = guide
+                .title
+                .resolve(&first.code, site.source_lang(), site.outdated);
+            Some(OnlyInCard {
+                id: guide.id.clone(),
+                title: Label {
+                    text: crate::variables::substitute(
+                        resolved.text,
+                        resolved.lang,
+                        &site.variables,
+                    ),
+                    lang: Some(resolved.lang.to_owned()),
+                },
+                href: format!("../{}/{}/index.html", first.code, url_path(&guide.id)),
+                hreflang: first.code.clone(),
+                note: lang
+                    .catalog
+                    .format("site.only_in", &[("languages", &names.join(", "))]),
+            })
+        })
+        .collect();
+    cards.sort_by(|a, b| {
+        (a.title.text.to_lowercase(), &a.id).cmp(&(b.title.text.to_lowercase(), &b.id))
+    });
+    cards
 }
 
 /// `languages` are the languages built, for the switcher.
@@ -914,6 +978,7 @@ pub fn index_view<'a>(
         source_lang: site.source_lang(),
         outdated: site.outdated,
         catalog: &lang.catalog,
+        variables: &site.variables,
     };
     let cards = guides
         .iter()
@@ -937,7 +1002,7 @@ pub fn index_view<'a>(
                 // The index shows the summary's first paragraph; the guide page shows it all.
                 summary: guide.summary.as_ref().map(|s| {
                     let mut prose = l.prose(s);
-                    prose.markdown = first_paragraph(&prose.markdown).to_owned();
+                    prose.markdown = crate::guidelinks::for_index(first_paragraph(&prose.markdown));
                     prose
                 }),
                 href: format!("{}/index.html", guide.id),
@@ -976,6 +1041,7 @@ pub fn index_view<'a>(
             .as_ref()
             .map(|base| crate::address::index_url(base, &lang.code)),
         alternates: publish::alternates(site, languages, crate::address::index_url),
+        only_in: Vec::new(),
     }
 }
 
@@ -1016,6 +1082,7 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
                     source_lang: site.source_lang(),
                     outdated: site.outdated,
                     catalog: &lang.catalog,
+                    variables: &site.variables,
                 };
                 RootLanguage {
                     lang: lang.code.clone(),

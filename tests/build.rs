@@ -37,6 +37,14 @@ fn languages() -> Vec<&'static str> {
     site().languages.iter().map(|l| l.code.as_str()).collect()
 }
 
+/// The languages `guide` is published in (`languages:` of guide.yaml, else the site's).
+fn languages_of(guide: &guidegen::model::Guide) -> Vec<&'static str> {
+    languages()
+        .into_iter()
+        .filter(|l| guide.offered_in(l))
+        .collect()
+}
+
 /// A folder for builds that outlives one test: under cargo's scratch folder for integration tests,
 /// one per test process; folders of earlier runs are cleared away after a day.
 fn scratch(name: &str) -> PathBuf {
@@ -154,7 +162,7 @@ fn every_page_declares_its_language_and_direction() {
     let mut expected_pages: BTreeSet<String> = BTreeSet::from(["index.html".to_owned()]);
     for lang in languages() {
         expected_pages.insert(format!("{lang}/index.html"));
-        for guide in &site().guides {
+        for guide in site().guides.iter().filter(|g| g.offered_in(lang)) {
             expected_pages.insert(format!("{lang}/{}/index.html", guide.id));
             // An alias's page sends the reader on to the guide.
             for alias in &guide.aliases {
@@ -204,7 +212,7 @@ fn device_switch_banners_follow_the_devices_of_the_steps() {
             }
             previous = Some(&step.device);
         }
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             let mut actual = Vec::new();
             for banner in page.select(&sel("[data-device-switch]")) {
@@ -255,7 +263,7 @@ fn steps_are_numbered_from_one_in_document_order() {
     for guide in &site().guides {
         let total = guide.steps().count();
         assert!(total > 0);
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             let numbers: Vec<String> = page
                 .select(&sel("[data-step]"))
@@ -330,7 +338,7 @@ fn qr_codes_encode_the_store_links_of_guidegen_yaml() {
         std::fs::read_to_string(example_site().join("guidegen.yaml")).expect("guidegen.yaml");
     let mut scanned = 0;
     for guide in &site().guides {
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             // Every QR code on the page: inside the step that asks for an app, one per store link of the
             // app in guidegen.yaml.
@@ -546,7 +554,7 @@ fn screenshots_have_size_and_alt_text_and_use_localized_files() {
     let mut localized_seen = 0;
     let mut shots_seen = 0;
     for guide in &site().guides {
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             for img in page.select(&sel("img")) {
                 let v = img.value();
@@ -658,10 +666,10 @@ fn screenshots_have_size_and_alt_text_and_use_localized_files() {
 fn guide_pages_link_to_the_same_guide_in_the_other_languages() {
     let out = full_build();
     for guide in &site().guides {
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             let rel = format!("{lang}/{}/index.html", guide.id);
-            for other in languages().into_iter().filter(|o| *o != lang) {
+            for other in languages_of(guide).into_iter().filter(|o| *o != lang) {
                 let target = format!("{other}/{}/index.html", guide.id);
                 let found = page
                     .select(&sel(&format!("a[hreflang=\"{other}\"][href]")))
@@ -680,7 +688,7 @@ fn guide_pages_link_to_the_same_guide_in_the_other_languages() {
 fn guide_pages_link_to_their_pdf() {
     let out = full_build();
     for guide in &site().guides {
-        for lang in languages() {
+        for lang in languages_of(guide) {
             let page = guide_page(out, lang, guide);
             let rel = format!("{lang}/{}/index.html", guide.id);
             let pdf = format!("{lang}/{id}/{id}-{lang}.pdf", id = guide.id);
@@ -737,7 +745,7 @@ fn lang_and_format_choose_what_is_built() {
         "--format html wrote PDFs: {all:?}"
     );
     assert!(out.join("index.html").is_file() && out.join("en/index.html").is_file());
-    for guide in &site().guides {
+    for guide in site().guides.iter().filter(|g| g.offered_in("en")) {
         let page = guide_page(&out, "en", guide);
         assert!(
             !page
@@ -760,7 +768,7 @@ fn lang_and_format_choose_what_is_built() {
         "--format pdf wrote HTML: {all:?}"
     );
     for lang in languages() {
-        for guide in &site().guides {
+        for guide in site().guides.iter().filter(|g| g.offered_in(lang)) {
             let pdf = out
                 .join(lang)
                 .join(&guide.id)

@@ -240,6 +240,9 @@ fn site_text_note(name: &str) -> String {
         ["devices", id, "banner"] => {
             format!("Shown when a step switches to the device `{id}`: \"You must now use …\"")
         }
+        ["variables", name] => {
+            format!("The variable (({name})), put into texts where they write it")
+        }
         _ => name.to_owned(),
     }
 }
@@ -347,7 +350,8 @@ pub fn export(options: &ExportOptions) -> Outcome<ExportSummary> {
             }
             summary.files.push(path);
         }
-        for guide in &site.guides {
+        // A guide published only in some languages is not translated into the others.
+        for guide in site.guides.iter().filter(|g| g.offered_in(lang)) {
             let path = folder.join(format!("{}.po", guide.id));
             let catalog = po_catalog_after(&site, guide, lang, earlier_export(&path).as_ref());
             summary.untranslated += catalog

@@ -287,7 +287,7 @@ impl Gathered {
                 if slot.text_kind() == crate::textcheck::TextKind::Markdown {
                     let dir = &site.guides[guide].dir;
                     errors.extend(
-                        crate::validate::link_refusals(dir, &entry.msgstr)
+                        crate::validate::link_refusals(site, dir, lang, &entry.msgstr)
                             .into_iter()
                             .map(|(message, hint)| refused(message, hint)),
                     );

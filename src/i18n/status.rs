@@ -164,8 +164,10 @@ pub fn status(site: &Site, only: &[String]) -> Report {
         .map(|g| GuideStatus {
             id: g.id.clone(),
             path: g.path.clone(),
+            // A guide published only in some languages has nothing to translate into the others.
             languages: languages
                 .iter()
+                .filter(|l| g.offered_in(l))
                 .map(|l| guide_language_status(site, g, l))
                 .collect(),
         })

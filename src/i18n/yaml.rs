@@ -29,8 +29,8 @@ use crate::slot::{self, Slot};
 #[derive(Debug, Clone)]
 pub struct Located<N = Slot> {
     pub name: N,
-    /// The key it is written under: `title`, `action`, `alt`.
-    field: &'static str,
+    /// The key it is written under: `title`, `action`, `alt` (a variable's: its name).
+    field: std::borrow::Cow<'static, str>,
     /// Inside a flow collection (`{…}` or `[…]`), where block scalars and block maps cannot be written.
     flow: bool,
     raw: Spanned<RawText>,
@@ -56,7 +56,7 @@ pub fn locate(source: &str) -> Result<Vec<Located>, String> {
                     .any(|around| is_flow(source, around) && flow_holds(source, around, start));
             Located {
                 name: written.slot,
-                field: written.slot.key(),
+                field: written.slot.key().into(),
                 flow,
                 raw: written.text.clone(),
             }
@@ -65,6 +65,14 @@ pub fn locate(source: &str) -> Result<Vec<Located>, String> {
     Ok(located)
 }
 
+/// A text of guidegen.yaml as found: its name, its key, the text, and the collections around it.
+type SiteText<'a> = (
+    String,
+    std::borrow::Cow<'static, str>,
+    &'a Spanned<RawText>,
+    Vec<serde_saphyr::Location>,
+);
+
 /// Reads every translatable text of guidegen.yaml with its position, named as
 /// [`crate::model::Site::texts`] names them (`title`, `apps.vpn.name`). `Err` carries the parser's
 /// message.
@@ -72,39 +80,48 @@ pub fn locate_site(source: &str) -> Result<Vec<Located<String>>, String> {
     let doc: crate::input::SiteFile =
         crate::load::parse_yaml(std::path::Path::new("guidegen.yaml"), source)
             .map_err(|d| d.message)?;
-    let mut written: Vec<(
-        String,
-        &'static str,
-        &Spanned<RawText>,
-        Vec<serde_saphyr::Location>,
-    )> = Vec::new();
+    let mut written: Vec<SiteText> = Vec::new();
     written.extend(
         doc.title
             .iter()
-            .map(|t| ("title".into(), "title", t, Vec::new())),
+            .map(|t| ("title".into(), "title".into(), t, Vec::new())),
     );
     written.extend(
         doc.organization
             .iter()
-            .map(|t| ("organization".into(), "organization", t, Vec::new())),
+            .map(|t| ("organization".into(), "organization".into(), t, Vec::new())),
     );
     for (id, app) in &doc.apps {
         let around = vec![app.referenced];
-        written.push((format!("apps.{id}.name"), "name", &app.value.name, around));
+        written.push((
+            format!("apps.{id}.name"),
+            "name".into(),
+            &app.value.name,
+            around,
+        ));
     }
     for (id, device) in &doc.devices {
         let around = vec![device.referenced];
         if let Some(label) = &device.value.label {
             written.push((
                 format!("devices.{id}.label"),
-                "label",
+                "label".into(),
                 label,
                 around.clone(),
             ));
         }
         if let Some(banner) = &device.value.banner {
-            written.push((format!("devices.{id}.banner"), "banner", banner, around));
+            written.push((
+                format!("devices.{id}.banner"),
+                "banner".into(),
+                banner,
+                around,
+            ));
         }
+    }
+    for (name, value) in &doc.variables {
+        let field: std::borrow::Cow<'static, str> = name.clone().into();
+        written.push((format!("variables.{name}"), field, value, Vec::new()));
     }
     Ok(written
         .into_iter()
@@ -680,7 +697,7 @@ pub fn set<N>(
                 }]);
             }
             let (key_start, colon) =
-                find_key(src, span.start, text.field).ok_or_else(Refused::layout)?;
+                find_key(src, span.start, &text.field).ok_or_else(Refused::layout)?;
             let key_col = column(src, key_start);
             let pad = " ".repeat(key_col + 2);
             let (written, end) = if let Some(block) = block_after(src, colon, key_col) {

@@ -119,6 +119,7 @@ pub fn alias_views<'a>(site: &Site, guide: &Guide, lang: &'a Language) -> Vec<Al
         source_lang: site.source_lang(),
         outdated: site.outdated,
         catalog: &lang.catalog,
+        variables: &site.variables,
     };
     guide
         .aliases

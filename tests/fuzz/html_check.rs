@@ -34,7 +34,16 @@ const MARKDOWN_ELEMENTS: &[&str] = &[
 ];
 
 /// The attributes it writes on them.
-const MARKDOWN_ATTRIBUTES: &[&str] = &["href", "src", "alt", "title", "start", "style", "class"];
+const MARKDOWN_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "alt",
+    "title",
+    "start",
+    "style",
+    "class",
+    "data-guide-link",
+];
 
 /// Whether a link target is one a page may have: same page (`#…`), relative to the page, or
 /// `https:`, `http:` or `mailto:`. Read as browsers read it (the URL standard): surrounding spaces
