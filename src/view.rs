@@ -623,6 +623,12 @@ fn video_view(site: &Site, codes: &qr::Codes, l: &Localizer, video: &Video) -> V
     view
 }
 
+/// The id of step `number`'s element on a guide page (templates/guide.html): search results and
+/// links to a step read it here.
+pub fn step_anchor(number: usize) -> String {
+    format!("step-{number}")
+}
+
 /// `<guide-id>-<lang>.pdf`, as the contract fixes it.
 pub fn pdf_file_name(guide_id: &str, lang: &str) -> String {
     format!("{guide_id}-{lang}.pdf")
