@@ -156,18 +156,21 @@ fn next_id_reference(html: &str) -> Option<(usize, usize, usize)> {
 }
 
 /// A reset at the fragment's root, against what a host page's stylesheet does to every element
-/// (`* {…}`, `img {…}`, `li {…}`, `h2 {…}`): each element of the fragment goes back to the
-/// browser's own style (`revert`) with more weight than such rules have, and the fragment's rules
-/// — more weight again — style it from there. SVG is left alone: its presentation attributes draw
-/// the QR codes and callouts.
+/// (`* {…}`, `img {…}`, `li {…}`, `h2 {…}`): the root inherits nothing of the host (`initial`),
+/// each element in it goes back to the browser's own style (`revert`) with more weight than such
+/// rules have, and the fragment's rules — more weight again — style it from there. SVG is left
+/// alone: its presentation attributes draw the QR codes and callouts.
 const FRAGMENT_RESET: &str = "\
-:root, :root :where(:not(svg, svg *)), :root :where(:not(svg, svg *))::before, :root :where(:not(svg, svg *))::after { all: revert; }
-:root { display: block; text-align: start; }
+:root { all: initial; display: block; }
+:root :where(:not(svg, svg *)), :root :where(:not(svg, svg *))::before, :root :where(:not(svg, svg *))::after { all: revert; }
 ";
+
+/// What `main` is on a page, the fragment's root is in its host: a readable measure, some room.
+const FRAGMENT_FRAME: &str = "\n:root { max-width: var(--measure, 46rem); padding: 1rem; }\n";
 
 /// The stylesheet of a fragment: the reset and `css`, every rule scoped under `root` (a selector).
 pub fn fragment_css(css: &str, root: &str) -> String {
-    scope_css(&format!("{FRAGMENT_RESET}{css}"), root)
+    scope_css(&format!("{FRAGMENT_RESET}{css}{FRAGMENT_FRAME}"), root)
 }
 
 /// `css` with every selector scoped under `root`: `:root`, `html` and `body` become `root` itself,
