@@ -495,7 +495,8 @@ fn take_over(
         });
         if is_pdf {
             counts.pdfs += 1;
-        } else if file.ends_with("/index.html") {
+        } else if file.ends_with(".html") {
+            // A page, a single file or a fragment (attachments are never HTML).
             counts.pages += 1;
         } else {
             counts.other += 1;

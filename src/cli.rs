@@ -509,6 +509,12 @@ fn run_build(args: BuildArgs) -> ExitCode {
         })
         .collect();
     options.inline_images = args.inline_images;
+    if args.inline_images && !options.formats.contains(&Format::Fragment) {
+        eprintln!(
+            "error: --inline-images is for --format fragment (a single file always has its images inline)"
+        );
+        return ExitCode::from(2);
+    }
     options.strict = args.strict;
     options.allow_empty = args.allow_empty;
     let started = std::time::Instant::now();

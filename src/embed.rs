@@ -155,6 +155,40 @@ fn next_id_reference(html: &str) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// Whether `href` leads somewhere wherever the HTML is: an address with a scheme, or a place in
+/// the same document.
+fn travels(href: &str) -> bool {
+    href.starts_with('#')
+        || ["https:", "http:", "mailto:", "tel:", "data:"]
+            .iter()
+            .any(|scheme| href.starts_with(scheme))
+}
+
+/// `html` with the `href` of every link that would lead nowhere once the HTML leaves the site
+/// removed — an `<a>` without it is plain text. `beside` keeps relative links into the page's own
+/// folder (files written beside a fragment); links up and out of it (`../`: the rest of the site,
+/// another guide) go.
+pub fn drop_site_links(html: &str, beside: bool) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" href=\"") {
+        let value_start = at + 7;
+        let Some(len) = rest[value_start..].find('"') else {
+            break;
+        };
+        let href = &rest[value_start..value_start + len];
+        let keep = travels(href) || (beside && !href.starts_with("../") && !href.starts_with('/'));
+        if keep {
+            out.push_str(&rest[..value_start + len + 1]);
+        } else {
+            out.push_str(&rest[..at]);
+        }
+        rest = &rest[value_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A reset at the fragment's root, against what a host page's stylesheet does to every element
 /// (`* {…}`, `img {…}`, `li {…}`, `h2 {…}`): the root inherits nothing of the host (`initial`),
 /// each element in it goes back to the browser's own style (`revert`) with more weight than such
@@ -345,6 +379,19 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("/*"), "{out}");
+    }
+
+    #[test]
+    fn links_that_would_lead_nowhere_lose_their_address() {
+        let html = r##"<a href="../other/index.html">o</a> <a href="#step-2">2</a> <a href="https://x.dk/">x</a> <a href="files/a.pdf">a</a>"##;
+        assert_eq!(
+            drop_site_links(html, false),
+            r##"<a>o</a> <a href="#step-2">2</a> <a href="https://x.dk/">x</a> <a>a</a>"##
+        );
+        assert_eq!(
+            drop_site_links(html, true),
+            r##"<a>o</a> <a href="#step-2">2</a> <a href="https://x.dk/">x</a> <a href="files/a.pdf">a</a>"##
+        );
     }
 
     #[test]

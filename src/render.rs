@@ -297,6 +297,7 @@ impl<'a> Renderer<'a> {
             .context
             .templates
             .guide_embedded(&view, "single", &css)?;
+        let page = crate::embed::drop_site_links(&page, false);
         Ok(OutFile::new(
             format!(
                 "{}/{}/{}",
@@ -305,7 +306,7 @@ impl<'a> Renderer<'a> {
                 crate::embed::single_file_name(&guide.id, &lang.code)
             ),
             page.into_bytes(),
-            FileKind::Other,
+            FileKind::Page,
         ))
     }
 
@@ -318,7 +319,9 @@ impl<'a> Renderer<'a> {
         lang: &'a Language,
         languages: &[&Language],
     ) -> Result<Vec<OutFile>, String> {
-        use crate::embed::{FRAGMENT_CLASS, fragment_css, main_content, prefix_ids};
+        use crate::embed::{
+            FRAGMENT_CLASS, drop_site_links, fragment_css, main_content, prefix_ids,
+        };
         let mut view = self.view(guide, lang, languages);
         view.pdf = None;
         let mut files = Vec::new();
@@ -333,10 +336,10 @@ impl<'a> Renderer<'a> {
             .context
             .templates
             .guide_embedded(&view, "fragment", "")?;
-        let content = prefix_ids(
-            main_content(&page)
-                .map_err(|e| format!("fragment of {} in {}: {e}", guide.id, lang.code))?,
-        );
+        let main = main_content(&page)
+            .map_err(|e| format!("fragment of {} in {}: {e}", guide.id, lang.code))?;
+        // Files beside the fragment are there unless its images are inline.
+        let content = prefix_ids(&drop_site_links(main, !self.plan.inline_images));
         let css = fragment_css(
             &format!(
                 "{}{}",
@@ -363,7 +366,7 @@ impl<'a> Renderer<'a> {
                     crate::embed::fragment_file_name(&guide.id, &lang.code)
                 ),
                 fragment.into_bytes(),
-                FileKind::Other,
+                FileKind::Page,
             ),
         );
         Ok(files)

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{Guide, Language, Site};
-use crate::view::{Localizer, step_anchor};
+use crate::view::{Localizer, section_anchor, step_anchor};
 
 /// The script that searches a language's index: shipped in the binary, written to `assets/search.js`.
 pub const SEARCH_SCRIPT: &str = include_str!("../templates/search.js");
@@ -70,7 +70,7 @@ pub fn guide_entry(site: &Site, guide: &Guide, lang: &Language) -> GuideEntry {
         let intro = section.intro.as_ref().map(|t| l.plain(t).text);
         if let Some(section_title) = &section_title {
             let intro = intro.as_deref().unwrap_or_default();
-            let anchor = format!("#section-{}", i + 1);
+            let anchor = format!("#{}", section_anchor(i + 1));
             places.push(place(&anchor, section_title, intro, [section_title, intro]));
         }
         for step in &section.steps {
