@@ -287,6 +287,8 @@ impl<'a> Renderer<'a> {
     ) -> Result<OutFile, String> {
         let mut view = self.view(guide, lang, languages);
         view.pdf = None;
+        // No script travels: a service's video stays a link card with its QR code.
+        view.has_embeds = false;
         crate::embed::inline_images(&mut view)?;
         let css = format!(
             "{}{}",
@@ -324,6 +326,8 @@ impl<'a> Renderer<'a> {
         };
         let mut view = self.view(guide, lang, languages);
         view.pdf = None;
+        // No script travels: a service's video stays a link card with its QR code.
+        view.has_embeds = false;
         let mut files = Vec::new();
         if self.plan.inline_images {
             crate::embed::inline_images(&mut view)?;

@@ -329,3 +329,34 @@ fn fragments_and_single_files_are_made_only_when_asked_for() {
         .collect();
     assert!(travelling.is_empty(), "{travelling:?}");
 }
+
+#[test]
+fn no_script_travels_with_a_guide_of_videos() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let site = fixture("videos");
+    run(&[
+        &"build",
+        &site,
+        &"--out",
+        &out,
+        &"--quiet",
+        &"--format",
+        &"fragment",
+        &"--format",
+        &"single",
+        &"--lang",
+        &"en",
+    ])
+    .expect_code(0);
+    for name in ["videos-en.html", "videos-en.fragment.html"] {
+        let text = std::fs::read_to_string(out.join("en/videos").join(name)).unwrap();
+        assert!(!text.contains("<script"), "{name} has a script");
+        // The service's video is still there, as a link card with its QR code.
+        let html = Html::parse_document(&text);
+        assert!(
+            select_count(&html, "[data-video-service] [data-qr]") > 0,
+            "{name}"
+        );
+    }
+}
