@@ -37,8 +37,9 @@ pub struct Place {
     pub label: String,
     /// The start of the place's text, in plain words.
     pub excerpt: String,
-    /// The normalised words of every text of the place, each once, sorted.
-    pub words: Vec<String>,
+    /// The normalised words of every text of the place, each once, sorted, joined by spaces: one
+    /// allocation a place, for a build holds every guide's places until the indexes are written.
+    pub words: String,
 }
 
 /// A guide's places in one language, in reading order (the guide's top first).
@@ -109,7 +110,7 @@ fn place<'t>(
         anchor: anchor.to_owned(),
         label: label.to_owned(),
         excerpt: excerpt(excerpt_of),
-        words,
+        words: words.join(" "),
     }
 }
 
@@ -163,7 +164,7 @@ pub fn index_script(entries: &[&GuideEntry]) -> String {
             let n = data.places.len();
             data.places
                 .push((g, &place.anchor, &place.label, &place.excerpt));
-            for word in &place.words {
+            for word in place.words.split(' ').filter(|w| !w.is_empty()) {
                 postings.entry(word).or_default().push(n);
             }
         }
@@ -224,7 +225,7 @@ mod tests {
             anchor: anchor.into(),
             label: String::new(),
             excerpt: String::new(),
-            words: words.iter().map(|w| w.to_string()).collect(),
+            words: words.join(" "),
         };
         let entry = GuideEntry {
             id: "wifi".into(),
