@@ -32,6 +32,8 @@ pub struct BuildOptions {
     /// Replace a published site with one of no guides (else refused: guide files that went missing
     /// or were renamed must not empty a site without a word).
     pub allow_empty: bool,
+    /// `--format fragment`: the screenshots inline as `data:` URLs, not files beside the fragment.
+    pub inline_images: bool,
 }
 
 impl BuildOptions {
@@ -43,6 +45,7 @@ impl BuildOptions {
             formats: Vec::new(),
             strict: false,
             allow_empty: false,
+            inline_images: false,
         }
     }
 
@@ -182,6 +185,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         Ok(plan) => plan,
         Err(usage) => return fail(Failure::Usage(usage), diagnostics, sources),
     };
+    plan.inline_images = options.inline_images;
     // With errors in the settings the guides are still checked, so that one run reports every
     // error; nothing is rendered.
     let out_dir = options
@@ -270,7 +274,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         plan.add(&card.id, publication);
         site.guides.push(card);
     }
-    let renderer = Renderer::new(&context, &site, &plan);
+    let mut renderer = Renderer::new(&context, &site, &plan);
+    renderer.search = Some(&streamed.search);
     let jobs: Vec<Job> = renderer
         .jobs()
         .into_iter()
@@ -341,6 +346,8 @@ struct Streamed {
     manifest: Manifest,
     /// Guides taken over from the previous build.
     unchanged: usize,
+    /// Each guide's places for the search index of each language it is published in.
+    search: crate::search::Entries,
 }
 
 /// The previous build's manifest and this build's context fingerprint.
@@ -361,6 +368,7 @@ fn context_fingerprint(context: &Context, sources: &Sources, plan: &Plan) -> Str
     f.part(context.templates.fingerprint.as_bytes());
     f.part(format!("{:?}", context.pdf).as_bytes());
     f.part(format!("{:?} {} {}", plan.languages, plan.html, plan.pdf).as_bytes());
+    f.part(format!("{} {} {}", plan.fragment, plan.single, plan.inline_images).as_bytes());
     f.finish()
 }
 
@@ -392,8 +400,22 @@ fn stream_guides(
         let mut render_error = None;
         let mut made_files = None;
         let mut unchanged = false;
+        let mut search = Vec::new();
         if let Some(guide) = &entry.guide {
             let publication = plan.publication(&context.site, guide, strict);
+            if plan.html {
+                search = publication
+                    .languages
+                    .iter()
+                    .filter_map(|code| context.site.language(code))
+                    .map(|lang| {
+                        (
+                            lang.code.clone(),
+                            crate::search::guide_entry(&context.site, guide, lang),
+                        )
+                    })
+                    .collect();
+            }
             diagnostics.extend(publication.diagnostics.clone());
             failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
             if let Some(output) = output.filter(|_| !failed.load(Ordering::Relaxed)) {
@@ -426,6 +448,10 @@ fn stream_guides(
         streamed.counts = streamed.counts + counts;
         streamed.render_errors.extend(render_error);
         streamed.unchanged += usize::from(unchanged);
+        for (lang, search) in search {
+            let by_id = streamed.search.entry(lang).or_default();
+            by_id.insert(search.id.clone(), search);
+        }
         if let Some((fingerprint, files)) = made_files {
             streamed
                 .manifest
@@ -452,9 +478,13 @@ fn render_guide(
         let jobs = [
             plan.html.then_some(Job::Page(&guide.id, lang)),
             plan.pdf.then_some(Job::Pdf(&guide.id, lang)),
+            plan.fragment.then_some(Job::Fragment(&guide.id, lang)),
+            plan.single.then_some(Job::Single(&guide.id, lang)),
         ];
         for job in jobs.into_iter().flatten() {
-            let files = renderer.render_guide(job, guide, lang, &publication.languages)?;
+            let mut files = renderer.render_guide(job, guide, lang, &publication.languages)?;
+            // A fragment's images beside it are the page's, when the page is written too.
+            files.retain(|f| !written.contains(&f.path));
             render::put_all(output, &files)?;
             counts.add(&files);
             written.extend(files.into_iter().map(|f| f.path));
@@ -484,7 +514,8 @@ fn take_over(
         });
         if is_pdf {
             counts.pdfs += 1;
-        } else if file.ends_with("/index.html") {
+        } else if file.ends_with(".html") {
+            // A page, a single file or a fragment (attachments are never HTML).
             counts.pages += 1;
         } else {
             counts.other += 1;

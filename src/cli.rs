@@ -215,9 +215,14 @@ pub struct BuildArgs {
     /// Build only this language (repeatable) [default: every language of the site]
     #[arg(long = "lang", value_name = "LANG")]
     pub languages: Vec<String>,
-    /// Build only this format (repeatable) [default: html and pdf]
+    /// Build only this format (repeatable) [default: html and pdf]. fragment and single are made
+    /// only when asked for: <lang>/<id>/<id>-<lang>.fragment.html and <lang>/<id>/<id>-<lang>.html
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<FormatArg>,
+    /// With --format fragment: put the screenshots into the fragment as data: URLs instead of
+    /// writing them beside it (a fragment to paste with nothing to upload)
+    #[arg(long)]
+    pub inline_images: bool,
     /// Fail when any text would be shown in the source language for want of a current translation
     #[arg(long)]
     pub strict: bool,
@@ -247,8 +252,14 @@ pub enum CheckFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// The site: a page per guide and language, the indexes, search
     Html,
+    /// A PDF per guide and language
     Pdf,
+    /// An HTML fragment per guide and language, for pasting into a CMS page
+    Fragment,
+    /// One self-contained HTML file per guide and language, to send as an attachment
+    Single,
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -493,8 +504,17 @@ fn run_build(args: BuildArgs) -> ExitCode {
         .map(|f| match f {
             FormatArg::Html => Format::Html,
             FormatArg::Pdf => Format::Pdf,
+            FormatArg::Fragment => Format::Fragment,
+            FormatArg::Single => Format::Single,
         })
         .collect();
+    options.inline_images = args.inline_images;
+    if args.inline_images && !options.formats.contains(&Format::Fragment) {
+        eprintln!(
+            "error: --inline-images is for --format fragment (a single file always has its images inline)"
+        );
+        return ExitCode::from(2);
+    }
     options.strict = args.strict;
     options.allow_empty = args.allow_empty;
     let started = std::time::Instant::now();

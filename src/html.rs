@@ -92,32 +92,82 @@ impl Templates {
         })
     }
 
+    /// A guide's page; its search form sends the words to the language's index page.
     pub fn guide(&self, view: &GuideView) -> Result<String, String> {
-        self.render("guide.html", view, "../../")
+        let page = PageExtras {
+            search_href: "../index.html",
+            ..PageExtras::default()
+        };
+        self.render("guide.html", view, "../../", &page)
     }
 
+    /// A guide's page made to travel (`embed`: `single` or `fragment`, see [`crate::embed`]): no
+    /// links to the rest of the site, no search, and the stylesheet `inline_css` in the page.
+    pub fn guide_embedded(
+        &self,
+        view: &GuideView,
+        embed: &str,
+        inline_css: &str,
+    ) -> Result<String, String> {
+        let page = PageExtras {
+            embed,
+            inline_css,
+            ..PageExtras::default()
+        };
+        self.render("guide.html", view, "../../", &page)
+    }
+
+    /// A language's index page, which searches with the language's index.
     pub fn index(&self, view: &IndexView) -> Result<String, String> {
-        self.render("index.html", view, "../")
+        let page = PageExtras {
+            search_href: "index.html",
+            search_index: "search-index.js",
+            ..PageExtras::default()
+        };
+        self.render("index.html", view, "../", &page)
     }
 
     pub fn root(&self, view: &RootView) -> Result<String, String> {
-        self.render("root.html", view, "")
+        self.render("root.html", view, "", &PageExtras::default())
     }
 
     /// The page at a guide's old id (`<lang>/<alias>/index.html`), sending the reader on.
     pub fn alias(&self, view: &AliasView) -> Result<String, String> {
-        self.render("alias.html", view, "../../")
+        self.render("alias.html", view, "../../", &PageExtras::default())
     }
 
-    /// Renders `name` with the view's fields at the top level, and `root`, the relative URL of the
-    /// output folder from the page.
-    fn render<T: Serialize>(&self, name: &str, view: &T, root: &str) -> Result<String, String> {
+    /// Renders `name` with the view's fields at the top level, `root`, the relative URL of the
+    /// output folder from the page, and the page's [`PageExtras`].
+    fn render<T: Serialize>(
+        &self,
+        name: &str,
+        view: &T,
+        root: &str,
+        page: &PageExtras,
+    ) -> Result<String, String> {
         let mut context = Context::from_serialize(view).map_err(|e| error_chain(&e))?;
         context.insert("root", root);
+        context.insert("search_href", page.search_href);
+        context.insert("search_index", page.search_index);
+        context.insert("embed", page.embed);
+        context.insert("inline_css", page.inline_css);
         self.tera
             .render(name, &context)
             .map_err(|e| format!("{name}: {}", error_chain(&e)))
     }
+}
+
+/// What a page is besides its view, for the templates; each empty when the page has none.
+#[derive(Default)]
+struct PageExtras<'a> {
+    /// The language's index page, relative: where a search form sends the words.
+    search_href: &'a str,
+    /// The language's search index script, relative: only the index page, which searches, loads it.
+    search_index: &'a str,
+    /// `single` or `fragment` for a page made to travel ([`crate::embed`]).
+    embed: &'a str,
+    /// The stylesheet, inline, for a page that must not link to `assets/style.css`.
+    inline_css: &'a str,
 }
 
 /// The site's own `templates/<name>`, if it has one.

@@ -11,6 +11,10 @@ use crate::model::{Guide, IncompletePolicy, Site};
 pub enum Format {
     Html,
     Pdf,
+    /// Each guide as an HTML fragment for a CMS page ([`crate::embed`]); only when asked for.
+    Fragment,
+    /// Each guide as one self-contained HTML file ([`crate::embed`]); only when asked for.
+    Single,
 }
 
 /// What was asked for, as the command line says it.
@@ -31,6 +35,12 @@ pub struct Plan {
     pub languages: Vec<String>,
     pub html: bool,
     pub pdf: bool,
+    /// `<lang>/<id>/<id>-<lang>.fragment.html` for each guide.
+    pub fragment: bool,
+    /// `<lang>/<id>/<id>-<lang>.html` for each guide.
+    pub single: bool,
+    /// A fragment's screenshots inline as `data:` URLs, not files beside it (`--inline-images`).
+    pub inline_images: bool,
     /// Each guide's id and the languages it is published in (some may be left out: `omit`).
     pub published: BTreeMap<String, Vec<String>>,
     /// Texts published in the source language for want of a current translation, over all pages.
@@ -147,6 +157,9 @@ impl Plan {
             languages,
             html: wants(Format::Html),
             pdf: wants(Format::Pdf),
+            fragment: request.formats.contains(&Format::Fragment),
+            single: request.formats.contains(&Format::Single),
+            inline_images: false,
             published: BTreeMap::new(),
             fallback_texts: 0,
             outdated_texts: 0,

@@ -25,6 +25,10 @@ pub enum Job<'a> {
     Pdf(&'a str, &'a str),
     /// `sitemap.xml`, with `base_url`.
     Sitemap,
+    /// A guide's HTML fragment for a CMS page in a language, with its images beside it unless inline.
+    Fragment(&'a str, &'a str),
+    /// A guide as one self-contained HTML file in a language.
+    Single(&'a str, &'a str),
 }
 
 /// What a file of the output is, for the build's summary.
@@ -83,6 +87,9 @@ pub struct Renderer<'a> {
     /// Whether guide pages link to their PDF (a build of HTML and PDF; `serve`, which makes PDFs
     /// when asked).
     pub link_pdfs: bool,
+    /// The guides' search entries, when the site's guides are cards without their texts (a
+    /// build); `None`: made from the site's guides.
+    pub search: Option<&'a crate::search::Entries>,
 }
 
 impl<'a> Renderer<'a> {
@@ -92,6 +99,7 @@ impl<'a> Renderer<'a> {
             site,
             plan,
             link_pdfs: plan.html && plan.pdf,
+            search: None,
         }
     }
 
@@ -115,6 +123,12 @@ impl<'a> Renderer<'a> {
                 if plan.pdf {
                     jobs.push(Job::Pdf(id, lang));
                 }
+                if plan.fragment {
+                    jobs.push(Job::Fragment(id, lang));
+                }
+                if plan.single {
+                    jobs.push(Job::Single(id, lang));
+                }
             }
         }
         jobs
@@ -135,6 +149,11 @@ impl<'a> Renderer<'a> {
                     .into_bytes(),
                     FileKind::Other,
                 )];
+                files.push(OutFile::new(
+                    "assets/search.js".into(),
+                    crate::search::SEARCH_SCRIPT.as_bytes().to_vec(),
+                    FileKind::Other,
+                ));
                 if !self.site.video_embed.is_empty() {
                     files.push(OutFile::new(
                         "assets/video.js".into(),
@@ -144,9 +163,12 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(files)
             }
-            Job::Index(lang) => self.index(self.language(lang)?).map(|f| vec![f]),
+            Job::Index(lang) => self.index(self.language(lang)?),
             Job::Sitemap => Ok(self.sitemap().into_iter().collect()),
-            Job::Page(id, lang) | Job::Pdf(id, lang) => {
+            Job::Page(id, lang)
+            | Job::Pdf(id, lang)
+            | Job::Fragment(id, lang)
+            | Job::Single(id, lang) => {
                 let guide = self.guide(id)?;
                 let languages = self.plan.published.get(id).cloned().unwrap_or_default();
                 self.render_guide(job, guide, lang, &languages)
@@ -171,6 +193,8 @@ impl<'a> Renderer<'a> {
             .collect();
         match job {
             Job::Pdf(..) => self.pdf(guide, lang, &languages).map(|f| vec![f]),
+            Job::Single(..) => self.single(guide, lang, &languages).map(|f| vec![f]),
+            Job::Fragment(..) => self.fragment(guide, lang, &languages),
             _ => self.page(guide, lang, &languages),
         }
     }
@@ -218,7 +242,7 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    fn index(&self, lang: &Language) -> Result<OutFile, String> {
+    fn index(&self, lang: &Language) -> Result<Vec<OutFile>, String> {
         let site = self.site;
         let (mut guides, omitted): (Vec<&Guide>, Vec<&Guide>) = site
             .guides
@@ -244,11 +268,135 @@ impl<'a> Renderer<'a> {
             view.only_in = view::only_in_cards(site, lang, &elsewhere, self.plan);
         }
         let page = self.context.templates.index(&view)?;
+        let search = self.search_index(lang, &guides);
+        Ok(vec![
+            OutFile::new(
+                format!("{}/index.html", lang.code),
+                page.into_bytes(),
+                FileKind::Page,
+            ),
+            OutFile::new(
+                crate::search::index_path(&lang.code),
+                search.into_bytes(),
+                FileKind::Other,
+            ),
+        ])
+    }
+
+    /// `<lang>/search-index.js` for `guides`, in the order the index lists them.
+    fn search_index(&self, lang: &Language, guides: &[&Guide]) -> String {
+        let collected = self.search.and_then(|s| s.get(&lang.code));
+        let made: Vec<crate::search::GuideEntry> = match collected {
+            Some(_) => Vec::new(),
+            None => guides
+                .iter()
+                .map(|g| crate::search::guide_entry(self.site, g, lang))
+                .collect(),
+        };
+        let entries: Vec<&crate::search::GuideEntry> = match collected {
+            Some(by_id) => guides.iter().filter_map(|g| by_id.get(&g.id)).collect(),
+            None => made.iter().collect(),
+        };
+        crate::search::index_script(&entries)
+    }
+
+    /// A guide as one self-contained file ([`crate::embed`]): the page with its stylesheet and
+    /// screenshots inline.
+    fn single(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> Result<OutFile, String> {
+        let mut view = self.view(guide, lang, languages);
+        view.pdf = None;
+        // No script travels: a service's video stays a link card with its QR code.
+        view.has_embeds = false;
+        crate::embed::inline_images(&mut view)?;
+        let css = format!(
+            "{}{}",
+            self.context.templates.css,
+            crate::icons::stylesheet()
+        );
+        let page = self
+            .context
+            .templates
+            .guide_embedded(&view, "single", &css)?;
+        let page = crate::embed::drop_site_links(&page, false);
         Ok(OutFile::new(
-            format!("{}/index.html", lang.code),
+            format!(
+                "{}/{}/{}",
+                lang.code,
+                guide.id,
+                crate::embed::single_file_name(&guide.id, &lang.code)
+            ),
             page.into_bytes(),
             FileKind::Page,
         ))
+    }
+
+    /// A guide's content for a CMS page ([`crate::embed`]): the page's main content, its ids
+    /// prefixed, under one root element with the stylesheet scoped to it; its images inline
+    /// (`--inline-images`) or the files beside it.
+    fn fragment(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> Result<Vec<OutFile>, String> {
+        use crate::embed::{
+            FRAGMENT_CLASS, drop_site_links, fragment_css, main_content, prefix_ids,
+        };
+        let mut view = self.view(guide, lang, languages);
+        view.pdf = None;
+        // No script travels: a service's video stays a link card with its QR code.
+        view.has_embeds = false;
+        let mut files = Vec::new();
+        if self.plan.inline_images {
+            crate::embed::inline_images(&mut view)?;
+        } else {
+            // The page's files beside it, less the page.
+            files = self.page(guide, lang, languages)?;
+            files.retain(|f| !f.path.ends_with("/index.html"));
+        }
+        let page = self
+            .context
+            .templates
+            .guide_embedded(&view, "fragment", "")?;
+        let main = main_content(&page)
+            .map_err(|e| format!("fragment of {} in {}: {e}", guide.id, lang.code))?;
+        // Files beside the fragment are there unless its images are inline.
+        let content = prefix_ids(&drop_site_links(main, !self.plan.inline_images));
+        let css = fragment_css(
+            &format!(
+                "{}{}",
+                self.context.templates.css,
+                crate::icons::stylesheet()
+            ),
+            &format!(".{FRAGMENT_CLASS}.{FRAGMENT_CLASS}"),
+        );
+        let fragment = format!(
+            "<!-- guidegen: {id} ({lang}), for pasting into a page; see docs/embedding.md -->\n\
+             <div class=\"{FRAGMENT_CLASS}\" lang=\"{lang}\" dir=\"{dir}\" data-guidegen-fragment=\"{id}\">\n\
+             <style>\n{css}</style>{content}</div>\n",
+            id = guide.id,
+            lang = lang.code,
+            dir = view.dir,
+        );
+        files.insert(
+            0,
+            OutFile::new(
+                format!(
+                    "{}/{}/{}",
+                    lang.code,
+                    guide.id,
+                    crate::embed::fragment_file_name(&guide.id, &lang.code)
+                ),
+                fragment.into_bytes(),
+                FileKind::Page,
+            ),
+        );
+        Ok(files)
     }
 
     fn view(

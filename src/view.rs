@@ -484,7 +484,7 @@ pub fn guide_view<'a>(
         .enumerate()
         .map(|(i, section)| SectionView {
             number: i + 1,
-            anchor: format!("section-{}", i + 1),
+            anchor: section_anchor(i + 1),
             title: section.title.as_ref().map(|t| l.label(t)),
             intro: section.intro.as_ref().map(|t| l.prose(t)),
             video: section
@@ -642,6 +642,17 @@ fn video_view(site: &Site, codes: &qr::Codes, l: &Localizer, video: &Video) -> V
         }
     }
     view
+}
+
+/// The id of step `number`'s element on a guide page (templates/guide.html): search results and
+/// links to a step read it here.
+pub fn step_anchor(number: usize) -> String {
+    format!("step-{number}")
+}
+
+/// The id of section `number`'s element on a guide page (from 1).
+pub fn section_anchor(number: usize) -> String {
+    format!("section-{number}")
 }
 
 /// `<guide-id>-<lang>.pdf`, as the contract fixes it.

@@ -201,7 +201,8 @@ async function main() {
     usage(`${args[0]} does not exist`);
   }
 
-  const files = htmlFilesUnder(root);
+  // A fragment (--format fragment) is no page of its own: embed.mjs checks it inside a host page.
+  const files = htmlFilesUnder(root).filter((f) => !f.endsWith('.fragment.html'));
   if (files.length === 0) {
     console.error(`axe: FAIL: no .html file under ${args[0]}`);
     process.exit(1);
