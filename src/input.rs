@@ -169,6 +169,30 @@ pub struct SiteFile {
     pub translation: Option<TranslationInput>,
     /// Video settings.
     pub video: Option<VideoSettingsInput>,
+    /// Where readers get help: shown at the end of every guide and its PDF.
+    #[schemars(with = "Option<SupportInput>")]
+    pub support: Option<Spanned<SupportInput>>,
+}
+
+/// `support:` of guidegen.yaml: what to say, and how to reach IT support. At least one key.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupportInput {
+    /// What to say (translatable Markdown). Default: "Contact IT support."
+    #[schemars(with = "Option<Text>")]
+    pub text: Option<Spanned<Text>>,
+    /// Support's e-mail address, linked with `mailto:`.
+    #[schemars(with = "Option<String>")]
+    pub email: Option<Spanned<String>>,
+    /// Support's phone number, as readers dial it (`+45 33 39 10 00`), linked with `tel:`.
+    #[schemars(with = "Option<String>")]
+    pub phone: Option<Spanned<String>>,
+    /// Where to find support in person (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub address: Option<Spanned<Text>>,
+    /// When support is open (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub hours: Option<Spanned<Text>>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -253,6 +277,10 @@ pub struct GuideFile {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// When the guide was last updated, as `YYYY-MM-DD`; shown on the page and in the PDF. Without
+    /// it, the date of the last git commit that changed the guide's folder, when there is one.
+    #[schemars(with = "Option<String>")]
+    pub updated: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

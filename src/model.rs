@@ -266,6 +266,24 @@ pub struct Site {
     /// Parts of the settings that had errors: the guides are not checked against them, so that one
     /// mistake in guidegen.yaml is one error, not one per guide.
     pub unsure: Unsure,
+    // -- text: support block and folder dates --
+    /// Where a reader gets help (`support:`), shown at the end of every guide.
+    pub support: Option<Support>,
+    /// The date of the last git commit that changed each folder, relative to `root` (empty when the
+    /// site is not in a git repository): a guide without `updated:` shows its folder's.
+    pub folder_dates: std::sync::Arc<BTreeMap<PathBuf, crate::dates::Date>>,
+}
+
+/// `support:` of guidegen.yaml: what to say, and how to reach IT support.
+#[derive(Debug, Clone)]
+pub struct Support {
+    /// Markdown; without it the catalog's "Contact IT support."
+    pub text: Option<Text>,
+    pub email: Option<String>,
+    /// As written: "+45 33 39 10 00".
+    pub phone: Option<String>,
+    pub address: Option<Text>,
+    pub hours: Option<Text>,
 }
 
 /// Which parts of the settings could not be read as written (each already reported).
@@ -305,6 +323,21 @@ impl Site {
             out.push((format!("devices.{id}.label"), &device.label));
             out.push((format!("devices.{id}.banner"), &device.banner));
         }
+        if let Some(support) = &self.support {
+            out.extend(support.text.iter().map(|t| ("support.text".to_owned(), t)));
+            out.extend(
+                support
+                    .address
+                    .iter()
+                    .map(|t| ("support.address".to_owned(), t)),
+            );
+            out.extend(
+                support
+                    .hours
+                    .iter()
+                    .map(|t| ("support.hours".to_owned(), t)),
+            );
+        }
         // A name written once is the same in every language: nothing to translate.
         let neutral = |name: &str, t: &Text| {
             (name == "organization" || name.ends_with(".name")) && t.translations.is_empty()
@@ -330,6 +363,8 @@ pub struct Guide {
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// When the guide was last updated: its `updated:`, else its folder's last git commit.
+    pub updated: Option<crate::dates::Date>,
 }
 
 impl Guide {
@@ -366,6 +401,7 @@ impl Guide {
             }],
             video: None,
             attachments: BTreeMap::new(),
+            updated: self.updated,
         }
     }
 

@@ -1076,6 +1076,10 @@ pub fn validate_site(
         },
     };
 
+    let support = settings.support.as_ref().and_then(|written| {
+        validate_support(&mut check, &written.value, written.referenced.into())
+    });
+
     let site = Site {
         root: dir.root.clone(),
         title,
@@ -1089,6 +1093,8 @@ pub fn validate_site(
         outdated,
         guides: Vec::new(),
         unsure,
+        support,
+        folder_dates: Arc::default(),
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1440,6 +1446,7 @@ pub fn validate_guide(
         });
     }
 
+    let updated = updated_date(&mut check, file, site, &loaded.dir);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1453,6 +1460,7 @@ pub fn validate_guide(
         sections,
         video: guide_video,
         attachments,
+        updated,
     })
 }
 
@@ -2121,6 +2129,96 @@ fn screenshot(
         localized_shapes,
         origin: check.origin(src_span),
     })
+}
+
+// -- text: the support block and "last updated" --
+
+/// `support:` of guidegen.yaml as the model's [`Support`]: its texts checked, its e-mail address and
+/// phone number such that their `mailto:` and `tel:` links work.
+fn validate_support(
+    check: &mut FileCheck,
+    written: &input::SupportInput,
+    at: Span,
+) -> Option<crate::model::Support> {
+    let text = written
+        .text
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Markdown, "the support text"));
+    let address = written
+        .address
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the support address"));
+    let hours = written
+        .hours
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the support hours"));
+    let email = written.email.as_ref().and_then(|e| {
+        let value = e.value.trim();
+        if crate::support::is_email(value) {
+            return Some(value.to_owned());
+        }
+        check.error(
+            e.referenced,
+            format!("`{value}` is not an e-mail address"),
+            Some("write the address alone, such as `it@dmjx.dk` (guidegen adds `mailto:`)".into()),
+        );
+        None
+    });
+    let phone = written.phone.as_ref().and_then(|p| {
+        let value = p.value.trim();
+        if crate::support::tel_href(value).is_some() {
+            return Some(value.to_owned());
+        }
+        check.error(
+            p.referenced,
+            format!("`{value}` is not a phone number"),
+            Some("write digits, spaces and `+ - ( ) .` only, such as `+45 33 39 10 00`".into()),
+        );
+        None
+    });
+    let any = written.text.is_some()
+        || written.email.is_some()
+        || written.phone.is_some()
+        || written.address.is_some()
+        || written.hours.is_some();
+    if !any {
+        check.error(
+            at,
+            "`support` is empty",
+            Some("give at least one of `text`, `email`, `phone`, `address`, `hours`, or remove `support`".into()),
+        );
+        return None;
+    }
+    Some(crate::model::Support {
+        text,
+        email,
+        phone,
+        address,
+        hours,
+    })
+}
+
+/// A guide's date of last update: its `updated:` (which must be a real `YYYY-MM-DD` date), else the
+/// date of the last git commit that changed its folder.
+fn updated_date(
+    check: &mut FileCheck,
+    file: &GuideFile,
+    site: &Site,
+    guide_dir: &Path,
+) -> Option<crate::dates::Date> {
+    if let Some(written) = &file.updated {
+        let date = crate::dates::Date::parse(&written.value);
+        if date.is_none() {
+            check.error(
+                written.referenced,
+                format!("`{}` is not a date", written.value.trim()),
+                Some("write the date as year-month-day, such as `updated: 2026-11-30`".into()),
+            );
+        }
+        return date;
+    }
+    let folder = guide_dir.strip_prefix(&site.root).unwrap_or(guide_dir);
+    site.folder_dates.get(folder).copied()
 }
 
 #[cfg(test)]

@@ -404,6 +404,39 @@ pub struct GuideView<'a> {
     pub has_embeds: bool,
     /// The page's UI strings: `ui["guide.contents"]`.
     pub ui: &'a Catalog,
+    // -- text: "last updated" and the support block --
+    /// When the guide was last updated, in the page's language; none when nothing says.
+    pub updated: Option<UpdatedView>,
+    /// Where the reader gets help (`support:` of guidegen.yaml), at the end of the guide.
+    pub support: Option<crate::support::SupportView>,
+}
+
+/// "Last updated 30 November 2026": `text` whole, or `before`, `date`, `after` for markup around the
+/// date (`<time datetime="{{ iso }}">`).
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdatedView {
+    /// `2026-11-30`.
+    pub iso: String,
+    /// "30 November 2026".
+    pub date: String,
+    /// "Last updated 30 November 2026".
+    pub text: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The view of a guide's date of last update in the language of `catalog`.
+pub fn updated_view(date: crate::dates::Date, catalog: &Catalog) -> UpdatedView {
+    let written = date.written(catalog);
+    let sentence = catalog.get("guide.updated");
+    let (before, after) = sentence.split_once("{date}").unwrap_or((sentence, ""));
+    UpdatedView {
+        iso: date.iso(),
+        text: catalog.format("guide.updated", &[("date", &written)]),
+        date: written,
+        before: before.to_owned(),
+        after: after.to_owned(),
+    }
 }
 
 impl Serialize for Catalog {
@@ -517,6 +550,11 @@ pub fn guide_view<'a>(
             .videos()
             .any(|v| matches!(&v.source, VideoSource::Service(service) if service.embed.is_some())),
         ui: &lang.catalog,
+        updated: guide.updated.map(|date| updated_view(date, &lang.catalog)),
+        support: site
+            .support
+            .as_ref()
+            .map(|support| crate::support::support_view(support, &l)),
     }
 }
 

@@ -279,6 +279,8 @@ fn mfa_guide<'a>(
         video: None,
         has_embeds: false,
         ui: catalog,
+        updated: None,
+        support: None,
     }
 }
 

@@ -182,6 +182,7 @@ impl Builder {
             self.mark("the guide's summary");
             let _ = writeln!(self.out, "#gg-summary[{}]", prose(summary));
         }
+        self.updated(view);
         if let Some(notice) = &view.notice {
             self.mark("the notice of untranslated text");
             let items: Vec<String> = notice.items.iter().map(|i| content(&i.text)).collect();
@@ -237,6 +238,7 @@ impl Builder {
                 self.step(step, view, if titled { 2 } else { 1 });
             }
         }
+        self.support(view);
         if self.out.contains("#link(") {
             self.mark("the note on links at the end");
             let _ = writeln!(
@@ -245,6 +247,42 @@ impl Builder {
                 content(ui.get("pdf.link_note"))
             );
         }
+    }
+
+    // -- text: "last updated" and the support block --
+
+    /// "Last updated 30 November 2026", under the title and summary.
+    fn updated(&mut self, view: &GuideView<'_>) {
+        if let Some(updated) = &view.updated {
+            self.mark("the date of the last update");
+            let _ = writeln!(self.out, "#gg-updated({})", content(&updated.text));
+        }
+    }
+
+    /// The support block: heading, text, and each way of contact, e-mail and phone as links.
+    fn support(&mut self, view: &GuideView<'_>) {
+        let Some(support) = &view.support else {
+            return;
+        };
+        let items: Vec<String> = support
+            .items
+            .iter()
+            .map(|item| {
+                let value = match &item.href {
+                    Some(href) => format!("link({})[{}]", string(href), label(&item.text)),
+                    None => format!("[{}]", label(&item.text)),
+                };
+                format!("({}, {value})", content(&item.label))
+            })
+            .collect();
+        self.mark("the support block");
+        let _ = writeln!(
+            self.out,
+            "#gg-support({}, [{}], {})",
+            content(&support.heading),
+            prose(&support.text),
+            array(&items)
+        );
     }
 
     fn step(&mut self, step: &StepView, view: &GuideView<'_>, level: u8) {

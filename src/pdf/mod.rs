@@ -193,7 +193,7 @@ fn render(
 }
 
 /// Unix seconds as UTC (year, month, day, hour, minute, second), proleptic Gregorian.
-fn civil(timestamp: i64) -> (i32, u8, u8, u8, u8, u8) {
+pub(crate) fn civil(timestamp: i64) -> (i32, u8, u8, u8, u8, u8) {
     let days = timestamp.div_euclid(86_400);
     let secs = timestamp.rem_euclid(86_400);
     // Howard Hinnant's days-to-civil algorithm.
@@ -286,6 +286,8 @@ mod tests {
             video: None,
             has_embeds: false,
             ui: catalog,
+            updated: None,
+            support: None,
         }
     }
 
