@@ -303,7 +303,12 @@ impl FileCheck<'_> {
                             Some("links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into()),
                         );
                     }
-                    TargetKind::Relative(rel) => self.attach(at, &rel),
+                    TargetKind::Relative(rel) => {
+                        self.attach(at, &rel);
+                        if target.is_image {
+                            self.check_inline_image(at, &rel);
+                        }
+                    }
                 }
             }
         }
@@ -351,6 +356,38 @@ impl FileCheck<'_> {
             }
         }
     }
+}
+
+impl FileCheck<'_> {
+    /// An image shown in a text (`![alt](shots/menu.png)`): a PNG, JPEG or SVG gets the checks of a
+    /// screenshot (a readable header, within the size limits; an SVG sanitized), since the page and
+    /// the PDF show it as one.
+    fn check_inline_image(&mut self, at: Span, rel: &str) {
+        let (Some(dir), key) = (self.guide_dir, attachment_key(rel)) else {
+            return;
+        };
+        let Some(kind) = ImageKind::from_extension(extension(&key)) else {
+            return;
+        };
+        if !self.attachments.contains_key(&key) {
+            return;
+        }
+        match read_image(dir, &key, kind, &[]) {
+            Ok((image, removed, _)) => {
+                warn_removed(self, at, &key, &removed);
+                self.attachments.insert(key, image.bytes);
+            }
+            Err((message, hint)) => {
+                self.attachments.remove(&key);
+                self.error(at, message, Some(hint));
+            }
+        }
+    }
+}
+
+/// The path an attachment is kept and published under, for a relative link target as written.
+pub(crate) fn attachment_key(rel: &str) -> String {
+    normalize_rel(&percent_decode(rel))
 }
 
 /// Why the links of `markdown`, a text of the guide in `guide_dir`, would be refused: each as a

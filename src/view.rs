@@ -409,6 +409,9 @@ pub struct GuideView<'a> {
     pub updated: Option<UpdatedView>,
     /// Where the reader gets help (`support:` of guidegen.yaml), at the end of the guide.
     pub support: Option<crate::support::SupportView>,
+    /// The files of the guide's folder its Markdown links to, by path: the PDF draws the images.
+    #[serde(skip)]
+    pub attachments: std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
 }
 
 /// "Last updated 30 November 2026": `text` whole, or `before`, `date`, `after` for markup around the
@@ -555,6 +558,7 @@ pub fn guide_view<'a>(
             .support
             .as_ref()
             .map(|support| crate::support::support_view(support, &l)),
+        attachments: guide.attachments.clone(),
     }
 }
 

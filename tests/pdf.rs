@@ -281,6 +281,7 @@ fn mfa_guide<'a>(
         ui: catalog,
         updated: None,
         support: None,
+        attachments: Default::default(),
     }
 }
 

@@ -69,6 +69,7 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         out: String::with_capacity(16 * 1024),
         files: Files::default(),
         geometry: Geometry::of(paper),
+        attachments: view.attachments.clone(),
     };
     b.out.push_str(TEMPLATE);
     b.document(view, paper);
@@ -79,16 +80,38 @@ struct Builder {
     out: String,
     files: Files,
     geometry: Geometry,
+    /// The files of the guide's folder its Markdown links to, by path: images among them are drawn.
+    attachments: Attachments,
+}
+
+type Attachments = std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>;
+
+/// An image a text of the guide shows (`![alt](shots/menu.png)`), added to the PDF's files: a PNG,
+/// JPEG or SVG (validation read its size and sanitized an SVG); any other kind keeps its alt text.
+fn inline_image(
+    files: &mut Files,
+    attachments: &Attachments,
+    rel: &str,
+) -> Option<markup::InlineImage> {
+    let rel = crate::validate::attachment_key(rel);
+    let bytes = attachments.get(&rel)?;
+    let ext = rel.rsplit('.').next().unwrap_or_default();
+    let kind = ImageKind::from_extension(ext)?;
+    let (width, _) = crate::shots::dimensions(bytes, kind)?;
+    let ext = match kind {
+        ImageKind::Png => "png",
+        ImageKind::Jpeg => "jpg",
+        ImageKind::Svg => "svg",
+    };
+    Some(markup::InlineImage {
+        path: files.add_shared(ext, bytes),
+        width_mm: f64::from(width.max(1)) * 25.4 / 96.0,
+    })
 }
 
 /// A label as markup, in its own language when that differs from the page's.
 fn label(label: &Label) -> String {
     in_lang(label.lang.as_deref(), text(&label.text))
-}
-
-/// Prose (Markdown) as markup, in its own language when that differs from the page's.
-fn prose(prose: &Prose) -> String {
-    in_lang(prose.lang.as_deref(), markup::markdown(&prose.markdown))
 }
 
 /// A catalog string with `{page}` and `{total}` as a typst function of the two numbers.
@@ -132,6 +155,16 @@ fn icon_svg(svg: &str, colour: &str) -> String {
 }
 
 impl Builder {
+    /// Prose (Markdown) as markup, in its own language when that differs from the page's; its images
+    /// of the guide's folder drawn.
+    fn prose(&mut self, prose: &Prose) -> String {
+        let files = &mut self.files;
+        let attachments = &self.attachments;
+        let mut image = |rel: &str| inline_image(files, attachments, rel);
+        let body = markup::markdown_with_images(&prose.markdown, &mut image);
+        in_lang(prose.lang.as_deref(), body)
+    }
+
     /// Marks the start of a part of the guide (see [`MARKER`]).
     fn mark(&mut self, part: &str) {
         let _ = writeln!(self.out, "{MARKER}{part}");
@@ -180,7 +213,8 @@ impl Builder {
         let _ = writeln!(self.out, "#title[{}]", label(&view.title));
         if let Some(summary) = &view.summary {
             self.mark("the guide's summary");
-            let _ = writeln!(self.out, "#gg-summary[{}]", prose(summary));
+            let summary = self.prose(summary);
+            let _ = writeln!(self.out, "#gg-summary[{summary}]");
         }
         self.updated(view);
         if let Some(notice) = &view.notice {
@@ -227,7 +261,8 @@ impl Builder {
             }
             if let Some(intro) = &section.intro {
                 self.mark(&format!("the introduction of section {}", section.number));
-                let _ = writeln!(self.out, "#gg-intro[{}]", prose(intro));
+                let intro = self.prose(intro);
+                let _ = writeln!(self.out, "#gg-intro[{intro}]");
             }
             if let Some(video) = &section.video {
                 let call = self.video(video);
@@ -275,12 +310,12 @@ impl Builder {
                 format!("({}, {value})", content(&item.label))
             })
             .collect();
+        let text = self.prose(&support.text);
         self.mark("the support block");
         let _ = writeln!(
             self.out,
-            "#gg-support({}, [{}], {})",
+            "#gg-support({}, [{text}], {})",
             content(&support.heading),
-            prose(&support.text),
             array(&items)
         );
     }
@@ -303,7 +338,7 @@ impl Builder {
 
         // A step's head is kept on one page, unless its text alone is too long for that.
         let breakable = step.action.markdown.len() > LONG_ACTION;
-        let action = prose(&step.action);
+        let action = self.prose(&step.action);
         let (shot, beside) = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
             None => ("none".to_owned(), false),
@@ -313,7 +348,7 @@ impl Builder {
             Some(result) => format!(
                 "gg-result({}, [{}])",
                 content(ui.get("guide.result")),
-                prose(result)
+                self.prose(result)
             ),
             None => "none".to_owned(),
         };
@@ -354,7 +389,7 @@ impl Builder {
                 "gg-callout({}, {}, [{}], breakable: {})",
                 string(callout.kind),
                 content(&callout.label),
-                prose(&callout.body),
+                self.prose(&callout.body),
                 callout.body.markdown.len() > LONG_CALLOUT
             ));
         }

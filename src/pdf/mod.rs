@@ -288,6 +288,7 @@ mod tests {
             ui: catalog,
             updated: None,
             support: None,
+            attachments: Default::default(),
         }
     }
 
@@ -303,9 +304,33 @@ mod tests {
             "# Heading\n\nA *b* **c** ~~d~~ `e` [f](https://x.dk) <https://y.dk> <it@x.dk> [g](#h) ![img](a.png)  \n",
             "hard break\n\n> quote\n\n```\ncode {\n```\n\n    indented\n\n---\n\n",
             "1. one\n2. two\n   - nested\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>html</div>\n\nend",
+            "\n\n<kbd>Ctrl</kbd>+<kbd>C</kbd> H<sub>2</sub>O x<sup>2</sup><br>https://z.dk/a_(b). ",
+            "![icon](shots/icon.svg)\n\n| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |",
         );
         let long = "A long paragraph that goes on. ".repeat(200);
-        let view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
+        let mut view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
+        view.attachments.insert(
+            "shots/icon.svg".into(),
+            std::sync::Arc::new(
+                br#"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="48"><rect width="96" height="48" fill="blue"/></svg>"#.to_vec(),
+            ),
+        );
+        let date = crate::dates::Date::parse("2026-11-30").unwrap();
+        view.updated = Some(crate::view::updated_view(date, &catalog));
+        let support = crate::model::Support {
+            text: None,
+            email: Some("it@x.dk".into()),
+            phone: Some("+45 12 34 56 78".into()),
+            address: None,
+            hours: None,
+        };
+        let localizer = crate::view::Localizer {
+            lang: "en",
+            source_lang: "en",
+            outdated: crate::model::OutdatedPolicy::Show,
+            catalog: &catalog,
+        };
+        view.support = Some(crate::support::support_view(&support, &localizer));
         let (pdf, warnings) = render(&view, &SETTINGS, &LIMITS).unwrap();
         assert!(warnings.is_empty(), "{warnings:#?}");
         assert!(pdf.starts_with(b"%PDF-"));
