@@ -259,3 +259,98 @@ fn support_without_a_reachable_address_is_an_error() {
         Some("write digits, spaces and `+ - ( ) .` only, such as `+45 33 39 10 00`"),
     );
 }
+
+/// A PNG of `width` × `height` pixels, one colour.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 40, 40]));
+    let mut bytes = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .unwrap();
+    bytes
+}
+
+fn images_in_pdf(path: &Path) -> usize {
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(path)
+        .output()
+        .expect("pdfimages runs");
+    // Two header lines, then one line per image.
+    String::from_utf8_lossy(&out.stdout).lines().skip(2).count()
+}
+
+#[test]
+fn keys_addresses_images_and_tables_in_text_reach_page_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("guidegen.yaml"), "languages: [en]\n");
+    std::fs::create_dir_all(root.join("guides/keys/shots")).unwrap();
+    std::fs::write(root.join("guides/keys/shots/wide.png"), png(1600, 200)).unwrap();
+    write(
+        &root.join("guides/keys/guide.yaml"),
+        "title: Keys\nsteps:\n  - device: computer\n    action: |\n      Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, not <kbd onclick=x>X</kbd>; see https://aka.ms/mfasetup.\n    note: |\n      It looks like this:\n\n      ![A wide red bar.](shots/wide.png)\n\n      | Key | Does |\n      |---|:-:|\n      | <kbd>Esc</kbd> | closes |\n",
+    );
+    build(root);
+    let page = parse_html(&root.join("output/en/keys/index.html"));
+    let action = page.select(&sel(".action")).next().unwrap();
+    let keys: Vec<String> = action
+        .select(&sel("kbd"))
+        .map(|k| k.text().collect())
+        .collect();
+    assert_eq!(keys, ["Ctrl", "C"]);
+    assert!(
+        action
+            .text()
+            .collect::<String>()
+            .contains("<kbd onclick=x>X</kbd>")
+    );
+    assert!(action.select(&sel("[onclick]")).next().is_none());
+    let link = action.select(&sel("a")).next().unwrap();
+    assert_eq!(link.value().attr("href"), Some("https://aka.ms/mfasetup"));
+    let note = page.select(&sel(".callout-note")).next().unwrap();
+    let img = note
+        .select(&sel("img"))
+        .next()
+        .expect("the image in the note");
+    assert_eq!(img.value().attr("src"), Some("shots/wide.png"));
+    assert!(root.join("output/en/keys/shots/wide.png").is_file());
+    let centred = note.select(&sel("td[style*=center]")).count();
+    assert_eq!(centred, 1);
+    assert_eq!(note.select(&sel("td kbd")).count(), 1);
+
+    let pdf = root.join("output/en/keys/keys-en.pdf");
+    assert_eq!(images_in_pdf(&pdf), 1, "the note's image is drawn");
+    let text = pdf_text(&pdf);
+    // Each key is a framed box of its own: the text layer spaces them apart.
+    assert!(
+        text.contains("Press Ctrl + C , not <kbd onclick=x>X</kbd>"),
+        "{text}"
+    );
+    assert!(text.contains("https://aka.ms/mfasetup"), "{text}");
+    assert!(
+        !text.contains("A wide red bar"),
+        "the alt text is not printed in the image's place"
+    );
+}
+
+#[test]
+fn an_image_in_a_text_that_is_no_image_is_an_error_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("guidegen.yaml"), "languages: [en]\n");
+    write(&root.join("guides/keys/shots/broken.png"), "not a png");
+    write(
+        &root.join("guides/keys/guide.yaml"),
+        "title: Keys\nsteps:\n  - device: computer\n    action: Go.\n    tip: \"See ![it](shots/broken.png)\"\n",
+    );
+    let run = common::run_in(root, &[&"check"]);
+    run.expect_code(1);
+    run.expect_error(
+        "guides/keys/guide.yaml:5:21",
+        "`shots/broken.png` is not a valid PNG image",
+        None,
+    );
+}
