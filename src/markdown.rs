@@ -255,6 +255,29 @@ fn merged_text(markdown: &str) -> Vec<Event<'_>> {
     out
 }
 
+/// Raw HTML in `markdown` that names an allowed tag but is shown as text all the same: written with
+/// attributes or white space (`<kbd class=x>`), or not closed in its paragraph. An author who wrote
+/// it meant the tag; other raw HTML (`<b>`, `<your name>`) is plainly text.
+pub fn near_misses(markdown: &str) -> Vec<String> {
+    let names = ["kbd", "sub", "sup", "br"];
+    events(markdown)
+        .into_iter()
+        .filter_map(|(event, inline)| match (event, inline) {
+            (Event::InlineHtml(raw), None) => Some(raw.into_string()),
+            _ => None,
+        })
+        .filter(|raw| {
+            let name: String = raw
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            names.contains(&name.as_str())
+        })
+        .collect()
+}
+
 /// `text` as text and links: each `https://…` or `http://…` in it a link to itself. An address ends
 /// at white space or `<`; a final `.`, `,`, `:`, `;`, `!`, `?`, quote, or a `)` without its `(` is
 /// the sentence's, not the address's.
@@ -443,6 +466,14 @@ mod tests {
         // Nested properly, and inside emphasis.
         assert!(to_html("**<kbd>Ctrl</kbd>**").contains("<strong><kbd>Ctrl</kbd></strong>"));
         assert!(to_html("<sup><kbd>x</kbd></sup>").contains("<sup><kbd>x</kbd></sup>"));
+    }
+
+    #[test]
+    fn near_misses_are_allowed_tags_written_otherwise() {
+        assert_eq!(
+            near_misses("<kbd class=x>a</kbd> <b>b</b> <sub>c <br/> <your name>"),
+            ["<kbd class=x>", "</kbd>", "<sub>"]
+        );
     }
 
     #[test]

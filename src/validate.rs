@@ -223,6 +223,7 @@ impl FileCheck<'_> {
         let within_limits = self.check_limits(&text, kind, what);
         if kind == Kind::Markdown {
             self.check_links(&text);
+            self.check_inline_tags(&text);
         }
         within_limits.then_some(text)
     }
@@ -359,6 +360,30 @@ impl FileCheck<'_> {
 }
 
 impl FileCheck<'_> {
+    /// A warning for each allowed inline tag written so that it is shown as text (with attributes,
+    /// or left open): the author meant a key, and would see `<kbd class=x>` on the page.
+    fn check_inline_tags(&mut self, text: &Text) {
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.as_str(), t.origin.span)),
+        );
+        let mut found = Vec::new();
+        for (markdown, span) in variants {
+            for raw in markdown::near_misses(markdown) {
+                let at = locate(self.source, span, &raw).unwrap_or(span);
+                found.push((at, raw));
+            }
+        }
+        for (at, raw) in found {
+            self.warning(
+                at,
+                format!("`{raw}` is shown as text"),
+                "write `<kbd>`, `<sub>`, `<sup>` exactly so, without attributes, and close each in the same paragraph (`<kbd>Ctrl</kbd>`); `<br>` takes nothing either",
+            );
+        }
+    }
+
     /// An image shown in a text (`![alt](shots/menu.png)`): a PNG, JPEG or SVG gets the checks of a
     /// screenshot (a readable header, within the size limits; an SVG sanitized), since the page and
     /// the PDF show it as one.

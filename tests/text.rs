@@ -354,3 +354,32 @@ fn an_image_in_a_text_that_is_no_image_is_an_error_at_its_place() {
         None,
     );
 }
+
+#[test]
+fn a_key_written_with_attributes_is_shown_as_text_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("guidegen.yaml"), "languages: [en]\n");
+    write(
+        &root.join("guides/keys/guide.yaml"),
+        "title: Keys\nsteps:\n  - device: computer\n    action: \"Press <kbd class=big>Esc</kbd> or <b>Enter</b>.\"\n",
+    );
+    let run = common::run_in(root, &[&"check"]);
+    run.expect_code(0);
+    let warnings = common::diagnostics(&run.stderr, "warning");
+    let found: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w.location.as_str(), w.message.as_str()))
+        .collect();
+    // The key's two tags; `<b>` is plainly text, and not a key.
+    assert_eq!(
+        found,
+        [
+            (
+                "guides/keys/guide.yaml:4:20",
+                "`<kbd class=big>` is shown as text"
+            ),
+            ("guides/keys/guide.yaml:4:38", "`</kbd>` is shown as text"),
+        ]
+    );
+}
