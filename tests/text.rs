@@ -383,3 +383,39 @@ fn a_key_written_with_attributes_is_shown_as_text_with_a_warning() {
         ]
     );
 }
+
+#[test]
+fn support_texts_go_to_translators_and_come_back() {
+    let settings = "title: {en: Guides, da: Vejledninger}\nlanguages: [en, da]\nsupport:\n  text: Write to IT support.\n  email: it@example.dk\n  hours:\n    en: Monday–Friday 8–15\n";
+    let dir = site(settings, None);
+    let root = dir.path();
+    common::run_in(root, &[&"i18n", &"export", &"--lang", &"da"]).expect_code(0);
+    let po_path = root.join("translations/da/_site.po");
+    let po = std::fs::read_to_string(&po_path).unwrap();
+    assert!(
+        po.contains("msgctxt \"_site|support.text\"\nmsgid \"Write to IT support.\""),
+        "{po}"
+    );
+    assert!(po.contains("msgctxt \"_site|support.hours\""), "{po}");
+    let translated = po
+        .replace(
+            "msgid \"Write to IT support.\"\nmsgstr \"\"",
+            "msgid \"Write to IT support.\"\nmsgstr \"Skriv til IT-support.\"",
+        )
+        .replace(
+            "msgid \"Monday–Friday 8–15\"\nmsgstr \"\"",
+            "msgid \"Monday–Friday 8–15\"\nmsgstr \"Mandag–fredag 8–15\"",
+        );
+    std::fs::write(&po_path, translated).unwrap();
+    common::run_in(root, &[&"i18n", &"import", &po_path]).expect_code(0);
+    build(root);
+    let page = parse_html(&root.join("output/da/a/index.html"));
+    let block: String = page
+        .select(&sel("[data-support]"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(block.contains("Skriv til IT-support."), "{block}");
+    assert!(block.contains("Mandag–fredag 8–15"), "{block}");
+}
