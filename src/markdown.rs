@@ -134,7 +134,57 @@ pub fn to_html(markdown: &str) -> String {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
-    out
+    sized_images(out)
+}
+
+// -- text: the width and height of images in text, so that the page does not move as they load --
+
+/// The pixel size of images by their path in the guide's folder.
+pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
+
+thread_local! {
+    /// The sizes of the images of the guide whose page this thread is rendering ([`with_image_sizes`]).
+    static IMAGE_SIZES: std::cell::RefCell<ImageSizes> = const { std::cell::RefCell::new(ImageSizes::new()) };
+}
+
+/// Runs `render` (a guide page's template) with the sizes of the guide's images known to
+/// [`to_html`], which templates call through the views' Markdown and which has no other way to learn
+/// them. The sizes are the guide's own, and gone when `render` returns.
+pub fn with_image_sizes<R>(sizes: ImageSizes, render: impl FnOnce() -> R) -> R {
+    let before = IMAGE_SIZES.with(|cell| cell.replace(sizes));
+    let result = render();
+    IMAGE_SIZES.with(|cell| cell.replace(before));
+    result
+}
+
+/// `html` with `width` and `height` on each `<img>` whose file's size is known. The HTML is the
+/// Markdown writer's, where `<img src="` only ever starts an image (raw HTML is escaped).
+fn sized_images(html: String) -> String {
+    const START: &str = "<img src=\"";
+    if !html.contains(START) {
+        return html;
+    }
+    IMAGE_SIZES.with(|cell| {
+        let sizes = cell.borrow();
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(START) {
+            let after = at + START.len();
+            let Some(len) = rest[after..].find('"') else {
+                break;
+            };
+            out.push_str(&rest[..after + len + 1]);
+            let src = rest[after..after + len].replace("&amp;", "&");
+            if let TargetKind::Relative(rel) = classify(&src)
+                && let Some((w, h)) = sizes.get(&crate::validate::attachment_key(&rel))
+            {
+                out.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+            }
+            rest = &rest[after + len + 1..];
+        }
+        out.push_str(rest);
+        out
+    })
 }
 
 // -- text: keys and buttons (a strict allow-list of inline HTML), and bare addresses as links --
@@ -466,6 +516,18 @@ mod tests {
         // Nested properly, and inside emphasis.
         assert!(to_html("**<kbd>Ctrl</kbd>**").contains("<strong><kbd>Ctrl</kbd></strong>"));
         assert!(to_html("<sup><kbd>x</kbd></sup>").contains("<sup><kbd>x</kbd></sup>"));
+    }
+
+    #[test]
+    fn images_get_their_size_while_a_guide_is_rendered() {
+        let sizes = ImageSizes::from([("shots/a b.png".to_owned(), (96, 48))]);
+        let html = with_image_sizes(sizes, || to_html("![x](shots/a%20b.png) ![y](shots/c.png)"));
+        assert!(
+            html.contains(r#"<img src="shots/a%20b.png" width="96" height="48" alt="x""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<img src="shots/c.png" alt="y""#), "{html}");
+        assert!(!to_html("![x](shots/a%20b.png)").contains("width"));
     }
 
     #[test]
