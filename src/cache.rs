@@ -143,6 +143,10 @@ pub fn guide_fingerprint(
     for (rel, bytes) in &guide.attachments {
         f.part(rel.as_bytes()).part(bytes);
     }
+    // A commit changes the date shown without changing any file of the guide.
+    if let Some(updated) = guide.updated {
+        f.part(updated.iso().as_bytes());
+    }
     for video in guide.videos() {
         let (file, poster, captions) = match &video.source {
             VideoSource::Planned => continue,

@@ -272,12 +272,21 @@ pub fn load(
                 for key in missing {
                     catalog
                         .strings
-                        .insert(key.clone(), reference.get(key).to_owned());
+                        .insert(key.clone(), stand_in(&reference, key).to_owned());
                 }
             }
         }
     }
     ok.then_some(catalog)
+}
+
+/// What a catalog that lacks `key` shows meanwhile: the English string, except for a date's format,
+/// where an English date in another language's page would read wrong: `2026-11-30` instead.
+fn stand_in<'a>(reference: &'a Catalog, key: &'a str) -> &'a str {
+    match key {
+        "date.format" => "{iso}",
+        _ => reference.get(key),
+    }
 }
 
 /// The `{name}` placeholders of a catalog string.

@@ -48,7 +48,12 @@ impl Context {
         let mut diagnostics = Diagnostics::new();
         let mut loaded = load::load_site(&dir, &mut diagnostics);
         // Validation finds positions inside guidegen.yaml's values (a link, a character) in its text.
-        let site = validate::validate_site(&dir, &loaded, &mut diagnostics);
+        let site = validate::validate_site(&dir, &loaded, &mut diagnostics).map(|mut site| {
+            // One `git log` for the whole site, here rather than per guide: `serve` reloads the
+            // context only when the settings change, so that a save of a guide never waits for git.
+            site.folder_dates = Arc::new(crate::dates::git_folder_dates(site_dir));
+            site
+        });
         let mut sources = std::mem::take(&mut loaded.sources);
         let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
         let (Some(site), Some(templates)) = (site, templates) else {

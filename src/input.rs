@@ -179,6 +179,30 @@ pub struct SiteFile {
     /// Names have lowercase letters, digits, `-` and `_`.
     #[schemars(with = "BTreeMap<String, Text>")]
     pub variables: BTreeMap<String, Spanned<Text>>,
+    /// Where readers get help: shown at the end of every guide and its PDF.
+    #[schemars(with = "Option<SupportInput>")]
+    pub support: Option<Spanned<SupportInput>>,
+}
+
+/// `support:` of guidegen.yaml: what to say, and how to reach IT support. At least one key.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupportInput {
+    /// What to say (translatable Markdown). Default: "Contact IT support."
+    #[schemars(with = "Option<Text>")]
+    pub text: Option<Spanned<Text>>,
+    /// Support's e-mail address, linked with `mailto:`.
+    #[schemars(with = "Option<String>")]
+    pub email: Option<Spanned<String>>,
+    /// Support's phone number, as readers dial it (`+45 33 39 10 00`), linked with `tel:`.
+    #[schemars(with = "Option<String>")]
+    pub phone: Option<Spanned<String>>,
+    /// Where to find support in person (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub address: Option<Spanned<Text>>,
+    /// When support is open (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub hours: Option<Spanned<Text>>,
 }
 
 /// An app that a step can ask the reader to install.
@@ -279,6 +303,10 @@ pub struct GuideFile {
     /// Danish). Must include the site's source language.
     #[schemars(with = "Option<Vec<String>>")]
     pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// When the guide was last updated, as `YYYY-MM-DD`; shown on the page and in the PDF. Without
+    /// it, the date of the last git commit that changed the guide's folder, when there is one.
+    #[schemars(with = "Option<String>")]
+    pub updated: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

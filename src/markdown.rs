@@ -101,13 +101,21 @@ pub fn classify(url: &str) -> TargetKind {
     TargetKind::Relative(path)
 }
 
-/// Markdown as HTML. Raw HTML is shown as text, never passed through; link targets are checked by
+/// Markdown as HTML. Raw HTML is shown as text, never passed through, but for the inline tags of
+/// [`INLINE_TAGS`] (exactly as listed, without attributes, each opened and closed in one paragraph),
+/// written out again by guidegen; bare `https://` addresses become links. Link targets are checked by
 /// validation, and anything forbidden that got here anyway is dropped rather than written.
 pub fn to_html(markdown: &str) -> String {
+    let parser = events(markdown)
+        .into_iter()
+        .map(|(event, inline)| match (event, inline) {
+            (_, Some(inline)) => Event::InlineHtml(CowStr::Borrowed(inline.html())),
+            (Event::Html(raw) | Event::InlineHtml(raw), None) => Event::Text(raw),
+            (event, None) => event,
+        });
     // Links cannot nest: one flag says whether the open link is a guide link, written here.
     let mut in_guide_link = false;
-    let parser = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+    let parser = parser.map(|event| match event {
         Event::Start(Tag::Link {
             dest_url, title, ..
         }) if crate::guidelinks::parse(&dest_url).is_some() => {
@@ -147,6 +155,159 @@ pub fn to_html(markdown: &str) -> String {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
+    sized_images(out)
+}
+
+// -- text: the width and height of images in text, so that the page does not move as they load --
+
+/// The pixel size of images by their path in the guide's folder.
+pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
+
+thread_local! {
+    /// The sizes of the images of the guide whose page this thread is rendering ([`with_image_sizes`]).
+    static IMAGE_SIZES: std::cell::RefCell<ImageSizes> = const { std::cell::RefCell::new(ImageSizes::new()) };
+}
+
+/// Runs `render` (a guide page's template) with the sizes of the guide's images known to
+/// [`to_html`], which templates call through the views' Markdown and which has no other way to learn
+/// them. The sizes are the guide's own, and gone when `render` returns.
+pub fn with_image_sizes<R>(sizes: ImageSizes, render: impl FnOnce() -> R) -> R {
+    let before = IMAGE_SIZES.with(|cell| cell.replace(sizes));
+    let result = render();
+    IMAGE_SIZES.with(|cell| cell.replace(before));
+    result
+}
+
+/// `html` with `width` and `height` on each `<img>` whose file's size is known. The HTML is the
+/// Markdown writer's, where `<img src="` only ever starts an image (raw HTML is escaped).
+fn sized_images(html: String) -> String {
+    const START: &str = "<img src=\"";
+    if !html.contains(START) {
+        return html;
+    }
+    IMAGE_SIZES.with(|cell| {
+        let sizes = cell.borrow();
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(START) {
+            let after = at + START.len();
+            let Some(len) = rest[after..].find('"') else {
+                break;
+            };
+            out.push_str(&rest[..after + len + 1]);
+            let src = rest[after..after + len].replace("&amp;", "&");
+            if let TargetKind::Relative(rel) = classify(&src)
+                && let Some((w, h)) = sizes.get(&crate::validate::attachment_key(&rel))
+            {
+                out.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+            }
+            rest = &rest[after + len + 1..];
+        }
+        out.push_str(rest);
+        out
+    })
+}
+
+// -- text: keys and buttons (a strict allow-list of inline HTML), and bare addresses as links --
+
+/// An inline tag a guide's Markdown may use: `<kbd>` for a key or a button to press, `<sub>` and
+/// `<sup>` for sub- and superscripts, `<br>` for a line break. Exactly these spellings, no
+/// attributes; anything else stays text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    Kbd,
+    Sub,
+    Sup,
+}
+
+/// What an allowed piece of inline HTML does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inline {
+    Open(InlineTag),
+    Close(InlineTag),
+    Break,
+}
+
+/// The allow-list: each piece of raw inline HTML guidegen accepts, as written, and what it is. One
+/// table, read by parsing, the HTML writer, the PDF and the docs' test.
+pub const INLINE_TAGS: &[(&str, Inline)] = &[
+    ("<kbd>", Inline::Open(InlineTag::Kbd)),
+    ("</kbd>", Inline::Close(InlineTag::Kbd)),
+    ("<sub>", Inline::Open(InlineTag::Sub)),
+    ("</sub>", Inline::Close(InlineTag::Sub)),
+    ("<sup>", Inline::Open(InlineTag::Sup)),
+    ("</sup>", Inline::Close(InlineTag::Sup)),
+    ("<br>", Inline::Break),
+    ("<br/>", Inline::Break),
+    ("<br />", Inline::Break),
+];
+
+impl Inline {
+    /// The piece of raw HTML as written, if it is on the allow-list (letters in any case).
+    pub fn parse(raw: &str) -> Option<Inline> {
+        INLINE_TAGS
+            .iter()
+            .find(|(written, _)| written.eq_ignore_ascii_case(raw))
+            .map(|(_, inline)| *inline)
+    }
+
+    /// Its HTML as guidegen writes it.
+    pub fn html(self) -> &'static str {
+        INLINE_TAGS
+            .iter()
+            .find(|(_, inline)| *inline == self)
+            .map_or("", |(written, _)| written)
+    }
+}
+
+/// The events of `markdown` as every renderer reads them: each allowed inline tag marked (an opening
+/// tag only where its closing tag follows in the same paragraph, properly nested), and each bare
+/// `https://` or `http://` address in text outside links and code turned into a link of itself.
+pub fn events(markdown: &str) -> Vec<(Event<'_>, Option<Inline>)> {
+    let mut out: Vec<(Event, Option<Inline>)> = Vec::new();
+    // Open tags not yet closed in the current block: their index in `out`.
+    let mut open: Vec<(usize, InlineTag)> = Vec::new();
+    let mut in_link = 0usize;
+    for event in merged_text(markdown) {
+        match event {
+            Event::InlineHtml(raw) => match Inline::parse(&raw) {
+                Some(Inline::Break) => out.push((Event::InlineHtml(raw), Some(Inline::Break))),
+                Some(Inline::Open(tag)) => {
+                    open.push((out.len(), tag));
+                    out.push((Event::InlineHtml(raw), None));
+                }
+                Some(Inline::Close(tag)) if open.last().is_some_and(|(_, t)| *t == tag) => {
+                    if let Some((at, _)) = open.pop() {
+                        out[at].1 = Some(Inline::Open(tag));
+                    }
+                    out.push((Event::InlineHtml(raw), Some(Inline::Close(tag))));
+                }
+                _ => out.push((Event::InlineHtml(raw), None)),
+            },
+            Event::Text(text) if in_link == 0 => autolink(text, &mut out),
+            // Text inside a link, an image's alt text or a code block is never made a link.
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => {
+                in_link += 1;
+                out.push((event, None));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                in_link = in_link.saturating_sub(1);
+                out.push((event, None));
+            }
+            Event::End(_) | Event::Start(_) => {
+                // A tag never spans blocks: one left open here stays text.
+                if !matches!(
+                    event,
+                    Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+                        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
+                ) {
+                    open.clear();
+                }
+                out.push((event, None));
+            }
+            other => out.push((other, None)),
+        }
+    }
     out
 }
 
@@ -181,6 +342,120 @@ fn escape_attribute(text: &str) -> String {
         }
     }
     out
+}
+
+/// The parser's events with adjacent texts as one (it splits text at `_`, `*`, `[`…), so that an
+/// address is seen whole.
+fn merged_text(markdown: &str) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match (out.last_mut(), event) {
+            (Some(Event::Text(before)), Event::Text(more)) => {
+                *before = CowStr::from(format!("{before}{more}"));
+            }
+            (_, event) => out.push(event),
+        }
+    }
+    out
+}
+
+/// Raw HTML in `markdown` that names an allowed tag but is shown as text all the same: written with
+/// attributes or white space (`<kbd class=x>`), or not closed in its paragraph. An author who wrote
+/// it meant the tag; other raw HTML (`<b>`, `<your name>`) is plainly text.
+pub fn near_misses(markdown: &str) -> Vec<String> {
+    let names = ["kbd", "sub", "sup", "br"];
+    events(markdown)
+        .into_iter()
+        .filter_map(|(event, inline)| match (event, inline) {
+            (Event::InlineHtml(raw), None) => Some(raw.into_string()),
+            _ => None,
+        })
+        .filter(|raw| {
+            let name: String = raw
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            names.contains(&name.as_str())
+        })
+        .collect()
+}
+
+/// `text` as text and links: each `https://…` or `http://…` in it a link to itself. An address ends
+/// at white space or `<`; a final `.`, `,`, `:`, `;`, `!`, `?`, quote, or a `)` without its `(` is
+/// the sentence's, not the address's.
+fn autolink<'a>(text: CowStr<'a>, out: &mut Vec<(Event<'a>, Option<Inline>)>) {
+    let mut rest: &str = &text;
+    if !rest.contains("http://") && !rest.contains("https://") {
+        out.push((Event::Text(text), None));
+        return;
+    }
+    while let Some(start) = find_address(rest) {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(tail.len());
+        let address = trim_address(&tail[..end]);
+        if address.len() <= "https://".len() {
+            out.push((
+                Event::Text(CowStr::from(rest[..start + end].to_owned())),
+                None,
+            ));
+            rest = &rest[start + end..];
+            continue;
+        }
+        if start > 0 {
+            out.push((Event::Text(CowStr::from(rest[..start].to_owned())), None));
+        }
+        out.push((
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: CowStr::from(address.to_owned()),
+                title: CowStr::Borrowed(""),
+                id: CowStr::Borrowed(""),
+            }),
+            None,
+        ));
+        out.push((Event::Text(CowStr::from(address.to_owned())), None));
+        out.push((Event::End(TagEnd::Link), None));
+        rest = &rest[start + address.len()..];
+    }
+    if !rest.is_empty() {
+        out.push((Event::Text(CowStr::from(rest.to_owned())), None));
+    }
+}
+
+/// Where the next address starts: `http://` or `https://` at the start of a word.
+fn find_address(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("http").map(|i| i + from) {
+        let rest = &text[at..];
+        let word_start = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if word_start && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+fn trim_address(address: &str) -> &str {
+    let mut address = address;
+    loop {
+        let trimmed = address.trim_end_matches(['.', ',', ':', ';', '!', '?', '\'', '*', '_']);
+        let trimmed = match trimmed.strip_suffix(')') {
+            Some(inner) if inner.matches('(').count() < inner.matches(')').count() + 1 => inner,
+            _ => trimmed,
+        };
+        if trimmed.len() == address.len() {
+            return address;
+        }
+        address = trimmed;
+    }
 }
 
 fn is_forbidden(url: &str) -> bool {
@@ -261,6 +536,91 @@ mod tests {
     fn forbidden_targets_never_reach_html() {
         let html = to_html("[x](javascript:alert(1))");
         assert!(!html.contains("javascript"));
+    }
+
+    #[test]
+    fn allowed_inline_tags_pass_balanced_and_bare() {
+        let html =
+            to_html("Press <kbd>Ctrl</kbd>+<KBD>C</KBD>, H<sub>2</sub>O, x<sup>2</sup><br>y");
+        assert!(
+            html.contains("Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, H<sub>2</sub>O, x<sup>2</sup><br>y"),
+            "{html}"
+        );
+        // Attributes, unclosed, unopened, crossed, across paragraphs: all text.
+        for hostile in [
+            "<kbd onclick=x>a</kbd>",
+            "<kbd>a",
+            "a</kbd>",
+            "<kbd>a\n\nb</kbd>",
+            "<kbd >a</kbd >",
+            "<br onload=x>",
+            "<kbd\n>a</kbd>",
+        ] {
+            let html = to_html(&hostile.replace("\\n", "\n"));
+            let tags = html.matches("<kbd>").count() + html.matches("<sub>").count();
+            assert_eq!(tags, 0, "{hostile}: {html}");
+            assert!(!html.contains("<br"), "{hostile}: {html}");
+            assert!(
+                !html.contains("onclick=x>") || html.contains("&lt;"),
+                "{html}"
+            );
+        }
+        // Crossed: only the pair that nests is a pair.
+        assert!(to_html("<kbd><sub>a</kbd></sub>").contains("&lt;kbd&gt;<sub>a&lt;/kbd&gt;</sub>"));
+        // Nested properly, and inside emphasis.
+        assert!(to_html("**<kbd>Ctrl</kbd>**").contains("<strong><kbd>Ctrl</kbd></strong>"));
+        assert!(to_html("<sup><kbd>x</kbd></sup>").contains("<sup><kbd>x</kbd></sup>"));
+    }
+
+    #[test]
+    fn images_get_their_size_while_a_guide_is_rendered() {
+        let sizes = ImageSizes::from([("shots/a b.png".to_owned(), (96, 48))]);
+        let html = with_image_sizes(sizes, || to_html("![x](shots/a%20b.png) ![y](shots/c.png)"));
+        assert!(
+            html.contains(r#"<img src="shots/a%20b.png" width="96" height="48" alt="x""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<img src="shots/c.png" alt="y""#), "{html}");
+        assert!(!to_html("![x](shots/a%20b.png)").contains("width"));
+    }
+
+    #[test]
+    fn near_misses_are_allowed_tags_written_otherwise() {
+        assert_eq!(
+            near_misses("<kbd class=x>a</kbd> <b>b</b> <sub>c <br/> <your name>"),
+            ["<kbd class=x>", "</kbd>", "<sub>"]
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links() {
+        let html =
+            to_html("Open https://aka.ms/mfasetup. Or (see https://x.dk/a_(b)), http://y.dk!");
+        assert!(
+            html.contains(r#"<a href="https://aka.ms/mfasetup">https://aka.ms/mfasetup</a>."#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://x.dk/a_(b)">https://x.dk/a_(b)</a>)"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="http://y.dk">http://y.dk</a>!"#),
+            "{html}"
+        );
+        // Already a link, code, a word that merely contains it, a lone scheme: left alone.
+        for kept in [
+            "[https://x.dk](https://x.dk)",
+            "`https://x.dk`",
+            "xhttps://x.dk",
+            "https:// x",
+            "<https://x.dk>",
+        ] {
+            assert!(to_html(kept).matches("<a ").count() <= 1, "{kept}");
+        }
+        assert!(!to_html("`https://x.dk`").contains("<a "));
+        assert!(!to_html("    https://x.dk").contains("<a "));
+        assert!(!to_html("xhttps://x.dk").contains("<a "));
     }
 
     #[test]

@@ -280,6 +280,24 @@ pub struct Site {
     /// `translation.other_languages: list`: a guide published only in some languages is listed in
     /// the others' indexes too, marked with the languages it is in.
     pub list_other_languages: bool,
+    // -- text: support block and folder dates --
+    /// Where a reader gets help (`support:`), shown at the end of every guide.
+    pub support: Option<Support>,
+    /// The date of the last git commit that changed each folder, relative to `root` (empty when the
+    /// site is not in a git repository): a guide without `updated:` shows its folder's.
+    pub folder_dates: std::sync::Arc<BTreeMap<PathBuf, crate::dates::Date>>,
+}
+
+/// `support:` of guidegen.yaml: what to say, and how to reach IT support.
+#[derive(Debug, Clone)]
+pub struct Support {
+    /// Markdown; without it the catalog's "Contact IT support."
+    pub text: Option<Text>,
+    pub email: Option<String>,
+    /// As written: "+45 33 39 10 00".
+    pub phone: Option<String>,
+    pub address: Option<Text>,
+    pub hours: Option<Text>,
 }
 
 /// Which parts of the settings could not be read as written (each already reported).
@@ -323,6 +341,21 @@ impl Site {
         for (name, value) in &self.variables {
             out.push((format!("variables.{name}"), value));
         }
+        if let Some(support) = &self.support {
+            out.extend(support.text.iter().map(|t| ("support.text".to_owned(), t)));
+            out.extend(
+                support
+                    .address
+                    .iter()
+                    .map(|t| ("support.address".to_owned(), t)),
+            );
+            out.extend(
+                support
+                    .hours
+                    .iter()
+                    .map(|t| ("support.hours".to_owned(), t)),
+            );
+        }
         // A name written once is the same in every language: nothing to translate. So is a
         // variable written as one string (a phone number, an address).
         let neutral = |name: &str, t: &Text| {
@@ -350,6 +383,8 @@ pub struct Guide {
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// When the guide was last updated: its `updated:`, else its folder's last git commit.
+    pub updated: Option<crate::dates::Date>,
     /// Earlier ids of the guide (`aliases:`), each published as a page that sends the reader on.
     pub aliases: Vec<Alias>,
     /// `languages:` of guide.yaml: the only languages the guide is published in, in the site's
@@ -413,6 +448,7 @@ impl Guide {
             aliases: self.aliases.clone(),
             languages: self.languages.clone(),
             links: self.links.clone(),
+            updated: self.updated,
         }
     }
 

@@ -425,7 +425,9 @@ impl<'a> Renderer<'a> {
     ) -> Result<Vec<OutFile>, String> {
         let view = self.view(guide, lang, languages);
         let folder = format!("{}/{}", lang.code, guide.id);
-        let page = self.context.templates.guide(&view)?;
+        let sizes = image_sizes(&guide.attachments);
+        let page =
+            crate::markdown::with_image_sizes(sizes, || self.context.templates.guide(&view))?;
         let mut beside: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
         for step in view.sections.iter().flat_map(|s| &s.steps) {
             if let Some(shot) = &step.screenshot {
@@ -619,4 +621,16 @@ pub fn for_each_on_workers<T: Sync>(items: &[T], work: impl Fn(&T) + Sync) {
             }
         }
     });
+}
+
+/// The pixel size of each image among a guide's attached files (the images of its texts).
+fn image_sizes(attachments: &BTreeMap<String, Arc<Vec<u8>>>) -> crate::markdown::ImageSizes {
+    attachments
+        .iter()
+        .filter_map(|(rel, bytes)| {
+            let ext = rel.rsplit('.').next().unwrap_or_default();
+            let kind = crate::model::ImageKind::from_extension(ext)?;
+            Some((rel.clone(), crate::shots::dimensions(bytes, kind)?))
+        })
+        .collect()
 }

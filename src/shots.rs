@@ -47,6 +47,17 @@ fn format_of(kind: ImageKind) -> Option<ImageFormat> {
 }
 
 /// Decodes a PNG or JPEG within the limits.
+/// An image's width and height in pixels, from its header (an SVG's from its size or `viewBox`);
+/// `None` for an image that cannot be read.
+pub fn dimensions(bytes: &[u8], kind: ImageKind) -> Option<(u32, u32)> {
+    match format_of(kind) {
+        Some(format) => ImageReader::with_format(Cursor::new(bytes), format)
+            .into_dimensions()
+            .ok(),
+        None => crate::validate::svg_size(bytes).ok(),
+    }
+}
+
 pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
     let format = format_of(kind).ok_or("an SVG image has no pixels to decode")?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);

@@ -514,6 +514,8 @@ mod tests {
             aliases: _,
             // Language codes, not a text.
             languages: _,
+            // A date, not a text.
+            updated: _,
         } = file;
         let mut out = vec![title.as_ref(), summary.as_ref(), video_title(video)];
         for section in sections.iter().flat_map(|s| &s.value) {

@@ -234,6 +234,7 @@ impl FileCheck<'_> {
         let variables_known = self.check_variables(&text);
         if kind == Kind::Markdown {
             self.check_links(&text);
+            self.check_inline_tags(&text);
         }
         (within_limits && variables_known).then_some(text)
     }
@@ -399,7 +400,12 @@ impl FileCheck<'_> {
                             Some("links may go to https://, http:// or mailto: addresses, or to a file in the guide's folder".into()),
                         );
                     }
-                    TargetKind::Relative(rel) => self.attach(at, &rel),
+                    TargetKind::Relative(rel) => {
+                        self.attach(at, &rel);
+                        if target.is_image {
+                            self.check_inline_image(at, &rel);
+                        }
+                    }
                     TargetKind::Guide(url) if target.is_image => self.error(
                         at,
                         format!("image target `{url}` is a guide, not an image"),
@@ -476,6 +482,62 @@ impl FileCheck<'_> {
             }
         }
     }
+}
+
+impl FileCheck<'_> {
+    /// A warning for each allowed inline tag written so that it is shown as text (with attributes,
+    /// or left open): the author meant a key, and would see `<kbd class=x>` on the page.
+    fn check_inline_tags(&mut self, text: &Text) {
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
+            text.translations
+                .values()
+                .map(|t| (t.text.as_str(), t.origin.span)),
+        );
+        let mut found = Vec::new();
+        for (markdown, span) in variants {
+            for raw in markdown::near_misses(markdown) {
+                let at = locate(self.source, span, &raw).unwrap_or(span);
+                found.push((at, raw));
+            }
+        }
+        for (at, raw) in found {
+            self.warning(
+                at,
+                format!("`{raw}` is shown as text"),
+                "write `<kbd>`, `<sub>`, `<sup>` exactly so, without attributes, and close each in the same paragraph (`<kbd>Ctrl</kbd>`); `<br>` takes nothing either",
+            );
+        }
+    }
+
+    /// An image shown in a text (`![alt](shots/menu.png)`): a PNG, JPEG or SVG gets the checks of a
+    /// screenshot (a readable header, within the size limits; an SVG sanitized), since the page and
+    /// the PDF show it as one.
+    fn check_inline_image(&mut self, at: Span, rel: &str) {
+        let (Some(dir), key) = (self.guide_dir, attachment_key(rel)) else {
+            return;
+        };
+        let Some(kind) = ImageKind::from_extension(extension(&key)) else {
+            return;
+        };
+        if !self.attachments.contains_key(&key) {
+            return;
+        }
+        match read_image(dir, &key, kind, &[]) {
+            Ok((image, removed, _)) => {
+                warn_removed(self, at, &key, &removed);
+                self.attachments.insert(key, image.bytes);
+            }
+            Err((message, hint)) => {
+                self.attachments.remove(&key);
+                self.error(at, message, Some(hint));
+            }
+        }
+    }
+}
+
+/// The path an attachment is kept and published under, for a relative link target as written.
+pub(crate) fn attachment_key(rel: &str) -> String {
+    normalize_rel(&percent_decode(rel))
 }
 
 /// Why the links of `markdown`, a text of the guide in `guide_dir`, would be refused: each as a
@@ -1253,14 +1315,19 @@ pub fn validate_site(
             "omit" => false,
             "list" => true,
             _ => {
-                diagnostics.push(
-                    Diagnostic::error(&loaded.site_path, p.referenced.into(), format!("unknown value `{}`", p.value))
-                        .with_hint("write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")"),
+                check.error(
+                    p.referenced,
+                    format!("unknown value `{}`", p.value),
+                    Some("write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")".into()),
                 );
                 false
             }
         },
     };
+    let support = settings.support.as_ref().and_then(|written| {
+        validate_support(&mut check, &written.value, written.referenced.into())
+    });
+
     let site = Site {
         base_url,
         root: dir.root.clone(),
@@ -1278,6 +1345,8 @@ pub fn validate_site(
         variables,
         guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
         list_other_languages,
+        support,
+        folder_dates: Arc::default(),
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1659,6 +1728,7 @@ pub fn validate_guide(
     let aliases = publish::aliases(&mut check, file, &loaded.id);
     let guide_languages = guide_languages(&mut check, file);
     let links = std::mem::take(&mut check.links);
+    let updated = updated_date(&mut check, file, site, &loaded.dir);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -1675,6 +1745,7 @@ pub fn validate_guide(
         aliases,
         languages: guide_languages,
         links,
+        updated,
     })
 }
 
@@ -2392,6 +2463,96 @@ fn screenshot(
         localized_shapes,
         origin: check.origin(src_span),
     })
+}
+
+// -- text: the support block and "last updated" --
+
+/// `support:` of guidegen.yaml as the model's [`Support`]: its texts checked, its e-mail address and
+/// phone number such that their `mailto:` and `tel:` links work.
+fn validate_support(
+    check: &mut FileCheck,
+    written: &input::SupportInput,
+    at: Span,
+) -> Option<crate::model::Support> {
+    let text = written
+        .text
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Markdown, "the support text"));
+    let address = written
+        .address
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the support address"));
+    let hours = written
+        .hours
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the support hours"));
+    let email = written.email.as_ref().and_then(|e| {
+        let value = e.value.trim();
+        if crate::support::is_email(value) {
+            return Some(value.to_owned());
+        }
+        check.error(
+            e.referenced,
+            format!("`{value}` is not an e-mail address"),
+            Some("write the address alone, such as `it@dmjx.dk` (guidegen adds `mailto:`)".into()),
+        );
+        None
+    });
+    let phone = written.phone.as_ref().and_then(|p| {
+        let value = p.value.trim();
+        if crate::support::tel_href(value).is_some() {
+            return Some(value.to_owned());
+        }
+        check.error(
+            p.referenced,
+            format!("`{value}` is not a phone number"),
+            Some("write digits, spaces and `+ - ( ) .` only, such as `+45 33 39 10 00`".into()),
+        );
+        None
+    });
+    let any = written.text.is_some()
+        || written.email.is_some()
+        || written.phone.is_some()
+        || written.address.is_some()
+        || written.hours.is_some();
+    if !any {
+        check.error(
+            at,
+            "`support` is empty",
+            Some("give at least one of `text`, `email`, `phone`, `address`, `hours`, or remove `support`".into()),
+        );
+        return None;
+    }
+    Some(crate::model::Support {
+        text,
+        email,
+        phone,
+        address,
+        hours,
+    })
+}
+
+/// A guide's date of last update: its `updated:` (which must be a real `YYYY-MM-DD` date), else the
+/// date of the last git commit that changed its folder.
+fn updated_date(
+    check: &mut FileCheck,
+    file: &GuideFile,
+    site: &Site,
+    guide_dir: &Path,
+) -> Option<crate::dates::Date> {
+    if let Some(written) = &file.updated {
+        let date = crate::dates::Date::parse(&written.value);
+        if date.is_none() {
+            check.error(
+                written.referenced,
+                format!("`{}` is not a date", written.value.trim()),
+                Some("write the date as year-month-day, such as `updated: 2026-11-30`".into()),
+            );
+        }
+        return date;
+    }
+    let folder = guide_dir.strip_prefix(&site.root).unwrap_or(guide_dir);
+    site.folder_dates.get(folder).copied()
 }
 
 #[cfg(test)]

@@ -415,6 +415,42 @@ pub struct GuideView<'a> {
     pub canonical: Option<String>,
     /// The page's absolute address in each language it is published in (`base_url`), for hreflang.
     pub alternates: Vec<AlternateLink>,
+    // -- text: "last updated" and the support block --
+    /// When the guide was last updated, in the page's language; none when nothing says.
+    pub updated: Option<UpdatedView>,
+    /// Where the reader gets help (`support:` of guidegen.yaml), at the end of the guide.
+    pub support: Option<crate::support::SupportView>,
+    /// The files of the guide's folder its Markdown links to, by path: the PDF draws the images.
+    #[serde(skip)]
+    pub attachments: std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+}
+
+/// "Last updated 30 November 2026": `text` whole, or `before`, `date`, `after` for markup around the
+/// date (`<time datetime="{{ iso }}">`).
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdatedView {
+    /// `2026-11-30`.
+    pub iso: String,
+    /// "30 November 2026".
+    pub date: String,
+    /// "Last updated 30 November 2026".
+    pub text: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The view of a guide's date of last update in the language of `catalog`.
+pub fn updated_view(date: crate::dates::Date, catalog: &Catalog) -> UpdatedView {
+    let written = date.written(catalog);
+    let sentence = catalog.get("guide.updated");
+    let (before, after) = sentence.split_once("{date}").unwrap_or((sentence, ""));
+    UpdatedView {
+        iso: date.iso(),
+        text: catalog.format("guide.updated", &[("date", &written)]),
+        date: written,
+        before: before.to_owned(),
+        after: after.to_owned(),
+    }
 }
 
 impl Serialize for Catalog {
@@ -538,6 +574,12 @@ pub fn guide_view<'a>(
             .as_ref()
             .map(|base| crate::address::page_url(base, &lang.code, &guide.id)),
         alternates,
+        updated: guide.updated.map(|date| updated_view(date, &lang.catalog)),
+        support: site
+            .support
+            .as_ref()
+            .map(|support| crate::support::support_view(support, &l)),
+        attachments: guide.attachments.clone(),
     }
 }
 

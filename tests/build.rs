@@ -455,6 +455,7 @@ fn link_problems(
             if lower.starts_with("http://")
                 || lower.starts_with("https://")
                 || lower.starts_with("mailto:")
+                || lower.starts_with("tel:")
             {
                 if loads || (name != "a" && !names_an_address) {
                     problems.push(format!("{what}: loads from (or points into) the network"));

@@ -282,6 +282,9 @@ fn mfa_guide<'a>(
         ui: catalog,
         canonical: None,
         alternates: Vec::new(),
+        updated: None,
+        support: None,
+        attachments: Default::default(),
     }
 }
 

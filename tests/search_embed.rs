@@ -13,7 +13,12 @@ use scraper::Html;
 /// The example's guides in every language.
 const GUIDES: [&str; 3] = ["eduroam", "mfa-setup", "password-reset"];
 /// The example's guides in Danish: those and one published only in Danish.
-const GUIDES_DA: [&str; 4] = ["eduroam", "medarbejder-software", "mfa-setup", "password-reset"];
+const GUIDES_DA: [&str; 4] = [
+    "eduroam",
+    "medarbejder-software",
+    "mfa-setup",
+    "password-reset",
+];
 
 fn build(out: &Path, extra: &[&str]) {
     let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"build", &"--out", &out, &"--quiet"];

@@ -123,6 +123,19 @@ pub fn locate_site(source: &str) -> Result<Vec<Located<String>>, String> {
         let field: std::borrow::Cow<'static, str> = name.clone().into();
         written.push((format!("variables.{name}"), field, value, Vec::new()));
     }
+    if let Some(support) = &doc.support {
+        let around = vec![support.referenced];
+        let texts = [
+            ("support.text", "text", &support.value.text),
+            ("support.address", "address", &support.value.address),
+            ("support.hours", "hours", &support.value.hours),
+        ];
+        for (name, field, text) in texts {
+            if let Some(text) = text {
+                written.push((name.into(), field.into(), text, around.clone()));
+            }
+        }
+    }
     Ok(written
         .into_iter()
         .map(|(name, field, text, around)| {

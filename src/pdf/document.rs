@@ -69,6 +69,7 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         out: String::with_capacity(16 * 1024),
         files: Files::default(),
         geometry: Geometry::of(paper),
+        attachments: view.attachments.clone(),
     };
     b.out.push_str(TEMPLATE);
     b.document(view, paper);
@@ -79,16 +80,38 @@ struct Builder {
     out: String,
     files: Files,
     geometry: Geometry,
+    /// The files of the guide's folder its Markdown links to, by path: images among them are drawn.
+    attachments: Attachments,
+}
+
+type Attachments = std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>;
+
+/// An image a text of the guide shows (`![alt](shots/menu.png)`), added to the PDF's files: a PNG,
+/// JPEG or SVG (validation read its size and sanitized an SVG); any other kind keeps its alt text.
+fn inline_image(
+    files: &mut Files,
+    attachments: &Attachments,
+    rel: &str,
+) -> Option<markup::InlineImage> {
+    let rel = crate::validate::attachment_key(rel);
+    let bytes = attachments.get(&rel)?;
+    let ext = rel.rsplit('.').next().unwrap_or_default();
+    let kind = ImageKind::from_extension(ext)?;
+    let (width, _) = crate::shots::dimensions(bytes, kind)?;
+    let ext = match kind {
+        ImageKind::Png => "png",
+        ImageKind::Jpeg => "jpg",
+        ImageKind::Svg => "svg",
+    };
+    Some(markup::InlineImage {
+        path: files.add_shared(ext, bytes),
+        width_mm: f64::from(width.max(1)) * 25.4 / 96.0,
+    })
 }
 
 /// A label as markup, in its own language when that differs from the page's.
 fn label(label: &Label) -> String {
     in_lang(label.lang.as_deref(), text(&label.text))
-}
-
-/// Prose (Markdown) as markup, in its own language when that differs from the page's.
-fn prose(prose: &Prose) -> String {
-    in_lang(prose.lang.as_deref(), markup::markdown(&prose.markdown))
 }
 
 /// A catalog string with `{page}` and `{total}` as a typst function of the two numbers.
@@ -132,6 +155,16 @@ fn icon_svg(svg: &str, colour: &str) -> String {
 }
 
 impl Builder {
+    /// Prose (Markdown) as markup, in its own language when that differs from the page's; its images
+    /// of the guide's folder drawn.
+    fn prose(&mut self, prose: &Prose) -> String {
+        let files = &mut self.files;
+        let attachments = &self.attachments;
+        let mut image = |rel: &str| inline_image(files, attachments, rel);
+        let body = markup::markdown_with_images(&prose.markdown, &mut image);
+        in_lang(prose.lang.as_deref(), body)
+    }
+
     /// Marks the start of a part of the guide (see [`MARKER`]).
     fn mark(&mut self, part: &str) {
         let _ = writeln!(self.out, "{MARKER}{part}");
@@ -180,8 +213,10 @@ impl Builder {
         let _ = writeln!(self.out, "#title[{}]", label(&view.title));
         if let Some(summary) = &view.summary {
             self.mark("the guide's summary");
-            let _ = writeln!(self.out, "#gg-summary[{}]", prose(summary));
+            let summary = self.prose(summary);
+            let _ = writeln!(self.out, "#gg-summary[{summary}]");
         }
+        self.updated(view);
         if let Some(notice) = &view.notice {
             self.mark("the notice of untranslated text");
             let items: Vec<String> = notice.items.iter().map(|i| content(&i.text)).collect();
@@ -226,7 +261,8 @@ impl Builder {
             }
             if let Some(intro) = &section.intro {
                 self.mark(&format!("the introduction of section {}", section.number));
-                let _ = writeln!(self.out, "#gg-intro[{}]", prose(intro));
+                let intro = self.prose(intro);
+                let _ = writeln!(self.out, "#gg-intro[{intro}]");
             }
             if let Some(video) = &section.video {
                 let call = self.video(video);
@@ -237,6 +273,7 @@ impl Builder {
                 self.step(step, view, if titled { 2 } else { 1 });
             }
         }
+        self.support(view);
         if self.out.contains("#link(") {
             self.mark("the note on links at the end");
             let _ = writeln!(
@@ -245,6 +282,42 @@ impl Builder {
                 content(ui.get("pdf.link_note"))
             );
         }
+    }
+
+    // -- text: "last updated" and the support block --
+
+    /// "Last updated 30 November 2026", under the title and summary.
+    fn updated(&mut self, view: &GuideView<'_>) {
+        if let Some(updated) = &view.updated {
+            self.mark("the date of the last update");
+            let _ = writeln!(self.out, "#gg-updated({})", content(&updated.text));
+        }
+    }
+
+    /// The support block: heading, text, and each way of contact, e-mail and phone as links.
+    fn support(&mut self, view: &GuideView<'_>) {
+        let Some(support) = &view.support else {
+            return;
+        };
+        let items: Vec<String> = support
+            .items
+            .iter()
+            .map(|item| {
+                let value = match &item.href {
+                    Some(href) => format!("link({})[{}]", string(href), label(&item.text)),
+                    None => format!("[{}]", label(&item.text)),
+                };
+                format!("({}, {value})", content(&item.label))
+            })
+            .collect();
+        let text = self.prose(&support.text);
+        self.mark("the support block");
+        let _ = writeln!(
+            self.out,
+            "#gg-support({}, [{text}], {})",
+            content(&support.heading),
+            array(&items)
+        );
     }
 
     fn step(&mut self, step: &StepView, view: &GuideView<'_>, level: u8) {
@@ -281,7 +354,7 @@ impl Builder {
 
         // A step's head is kept on one page, unless its text alone is too long for that.
         let breakable = step.action.markdown.len() > LONG_ACTION;
-        let action = prose(&step.action);
+        let action = self.prose(&step.action);
         let (shot, beside) = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
             None => ("none".to_owned(), false),
@@ -291,7 +364,7 @@ impl Builder {
             Some(result) => format!(
                 "gg-result({}, [{}])",
                 content(ui.get("guide.result")),
-                prose(result)
+                self.prose(result)
             ),
             None => "none".to_owned(),
         };
@@ -332,7 +405,7 @@ impl Builder {
                 "gg-callout({}, {}, [{}], breakable: {})",
                 string(callout.kind),
                 content(&callout.label),
-                prose(&callout.body),
+                self.prose(&callout.body),
                 callout.body.markdown.len() > LONG_CALLOUT
             ));
         }

@@ -4,9 +4,9 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
-use crate::markdown::{self, TargetKind};
+use crate::markdown::{self, Inline, InlineTag, TargetKind};
 use crate::textcheck::{self, PLACEHOLDER};
 
 /// `text` as a typst string literal: `"…"` with `\`, `"`, line breaks and tabs escaped. Characters
@@ -104,11 +104,57 @@ struct Open {
 /// parentheses (paper can't be clicked), unless the text already is the address; raw HTML is printed as
 /// text; relative links and images show their text only.
 pub fn markdown(source: &str) -> String {
+    markdown_with_images(source, &mut |_| None)
+}
+
+/// An image of a guide's Markdown as the PDF can show it: its path among the PDF's files and its
+/// width in millimetres at 96 dpi (the most it is shown at; less where the column is narrower).
+pub struct InlineImage {
+    pub path: String,
+    pub width_mm: f64,
+}
+
+/// [`markdown`], with each image that `image` finds (by its relative address) drawn in place of its
+/// alt text.
+pub fn markdown_with_images(
+    source: &str,
+    image: &mut dyn FnMut(&str) -> Option<InlineImage>,
+) -> String {
     let mut out = String::with_capacity(source.len() * 2);
     let mut open: Vec<Open> = Vec::new();
     let mut code_block: Option<String> = None;
+    // An image being drawn: its call so far, and its alt text as it is read.
+    let mut picture: Option<(InlineImage, String)> = None;
 
-    for event in Parser::new_ext(source, markdown::options()) {
+    for (event, inline) in markdown::events(source) {
+        if let Some(inline) = inline {
+            out.push_str(inline_markup(inline));
+            continue;
+        }
+        if let Some((_, alt)) = picture.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    if let Some((found, alt)) = picture.take() {
+                        out.push_str(&format!(
+                            "#gg-inline-image({}, {}, {:.2}mm);",
+                            string(&found.path),
+                            string(&alt),
+                            found.width_mm
+                        ));
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::Image { dest_url, .. }) = &event
+            && let TargetKind::Relative(rel) = markdown::classify(dest_url)
+            && let Some(found) = image(&rel)
+        {
+            picture = Some((found, String::new()));
+            continue;
+        }
         if let Some(code) = code_block.as_mut() {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -155,7 +201,21 @@ pub fn markdown(source: &str) -> String {
                     });
                 }
                 Tag::Table(alignments) => {
-                    out.push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
+                    // Each column aligned as its `:-:` says; typst reads `start` and `end` by the
+                    // text's direction, as the page's `text-align` does.
+                    let align: Vec<&str> = alignments
+                        .iter()
+                        .map(|a| match a {
+                            pulldown_cmark::Alignment::Center => "center",
+                            pulldown_cmark::Alignment::Right => "end",
+                            _ => "start",
+                        })
+                        .collect();
+                    out.push_str(&format!(
+                        "#table(columns: {}, align: ({},), ",
+                        alignments.len().max(1),
+                        align.join(", ")
+                    ));
                 }
                 Tag::TableHead => out.push_str("table.header("),
                 Tag::TableRow => {}
@@ -209,6 +269,17 @@ pub fn markdown(source: &str) -> String {
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out
+}
+
+/// An allowed inline tag as typst: a key as a framed box, sub- and superscripts, a line break.
+fn inline_markup(inline: Inline) -> &'static str {
+    match inline {
+        Inline::Open(InlineTag::Kbd) => "#gg-kbd[",
+        Inline::Open(InlineTag::Sub) => "#sub[",
+        Inline::Open(InlineTag::Sup) => "#super[",
+        Inline::Close(_) => "]",
+        Inline::Break => "#linebreak();",
+    }
 }
 
 fn seen(open: &mut [Open], text: &str) {
@@ -332,6 +403,41 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn keys_sub_and_superscripts_and_breaks() {
+        assert_eq!(
+            markdown("Press <kbd>Ctrl</kbd> x<sup>2</sup> H<sub>2</sub>O<br>y"),
+            r#"#"Press ";#gg-kbd[#"Ctrl";]#" x";#super[#"2";]#" H";#sub[#"2";]#"O";#linebreak();#"y";"#
+        );
+        // Not on the list, or unbalanced: text.
+        assert_eq!(markdown("<kbd>x"), r##"#"<kbd>";#"x";"##);
+    }
+
+    #[test]
+    fn bare_addresses_are_links_printed_once() {
+        assert_eq!(
+            markdown("Go to https://aka.ms/mfasetup."),
+            r#"#"Go to ";#link("https://aka.ms/mfasetup")[#"https://aka.ms/mfasetup";]#".";"#
+        );
+    }
+
+    #[test]
+    fn images_found_are_drawn_others_keep_their_alt_text() {
+        let mut find = |rel: &str| {
+            (rel == "shots/a.png").then(|| InlineImage {
+                path: "f1.png".into(),
+                width_mm: 40.0,
+            })
+        };
+        assert_eq!(
+            markdown_with_images(
+                "See ![the *menu*](shots/a.png) and ![b](shots/b.png)",
+                &mut find
+            ),
+            r#"#"See ";#gg-inline-image("f1.png", "the menu", 40.00mm);#" and ";#"b";"#
+        );
     }
 
     #[test]

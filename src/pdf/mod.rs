@@ -193,7 +193,7 @@ fn render(
 }
 
 /// Unix seconds as UTC (year, month, day, hour, minute, second), proleptic Gregorian.
-fn civil(timestamp: i64) -> (i32, u8, u8, u8, u8, u8) {
+pub(crate) fn civil(timestamp: i64) -> (i32, u8, u8, u8, u8, u8) {
     let days = timestamp.div_euclid(86_400);
     let secs = timestamp.rem_euclid(86_400);
     // Howard Hinnant's days-to-civil algorithm.
@@ -288,6 +288,9 @@ mod tests {
             ui: catalog,
             canonical: None,
             alternates: Vec::new(),
+            updated: None,
+            support: None,
+            attachments: Default::default(),
         }
     }
 
@@ -303,9 +306,34 @@ mod tests {
             "# Heading\n\nA *b* **c** ~~d~~ `e` [f](https://x.dk) <https://y.dk> <it@x.dk> [g](#h) ![img](a.png)  \n",
             "hard break\n\n> quote\n\n```\ncode {\n```\n\n    indented\n\n---\n\n",
             "1. one\n2. two\n   - nested\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>html</div>\n\nend",
+            "\n\n<kbd>Ctrl</kbd>+<kbd>C</kbd> H<sub>2</sub>O x<sup>2</sup><br>https://z.dk/a_(b). ",
+            "![icon](shots/icon.svg)\n\n| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |",
         );
         let long = "A long paragraph that goes on. ".repeat(200);
-        let view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
+        let mut view = view(&catalog, prose(markdown, Some("da")), prose(&long, None));
+        view.attachments.insert(
+            "shots/icon.svg".into(),
+            std::sync::Arc::new(
+                br#"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="48"><rect width="96" height="48" fill="blue"/></svg>"#.to_vec(),
+            ),
+        );
+        let date = crate::dates::Date::parse("2026-11-30").unwrap();
+        view.updated = Some(crate::view::updated_view(date, &catalog));
+        let support = crate::model::Support {
+            text: None,
+            email: Some("it@x.dk".into()),
+            phone: Some("+45 12 34 56 78".into()),
+            address: None,
+            hours: None,
+        };
+        let localizer = crate::view::Localizer {
+            lang: "en",
+            source_lang: "en",
+            outdated: crate::model::OutdatedPolicy::Show,
+            catalog: &catalog,
+            variables: &Default::default(),
+        };
+        view.support = Some(crate::support::support_view(&support, &localizer));
         let (pdf, warnings) = render(&view, &SETTINGS, &LIMITS).unwrap();
         assert!(warnings.is_empty(), "{warnings:#?}");
         assert!(pdf.starts_with(b"%PDF-"));

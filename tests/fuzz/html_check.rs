@@ -31,6 +31,10 @@ const MARKDOWN_ELEMENTS: &[&str] = &[
     "tr",
     "th",
     "td",
+    // The inline tags guide text may use (src/markdown.rs, INLINE_TAGS), written by guidegen.
+    "kbd",
+    "sub",
+    "sup",
 ];
 
 /// The attributes it writes on them.

@@ -85,6 +85,14 @@ const MARKUP_WORDS: &[&str] = &[
     "#table",
     "columns: ",
     "table.header",
+    // Keys, sub- and superscripts (the allowed inline tags), and table columns' alignment.
+    "#gg-kbd",
+    "#super",
+    "#sub",
+    "align: ",
+    "start",
+    "center",
+    "end",
     "#S;",
 ];
 
