@@ -18,6 +18,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("video.html", include_str!("../templates/video.html")),
+    (
+        "platform-choice.html",
+        include_str!("../templates/platform-choice.html"),
+    ),
 ];
 
 /// The stylesheet, written to `assets/style.css`.

@@ -199,6 +199,66 @@ pub struct DeviceInput {
     /// The device's icon.
     #[schemars(with = "Option<crate::schema::IconName>")]
     pub icon: Option<Spanned<String>>,
+    /// The kinds of this device whose steps may differ, by id (unique in the site): `ios`,
+    /// `android`. For a built-in device, replaces its built-in platforms.
+    #[schemars(with = "Option<BTreeMap<String, PlatformInput>>")]
+    pub platforms: Option<Spanned<BTreeMap<String, Spanned<PlatformInput>>>>,
+    /// The question where the reader picks a platform: "Which phone do you have?" (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub question: Option<Spanned<Text>>,
+}
+
+/// A platform of a device: a kind of it whose steps may differ (iPhone, Android).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformInput {
+    /// Its name as a reader knows it: "iPhone", "Mac" (translatable; required for a new platform).
+    #[schemars(with = "Option<Text>")]
+    pub label: Option<Spanned<Text>>,
+    /// Its icon (default: its device's).
+    #[schemars(with = "Option<crate::schema::IconName>")]
+    pub icon: Option<Spanned<String>>,
+    /// The store its readers install apps from, `app_store` or `google_play`: its QR code comes first.
+    #[schemars(with = "Option<crate::schema::StoreName>")]
+    pub store: Option<Spanned<String>>,
+}
+
+/// `only: ios` or `only: [windows, macos]`: the platforms a step or section is for.
+#[derive(Debug, Clone)]
+pub struct OnlyInput(pub Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for OnlyInput {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OnlyVisitor;
+        impl<'de> Visitor<'de> for OnlyVisitor {
+            type Value = OnlyInput;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a platform id, or a list of them such as [windows, macos]")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OnlyInput, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<Spanned<String>>()? {
+                    ids.push(id);
+                }
+                Ok(OnlyInput(ids))
+            }
+        }
+        // A single id keeps its own location: read it as a `Spanned<String>` first.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            One(Spanned<String>),
+            #[serde(deserialize_with = "many")]
+            Many(OnlyInput),
+        }
+        fn many<'de, D: de::Deserializer<'de>>(d: D) -> Result<OnlyInput, D::Error> {
+            d.deserialize_seq(OnlyVisitor)
+        }
+        match Form::deserialize(deserializer)? {
+            Form::One(id) => Ok(OnlyInput(vec![id])),
+            Form::Many(ids) => Ok(ids),
+        }
+    }
 }
 
 /// `pdf:` settings.
@@ -270,6 +330,9 @@ pub struct SectionInput {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The platforms this section is for, of any device: `only: macos`, `only: [windows, macos]`.
+    #[schemars(with = "Option<crate::schema::OnlyList>")]
+    pub only: Option<Spanned<OnlyInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -302,6 +365,13 @@ pub struct StepInput {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The platforms of the step's device this step is for: `only: ios`, `only: [windows, macos]`.
+    #[schemars(with = "Option<crate::schema::OnlyList>")]
+    pub only: Option<Spanned<OnlyInput>>,
+    /// Parts that differ on a platform of the step's device, by platform id: `action`,
+    /// `screenshot`, `app`, `result`, `note`, `tip`, `warning`, each replacing the step's own.
+    #[schemars(with = "Option<BTreeMap<String, StepInput>>")]
+    pub variants: Option<Spanned<BTreeMap<String, Spanned<StepInput>>>>,
 }
 
 /// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of

@@ -35,6 +35,7 @@ pub mod slot;
 pub mod svg;
 pub mod textcheck;
 pub mod validate;
+pub mod variants;
 pub mod video;
 pub mod view;
 pub mod write;

@@ -116,6 +116,8 @@ pub fn noun(definition: &str) -> Option<&'static str> {
         "SectionInput" => "a section: `title:` and `steps:`",
         "AppInput" => "an app: `name:`, `app_store:` and `google_play:`",
         "DeviceInput" => "a device: `label:`, `banner:` and `icon:`",
+        "PlatformInput" => "a platform: `label:`, `icon:` and `store:`",
+        "OnlyList" => "a platform id, or a list of them such as [windows, macos]",
         _ => return None,
     })
 }
@@ -221,6 +223,24 @@ pub enum IconName {
     Phone,
     Tablet,
     Device,
+}
+
+/// A platform's store.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StoreName {
+    AppStore,
+    GooglePlay,
+}
+
+/// `only:` of a step or section: one platform id, or a list of them.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum OnlyList {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A video's `status`.

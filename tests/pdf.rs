@@ -132,7 +132,10 @@ fn step(
         result: None,
         callouts: Vec::new(),
         video: None,
+        parts: Default::default(),
+        variants: None,
     }
+    .with_parts()
 }
 
 fn app(catalog: &Catalog) -> AppView {
@@ -227,6 +230,8 @@ fn mfa_guide<'a>(
             intro: (i == 0).then(|| prose("You need both your computer and your phone. Every time you must switch, the guide tells you.")),
             video: None,
             steps: part.to_vec(),
+            shown_in: None,
+            only: None,
         });
     }
     GuideView {
@@ -246,6 +251,7 @@ fn mfa_guide<'a>(
                 label: label(catalog.get("device.computer.label")),
                 icon: guidegen::icons::svg(Icon::Computer),
                 glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Computer)),
+                shown_in: None,
             },
             NeedView {
                 kind: "device",
@@ -253,6 +259,7 @@ fn mfa_guide<'a>(
                 label: label(catalog.get("device.phone.label")),
                 icon: guidegen::icons::svg(Icon::Phone),
                 glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Phone)),
+                shown_in: None,
             },
             NeedView {
                 kind: "app",
@@ -262,6 +269,7 @@ fn mfa_guide<'a>(
                 ),
                 icon: guidegen::icons::APP,
                 glyph: guidegen::icons::glyph(guidegen::icons::APP_CLASS),
+                shown_in: None,
             },
         ],
         has_toc: sections.len() > 1,
@@ -279,6 +287,8 @@ fn mfa_guide<'a>(
         video: None,
         has_embeds: false,
         ui: catalog,
+        variants: None,
+        platform_stores: String::new(),
     }
 }
 

@@ -256,7 +256,10 @@ mod tests {
             result: None,
             callouts: Vec::new(),
             video: None,
+            parts: Default::default(),
+            variants: None,
         }
+        .with_parts()
     }
 
     /// One untitled section (no contents), two steps.
@@ -278,6 +281,8 @@ mod tests {
                 intro: None,
                 video: None,
                 steps: vec![step(1, first), step(2, second)],
+                shown_in: None,
+                only: None,
             }],
             total_steps: 2,
             pdf: None,
@@ -286,6 +291,8 @@ mod tests {
             video: None,
             has_embeds: false,
             ui: catalog,
+            variants: None,
+            platform_stores: String::new(),
         }
     }
 

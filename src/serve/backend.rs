@@ -82,13 +82,15 @@ impl Backend for SiteBackend {
         let ready = self.ready.as_ref()?;
         let (lang, id) = pdf_of(path, &ready.plan)?;
         let renderer = Renderer::new(&ready.context, &ready.site, &ready.plan);
-        let rendered = renderer.render(Job::Pdf(id, lang)).map(|mut files| {
-            let bytes = files.pop().map(|f| f.bytes).unwrap_or_default();
-            self.pdfs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_owned(), Arc::clone(&bytes));
-            bytes
+        // A guide with platform variants has a PDF per combination: one job makes them all.
+        let rendered = renderer.render(Job::Pdf(id, lang)).and_then(|files| {
+            let mut pdfs = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
+            for file in &files {
+                pdfs.insert(file.path.clone(), Arc::clone(&file.bytes));
+            }
+            pdfs.get(path)
+                .cloned()
+                .ok_or_else(|| format!("{path}: no such combination of platforms"))
         });
         Some(rendered)
     }
@@ -346,7 +348,10 @@ fn render(renderer: &Renderer, jobs: &[Job]) -> BTreeMap<String, Arc<Vec<u8>>> {
 fn pdf_of<'p>(path: &str, plan: &'p Plan) -> Option<(&'p str, &'p str)> {
     let mut parts = path.split('/');
     let (lang, id, file) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || file != crate::view::pdf_file_name(id, lang) {
+    let combination = file
+        .strip_prefix(&format!("{id}-{lang}-"))
+        .is_some_and(|rest| rest.ends_with(".pdf"));
+    if parts.next().is_some() || (file != crate::view::pdf_file_name(id, lang) && !combination) {
         return None;
     }
     let (id, langs) = plan.published.get_key_value(id)?;
