@@ -225,7 +225,25 @@ pub struct PlatformInput {
 
 /// `only: ios` or `only: [windows, macos]`: the platforms a step or section is for.
 #[derive(Debug, Clone)]
-pub struct OnlyInput(pub Vec<Spanned<String>>);
+pub enum OnlyInput {
+    /// `only: ios`: its location is the `Spanned` around it.
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl OnlyInput {
+    /// The ids with their locations; `at` is where the whole value is written.
+    pub fn ids(written: &Spanned<OnlyInput>) -> Vec<Spanned<String>> {
+        match &written.value {
+            OnlyInput::One(id) => vec![Spanned::new(
+                id.clone(),
+                written.referenced,
+                written.defined,
+            )],
+            OnlyInput::Many(ids) => ids.clone(),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for OnlyInput {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -235,29 +253,18 @@ impl<'de> Deserialize<'de> for OnlyInput {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a platform id, or a list of them such as [windows, macos]")
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_owned()))
+            }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OnlyInput, A::Error> {
                 let mut ids = Vec::new();
                 while let Some(id) = seq.next_element::<Spanned<String>>()? {
                     ids.push(id);
                 }
-                Ok(OnlyInput(ids))
+                Ok(OnlyInput::Many(ids))
             }
         }
-        // A single id keeps its own location: read it as a `Spanned<String>` first.
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Form {
-            One(Spanned<String>),
-            #[serde(deserialize_with = "many")]
-            Many(OnlyInput),
-        }
-        fn many<'de, D: de::Deserializer<'de>>(d: D) -> Result<OnlyInput, D::Error> {
-            d.deserialize_seq(OnlyVisitor)
-        }
-        match Form::deserialize(deserializer)? {
-            Form::One(id) => Ok(OnlyInput(vec![id])),
-            Form::Many(ids) => Ok(ids),
-        }
+        deserializer.deserialize_any(OnlyVisitor)
     }
 }
 

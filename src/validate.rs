@@ -1668,14 +1668,15 @@ fn only(
     device: Option<&str>,
 ) -> crate::model::Only {
     let mut out = crate::model::Only::new();
-    if written.value.0.is_empty() {
+    let ids = input::OnlyInput::ids(written);
+    if ids.is_empty() {
         check.error(
             written.referenced,
             "`only` lists no platform",
             Some("name the platforms this is for, such as `only: ios`, or remove `only`".into()),
         );
     }
-    for id in &written.value.0 {
+    for id in &ids {
         match site.platform(&id.value) {
             Some((of, _)) if device.is_some_and(|d| d != of.id) => {
                 let device = device.unwrap_or_default();
