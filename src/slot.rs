@@ -537,6 +537,8 @@ mod tests {
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
         slots.push(Slot::CalloutLabel(3, 12));
+        slots.push(Slot::VariantStep(2, PlatformKey::new("ios"), StepField::Alt));
+        slots.push(Slot::VariantCalloutLabel(2, PlatformKey::new("android-tv"), 3));
         for slot in slots {
             assert_eq!(slot.to_string().parse(), Ok(slot), "{slot}");
         }
@@ -573,6 +575,10 @@ mod tests {
             "step.3.video.",
             "video",
             "section.1.video",
+            "step.3.variants.ios",
+            "step.3.variants.ios.video.title",
+            "step.3.variants.IOS.action",
+            "step.3.variants..action",
         ] {
             assert!(other.parse::<Slot>().is_err(), "{other:?}");
         }
@@ -720,6 +726,14 @@ sections:
         tip: M step.1.tip
         warning: M step.1.warning
         video: {title: M step.1.video.title, status: planned}
+        variants:
+          macos:
+            note: M step.1.variants.macos.note
+            screenshot:
+              src: shot.svg
+              alt: M step.1.variants.macos.alt
+              callouts: [{marker: [5, 5], label: M step.1.variants.macos.callout.1}]
+            action: M step.1.variants.macos.action
   - {title: M section.2.title, intro: M section.2.intro, steps: [{action: M step.2.action}]}
   - title: M section.3.title
     intro: M section.3.intro
@@ -764,14 +778,15 @@ sections:
         // Every field is set, in steps 1 and 3; step 2 has its action only; sections 2 and 3 have
         // no video; callout 2 of step 1 has no label.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1);
+        // The variant sets its action, screenshot (alt, one label) and note only.
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1 + 4);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3);
+        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3 + 4);
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)
