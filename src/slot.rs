@@ -537,8 +537,16 @@ mod tests {
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
         slots.push(Slot::CalloutLabel(3, 12));
-        slots.push(Slot::VariantStep(2, PlatformKey::new("ios"), StepField::Alt));
-        slots.push(Slot::VariantCalloutLabel(2, PlatformKey::new("android-tv"), 3));
+        slots.push(Slot::VariantStep(
+            2,
+            PlatformKey::new("ios"),
+            StepField::Alt,
+        ));
+        slots.push(Slot::VariantCalloutLabel(
+            2,
+            PlatformKey::new("android-tv"),
+            3,
+        ));
         for slot in slots {
             assert_eq!(slot.to_string().parse(), Ok(slot), "{slot}");
         }
@@ -786,7 +794,10 @@ sections:
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3 + 4);
+        assert_eq!(
+            expected.len(),
+            3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3 + 4
+        );
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

@@ -271,8 +271,22 @@ pub fn decorate(
             }
         }
     }
+    let and = |names: Vec<String>| joined(l, &names, "platform.and");
+    if !guide.choice.is_empty() {
+        let names = guide
+            .choice
+            .values()
+            .filter_map(|p| platform_view(site, l, p))
+            .map(|p| p.label.text)
+            .collect();
+        view.for_platforms = Some(
+            l.catalog
+                .format("platform.for", &[("platforms", &and(names))]),
+        );
+        return;
+    }
     let devices = guide.variant_devices();
-    if devices.is_empty() || !guide.choice.is_empty() {
+    if devices.is_empty() {
         return;
     }
     let selections = selections(site, &devices);
@@ -335,7 +349,6 @@ pub fn decorate(
 
     view.needs = needs(site, l, guide, &shown, count);
 
-    let and = |names: Vec<String>| joined(l, &names, "platform.and");
     let pdfs = if pdf {
         guide
             .combinations(site)

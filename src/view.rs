@@ -425,6 +425,9 @@ pub struct GuideView<'a> {
     /// Platform id → store key (`ios` → `app_store`), as JSON: the page orders store codes by the
     /// reader's remembered phone, in every guide.
     pub platform_stores: String,
+    /// "For Windows and iPhone": the platforms a guide resolved for one combination is for (a
+    /// combination's PDF); `None` otherwise.
+    pub for_platforms: Option<String>,
 }
 
 impl Serialize for Catalog {
@@ -544,6 +547,7 @@ pub fn guide_view<'a>(
         ui: &lang.catalog,
         variants: None,
         platform_stores: crate::variants::platform_stores(site),
+        for_platforms: None,
     };
     crate::variants::decorate(&mut view, site, codes, &l, guide, pdf);
     view

@@ -289,6 +289,7 @@ fn mfa_guide<'a>(
         ui: catalog,
         variants: None,
         platform_stores: String::new(),
+        for_platforms: None,
     }
 }
 

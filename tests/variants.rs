@@ -256,6 +256,7 @@ fn each_combination_has_a_pdf_with_its_steps_numbers_banners_and_store_first() {
     let Some(android) = pdf_text(&folder.join("demo-en-macos-android.pdf")) else {
         return;
     };
+    assert!(android.contains("For Mac and Android"), "{android}");
     assert!(android.contains("Step 4 of 4"), "{android}");
     assert!(!android.contains("Step 5"), "{android}");
     assert!(android.contains("Download the Mac agent."));

@@ -178,6 +178,14 @@ impl Builder {
         );
         self.mark("the guide's title");
         let _ = writeln!(self.out, "#title[{}]", label(&view.title));
+        if let Some(platforms) = &view.for_platforms {
+            self.mark("the platforms the guide is for");
+            let _ = writeln!(
+                self.out,
+                "#block(above: 0mm, below: 4mm, text(size: 12pt, weight: \"semibold\", fill: accent, {}))",
+                content(platforms)
+            );
+        }
         if let Some(summary) = &view.summary {
             self.mark("the guide's summary");
             let _ = writeln!(self.out, "#gg-summary[{}]", prose(summary));

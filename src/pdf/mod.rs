@@ -293,6 +293,7 @@ mod tests {
             ui: catalog,
             variants: None,
             platform_stores: String::new(),
+            for_platforms: None,
         }
     }
 
