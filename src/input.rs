@@ -256,6 +256,19 @@ impl<'de> Deserialize<'de> for OnlyInput {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<OnlyInput, E> {
                 Ok(OnlyInput::One(v.to_owned()))
             }
+            // `only: 3` is an unknown platform, said with the platforms there are.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OnlyInput, A::Error> {
                 let mut ids = Vec::new();
                 while let Some(id) = seq.next_element::<Spanned<String>>()? {
@@ -377,7 +390,7 @@ pub struct StepInput {
     pub only: Option<Spanned<OnlyInput>>,
     /// Parts that differ on a platform of the step's device, by platform id: `action`,
     /// `screenshot`, `app`, `result`, `note`, `tip`, `warning`, each replacing the step's own.
-    #[schemars(with = "Option<BTreeMap<String, StepInput>>")]
+    #[schemars(with = "Option<BTreeMap<String, crate::schema::VariantSchema>>")]
     pub variants: Option<Spanned<BTreeMap<String, Spanned<StepInput>>>>,
 }
 

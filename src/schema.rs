@@ -117,6 +117,9 @@ pub fn noun(definition: &str) -> Option<&'static str> {
         "AppInput" => "an app: `name:`, `app_store:` and `google_play:`",
         "DeviceInput" => "a device: `label:`, `banner:` and `icon:`",
         "PlatformInput" => "a platform: `label:`, `icon:` and `store:`",
+        "VariantInput" => {
+            "a variant: `action:`, `screenshot:`, `app:`, `result:`, `note:`, `tip:` or `warning:`"
+        }
         "OnlyList" => "a platform id, or a list of them such as [windows, macos]",
         _ => return None,
     })
@@ -223,6 +226,31 @@ pub enum IconName {
     Phone,
     Tablet,
     Device,
+}
+
+/// A step's variant for one platform: a step's keys but those that are the step's alone.
+pub struct VariantSchema;
+
+impl JsonSchema for VariantSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "VariantInput".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema = crate::input::StepInput::json_schema(generator);
+        if let Some(object) = schema.as_object_mut() {
+            if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+                for key in ["device", "only", "variants", "video"] {
+                    properties.remove(key);
+                }
+            }
+            object.insert(
+                "description".into(),
+                Value::from("The step's parts on this platform, each replacing the step's own: `action`, `screenshot`, `app`, `result`, `note`, `tip`, `warning`."),
+            );
+        }
+        schema
+    }
 }
 
 /// A platform's store.

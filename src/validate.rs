@@ -1699,7 +1699,8 @@ fn only(
             None if site.unsure.devices => {}
             None => {
                 let all = site.devices.values().flat_map(|d| &d.platforms);
-                let hint = did_you_mean(&id.value, all.map(|p| p.id.as_str()))
+                let hint = platform_named(site, &id.value)
+                    .or_else(|| did_you_mean(&id.value, all.map(|p| p.id.as_str())))
                     .unwrap_or_else(|| platforms_hint(site, device.unwrap_or_default()));
                 check.error(
                     id.referenced,
@@ -1710,6 +1711,21 @@ fn only(
         }
     }
     out
+}
+
+/// "write `ios`: the platform id of iPhone" for a platform written by its label (`iphone`, `Mac`).
+fn platform_named(site: &Site, written: &str) -> Option<String> {
+    let written = written.to_lowercase();
+    site.devices
+        .values()
+        .flat_map(|d| &d.platforms)
+        .find_map(|p| {
+            let mut names = std::iter::once(&p.label.source)
+                .chain(p.label.translations.values().map(|t| &t.text));
+            names
+                .any(|name| name.to_lowercase() == written)
+                .then(|| format!("write `{}`: the platform id of {}", p.id, p.label.source))
+        })
 }
 
 /// "the platforms of `phone` are `ios`, `android`; …" for a message about a step on `device`.
@@ -1782,13 +1798,10 @@ fn variants(
         let key_at = key_span(check.source, platform, at);
         let Some((device, _)) = site.platform(platform) else {
             if !site.unsure.devices {
-                let hint = did_you_mean(
-                    platform,
-                    site.devices
-                        .values()
-                        .flat_map(|d| d.platforms.iter().map(|p| p.id.as_str())),
-                )
-                .unwrap_or_else(|| platforms_hint(site, &step.device));
+                let ids = site.devices.values().flat_map(|d| &d.platforms);
+                let hint = platform_named(site, platform)
+                    .or_else(|| did_you_mean(platform, ids.map(|p| p.id.as_str())))
+                    .unwrap_or_else(|| platforms_hint(site, &step.device));
                 check.error(key_at, format!("unknown platform `{platform}`"), Some(hint));
             }
             continue;

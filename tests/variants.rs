@@ -393,6 +393,8 @@ steps:
     action: a
   - only: ios
     action: b
+  - only: Mac
+    action: b2
   - device: phone
     action: c
     variants:
@@ -414,14 +416,20 @@ steps:
         Some("`windows`, `macos`"),
     );
     out.expect_error(
-        &format!("{path}:11:7"),
+        &format!("{path}:13:7"),
         "`windows` is a platform of `computer`, but this step is on `phone`",
         Some("`ios`, `android`"),
     );
     out.expect_error(
-        &format!("{path}:12:32"),
-        "a variant cannot have `device`",
-        None,
+        &format!("{path}:14:24"),
+        "unknown key `device`",
+        Some("`action`, `app`"),
+    );
+    // A platform written by its name gets its id.
+    out.expect_error(
+        &format!("{path}:8:11"),
+        "unknown platform `Mac`",
+        Some("write `macos`: the platform id of Mac"),
     );
     assert!(!site.out("en/demo/index.html").exists());
 }
