@@ -340,12 +340,11 @@ impl<'a> Renderer<'a> {
         lang: &'a Language,
         languages: &[&Language],
     ) -> Result<Vec<OutFile>, String> {
+        // `<id>-<lang>.pdf` always: with variants, every variant in it, each labelled.
+        let all = self.pdf(guide, lang, languages)?;
         let combinations = guide.combinations(self.site);
-        if combinations.is_empty() {
-            return self.pdf(guide, lang, languages).map(|f| vec![f]);
-        }
         let devices = guide.variant_devices();
-        combinations
+        let each: Result<Vec<OutFile>, String> = combinations
             .iter()
             .map(|choice| {
                 let resolved = guide.resolve(choice);
@@ -359,7 +358,10 @@ impl<'a> Renderer<'a> {
                     FileKind::Pdf,
                 ))
             })
-            .collect()
+            .collect();
+        let mut files = vec![all];
+        files.extend(each?);
+        Ok(files)
     }
 
     fn pdf(

@@ -125,6 +125,10 @@ pub struct GuideVariantsView {
     pub totals: String,
     /// A PDF per combination of platforms, each shown in the selections it fits.
     pub pdfs: Vec<PdfLinkView>,
+    /// "PDF with every variant": the label of `pdf`, the guide's PDF with every variant labelled.
+    pub pdf_all: String,
+    /// The selections it is offered in: those where some device is not chosen.
+    pub pdf_all_shown_in: String,
 }
 
 /// What variants change of one step.
@@ -378,8 +382,12 @@ pub fn decorate(
     } else {
         Vec::new()
     };
-    // A guide with variants has a PDF per combination, not one of every variant at once.
-    view.pdf = None;
+    // The PDF of every variant is offered until every device is chosen; then that combination's.
+    let incomplete: Vec<&str> = shown
+        .iter()
+        .filter(|(_, choice, _)| choice.len() < devices.len())
+        .map(|(k, _, _)| *k)
+        .collect();
     view.variants = Some(GuideVariantsView {
         devices: devices.join(" "),
         choices: devices
@@ -394,6 +402,8 @@ pub fn decorate(
         step_of: l.ui_text("guide.step_of"),
         totals: serde_json::to_string(&totals).unwrap_or_default(),
         pdfs,
+        pdf_all: l.ui_text("platform.pdf_all"),
+        pdf_all_shown_in: incomplete.join(" "),
     });
 }
 

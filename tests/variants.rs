@@ -232,7 +232,8 @@ fn each_combination_has_a_pdf_with_its_steps_numbers_banners_and_store_first() {
             "demo-en-macos-android.pdf",
             "demo-en-macos-ios.pdf",
             "demo-en-windows-android.pdf",
-            "demo-en-windows-ios.pdf"
+            "demo-en-windows-ios.pdf",
+            "demo-en.pdf",
         ]
     );
     let page = parse_html(&folder.join("index.html"));
@@ -245,17 +246,30 @@ fn each_combination_has_a_pdf_with_its_steps_numbers_banners_and_store_first() {
             )
         })
         .collect();
-    assert_eq!(links.len(), 4);
-    let (href, shown_in) = &links[0];
+    assert_eq!(links.len(), 5);
+    // The PDF of every variant until every device is chosen; then that combination's.
+    assert_eq!(links[0].0, "demo-en.pdf");
+    let all = keys(Some(&links[0].1));
+    assert!(all.contains(&"all,all") && all.contains(&"windows,all"));
+    assert!(!all.contains(&"windows,ios"));
+    let (href, shown_in) = &links[1];
     assert_eq!(href, "demo-en-windows-ios.pdf");
     assert_eq!(
         keys(Some(shown_in)),
         ["all,all", "all,ios", "windows,all", "windows,ios"]
     );
 
-    let Some(android) = pdf_text(&folder.join("demo-en-macos-android.pdf")) else {
+    let Some(every) = pdf_text(&folder.join("demo-en.pdf")) else {
         return;
     };
+    assert!(every.contains("Step 6 of 6"), "{every}");
+    assert!(
+        every.contains("Download the Windows agent.") && every.contains("Download the Mac agent.")
+    );
+    assert!(every.contains("Only for Windows") && every.contains("Only for iPhone"));
+    assert!(every.contains("Choose the legacy app."));
+
+    let android = pdf_text(&folder.join("demo-en-macos-android.pdf")).unwrap();
     assert!(android.contains("For Mac and Android"), "{android}");
     assert!(android.contains("Step 4 of 4"), "{android}");
     assert!(!android.contains("Step 5"), "{android}");

@@ -83,16 +83,16 @@ impl Backend for SiteBackend {
         let (lang, id) = pdf_of(path, &ready.plan)?;
         let renderer = Renderer::new(&ready.context, &ready.site, &ready.plan);
         // A guide with platform variants has a PDF per combination: one job makes them all.
-        let rendered = renderer.render(Job::Pdf(id, lang)).and_then(|files| {
-            let mut pdfs = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
-            for file in &files {
-                pdfs.insert(file.path.clone(), Arc::clone(&file.bytes));
-            }
-            pdfs.get(path)
-                .cloned()
-                .ok_or_else(|| format!("{path}: no such combination of platforms"))
-        });
-        Some(rendered)
+        let files = match renderer.render(Job::Pdf(id, lang)) {
+            Ok(files) => files,
+            Err(error) => return Some(Err(error)),
+        };
+        let mut pdfs = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
+        for file in &files {
+            pdfs.insert(file.path.clone(), Arc::clone(&file.bytes));
+        }
+        // A name no combination has is not found.
+        pdfs.get(path).cloned().map(Ok)
     }
 
     fn ignored(&self) -> Vec<PathBuf> {
@@ -426,6 +426,13 @@ mod tests {
         assert!(backend.pdf("en/mfa-setup/other.pdf").is_none());
         assert!(backend.pdf("xx/mfa-setup/mfa-setup-xx.pdf").is_none());
         assert!(backend.pdf("en/../../etc/passwd").is_none());
+        // A guide with platform variants: one PDF per combination, none of every variant.
+        let pdf = backend
+            .pdf("en/vpn/vpn-en-macos-ios.pdf")
+            .expect("a combination's PDF")
+            .expect("renders");
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(backend.pdf("en/vpn/vpn-en-linux-ios.pdf").is_none());
     }
 
     #[test]
