@@ -275,6 +275,12 @@ pub fn decorate(
             }
         }
     }
+    let has_stores = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .any(|s| s.app.is_some() || s.parts.app.iter().any(|p| p.value.is_some()));
+    view.platform_script = has_stores || !guide.variant_devices().is_empty();
     let and = |names: Vec<String>| joined(l, &names, "platform.and");
     if !guide.choice.is_empty() {
         let names = guide

@@ -428,6 +428,9 @@ pub struct GuideView<'a> {
     /// "For Windows and iPhone": the platforms a guide resolved for one combination is for (a
     /// combination's PDF); `None` otherwise.
     pub for_platforms: Option<String>,
+    /// The page loads `assets/variants.js`: it has variants, or store codes to order by the
+    /// reader's phone.
+    pub platform_script: bool,
 }
 
 impl Serialize for Catalog {
@@ -548,6 +551,7 @@ pub fn guide_view<'a>(
         variants: None,
         platform_stores: crate::variants::platform_stores(site),
         for_platforms: None,
+        platform_script: false,
     };
     crate::variants::decorate(&mut view, site, codes, &l, guide, pdf);
     view

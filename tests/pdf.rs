@@ -290,6 +290,7 @@ fn mfa_guide<'a>(
         variants: None,
         platform_stores: String::new(),
         for_platforms: None,
+        platform_script: false,
     }
 }
 

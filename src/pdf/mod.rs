@@ -294,6 +294,7 @@ mod tests {
             variants: None,
             platform_stores: String::new(),
             for_platforms: None,
+            platform_script: false,
         }
     }
 
