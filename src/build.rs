@@ -509,7 +509,11 @@ fn take_over(
     for file in files {
         let is_pdf = file.rsplit_once('/').is_some_and(|(folder, name)| {
             folder.split_once('/').is_some_and(|(lang, id)| {
-                id == guide.id && name == crate::view::pdf_file_name(id, lang)
+                // A guide with platform variants has a PDF per combination (`<id>-<lang>-….pdf`).
+                let combination = name
+                    .strip_prefix(&format!("{id}-{lang}-"))
+                    .is_some_and(|rest| rest.ends_with(".pdf"));
+                id == guide.id && (name == crate::view::pdf_file_name(id, lang) || combination)
             })
         });
         if is_pdf {

@@ -20,6 +20,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("root.html", include_str!("../templates/root.html")),
     ("video.html", include_str!("../templates/video.html")),
     ("alias.html", include_str!("../templates/alias.html")),
+    (
+        "platform-choice.html",
+        include_str!("../templates/platform-choice.html"),
+    ),
 ];
 
 /// The stylesheet, written to `assets/style.css`.

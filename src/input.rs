@@ -237,6 +237,86 @@ pub struct DeviceInput {
     /// sends the reader from another device to this one shows a QR code that opens the guide on it.
     #[schemars(with = "Option<bool>")]
     pub mobile: Option<Spanned<bool>>,
+    /// The kinds of this device whose steps may differ, by id (unique in the site): `ios`,
+    /// `android`. For a built-in device, replaces its built-in platforms.
+    #[schemars(with = "Option<BTreeMap<String, PlatformInput>>")]
+    pub platforms: Option<Spanned<BTreeMap<String, Spanned<PlatformInput>>>>,
+    /// The question where the reader picks a platform: "Which phone do you have?" (translatable).
+    #[schemars(with = "Option<Text>")]
+    pub question: Option<Spanned<Text>>,
+}
+
+/// A platform of a device: a kind of it whose steps may differ (iPhone, Android).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformInput {
+    /// Its name as a reader knows it: "iPhone", "Mac" (translatable; required for a new platform).
+    #[schemars(with = "Option<Text>")]
+    pub label: Option<Spanned<Text>>,
+    /// Its icon (default: its device's).
+    #[schemars(with = "Option<crate::schema::IconName>")]
+    pub icon: Option<Spanned<String>>,
+    /// The store its readers install apps from, `app_store` or `google_play`: its QR code comes first.
+    #[schemars(with = "Option<crate::schema::StoreName>")]
+    pub store: Option<Spanned<String>>,
+}
+
+/// `only: ios` or `only: [windows, macos]`: the platforms a step or section is for.
+#[derive(Debug, Clone)]
+pub enum OnlyInput {
+    /// `only: ios`: its location is the `Spanned` around it.
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl OnlyInput {
+    /// The ids with their locations; `at` is where the whole value is written.
+    pub fn ids(written: &Spanned<OnlyInput>) -> Vec<Spanned<String>> {
+        match &written.value {
+            OnlyInput::One(id) => vec![Spanned::new(
+                id.clone(),
+                written.referenced,
+                written.defined,
+            )],
+            OnlyInput::Many(ids) => ids.clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OnlyInput {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OnlyVisitor;
+        impl<'de> Visitor<'de> for OnlyVisitor {
+            type Value = OnlyInput;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a platform id, or a list of them such as [windows, macos]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_owned()))
+            }
+            // `only: 3` is an unknown platform, said with the platforms there are.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<OnlyInput, E> {
+                Ok(OnlyInput::One(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OnlyInput, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<Spanned<String>>()? {
+                    ids.push(id);
+                }
+                Ok(OnlyInput::Many(ids))
+            }
+        }
+        deserializer.deserialize_any(OnlyVisitor)
+    }
 }
 
 /// `pdf:` settings.
@@ -324,6 +404,9 @@ pub struct SectionInput {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The platforms this section is for, of any device: `only: macos`, `only: [windows, macos]`.
+    #[schemars(with = "Option<crate::schema::OnlyList>")]
+    pub only: Option<Spanned<OnlyInput>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -356,6 +439,13 @@ pub struct StepInput {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The platforms of the step's device this step is for: `only: ios`, `only: [windows, macos]`.
+    #[schemars(with = "Option<crate::schema::OnlyList>")]
+    pub only: Option<Spanned<OnlyInput>>,
+    /// Parts that differ on a platform of the step's device, by platform id: `action`,
+    /// `screenshot`, `app`, `result`, `note`, `tip`, `warning`, each replacing the step's own.
+    #[schemars(with = "Option<BTreeMap<String, crate::schema::VariantSchema>>")]
+    pub variants: Option<Spanned<BTreeMap<String, Spanned<StepInput>>>>,
 }
 
 /// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of

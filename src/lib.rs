@@ -43,6 +43,7 @@ pub mod svg;
 pub mod textcheck;
 pub mod validate;
 pub mod variables;
+pub mod variants;
 pub mod video;
 pub mod view;
 pub mod write;

@@ -212,7 +212,56 @@ pub struct Device {
     /// Carried in the hand (`phone`, `tablet`, a site device with `mobile: true`): a switch to it
     /// from another device gets a continue-on-your-phone code, when the site has a `base_url`.
     pub mobile: bool,
+    /// The kinds of this device whose steps may differ (iPhone, Android), in the order offered to
+    /// the reader; empty for a device whose steps never do.
+    pub platforms: Vec<Platform>,
+    /// "Which phone do you have?": the label of the control where the reader picks a platform.
+    pub question: Text,
 }
+
+/// A kind of a device whose steps may differ from its others' (`ios`, `android` of `phone`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    /// Unique in the site: `only:` and `variants:` name a platform without its device.
+    pub id: String,
+    /// "iPhone", "Mac".
+    pub label: Text,
+    pub icon: Icon,
+    /// The store its readers install apps from: its QR code comes first for them.
+    pub store: Option<Store>,
+}
+
+/// A built-in device: its id and icon; its texts are the UI catalogs' `device.<id>.…`.
+pub struct BuiltinDevice {
+    pub id: &'static str,
+    pub icon: Icon,
+    /// Its built-in platforms: id and store; labels are the catalogs' `platform.<id>.label`.
+    pub platforms: &'static [(&'static str, Option<Store>)],
+}
+
+/// The devices every site has, with their platforms: one table, read by validation and docs' tests.
+pub const BUILTIN_DEVICES: [BuiltinDevice; 3] = [
+    BuiltinDevice {
+        id: "computer",
+        icon: Icon::Computer,
+        platforms: &[("windows", None), ("macos", None)],
+    },
+    BuiltinDevice {
+        id: "phone",
+        icon: Icon::Phone,
+        platforms: &[
+            ("ios", Some(Store::AppStore)),
+            ("android", Some(Store::GooglePlay)),
+        ],
+    },
+    // Tablets are iPads and Android tablets alike, but a site rarely tells them apart: a site that
+    // does declares its own (platform ids are unique in a site, so not `ios` again).
+    BuiltinDevice {
+        id: "tablet",
+        icon: Icon::Tablet,
+        platforms: &[],
+    },
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Paper {
@@ -309,6 +358,13 @@ pub struct Unsure {
 }
 
 impl Site {
+    /// The platform `id` and the device it is of.
+    pub fn platform(&self, id: &str) -> Option<(&Device, &Platform)> {
+        self.devices
+            .values()
+            .find_map(|d| Some((d, d.platforms.iter().find(|p| p.id == id)?)))
+    }
+
     pub fn source_lang(&self) -> &str {
         &self.languages[0].code
     }
@@ -383,6 +439,8 @@ pub struct Guide {
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// The platforms this guide is resolved for ([`Guide::resolve`]); empty: every variant is in it.
+    pub choice: Choice,
     /// When the guide was last updated: its `updated:`, else its folder's last git commit.
     pub updated: Option<crate::dates::Date>,
     /// Earlier ids of the guide (`aliases:`), each published as a page that sends the reader on.
@@ -429,6 +487,8 @@ impl Guide {
                 result: None,
                 callouts: Vec::new(),
                 video: None,
+                only: step.only.clone(),
+                variants: Vec::new(),
             })
             .collect();
         Guide {
@@ -442,6 +502,7 @@ impl Guide {
                 intro: None,
                 steps,
                 video: None,
+                only: Only::new(),
             }],
             video: None,
             attachments: BTreeMap::new(),
@@ -449,6 +510,7 @@ impl Guide {
             languages: self.languages.clone(),
             links: self.links.clone(),
             updated: self.updated,
+            choice: self.choice.clone(),
         }
     }
 
@@ -457,6 +519,87 @@ impl Guide {
         self.languages
             .as_ref()
             .is_none_or(|langs| langs.iter().any(|l| l == lang))
+    }
+
+    /// The devices whose platform changes what the guide shows, in the site's order of devices.
+    pub fn variant_devices(&self) -> Vec<String> {
+        let mut devices: Vec<String> = Vec::new();
+        let sections = self.sections.iter().flat_map(|s| s.only.keys());
+        let steps = self.steps().flat_map(|step| {
+            let varied = (!step.variants.is_empty()).then_some(&step.device);
+            step.only.keys().chain(varied)
+        });
+        for device in sections.chain(steps) {
+            if !devices.contains(device) {
+                devices.push(device.clone());
+            }
+        }
+        devices.sort();
+        devices
+    }
+
+    /// The guide as a reader who chose `choice` sees it: steps for other platforms left out, each
+    /// step's variant for the chosen platform in its place, numbers running on without gaps and
+    /// banners where the device changes in what is left.
+    pub fn resolve(&self, choice: &Choice) -> Guide {
+        let mut number = 0;
+        let mut previous: Option<String> = None;
+        let mut sections = Vec::new();
+        for section in &self.sections {
+            if !shown_for(&section.only, choice) {
+                continue;
+            }
+            let mut steps = Vec::new();
+            for step in section.steps.iter().filter(|s| shown_for(&s.only, choice)) {
+                let chosen = choice.get(&step.device);
+                let variant = step.variants.iter().find(|v| Some(&v.platform) == chosen);
+                let mut shown = variant.map_or_else(|| step.clone(), |v| v.step.clone());
+                if variant.is_some() || chosen.is_some() {
+                    shown.variants.clear();
+                }
+                number += 1;
+                shown.number = number;
+                shown.device_switch = previous.as_deref() != Some(step.device.as_str());
+                previous = Some(step.device.clone());
+                steps.push(shown);
+            }
+            if steps.is_empty() && section.video.is_none() {
+                continue;
+            }
+            sections.push(Section {
+                steps,
+                ..section.clone()
+            });
+        }
+        let mut resolved = Guide {
+            sections,
+            ..self.clone()
+        };
+        resolved.choice = choice.clone();
+        resolved
+    }
+
+    /// Every choice of a platform for each of [`Guide::variant_devices`]: the combinations that
+    /// get a PDF of their own. Empty for a guide without variants.
+    pub fn combinations(&self, site: &Site) -> Vec<Choice> {
+        let mut out: Vec<Choice> = Vec::new();
+        for device in self.variant_devices() {
+            let platforms = site.devices.get(&device).map(|d| &d.platforms[..]);
+            let platforms = platforms.unwrap_or_default();
+            let starts = if out.is_empty() {
+                vec![Choice::new()]
+            } else {
+                std::mem::take(&mut out)
+            };
+            for start in starts {
+                for platform in platforms {
+                    let mut choice = start.clone();
+                    choice.insert(device.clone(), platform.id.clone());
+                    out.push(choice);
+                }
+            }
+        }
+        out
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
@@ -521,6 +664,8 @@ pub struct Section {
     /// Shown after the intro, before the steps; a section may be its video alone.
     pub video: Option<Video>,
     pub steps: Vec<Step>,
+    /// The platforms the section is for (`only:`); empty: all.
+    pub only: Only,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -562,26 +707,88 @@ pub struct Step {
     /// In the order note, tip, warning.
     pub callouts: Vec<Callout>,
     pub video: Option<Video>,
+    /// The platforms it is for, by device (its own `only:` and its section's); empty: all.
+    pub only: Only,
+    /// Its parts on single platforms of its device, where `variants:` gives them.
+    pub variants: Vec<Variant>,
+}
+
+/// Platforms by device: content shown only where the reader's device is one of them (a device
+/// not named here, or not chosen yet, shows it).
+pub type Only = BTreeMap<String, Vec<String>>;
+
+/// The platform the reader chose, by device id. A device left out is not chosen: every platform's
+/// content is shown for it.
+pub type Choice = BTreeMap<String, String>;
+
+/// Whether content for `only` is shown to a reader who chose `choice`.
+pub fn shown_for(only: &Only, choice: &Choice) -> bool {
+    only.iter()
+        .all(|(device, platforms)| choice.get(device).is_none_or(|p| platforms.contains(p)))
+}
+
+/// A step as shown on one platform of its device.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub platform: String,
+    /// The step with the variant's parts in place of its own (no variants of its own).
+    pub step: Step,
+    /// The text fields the variant writes itself: its translatable texts.
+    pub fields: Vec<StepField>,
+    /// The variant has its own screenshot (its callout labels are its own too).
+    pub screenshot: bool,
+    /// The variant names its own app (or none: `app: ""` is refused, so always one).
+    pub app: bool,
+}
+
+impl Variant {
+    /// The variant's own texts with their slots, in reading order.
+    pub fn slots(&self, number: usize) -> Vec<(Slot, &Text)> {
+        let key = crate::slot::PlatformKey::new(&self.platform);
+        let mut out = Vec::new();
+        for field in StepField::ALL {
+            if let Some(text) = self
+                .fields
+                .contains(&field)
+                .then(|| field.in_model(&self.step))
+                .flatten()
+            {
+                out.push((Slot::VariantStep(number, key, field), text));
+            }
+            if field == StepField::Alt && self.screenshot {
+                let shot = self.step.screenshot.iter();
+                for (i, c) in shot.flat_map(|s| s.callouts.iter().enumerate()) {
+                    if let Some(label) = &c.label {
+                        out.push((Slot::VariantCalloutLabel(number, key, i + 1), label));
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Step {
     /// The step's texts with their slots, in reading order: a screenshot's callout labels after its
     /// alt text.
     pub fn slots(&self) -> impl Iterator<Item = (Slot, &Text)> {
-        StepField::ALL.into_iter().flat_map(move |field| {
-            let text = field
-                .in_model(self)
-                .map(|text| (Slot::Step(self.number, field), text));
-            let labels = (field == StepField::Alt)
-                .then_some(self.screenshot.as_ref())
-                .flatten()
-                .into_iter()
-                .flat_map(|shot| shot.callouts.iter().enumerate())
-                .filter_map(|(i, c)| {
-                    Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
-                });
-            text.into_iter().chain(labels)
-        })
+        StepField::ALL
+            .into_iter()
+            .flat_map(move |field| {
+                let text = field
+                    .in_model(self)
+                    .map(|text| (Slot::Step(self.number, field), text));
+                let labels = (field == StepField::Alt)
+                    .then_some(self.screenshot.as_ref())
+                    .flatten()
+                    .into_iter()
+                    .flat_map(|shot| shot.callouts.iter().enumerate())
+                    .filter_map(|(i, c)| {
+                        Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
+                    });
+                text.into_iter().chain(labels)
+            })
+            .chain(self.variants.iter().flat_map(|v| v.slots(self.number)))
     }
 
     /// The text of its callout of `kind`, if it has one.

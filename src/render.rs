@@ -78,6 +78,10 @@ impl OutFile {
 /// `assets/video.js`.
 pub const VIDEO_SCRIPT: &str = include_str!("../templates/video.js");
 
+/// The script that shows a guide for the reader's platforms (remembered, or from the address) and
+/// orders store codes by their phone: written to `assets/variants.js`, loaded by every guide page.
+pub const VARIANTS_SCRIPT: &str = include_str!("../templates/variants.js");
+
 /// Renders jobs of one site against one plan.
 pub struct Renderer<'a> {
     pub context: &'a Context,
@@ -154,6 +158,11 @@ impl<'a> Renderer<'a> {
                     crate::search::SEARCH_SCRIPT.as_bytes().to_vec(),
                     FileKind::Other,
                 ));
+                files.push(OutFile::new(
+                    "assets/variants.js".into(),
+                    VARIANTS_SCRIPT.as_bytes().to_vec(),
+                    FileKind::Other,
+                ));
                 if !self.site.video_embed.is_empty() {
                     files.push(OutFile::new(
                         "assets/video.js".into(),
@@ -192,7 +201,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|c| self.site.language(c))
             .collect();
         match job {
-            Job::Pdf(..) => self.pdf(guide, lang, &languages).map(|f| vec![f]),
+            Job::Pdf(..) => self.pdfs(guide, lang, &languages),
             Job::Single(..) => self.single(guide, lang, &languages).map(|f| vec![f]),
             Job::Fragment(..) => self.fragment(guide, lang, &languages),
             _ => self.page(guide, lang, &languages),
@@ -429,8 +438,21 @@ impl<'a> Renderer<'a> {
         let page =
             crate::markdown::with_image_sizes(sizes, || self.context.templates.guide(&view))?;
         let mut beside: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
-        for step in view.sections.iter().flat_map(|s| &s.steps) {
-            if let Some(shot) = &step.screenshot {
+        let shots = view
+            .sections
+            .iter()
+            .flat_map(|s| &s.steps)
+            .flat_map(|step| {
+                // A platform's own screenshots too ([`crate::variants`]).
+                let parts = step
+                    .parts
+                    .screenshot
+                    .iter()
+                    .filter_map(|p| p.value.as_ref());
+                step.screenshot.iter().chain(parts)
+            });
+        for shot in shots {
+            {
                 // The renditions first: a file of the guide's own of the same name wins.
                 for rendition in crate::shots::renditions(&shot.image)? {
                     beside.insert(rendition.rel, rendition.bytes);
@@ -488,6 +510,38 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(rel, file)| OutFile::copy(format!("{folder}/{rel}"), file.clone())),
         );
+        Ok(files)
+    }
+
+    /// The guide's PDF in `lang`; for a guide with platform variants, one PDF per combination of
+    /// platforms instead, each resolved for it.
+    fn pdfs(
+        &self,
+        guide: &Guide,
+        lang: &'a Language,
+        languages: &[&Language],
+    ) -> Result<Vec<OutFile>, String> {
+        // `<id>-<lang>.pdf` always: with variants, every variant in it, each labelled.
+        let all = self.pdf(guide, lang, languages)?;
+        let combinations = guide.combinations(self.site);
+        let devices = guide.variant_devices();
+        let each: Result<Vec<OutFile>, String> = combinations
+            .iter()
+            .map(|choice| {
+                let resolved = guide.resolve(choice);
+                let view = self.view(&resolved, lang, languages);
+                let name = crate::variants::pdf_file_name(&guide.id, &lang.code, choice, &devices);
+                let bytes = pdf::render_guide(&view, &self.context.pdf)
+                    .map_err(|e| format!("PDF {name}: {e}"))?;
+                Ok(OutFile::new(
+                    format!("{}/{}/{name}", lang.code, guide.id),
+                    bytes,
+                    FileKind::Pdf,
+                ))
+            })
+            .collect();
+        let mut files = vec![all];
+        files.extend(each?);
         Ok(files)
     }
 

@@ -116,6 +116,11 @@ pub fn noun(definition: &str) -> Option<&'static str> {
         "SectionInput" => "a section: `title:` and `steps:`",
         "AppInput" => "an app: `name:`, `app_store:` and `google_play:`",
         "DeviceInput" => "a device: `label:`, `banner:` and `icon:`",
+        "PlatformInput" => "a platform: `label:`, `icon:` and `store:`",
+        "VariantInput" => {
+            "a variant: `action:`, `screenshot:`, `app:`, `result:`, `note:`, `tip:` or `warning:`"
+        }
+        "OnlyList" => "a platform id, or a list of them such as [windows, macos]",
         _ => return None,
     })
 }
@@ -232,6 +237,49 @@ pub enum IconName {
     Phone,
     Tablet,
     Device,
+}
+
+/// A step's variant for one platform: a step's keys but those that are the step's alone.
+pub struct VariantSchema;
+
+impl JsonSchema for VariantSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "VariantInput".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema = crate::input::StepInput::json_schema(generator);
+        if let Some(object) = schema.as_object_mut() {
+            if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+                for key in ["device", "only", "variants", "video"] {
+                    properties.remove(key);
+                }
+            }
+            object.insert(
+                "description".into(),
+                Value::from("The step's parts on this platform, each replacing the step's own: `action`, `screenshot`, `app`, `result`, `note`, `tip`, `warning`."),
+            );
+        }
+        schema
+    }
+}
+
+/// A platform's store.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StoreName {
+    AppStore,
+    GooglePlay,
+}
+
+/// `only:` of a step or section: one platform id, or a list of them.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum OnlyList {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A video's `status`.

@@ -29,6 +29,43 @@ pub enum Slot {
     Step(usize, StepField),
     /// The label of a callout on a step's screenshot: step, then callout, each from 1.
     CalloutLabel(usize, usize),
+    /// A field of a step's variant for one platform (`variants: {ios: {action: …}}`).
+    VariantStep(usize, PlatformKey, StepField),
+    /// The label of a callout on a variant's own screenshot: step, platform, callout.
+    VariantCalloutLabel(usize, PlatformKey, usize),
+}
+
+/// A platform id inside a [`Slot`], which is `Copy`: ids are short (validation refuses longer ones).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PlatformKey {
+    bytes: [u8; PlatformKey::MAX],
+    len: u8,
+}
+
+impl PlatformKey {
+    /// The longest platform id.
+    pub const MAX: usize = 24;
+
+    /// The key of `id`, cut to [`PlatformKey::MAX`] bytes (validation refuses a longer id first).
+    pub fn new(id: &str) -> PlatformKey {
+        let mut bytes = [0; PlatformKey::MAX];
+        let mut len = 0;
+        for (slot, byte) in bytes.iter_mut().zip(id.bytes()) {
+            *slot = byte;
+            len += 1;
+        }
+        PlatformKey { bytes, len }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for PlatformKey {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 /// A translatable field of a step. Everything about one is in its entry of the registry's table, `STEP_FIELDS`.
@@ -212,10 +249,14 @@ impl Slot {
             Slot::Summary | Slot::SectionIntro(_) => TextKind::Markdown,
             Slot::Title | Slot::SectionTitle(_) => TextKind::Plain,
             Slot::VideoTitle | Slot::SectionVideoTitle(_) => TextKind::Plain,
-            Slot::Step(_, StepField::Alt) => TextKind::Unseen,
-            Slot::CalloutLabel(..) => TextKind::Plain,
-            Slot::Step(_, field) if field.is_markdown() => TextKind::Markdown,
-            Slot::Step(..) => TextKind::Plain,
+            Slot::CalloutLabel(..) | Slot::VariantCalloutLabel(..) => TextKind::Plain,
+            Slot::Step(_, StepField::Alt) | Slot::VariantStep(_, _, StepField::Alt) => {
+                TextKind::Unseen
+            }
+            Slot::Step(_, field) | Slot::VariantStep(_, _, field) if field.is_markdown() => {
+                TextKind::Markdown
+            }
+            Slot::Step(..) | Slot::VariantStep(..) => TextKind::Plain,
         }
     }
 
@@ -226,8 +267,8 @@ impl Slot {
             Slot::VideoTitle | Slot::SectionVideoTitle(_) => "title",
             Slot::Summary => "summary",
             Slot::SectionIntro(_) => "intro",
-            Slot::Step(_, field) => field.key(),
-            Slot::CalloutLabel(..) => "label",
+            Slot::Step(_, field) | Slot::VariantStep(_, _, field) => field.key(),
+            Slot::CalloutLabel(..) | Slot::VariantCalloutLabel(..) => "label",
         }
     }
 }
@@ -243,6 +284,10 @@ impl fmt::Display for Slot {
             Slot::SectionVideoTitle(n) => write!(f, "section.{n}.video.title"),
             Slot::Step(n, field) => write!(f, "step.{n}.{field}"),
             Slot::CalloutLabel(n, m) => write!(f, "step.{n}.callout.{m}"),
+            Slot::VariantStep(n, p, field) => write!(f, "step.{n}.variants.{}.{field}", p.as_str()),
+            Slot::VariantCalloutLabel(n, p, m) => {
+                write!(f, "step.{n}.variants.{}.callout.{m}", p.as_str())
+            }
         }
     }
 }
@@ -274,6 +319,15 @@ impl FromStr for Slot {
             ["section", n, "intro"] => number(n).map(Slot::SectionIntro),
             ["section", n, "video", "title"] => number(n).map(Slot::SectionVideoTitle),
             // Before the general step field, which would take `callout.<m>` for a field's name.
+            ["step", n, "variants", p, "callout", m] if platform_id(p) => number(n)
+                .zip(number(m))
+                .map(|(n, m)| Slot::VariantCalloutLabel(n, PlatformKey::new(p), m)),
+            ["step", n, "variants", p, field @ ..] if platform_id(p) && !field.is_empty() => {
+                number(n)
+                    .zip(StepField::from_name(&field.join(".")))
+                    .filter(|(_, field)| *field != StepField::VideoTitle)
+                    .map(|(n, field)| Slot::VariantStep(n, PlatformKey::new(p), field))
+            }
             ["step", n, "callout", m] => number(n)
                 .zip(number(m))
                 .map(|(n, m)| Slot::CalloutLabel(n, m)),
@@ -284,6 +338,11 @@ impl FromStr for Slot {
         };
         slot.ok_or_else(|| UnknownSlot(name.to_owned()))
     }
+}
+
+/// A platform id a [`PlatformKey`] holds whole.
+fn platform_id(id: &str) -> bool {
+    id.len() <= PlatformKey::MAX && crate::validate::is_id(id)
 }
 
 /// A number as `Display` writes it: digits, no leading zero, from 1.
@@ -393,6 +452,44 @@ fn written_steps<'a>(
                 written_callout_labels(out, &step.value, &around, *number);
             }
         }
+        written_variants(out, &step.value, &around, *number);
+    }
+}
+
+/// The texts of a step's variants, as written: platforms in the order written, each as a step.
+fn written_variants<'a>(
+    out: &mut Vec<Written<'a>>,
+    step: &'a StepInput,
+    around: &[Location],
+    number: usize,
+) {
+    let Some(variants) = &step.variants else {
+        return;
+    };
+    for (platform, variant) in &variants.value {
+        let key = PlatformKey::new(platform);
+        let mut around = around.to_vec();
+        around.extend([variants.referenced, variant.referenced]);
+        around.extend(
+            variant
+                .value
+                .screenshot
+                .as_ref()
+                .map(|shot| shot.referenced),
+        );
+        let start = out.len();
+        for field in StepField::ALL {
+            let text = field.as_written(&variant.value);
+            push_written(out, Slot::VariantStep(number, key, field), text, &around);
+            if field == StepField::Alt {
+                written_callout_labels(out, &variant.value, &around, number);
+            }
+        }
+        for written in &mut out[start..] {
+            if let Slot::CalloutLabel(n, m) = written.slot {
+                written.slot = Slot::VariantCalloutLabel(n, key, m);
+            }
+        }
     }
 }
 
@@ -440,6 +537,16 @@ mod tests {
         ];
         slots.extend(StepField::ALL.map(|field| Slot::Step(3, field)));
         slots.push(Slot::CalloutLabel(3, 12));
+        slots.push(Slot::VariantStep(
+            2,
+            PlatformKey::new("ios"),
+            StepField::Alt,
+        ));
+        slots.push(Slot::VariantCalloutLabel(
+            2,
+            PlatformKey::new("android-tv"),
+            3,
+        ));
         for slot in slots {
             assert_eq!(slot.to_string().parse(), Ok(slot), "{slot}");
         }
@@ -476,6 +583,10 @@ mod tests {
             "step.3.video.",
             "video",
             "section.1.video",
+            "step.3.variants.ios",
+            "step.3.variants.ios.video.title",
+            "step.3.variants.IOS.action",
+            "step.3.variants..action",
         ] {
             assert!(other.parse::<Slot>().is_err(), "{other:?}");
         }
@@ -524,6 +635,7 @@ mod tests {
                 intro,
                 steps,
                 video,
+                only: _,
             } = &section.value;
             out.extend([title.as_ref(), intro.as_ref(), video_title(video)]);
             out.extend(steps.iter().flat_map(|s| &s.value).flat_map(step_texts));
@@ -555,6 +667,8 @@ mod tests {
             tip,
             warning,
             video,
+            only: _,
+            variants,
         } = &step.value;
         let full = screenshot.as_ref().and_then(|shot| match &shot.value {
             ScreenshotInput::Full(full) => Some(full),
@@ -592,6 +706,9 @@ mod tests {
             warning.as_ref(),
             video_title(video),
         ]);
+        for variant in variants.iter().flat_map(|v| v.value.values()) {
+            out.extend(step_texts(variant));
+        }
         out
     }
 
@@ -622,6 +739,14 @@ sections:
         tip: M step.1.tip
         warning: M step.1.warning
         video: {title: M step.1.video.title, status: planned}
+        variants:
+          macos:
+            note: M step.1.variants.macos.note
+            screenshot:
+              src: shot.svg
+              alt: M step.1.variants.macos.alt
+              callouts: [{marker: [5, 5], label: M step.1.variants.macos.callout.1}]
+            action: M step.1.variants.macos.action
   - {title: M section.2.title, intro: M section.2.intro, steps: [{action: M step.2.action}]}
   - title: M section.3.title
     intro: M section.3.intro
@@ -666,14 +791,18 @@ sections:
         // Every field is set, in steps 1 and 3; step 2 has its action only; sections 2 and 3 have
         // no video; callout 2 of step 1 has no label.
         let left_out = texts.iter().filter(|t| t.is_none()).count();
-        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1);
+        // The variant sets its action, screenshot (alt, one label) and note only.
+        assert_eq!(left_out, StepField::ALL.len() - 1 + 2 + 1 + 4);
         let expected = marked(
             texts
                 .into_iter()
                 .flatten()
                 .map(|t| plain(&t.value).to_owned()),
         );
-        assert_eq!(expected.len(), 3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3);
+        assert_eq!(
+            expected.len(),
+            3 + 6 + 1 + 2 * StepField::ALL.len() + 1 + 3 + 4
+        );
 
         // As written, in reading order, each under its own key.
         let written: Vec<(Slot, String)> = written(&file)

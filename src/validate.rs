@@ -15,8 +15,8 @@ use crate::load::{Loaded, LoadedGuide, SiteDir};
 use crate::markdown::{self, TargetKind};
 use crate::model::{
     App, Callout, Device, Guide, Icon, Image, ImageKind, IncompletePolicy, Language, LocalizedText,
-    Origin, OutdatedPolicy, Paper, Region, Screenshot, Section, Service, Shape, ShotCallout, Site,
-    Step, Store, StoreLink, Text, TranslationState,
+    Origin, OutdatedPolicy, Paper, Platform, Region, Screenshot, Section, Service, Shape,
+    ShotCallout, Site, Step, Store, StoreLink, Text, TranslationState,
 };
 use crate::shots;
 use crate::svg;
@@ -1123,21 +1123,34 @@ pub fn validate_site(
     }
 
     let mut devices = BTreeMap::new();
-    for (id, icon) in [
-        ("computer", Icon::Computer),
-        ("phone", Icon::Phone),
-        ("tablet", Icon::Tablet),
-    ] {
+    for builtin in &crate::model::BUILTIN_DEVICES {
+        let (id, icon) = (builtin.id, builtin.icon);
         let origin = check.origin(Span::START);
+        let platforms = builtin
+            .platforms
+            .iter()
+            .map(|(platform, store)| Platform {
+                id: (*platform).to_owned(),
+                label: catalog_text(
+                    &languages,
+                    &format!("platform.{platform}.label"),
+                    origin.clone(),
+                ),
+                icon,
+                store: *store,
+            })
+            .collect();
         devices.insert(
             id.to_owned(),
             Device {
                 id: id.to_owned(),
                 label: catalog_text(&languages, &format!("device.{id}.label"), origin.clone()),
-                banner: catalog_text(&languages, &format!("device.{id}.banner"), origin),
+                banner: catalog_text(&languages, &format!("device.{id}.banner"), origin.clone()),
                 icon,
                 // Carried in the hand: a switch to it from a computer gets a continue code.
                 mobile: id != "computer",
+                platforms,
+                question: catalog_text(&languages, &format!("device.{id}.question"), origin),
             },
         );
     }
@@ -1206,6 +1219,32 @@ pub fn validate_site(
             .map(|m| m.value)
             .or(builtin.as_ref().map(|b| b.mobile))
             .unwrap_or(false);
+        let question = device
+            .value
+            .question
+            .as_ref()
+            .and_then(|t| check.text(t, Kind::Plain, "the device's question"));
+        let question = question
+            .or_else(|| builtin.as_ref().map(|b| b.question.clone()))
+            .unwrap_or_else(|| {
+                let mut text = catalog_text(&languages, "platform.question", check.origin(span));
+                // "Which {device} do you have?", with the device's own label in each language.
+                text.source = text
+                    .source
+                    .replace("{device}", &label.source.to_lowercase());
+                for (lang, t) in &mut text.translations {
+                    let name = label
+                        .translations
+                        .get(lang)
+                        .map_or(&label.source, |l| &l.text);
+                    t.text = t.text.replace("{device}", &name.to_lowercase());
+                }
+                text
+            });
+        let platforms = match &device.value.platforms {
+            None => builtin.map(|b| b.platforms).unwrap_or_default(),
+            Some(written) => site_platforms(&mut check, written, icon, &devices),
+        };
         devices.insert(
             id.clone(),
             Device {
@@ -1214,9 +1253,12 @@ pub fn validate_site(
                 banner,
                 icon,
                 mobile,
+                platforms,
+                question,
             },
         );
     }
+    unique_platforms(&mut check, &mut devices, &mut unsure);
 
     let paper = match settings.pdf.as_ref().and_then(|p| p.paper.as_ref()) {
         None => Paper::A4,
@@ -1380,6 +1422,112 @@ fn site_variables(
         }
     }
     variables
+}
+
+/// The platforms a site device declares: each a new one (with a label) or a built-in one's id,
+/// whose label, icon and store it may change.
+fn site_platforms(
+    check: &mut FileCheck,
+    written: &Spanned<BTreeMap<String, Spanned<input::PlatformInput>>>,
+    device_icon: Icon,
+    devices: &BTreeMap<String, Device>,
+) -> Vec<Platform> {
+    let mut platforms = Vec::new();
+    for (id, platform) in &written.value {
+        let span: Span = platform.referenced.into();
+        if !is_id(id) || id.len() > crate::slot::PlatformKey::MAX {
+            check.error(
+                key_span(check.source, id, span),
+                format!("platform id `{id}` may only have lowercase letters, digits and `-`, at most {} of them", crate::slot::PlatformKey::MAX),
+                Some(format!("write `{}:`", id_suggestion(id))),
+            );
+            continue;
+        }
+        let builtin = devices
+            .values()
+            .flat_map(|d| &d.platforms)
+            .find(|p| p.id == *id);
+        let label = platform
+            .value
+            .label
+            .as_ref()
+            .and_then(|t| check.text(t, Kind::Plain, "the platform's label"));
+        let icon = match &platform.value.icon {
+            None => builtin.map_or(device_icon, |b| b.icon),
+            Some(name) => Icon::from_name(&name.value).unwrap_or_else(|| {
+                let names: Vec<&str> = Icon::ALL.iter().map(|i| i.name()).collect();
+                check.error(
+                    name.referenced,
+                    format!("unknown icon `{}`", name.value),
+                    Some(format!("the icons are {}", names.join(", "))),
+                );
+                device_icon
+            }),
+        };
+        let store = match &platform.value.store {
+            None => builtin.and_then(|b| b.store),
+            Some(name) => {
+                let store = Store::ALL.into_iter().find(|s| s.key() == name.value);
+                if store.is_none() {
+                    check.error(
+                        name.referenced,
+                        format!("unknown store `{}`", name.value),
+                        Some("write `app_store` or `google_play`".into()),
+                    );
+                }
+                store
+            }
+        };
+        let Some(label) = label.or_else(|| builtin.map(|b| b.label.clone())) else {
+            if platform.value.label.is_none() {
+                check.error(
+                    span,
+                    format!("platform `{id}` has no `label`"),
+                    Some("add `label:`, the platform's name as a reader knows it, such as `label: Chromebook`".into()),
+                );
+            }
+            continue;
+        };
+        platforms.push(Platform {
+            id: id.clone(),
+            label,
+            icon,
+            store,
+        });
+    }
+    platforms
+}
+
+/// Refuses a platform id that two devices have: `only: android` must name one device's.
+fn unique_platforms(
+    check: &mut FileCheck,
+    devices: &mut BTreeMap<String, Device>,
+    unsure: &mut crate::model::Unsure,
+) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for device in devices.values_mut() {
+        let mut kept = Vec::new();
+        for platform in std::mem::take(&mut device.platforms) {
+            if let Some(other) = seen.get(&platform.id) {
+                check.error(
+                    Span::START,
+                    format!(
+                        "platform `{}` is a platform of `{other}` and of `{}`",
+                        platform.id, device.id
+                    ),
+                    Some(format!(
+                        "a platform id names one device's platform: give `{}`'s another id, such as `{}-{}`",
+                        device.id, platform.id, device.id
+                    )),
+                );
+                unsure.devices = true;
+                continue;
+            }
+            seen.insert(platform.id.clone(), device.id.clone());
+            kept.push(platform);
+        }
+        device.platforms = kept;
+    }
 }
 
 /// Where the key `id:` is written, searching back from its value at `value` (the value of a block
@@ -1586,6 +1734,10 @@ pub fn validate_guide(
                     intro,
                     video: section_video,
                     steps: Vec::new(),
+                    only: section
+                        .and_then(|s| s.value.only.as_ref())
+                        .map(|o| only(&mut check, site, o, None))
+                        .unwrap_or_default(),
                 });
                 continue;
             }
@@ -1606,6 +1758,10 @@ pub fn validate_guide(
                 continue;
             }
         };
+        let section_only = section
+            .and_then(|s| s.value.only.as_ref())
+            .map(|o| only(&mut check, site, o, None))
+            .unwrap_or_default();
         let mut model_steps = Vec::new();
         for written in &steps.value {
             number += 1;
@@ -1639,8 +1795,10 @@ pub fn validate_guide(
                 }
                 None => previous_device.clone(),
             };
-            let action = match &step.action {
-                Some(a) => check.text(a, Kind::Markdown, "the step's action"),
+            let parts = step_parts(&mut check, site, step, number);
+            let action = match parts.action {
+                Some(action) => Some(action),
+                None if step.action.is_some() => None,
                 None => {
                     check.error(
                         step_span,
@@ -1650,62 +1808,26 @@ pub fn validate_guide(
                     None
                 }
             };
-            let screenshot = step
-                .screenshot
+            let StepParts {
+                screenshot,
+                app,
+                result,
+                callouts,
+                video: step_video,
+                ..
+            } = parts;
+            let only = step
+                .only
                 .as_ref()
-                .and_then(|s| screenshot(&mut check, s, number));
-            let app = step.app.as_ref().and_then(|a| {
-                if site.apps.contains_key(&a.value) {
-                    Some(a.value.clone())
-                } else if site.unsure.apps {
-                    None
-                } else {
-                    let hint = did_you_mean(&a.value, site.apps.keys().map(String::as_str))
-                        .unwrap_or_else(|| {
-                            "define the app under `apps:` in guidegen.yaml, with its store links"
-                                .into()
-                        });
-                    check.error(
-                        a.referenced,
-                        format!("unknown app `{}`", a.value),
-                        Some(hint),
-                    );
-                    None
-                }
-            });
-            let result = step
-                .result
-                .as_ref()
-                .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
-            let step_video = step
-                .video
-                .as_ref()
-                .and_then(|v| video::video(&mut check, site, v));
-            let mut callouts = Vec::new();
-            // The callouts are the step fields the registry shows as one, in its order.
-            for field in crate::slot::StepField::ALL {
-                let Some(kind) = field.callout() else {
-                    continue;
-                };
-                let format = if field.is_markdown() {
-                    Kind::Markdown
-                } else {
-                    Kind::Plain
-                };
-                let what = format!("the step's {field}");
-                if let Some(t) = field
-                    .as_written(step)
-                    .and_then(|t| check.text(t, format, &what))
-                {
-                    callouts.push(Callout { kind, text: t });
-                }
-            }
+                .map(|o| only(&mut check, site, o, device.as_deref()))
+                .unwrap_or_default();
+            let only = combine_only(&mut check, step_span, section_only.clone(), only);
             let (Some(device), Some(action)) = (device, action) else {
                 continue;
             };
             let device_switch = previous_device.as_deref() != Some(device.as_str());
             previous_device = Some(device.clone());
-            model_steps.push(Step {
+            let mut model_step = Step {
                 number,
                 device,
                 device_switch,
@@ -1715,13 +1837,20 @@ pub fn validate_guide(
                 result,
                 callouts,
                 video: step_video,
-            });
+                only,
+                variants: Vec::new(),
+            };
+            if let Some(written) = &step.variants {
+                model_step.variants = variants(&mut check, site, &model_step, written);
+            }
+            model_steps.push(model_step);
         }
         sections.push(Section {
             title: section_title,
             intro,
             video: section_video,
             steps: model_steps,
+            only: section_only,
         });
     }
 
@@ -1746,6 +1875,7 @@ pub fn validate_guide(
         languages: guide_languages,
         links,
         updated,
+        choice: crate::model::Choice::new(),
     })
 }
 
@@ -1796,6 +1926,311 @@ fn guide_languages(check: &mut FileCheck, file: &GuideFile) -> Option<Vec<String
         .cloned()
         .collect();
     ok.then_some(languages)
+}
+
+/// A step's parts as written, each checked: a step's own, or a variant's.
+struct StepParts {
+    action: Option<Text>,
+    screenshot: Option<Screenshot>,
+    app: Option<String>,
+    result: Option<Text>,
+    callouts: Vec<Callout>,
+    video: Option<crate::model::Video>,
+}
+
+fn step_parts(check: &mut FileCheck, site: &Site, step: &StepInput, number: usize) -> StepParts {
+    let action = step
+        .action
+        .as_ref()
+        .and_then(|a| check.text(a, Kind::Markdown, "the step's action"));
+    let screenshot = step
+        .screenshot
+        .as_ref()
+        .and_then(|s| screenshot(check, s, number));
+    let app = step.app.as_ref().and_then(|a| {
+        if site.apps.contains_key(&a.value) {
+            Some(a.value.clone())
+        } else if site.unsure.apps {
+            None
+        } else {
+            let hint =
+                did_you_mean(&a.value, site.apps.keys().map(String::as_str)).unwrap_or_else(|| {
+                    "define the app under `apps:` in guidegen.yaml, with its store links".into()
+                });
+            check.error(
+                a.referenced,
+                format!("unknown app `{}`", a.value),
+                Some(hint),
+            );
+            None
+        }
+    });
+    let result = step
+        .result
+        .as_ref()
+        .and_then(|r| check.text(r, Kind::Markdown, "the step's result"));
+    let step_video = step
+        .video
+        .as_ref()
+        .and_then(|v| video::video(check, site, v));
+    let mut callouts = Vec::new();
+    // The callouts are the step fields the registry shows as one, in its order.
+    for field in crate::slot::StepField::ALL {
+        let Some(kind) = field.callout() else {
+            continue;
+        };
+        let format = if field.is_markdown() {
+            Kind::Markdown
+        } else {
+            Kind::Plain
+        };
+        let what = format!("the step's {field}");
+        if let Some(t) = field
+            .as_written(step)
+            .and_then(|t| check.text(t, format, &what))
+        {
+            callouts.push(Callout { kind, text: t });
+        }
+    }
+    StepParts {
+        action,
+        screenshot,
+        app,
+        result,
+        callouts,
+        video: step_video,
+    }
+}
+
+/// `only:` as written: each platform known and, for a step (`device` given), of the step's device.
+fn only(
+    check: &mut FileCheck,
+    site: &Site,
+    written: &Spanned<input::OnlyInput>,
+    device: Option<&str>,
+) -> crate::model::Only {
+    let mut out = crate::model::Only::new();
+    let ids = input::OnlyInput::ids(written);
+    if ids.is_empty() {
+        check.error(
+            written.referenced,
+            "`only` lists no platform",
+            Some("name the platforms this is for, such as `only: ios`, or remove `only`".into()),
+        );
+    }
+    for id in &ids {
+        match site.platform(&id.value) {
+            Some((of, _)) if device.is_some_and(|d| d != of.id) => {
+                let device = device.unwrap_or_default();
+                let hint = platforms_hint(site, device);
+                check.error(
+                    id.referenced,
+                    format!(
+                        "`{}` is a platform of `{}`, but this step is on `{device}`",
+                        id.value, of.id
+                    ),
+                    Some(hint),
+                );
+            }
+            Some((of, platform)) => {
+                let list = out.entry(of.id.clone()).or_default();
+                if !list.contains(&platform.id) {
+                    list.push(platform.id.clone());
+                }
+            }
+            None if site.unsure.devices => {}
+            None => {
+                let all = site.devices.values().flat_map(|d| &d.platforms);
+                let hint = platform_named(site, &id.value)
+                    .or_else(|| did_you_mean(&id.value, all.map(|p| p.id.as_str())))
+                    .unwrap_or_else(|| platforms_hint(site, device.unwrap_or_default()));
+                check.error(
+                    id.referenced,
+                    format!("unknown platform `{}`", id.value),
+                    Some(hint),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// "write `ios`: the platform id of iPhone" for a platform written by its label (`iphone`, `Mac`).
+fn platform_named(site: &Site, written: &str) -> Option<String> {
+    let written = written.to_lowercase();
+    site.devices
+        .values()
+        .flat_map(|d| &d.platforms)
+        .find_map(|p| {
+            let mut names = std::iter::once(&p.label.source)
+                .chain(p.label.translations.values().map(|t| &t.text));
+            names
+                .any(|name| name.to_lowercase() == written)
+                .then(|| format!("write `{}`: the platform id of {}", p.id, p.label.source))
+        })
+}
+
+/// "the platforms of `phone` are `ios`, `android`; …" for a message about a step on `device`.
+fn platforms_hint(site: &Site, device: &str) -> String {
+    let list = |d: &Device| {
+        d.platforms
+            .iter()
+            .map(|p| format!("`{}`", p.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match site.devices.get(device) {
+        Some(d) if !d.platforms.is_empty() => {
+            format!("the platforms of `{device}` are {}", list(d))
+        }
+        _ => {
+            let all: Vec<String> = site
+                .devices
+                .values()
+                .filter(|d| !d.platforms.is_empty())
+                .map(|d| format!("{} ({})", list(d), d.id))
+                .collect();
+            format!(
+                "the platforms are {}; a device declares others under `platforms:` in guidegen.yaml",
+                all.join("; ")
+            )
+        }
+    }
+}
+
+/// A step's platforms within its section's: for a device both name, those both allow.
+fn combine_only(
+    check: &mut FileCheck,
+    at: Span,
+    section: crate::model::Only,
+    step: crate::model::Only,
+) -> crate::model::Only {
+    let mut out = section;
+    for (device, platforms) in step {
+        match out.get_mut(&device) {
+            None => {
+                out.insert(device, platforms);
+            }
+            Some(allowed) => {
+                allowed.retain(|p| platforms.contains(p));
+                if allowed.is_empty() {
+                    check.error(
+                        at,
+                        "this step is only for platforms its section is not for",
+                        Some("it would never be shown: change the step's `only`, or move it to another section".into()),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A step's variants, each the step with the variant's parts in place of its own.
+fn variants(
+    check: &mut FileCheck,
+    site: &Site,
+    step: &Step,
+    written: &Spanned<BTreeMap<String, Spanned<StepInput>>>,
+) -> Vec<crate::model::Variant> {
+    use crate::slot::StepField;
+    let mut out = Vec::new();
+    for (platform, variant) in &written.value {
+        let at: Span = variant.referenced.into();
+        let key_at = key_span(check.source, platform, at);
+        let Some((device, _)) = site.platform(platform) else {
+            if !site.unsure.devices {
+                let ids = site.devices.values().flat_map(|d| &d.platforms);
+                let hint = platform_named(site, platform)
+                    .or_else(|| did_you_mean(platform, ids.map(|p| p.id.as_str())))
+                    .unwrap_or_else(|| platforms_hint(site, &step.device));
+                check.error(key_at, format!("unknown platform `{platform}`"), Some(hint));
+            }
+            continue;
+        };
+        if device.id != step.device {
+            check.error(
+                key_at,
+                format!(
+                    "`{platform}` is a platform of `{}`, but this step is on `{}`",
+                    device.id, step.device
+                ),
+                Some(platforms_hint(site, &step.device)),
+            );
+            continue;
+        }
+        if step
+            .only
+            .get(&device.id)
+            .is_some_and(|allowed| !allowed.contains(platform))
+        {
+            check.error(
+                key_at,
+                format!("this step is not for `{platform}`: its `only` leaves it out"),
+                Some(format!(
+                    "remove the variant, or add `{platform}` to the step's `only`"
+                )),
+            );
+            continue;
+        }
+        let v = &variant.value;
+        let refused = [
+            ("device", v.device.as_ref().map(|d| d.referenced)),
+            ("only", v.only.as_ref().map(|o| o.referenced)),
+            ("variants", v.variants.as_ref().map(|o| o.referenced)),
+            ("video", v.video.as_ref().map(|o| o.referenced)),
+        ];
+        for (key, written_at) in refused {
+            if let Some(written_at) = written_at {
+                check.error(
+                    written_at,
+                    format!("a variant cannot have `{key}`"),
+                    Some(format!("write `{key}` in the step itself; a variant replaces its action, screenshot, app, result, note, tip or warning")),
+                );
+            }
+        }
+        let parts = step_parts(check, site, v, step.number);
+        let mut shown = step.clone();
+        shown.variants.clear();
+        let fields: Vec<StepField> = StepField::ALL
+            .into_iter()
+            .filter(|f| f.as_written(v).is_some())
+            .collect();
+        if fields.is_empty() && v.screenshot.is_none() && v.app.is_none() {
+            check.warning(
+                at,
+                format!("the variant for `{platform}` changes nothing"),
+                "give it the parts that differ on this platform: `action`, `screenshot`, `app`, `result`, `note`, `tip` or `warning`",
+            );
+        }
+        if let Some(action) = parts.action {
+            shown.action = action;
+        }
+        if v.screenshot.is_some() {
+            shown.screenshot = parts.screenshot;
+        }
+        if v.app.is_some() {
+            shown.app = parts.app;
+        }
+        if v.result.is_some() {
+            shown.result = parts.result;
+        }
+        for callout in parts.callouts {
+            shown.callouts.retain(|c| c.kind != callout.kind);
+            shown.callouts.push(callout);
+        }
+        shown.callouts.sort_by_key(|c| c.kind as usize);
+        out.push(crate::model::Variant {
+            platform: platform.clone(),
+            step: shown,
+            fields,
+            screenshot: v.screenshot.is_some(),
+            app: v.app.is_some(),
+        });
+    }
+    // In the order written (by id), as `slot::written` reads them: views order them as the
+    // device offers its platforms.
+    out
 }
 
 /// The most steps a guide may have: a guide is read in one sitting; and every step costs memory and

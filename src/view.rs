@@ -67,6 +67,10 @@ pub struct Localizer<'a> {
 }
 
 impl Localizer<'_> {
+    pub(crate) fn ui_text(&self, key: &str) -> String {
+        self.ui(key)
+    }
+
     pub fn label(&self, text: &Text) -> Label {
         let resolved = text.resolve(self.lang, self.source_lang, self.outdated);
         Label {
@@ -131,6 +135,9 @@ pub struct NeedView {
     pub icon: &'static str,
     /// The icon as the stylesheet draws it: an empty `<span>`, decorative.
     pub glyph: String,
+    /// Needed for some choices of platform only: the selections it is needed in
+    /// ([`crate::variants`]); `None`: always.
+    pub shown_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -354,6 +361,11 @@ pub struct StepView {
     pub result: Option<Prose>,
     pub callouts: Vec<CalloutView>,
     pub video: Option<VideoView>,
+    /// The parts as the page shows them, each a list: one entry without `platform` when the part is
+    /// the same on every platform, else one per platform ([`crate::variants`]).
+    pub parts: crate::variants::PartsView,
+    /// How platform variants touch the step; `None` in a guide without variants.
+    pub variants: Option<crate::variants::StepVariantsView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -365,6 +377,10 @@ pub struct SectionView {
     pub intro: Option<Prose>,
     pub video: Option<VideoView>,
     pub steps: Vec<StepView>,
+    /// The selections the section is shown in, where not all ([`crate::variants`]).
+    pub shown_in: Option<String>,
+    /// "Only for Mac", for a section with `only:`.
+    pub only: Option<String>,
 }
 
 /// What is shown in the source language because its translation is missing (or outdated, where the
@@ -423,6 +439,17 @@ pub struct GuideView<'a> {
     /// The files of the guide's folder its Markdown links to, by path: the PDF draws the images.
     #[serde(skip)]
     pub attachments: std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// The reader's choice of platforms and what depends on it; `None` in a guide without variants.
+    pub variants: Option<crate::variants::GuideVariantsView>,
+    /// Platform id → store key (`ios` → `app_store`), as JSON: the page orders store codes by the
+    /// reader's remembered phone, in every guide.
+    pub platform_stores: String,
+    /// "For Windows and iPhone": the platforms a guide resolved for one combination is for (a
+    /// combination's PDF); `None` otherwise.
+    pub for_platforms: Option<String>,
+    /// The page loads `assets/variants.js`: it has variants, or store codes to order by the
+    /// reader's phone.
+    pub platform_script: bool,
 }
 
 /// "Last updated 30 November 2026": `text` whole, or `before`, `date`, `after` for markup around the
@@ -491,6 +518,7 @@ pub fn guide_view<'a>(
                 label: l.label(&device.label),
                 icon: icons::svg(device.icon),
                 glyph: icons::glyph(icons::class(device.icon)),
+                shown_in: None,
             });
         }
     }
@@ -510,6 +538,7 @@ pub fn guide_view<'a>(
                 },
                 icon: icons::APP,
                 glyph: icons::glyph(icons::APP_CLASS),
+                shown_in: None,
             });
         }
     }
@@ -532,6 +561,8 @@ pub fn guide_view<'a>(
                 .iter()
                 .map(|step| step_view(site, codes, &l, step, total_steps))
                 .collect(),
+            shown_in: None,
+            only: None,
         })
         .collect();
     publish::add_continue_codes(site, codes, &l, guide, &mut sections, None);
@@ -549,7 +580,7 @@ pub fn guide_view<'a>(
         })
         .collect();
 
-    GuideView {
+    let mut view = GuideView {
         id: guide.id.clone(),
         lang: lang.code.clone(),
         dir: lang.catalog.direction.as_str(),
@@ -580,7 +611,13 @@ pub fn guide_view<'a>(
             .as_ref()
             .map(|support| crate::support::support_view(support, &l)),
         attachments: guide.attachments.clone(),
-    }
+        variants: None,
+        platform_stores: crate::variants::platform_stores(site),
+        for_platforms: None,
+        platform_script: false,
+    };
+    crate::variants::decorate(&mut view, site, codes, &l, guide, pdf);
+    view
 }
 
 /// "23 MB", "140 kB": whole numbers, which read the same in every language.
@@ -702,7 +739,7 @@ pub fn pdf_file_name(guide_id: &str, lang: &str) -> String {
     format!("{guide_id}-{lang}.pdf")
 }
 
-fn step_view(
+pub(crate) fn step_view(
     site: &Site,
     codes: &qr::Codes,
     l: &Localizer,
@@ -868,7 +905,10 @@ fn step_view(
             })
             .collect(),
         video: step.video.as_ref().map(|v| video_view(site, codes, l, v)),
+        parts: crate::variants::PartsView::default(),
+        variants: None,
     }
+    .with_parts()
 }
 
 /// The parts of `guide` that `lang` shows in the source language, or `None` when there are none.
@@ -885,7 +925,10 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
                 catalog.format("guide.untranslated.section", &[("n", &n.to_string())]),
                 Some(format!("#section-{n}")),
             ),
-            Slot::Step(n, _) | Slot::CalloutLabel(n, _) => (
+            Slot::Step(n, _)
+            | Slot::CalloutLabel(n, _)
+            | Slot::VariantStep(n, ..)
+            | Slot::VariantCalloutLabel(n, ..) => (
                 catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
                 Some(format!("#step-{n}")),
             ),

@@ -819,7 +819,8 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             let Some(field_schema) = field_schema else {
-                if !self.misplaced(&key, key_node, outers) {
+                // A key inside `{…}` is where its author put it: an unknown key, not a misindented one.
+                if node.flow || !self.misplaced(&key, key_node, outers) {
                     let list = keys
                         .iter()
                         .map(|k| format!("`{k}`"))
@@ -936,6 +937,7 @@ fn leak_key<'a>(properties: Option<&'a serde_json::Map<String, Value>>, key: &st
 fn what_of(name: Option<&str>) -> &'static str {
     match name {
         Some("StepInput") => "the step",
+        Some("VariantInput") => "the variant",
         Some("SectionInput") => "the section",
         Some("AppInput") => "the app",
         Some("DeviceInput") => "the device",

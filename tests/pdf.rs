@@ -133,7 +133,10 @@ fn step(
         result: None,
         callouts: Vec::new(),
         video: None,
+        parts: Default::default(),
+        variants: None,
     }
+    .with_parts()
 }
 
 fn app(catalog: &Catalog) -> AppView {
@@ -228,6 +231,8 @@ fn mfa_guide<'a>(
             intro: (i == 0).then(|| prose("You need both your computer and your phone. Every time you must switch, the guide tells you.")),
             video: None,
             steps: part.to_vec(),
+            shown_in: None,
+            only: None,
         });
     }
     GuideView {
@@ -247,6 +252,7 @@ fn mfa_guide<'a>(
                 label: label(catalog.get("device.computer.label")),
                 icon: guidegen::icons::svg(Icon::Computer),
                 glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Computer)),
+                shown_in: None,
             },
             NeedView {
                 kind: "device",
@@ -254,6 +260,7 @@ fn mfa_guide<'a>(
                 label: label(catalog.get("device.phone.label")),
                 icon: guidegen::icons::svg(Icon::Phone),
                 glyph: guidegen::icons::glyph(guidegen::icons::class(Icon::Phone)),
+                shown_in: None,
             },
             NeedView {
                 kind: "app",
@@ -263,6 +270,7 @@ fn mfa_guide<'a>(
                 ),
                 icon: guidegen::icons::APP,
                 glyph: guidegen::icons::glyph(guidegen::icons::APP_CLASS),
+                shown_in: None,
             },
         ],
         has_toc: sections.len() > 1,
@@ -285,6 +293,10 @@ fn mfa_guide<'a>(
         updated: None,
         support: None,
         attachments: Default::default(),
+        variants: None,
+        platform_stores: String::new(),
+        for_platforms: None,
+        platform_script: false,
     }
 }
 

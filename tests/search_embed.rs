@@ -271,7 +271,8 @@ fn fragments_and_single_files_hold_everything_of_the_page_and_nothing_that_canno
                 assert!(
                     href.starts_with('#')
                         || href.starts_with("https://")
-                        || href.starts_with("mailto:"),
+                        || href.starts_with("mailto:")
+                        || href.starts_with("tel:"),
                     "{id}-{lang}.html links to {href}, which is not there when the file travels alone"
                 );
             }

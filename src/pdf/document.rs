@@ -5,7 +5,9 @@ use std::fmt::Write;
 use super::markup::{self, content, in_lang, string, text};
 use super::world::Files;
 use crate::model::{ImageKind, Paper};
-use crate::view::{GuideView, Label, Prose, ScreenshotView, StepView, VideoView};
+use crate::view::{
+    AppView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
+};
 
 /// The fixed layout every guide's source starts with; the guide's own part follows it.
 pub const TEMPLATE: &str = include_str!("template.typ");
@@ -211,6 +213,14 @@ impl Builder {
         );
         self.mark("the guide's title");
         let _ = writeln!(self.out, "#title[{}]", label(&view.title));
+        if let Some(platforms) = &view.for_platforms {
+            self.mark("the platforms the guide is for");
+            let _ = writeln!(
+                self.out,
+                "#block(above: 0mm, below: 4mm, text(size: 12pt, weight: \"semibold\", fill: accent, {}))",
+                content(platforms)
+            );
+        }
         if let Some(summary) = &view.summary {
             self.mark("the guide's summary");
             let summary = self.prose(summary);
@@ -346,7 +356,13 @@ impl Builder {
             None => "none".to_owned(),
         };
         let device_icon = self.icon(step.device.icon, ICON_MUTED);
-        let device = format!("gg-device({device_icon}, [{}])", label(&step.device.label));
+        // A step for some platforms only says so beside its device ("Computer · Only for Mac").
+        let only = step.variants.as_ref().and_then(|v| v.only.as_ref());
+        let only = only.map(|o| format!(" · {}", text(o))).unwrap_or_default();
+        let device = format!(
+            "gg-device({device_icon}, [{}{only}])",
+            label(&step.device.label)
+        );
         let heading = format!(
             "heading(level: {level}, outlined: false)[{}]",
             text(&step.label)
@@ -354,13 +370,49 @@ impl Builder {
 
         // A step's head is kept on one page, unless its text alone is too long for that.
         let breakable = step.action.markdown.len() > LONG_ACTION;
-        let action = self.prose(&step.action);
-        let (shot, beside) = match &step.screenshot {
+        let mut action = self.prose(&step.action);
+        let (mut shot, mut beside) = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
             None => ("none".to_owned(), false),
         };
+        // Parts that differ per platform (the PDF of every variant): each labelled with its platform.
+        let mut per_platform = Vec::new();
+        if varies(&step.parts.action) {
+            let actions: Vec<String> = step
+                .parts
+                .action
+                .iter()
+                .filter_map(|part| {
+                    let value = part.value.as_ref()?;
+                    Some(format!("#{} {}", platform_label(part), self.prose(value)))
+                })
+                .collect();
+            action = actions.join(" #parbreak() ");
+        }
+        if varies(&step.parts.screenshot) {
+            (shot, beside) = ("none".to_owned(), false);
+            for part in &step.parts.screenshot {
+                if let Some(value) = &part.value {
+                    let (call, _) = self.screenshot(value);
+                    per_platform.push(format!("[#{} #{call}]", platform_label(part)));
+                }
+            }
+        }
         // What the reader should see belongs with the screenshot that shows it.
         let result = match &step.result {
+            _ if varies(&step.parts.result) => {
+                for part in &step.parts.result {
+                    if let Some(value) = &part.value {
+                        per_platform.push(format!(
+                            "[#{} #gg-result({}, [{}])]",
+                            platform_label(part),
+                            content(ui.get("guide.result")),
+                            self.prose(value)
+                        ));
+                    }
+                }
+                "none".to_owned()
+            }
             Some(result) => format!(
                 "gg-result({}, [{}])",
                 content(ui.get("guide.result")),
@@ -371,8 +423,19 @@ impl Builder {
 
         // The rest: the app's QR codes, then the callouts. It stays with the head when the whole step
         // fits well on a page, else it may go to the next.
-        let mut rest = Vec::new();
-        if let Some(app) = &step.app {
+        let mut rest = per_platform;
+        let apps: Vec<(String, &AppView)> = if varies(&step.parts.app) {
+            step.parts
+                .app
+                .iter()
+                .filter_map(|part| {
+                    Some((format!("#{} ", platform_label(part)), part.value.as_ref()?))
+                })
+                .collect()
+        } else {
+            step.app.iter().map(|app| (String::new(), app)).collect()
+        };
+        for (platform, app) in apps {
             let mut stores = Vec::new();
             for store in &app.stores {
                 let qr = self.files.add(
@@ -395,19 +458,38 @@ impl Builder {
             };
             let hint = content(hint);
             rest.push(format!(
-                "gg-app({}, {hint}, {})",
+                "[{platform}#gg-app({}, {hint}, {})]",
                 content(&app.heading),
                 array(&stores)
             ));
         }
-        for callout in &step.callouts {
-            rest.push(format!(
-                "gg-callout({}, {}, [{}], breakable: {})",
-                string(callout.kind),
-                content(&callout.label),
-                self.prose(&callout.body),
-                callout.body.markdown.len() > LONG_CALLOUT
-            ));
+        let callouts: Vec<(String, &Vec<CalloutView>)> = if varies(&step.parts.callouts) {
+            step.parts
+                .callouts
+                .iter()
+                .filter_map(|part| {
+                    Some((format!("#{} ", platform_label(part)), part.value.as_ref()?))
+                })
+                .collect()
+        } else {
+            vec![(String::new(), &step.callouts)]
+        };
+        for (platform, list) in callouts {
+            let boxes: Vec<String> = list
+                .iter()
+                .map(|callout| {
+                    format!(
+                        "#gg-callout({}, {}, [{}], breakable: {})",
+                        string(callout.kind),
+                        content(&callout.label),
+                        self.prose(&callout.body),
+                        callout.body.markdown.len() > LONG_CALLOUT
+                    )
+                })
+                .collect();
+            if !boxes.is_empty() {
+                rest.push(format!("[{platform}{}]", boxes.join(" ")));
+            }
         }
         if let Some(video) = &step.video {
             rest.push(self.video(video));
@@ -510,6 +592,20 @@ impl Builder {
         );
         (call, beside)
     }
+}
+
+/// Whether a part is shown per platform ([`crate::variants::PartsView`]).
+fn varies<T>(parts: &[crate::variants::PartView<T>]) -> bool {
+    parts.iter().any(|part| part.platform.is_some())
+}
+
+/// A part's platform as a label above it: "Windows", in the accent colour.
+fn platform_label<T>(part: &crate::variants::PartView<T>) -> String {
+    let name = part.platform.as_ref().map_or("", |p| p.label.text.as_str());
+    format!(
+        "block(above: 3mm, below: 1.5mm, text(weight: \"bold\", fill: accent, {}))",
+        content(name)
+    )
 }
 
 /// The callouts of a screenshot shown `width` mm wide, as typst: a content block of `gg-mark-…`

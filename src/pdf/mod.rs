@@ -256,7 +256,10 @@ mod tests {
             result: None,
             callouts: Vec::new(),
             video: None,
+            parts: Default::default(),
+            variants: None,
         }
+        .with_parts()
     }
 
     /// One untitled section (no contents), two steps.
@@ -278,6 +281,8 @@ mod tests {
                 intro: None,
                 video: None,
                 steps: vec![step(1, first), step(2, second)],
+                shown_in: None,
+                only: None,
             }],
             total_steps: 2,
             pdf: None,
@@ -291,6 +296,10 @@ mod tests {
             updated: None,
             support: None,
             attachments: Default::default(),
+            variants: None,
+            platform_stores: String::new(),
+            for_platforms: None,
+            platform_script: false,
         }
     }
 

@@ -82,15 +82,17 @@ impl Backend for SiteBackend {
         let ready = self.ready.as_ref()?;
         let (lang, id) = pdf_of(path, &ready.plan)?;
         let renderer = Renderer::new(&ready.context, &ready.site, &ready.plan);
-        let rendered = renderer.render(Job::Pdf(id, lang)).map(|mut files| {
-            let bytes = files.pop().map(|f| f.bytes).unwrap_or_default();
-            self.pdfs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_owned(), Arc::clone(&bytes));
-            bytes
-        });
-        Some(rendered)
+        // A guide with platform variants has a PDF per combination: one job makes them all.
+        let files = match renderer.render(Job::Pdf(id, lang)) {
+            Ok(files) => files,
+            Err(error) => return Some(Err(error)),
+        };
+        let mut pdfs = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
+        for file in &files {
+            pdfs.insert(file.path.clone(), Arc::clone(&file.bytes));
+        }
+        // A name no combination has is not found.
+        pdfs.get(path).cloned().map(Ok)
     }
 
     fn ignored(&self) -> Vec<PathBuf> {
@@ -357,7 +359,10 @@ fn render(renderer: &Renderer, jobs: &[Job]) -> BTreeMap<String, Arc<Vec<u8>>> {
 fn pdf_of<'p>(path: &str, plan: &'p Plan) -> Option<(&'p str, &'p str)> {
     let mut parts = path.split('/');
     let (lang, id, file) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || file != crate::view::pdf_file_name(id, lang) {
+    let combination = file
+        .strip_prefix(&format!("{id}-{lang}-"))
+        .is_some_and(|rest| rest.ends_with(".pdf"));
+    if parts.next().is_some() || (file != crate::view::pdf_file_name(id, lang) && !combination) {
         return None;
     }
     let (id, langs) = plan.published.get_key_value(id)?;
@@ -455,6 +460,13 @@ mod tests {
         assert!(backend.pdf("en/mfa-setup/other.pdf").is_none());
         assert!(backend.pdf("xx/mfa-setup/mfa-setup-xx.pdf").is_none());
         assert!(backend.pdf("en/../../etc/passwd").is_none());
+        // A guide with platform variants: one PDF per combination, none of every variant.
+        let pdf = backend
+            .pdf("en/vpn/vpn-en-macos-ios.pdf")
+            .expect("a combination's PDF")
+            .expect("renders");
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(backend.pdf("en/vpn/vpn-en-linux-ios.pdf").is_none());
     }
 
     #[test]

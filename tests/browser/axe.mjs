@@ -13,6 +13,9 @@
 //   - links to an in-page #fragment that no element has as its id,
 //   - sends the reader on (a meta refresh: an alias's page) to a local file that does not exist —
 //     the page itself is checked, the navigation stopped,
+//   - (a guide with platform variants) is checked a second time with a platform chosen for every
+//     device through the address (?computer=windows&phone=ios: the first platform each control
+//     offers), so that the page is checked with the choice made and not made,
 //   - shows a screenshot whose callouts' SVG does not lie exactly on the image (so that callouts
 //     point where the author put them at every width), whose proportions are distorted, or (a tall
 //     one, a phone's) that is taller than 60% of the window.
@@ -42,9 +45,9 @@ function usage(message) {
 }
 
 // Problems found by the page's own (non-axe) checks, one string each.
-async function checkPage(browser, file, viewport, root) {
+async function checkPage(browser, file, viewport, root, query = '') {
   const problems = [];
-  const url = pathToFileURL(file).href;
+  const url = pathToFileURL(file).href + query;
   const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
   const page = await context.newPage();
 
@@ -92,6 +95,7 @@ async function checkPage(browser, file, viewport, root) {
   page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
 
   let violations = [];
+  let choice = '';
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
 
@@ -183,12 +187,21 @@ async function checkPage(browser, file, viewport, root) {
       AXE_TAGS,
     );
     violations = results.violations;
+    // A page with variants: the address that chooses each device's first platform, for a second run.
+    choice = await page.$$eval('select[data-platform-choice]', (selects) => {
+      const params = new URLSearchParams();
+      for (const s of selects) {
+        const first = Array.from(s.options).find((o) => o.value);
+        if (first) params.set(s.getAttribute('data-platform-choice'), first.value);
+      }
+      return params.toString();
+    });
   } catch (error) {
     problems.push(`could not check the page: ${error.message.split('\n')[0]}`);
   } finally {
     await context.close();
   }
-  return { problems, violations };
+  return { problems, violations, choice };
 }
 
 async function main() {
@@ -217,25 +230,32 @@ async function main() {
     for (const file of files) {
       const rel = path.relative(root, file);
       for (const viewport of VIEWPORTS) {
-        const where = `${rel} @ ${viewport.width}x${viewport.height}`;
-        const { problems, violations } = await checkPage(browser, file, viewport, root);
-        for (const problem of problems) {
-          console.log(`FAIL ${where}: ${problem}`);
+        const first = await checkPage(browser, file, viewport, root);
+        const runs = [{ query: '', ...first }];
+        if (first.choice) {
+          const query = `?${first.choice}`;
+          runs.push({ query, ...(await checkPage(browser, file, viewport, root, query)) });
         }
-        for (const v of violations) {
-          console.log(`FAIL ${where}: axe ${v.id} (${v.impact}): ${v.help}`);
-          console.log(`     ${v.helpUrl}`);
-          for (const node of v.nodes) {
-            console.log(`     - ${node.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(', ')}`);
-            if (node.failureSummary) {
-              for (const line of node.failureSummary.split('\n')) console.log(`         ${line}`);
+        for (const { query, problems, violations } of runs) {
+          const where = `${rel}${query} @ ${viewport.width}x${viewport.height}`;
+          for (const problem of problems) {
+            console.log(`FAIL ${where}: ${problem}`);
+          }
+          for (const v of violations) {
+            console.log(`FAIL ${where}: axe ${v.id} (${v.impact}): ${v.help}`);
+            console.log(`     ${v.helpUrl}`);
+            for (const node of v.nodes) {
+              console.log(`     - ${node.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(', ')}`);
+              if (node.failureSummary) {
+                for (const line of node.failureSummary.split('\n')) console.log(`         ${line}`);
+              }
             }
           }
+          problemCount += problems.length;
+          violationCount += violations.length;
+          if (problems.length || violations.length) badPages.add(rel);
+          if (!problems.length && !violations.length) console.log(`ok   ${where}`);
         }
-        problemCount += problems.length;
-        violationCount += violations.length;
-        if (problems.length || violations.length) badPages.add(rel);
-        if (!problems.length && !violations.length) console.log(`ok   ${where}`);
       }
     }
   } finally {
