@@ -84,7 +84,10 @@ pub fn continue_url(base: &str, lang: &str, id: &str, query: Option<&str>, step:
 /// A step where the reader puts a computer down and picks up a phone: its number and the device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handover {
+    /// The step's number as the reader sees it ("at step 7").
     pub step: usize,
+    /// The step's anchor (`#step-N`), the same whatever platforms the reader chose.
+    pub anchor: usize,
     pub device: String,
 }
 
@@ -103,6 +106,7 @@ pub fn handovers(site: &Site, guide: &Guide) -> Vec<Handover> {
         {
             out.push(Handover {
                 step: step.number,
+                anchor: step.anchor,
                 device: step.device.clone(),
             });
         }

@@ -479,6 +479,7 @@ impl Guide {
             .steps()
             .map(|step| Step {
                 number: step.number,
+                anchor: step.anchor,
                 device: step.device.clone(),
                 device_switch: step.device_switch,
                 action: no_text.clone(),
@@ -693,8 +694,12 @@ pub struct Callout {
 
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// From 1, across the whole guide.
+    /// From 1, across the whole guide (across what a choice of platforms leaves of it, in a
+    /// resolved guide).
     pub number: usize,
+    /// Its number among every variant's steps: the page's `id="step-N"`, which a choice of
+    /// platforms never changes, so that an address made for one choice finds it.
+    pub anchor: usize,
     /// A key of `Site::devices`.
     pub device: String,
     /// The step's device differs from the step before it (or it is the first step): a banner precedes it.

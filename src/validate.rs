@@ -1829,6 +1829,7 @@ pub fn validate_guide(
             previous_device = Some(device.clone());
             let mut model_step = Step {
                 number,
+                anchor: number,
                 device,
                 device_switch,
                 action,

@@ -216,6 +216,29 @@ fn joined(l: &Localizer, names: &[String], key: &str) -> String {
 }
 
 /// Space-separated keys, or `None` when they are all of them.
+/// A continue code is shown where its banner is, and, made for one platform of the device picked
+/// up, only while the reader has chosen that platform or none.
+fn show_continue_codes(step: &mut StepView, number: usize, shown: &[Shown], count: usize) {
+    let Some(banner) = &mut step.banner else {
+        return;
+    };
+    for code in &mut banner.continue_codes {
+        let keys: Vec<&str> = shown
+            .iter()
+            .filter(|(_, choice, steps)| {
+                steps.get(&number).is_some_and(|(_, banner)| *banner)
+                    && code.platform.as_ref().is_none_or(|platform| {
+                        choice
+                            .get(&code.device)
+                            .is_none_or(|chosen| chosen == platform)
+                    })
+            })
+            .map(|(key, _, _)| *key)
+            .collect();
+        code.shown_in = keys_unless_all(keys, count);
+    }
+}
+
 fn keys_unless_all(keys: Vec<&str>, all: usize) -> Option<String> {
     (keys.len() != all).then(|| keys.join(" "))
 }
@@ -346,6 +369,7 @@ pub fn decorate(
         section.only = only_text(site, l, &written.only);
         for (step, model) in section.steps.iter_mut().zip(&written.steps) {
             decorate_step(step, model, site, codes, l, &shown, count, view.total_steps);
+            show_continue_codes(step, model.number, &shown, count);
             let choices = first_use
                 .iter()
                 .filter(|(_, n)| **n == model.number && model.number > 1)
@@ -468,7 +492,7 @@ fn decorate_step(
                 .map(|d| l.label(&d.banner))
                 .unwrap_or_else(|| device.label.clone()),
             device,
-            continue_code: None,
+            continue_codes: Vec::new(),
         });
     }
     step.variants = Some(StepVariantsView {

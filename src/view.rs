@@ -156,8 +156,9 @@ pub struct BannerView {
     pub device: DeviceView,
     /// "You must now use your phone."
     pub text: Label,
-    /// A code that opens the guide on the device picked up, at this step (with `base_url`).
-    pub continue_code: Option<ContinueView>,
+    /// Codes that open the guide on the device picked up, at this step (with `base_url`): one,
+    /// or one per platform of that device where the guide's steps differ on them.
+    pub continue_codes: Vec<ContinueView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -565,7 +566,7 @@ pub fn guide_view<'a>(
             only: None,
         })
         .collect();
-    publish::add_continue_codes(site, codes, &l, guide, &mut sections, None);
+    publish::add_continue_codes(site, codes, &l, guide, &mut sections);
     let alternates = publish::alternates(site, languages, |base, code| {
         crate::address::page_url(base, code, &guide.id)
     });
@@ -770,7 +771,7 @@ pub(crate) fn step_view(
             .map(|d| l.label(&d.banner))
             .unwrap_or_else(|| device.label.clone()),
         device: device.clone(),
-        continue_code: None,
+        continue_codes: Vec::new(),
     });
     let screenshot = step.screenshot.as_ref().map(|shot| {
         let image = shot.image_for(l.lang).clone();

@@ -105,7 +105,7 @@ fn step(
         banner: switch.then(|| BannerView {
             device: device.clone(),
             text: label(catalog.get(&format!("device.{}.banner", d.id))),
-            continue_code: None,
+            continue_codes: Vec::new(),
         }),
         device,
         action: prose(action),

@@ -566,3 +566,75 @@ fn a_base_url_that_is_not_an_address_and_a_mobile_that_is_not_a_boolean_are_erro
         Some("mobile: true"),
     );
 }
+
+/// A guide whose phone step differs on iPhone and Android, after a step for Windows only: the
+/// switch to the phone at step 3 has a code per phone.
+const VARIANTS: &str = "\
+title: {da: Wi-Fi, en: Wi-Fi}
+steps:
+  - device: computer
+    action: {da: Åbn siden, en: Open the page}
+  - device: computer
+    only: windows
+    action: {da: Klik Start, en: Click Start}
+  - device: phone
+    action: {da: Åbn Indstillinger, en: Open Settings}
+    variants:
+      ios: {action: {da: Åbn Indstillinger på iPhone, en: Open Settings on the iPhone}}
+      android: {action: {da: Åbn Indstillinger på Android, en: Open Settings on Android}}
+";
+
+#[test]
+fn a_guide_differing_on_the_phone_has_a_code_per_phone_and_each_pdf_the_one_for_its_phone() {
+    let site = Site::with_base();
+    site.write("guides/wifi/guide.yaml", VARIANTS);
+    site.build(&[]);
+    let page = site.page("en", "wifi");
+    let codes = continue_codes(&page);
+    let urls: Vec<&str> = codes.iter().map(|(_, _, url, _)| url.as_str()).collect();
+    let ios = format!("{BASE}en/wifi/?phone=ios#step-3");
+    let android = format!("{BASE}en/wifi/?phone=android#step-3");
+    assert_eq!(urls, [ios.as_str(), android.as_str()]);
+    for (step, device, url, decoded) in &codes {
+        assert_eq!((*step, device.as_str()), (3, "phone"));
+        assert_eq!(decoded, &vec![url.clone()], "the drawn code is its address");
+    }
+    // Each is labelled and shown for its own phone (or no choice), as the page's other variants.
+    for (platform, label) in [("ios", "iPhone"), ("android", "Android")] {
+        let holder = page
+            .select(&sel(&format!(".continue-on[data-platform=\"{platform}\"]")))
+            .next()
+            .expect("a code for each phone");
+        let shown_in = holder.value().attr("data-shown-in").expect("data-shown-in");
+        assert!(
+            shown_in
+                .split(' ')
+                .all(|key| key.ends_with(platform) || key.ends_with("all")),
+            "{platform}: {shown_in}"
+        );
+        let text: String = holder.text().collect();
+        assert!(text.contains(label), "{text}");
+    }
+    // A Mac and Android reader's PDF skips the Windows step: the phone takes over at its step 2,
+    // and the code still opens the page's step 3, for Android.
+    let pdf = site.out().join("en/wifi/wifi-en-macos-android.pdf");
+    let Some(printed) = pdf_qr_codes(&pdf) else {
+        eprintln!("pdftoppm or zbarimg is not installed: skipped");
+        return;
+    };
+    assert_eq!(printed, vec![android.clone()]);
+    let text = pdf_text(&pdf).unwrap();
+    assert!(text.contains("at step 2"), "{text}");
+    // The PDF with every variant carries both, each named.
+    let all = site.out().join("en/wifi/wifi-en.pdf");
+    let mut printed = pdf_qr_codes(&all).unwrap();
+    printed.sort();
+    let mut want = vec![ios, android];
+    want.sort();
+    assert_eq!(printed, want);
+    let text = pdf_text(&all).unwrap();
+    assert!(
+        text.contains("iPhone: Scan") && text.contains("Android: Scan"),
+        "{text}"
+    );
+}

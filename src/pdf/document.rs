@@ -335,21 +335,32 @@ impl Builder {
         let banner = match &step.banner {
             Some(banner) => {
                 let icon = self.icon(banner.device.icon, ICON_BANNER);
-                let cont = match &banner.continue_code {
-                    Some(code) => {
+                let codes: Vec<String> = banner
+                    .continue_codes
+                    .iter()
+                    .map(|code| {
                         let qr = self.files.add(
                             "svg",
                             typst::foundations::Bytes::from_string(code.qr_svg.clone()),
                         );
+                        // On paper every platform's code is shown: each says which it is for.
+                        let hint = match &code.platform_label {
+                            Some(name) => format!("{name}: {}", code.hint),
+                            None => code.hint.clone(),
+                        };
                         format!(
-                            ", cont: gg-continue({}, {}, {}, {})",
+                            "#gg-continue({}, {}, {}, {})",
                             string(&qr),
                             string(&code.qr_label),
-                            content(&code.hint),
+                            content(&hint),
                             string(&code.url)
                         )
-                    }
-                    None => String::new(),
+                    })
+                    .collect();
+                let cont = if codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(", cont: [{}]", codes.join(" "))
                 };
                 format!("gg-banner({icon}, [{}]{cont})", label(&banner.text))
             }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Label, Localizer, SectionView};
 use crate::address::{self, Handover};
 use crate::catalog::Catalog;
-use crate::model::{Alias, Guide, Language, Site};
+use crate::model::{Alias, Guide, Language, Platform, Site};
 use crate::qr;
 
 /// A continue-on-your-phone code at a banner: scanned, it opens the guide on the device the banner
@@ -21,6 +21,14 @@ pub struct ContinueView {
     pub qr_label: String,
     /// "Scan the code with it to continue this guide there, at step 7."
     pub hint: String,
+    /// The platform of the device the address opens the guide for (`?phone=ios`), where the guide
+    /// differs on that device's platforms and the page shows a code for each (`data-platform`).
+    pub platform: Option<String>,
+    /// That platform's name: "iPhone".
+    pub platform_label: Option<String>,
+    /// The choices of platforms the code is shown for (`data-shown-in`), as other parts of a guide
+    /// with variants; `None`: always.
+    pub shown_in: Option<String>,
 }
 
 /// An address of the page in another language (or its own), for `hreflang`.
@@ -30,47 +38,87 @@ pub struct AlternateLink {
     pub href: String,
 }
 
-/// The continue code for `handover` of guide `id` in the localizer's language. `query` carries the
-/// reader's choices into the address (the platform: `phone=ios`); `None` without variants.
+/// The continue code for `handover` of guide `id` in the localizer's language. `platform` is the
+/// platform of the device picked up that the address opens the guide for (`?phone=ios`); `None`
+/// where the guide does not differ on it.
 pub fn continue_view(
     base: &str,
     codes: &qr::Codes,
     l: &Localizer,
     id: &str,
     handover: &Handover,
-    query: Option<&str>,
+    platform: Option<&Platform>,
 ) -> ContinueView {
     let step = handover.step.to_string();
-    let url = address::continue_url(base, l.lang, id, query, handover.step);
-    let qr_label = l.catalog.format("continue.qr_label", &[("n", &step)]);
+    let query = platform.map(|p| format!("{}={}", handover.device, p.id));
+    let url = address::continue_url(base, l.lang, id, query.as_deref(), handover.anchor);
+    let platform_label = platform.map(|p| l.label(&p.label).text);
+    let qr_label = match &platform_label {
+        Some(name) => format!(
+            "{name}: {}",
+            l.catalog.format("continue.qr_label", &[("n", &step)])
+        ),
+        None => l.catalog.format("continue.qr_label", &[("n", &step)]),
+    };
     ContinueView {
         device: handover.device.clone(),
         qr_svg: codes.svg(&url, &qr_label).unwrap_or_default(),
         qr_label,
         hint: l.catalog.format("continue.hint", &[("n", &step)]),
         url,
+        platform: platform.map(|p| p.id.clone()),
+        platform_label,
+        shown_in: None,
     }
 }
 
-/// Puts a continue code on each banner where the reader switches from a computer to a phone, when
-/// the site has a `base_url`.
+/// Puts continue codes on each banner where the reader switches from a computer to a phone, when
+/// the site has a `base_url`: one code, or, where the guide differs on the phone's platforms and
+/// the reader has not chosen one (the page), one per platform, each opening the guide for it.
 pub fn add_continue_codes(
     site: &Site,
     codes: &qr::Codes,
     l: &Localizer,
     guide: &Guide,
     sections: &mut [SectionView],
-    query: Option<&str>,
 ) {
     let Some(base) = &site.base_url else { return };
     let handovers = address::handovers(site, guide);
+    let varied = guide.variant_devices();
     for step in sections.iter_mut().flat_map(|s| s.steps.iter_mut()) {
         let Some(handover) = handovers.iter().find(|h| h.step == step.number) else {
             continue;
         };
-        if let Some(banner) = &mut step.banner {
-            banner.continue_code = Some(continue_view(base, codes, l, &guide.id, handover, query));
-        }
+        let Some(banner) = &mut step.banner else {
+            continue;
+        };
+        let platforms = handover_platforms(site, guide, &varied, &handover.device);
+        banner.continue_codes = if platforms.is_empty() {
+            vec![continue_view(base, codes, l, &guide.id, handover, None)]
+        } else {
+            platforms
+                .into_iter()
+                .map(|p| continue_view(base, codes, l, &guide.id, handover, Some(p)))
+                .collect()
+        };
+    }
+}
+
+/// The platforms of `device` that continue codes open the guide for: the one chosen (a guide
+/// resolved for a choice), or all of them where the guide differs on them; none otherwise.
+fn handover_platforms<'s>(
+    site: &'s Site,
+    guide: &Guide,
+    varied: &[String],
+    device: &str,
+) -> Vec<&'s Platform> {
+    let Some(known) = site.devices.get(device) else {
+        return Vec::new();
+    };
+    match guide.choice.get(device) {
+        Some(chosen) => known.platforms.iter().filter(|p| &p.id == chosen).collect(),
+        None if varied.iter().any(|d| d == device) => known.platforms.iter().collect(),
+        None => Vec::new(),
     }
 }
 
