@@ -614,6 +614,8 @@ fn a_guide_differing_on_the_phone_has_a_code_per_phone_and_each_pdf_the_one_for_
         );
         let text: String = holder.text().collect();
         assert!(text.contains(label), "{text}");
+        // Its number changes with the choice: the page says "this step".
+        assert!(text.contains("at this step"), "{text}");
     }
     // A Mac and Android reader's PDF skips the Windows step: the phone takes over at its step 2,
     // and the code still opens the page's step 3, for Android.

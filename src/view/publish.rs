@@ -40,7 +40,8 @@ pub struct AlternateLink {
 
 /// The continue code for `handover` of guide `id` in the localizer's language. `platform` is the
 /// platform of the device picked up that the address opens the guide for (`?phone=ios`); `None`
-/// where the guide does not differ on it.
+/// where the guide does not differ on it. `renumbered`: the page's step numbers change with the
+/// reader's choice of platforms, so the hint says "this step" rather than a number.
 pub fn continue_view(
     base: &str,
     codes: &qr::Codes,
@@ -48,23 +49,28 @@ pub fn continue_view(
     id: &str,
     handover: &Handover,
     platform: Option<&Platform>,
+    renumbered: bool,
 ) -> ContinueView {
     let step = handover.step.to_string();
     let query = platform.map(|p| format!("{}={}", handover.device, p.id));
     let url = address::continue_url(base, l.lang, id, query.as_deref(), handover.anchor);
     let platform_label = platform.map(|p| l.label(&p.label).text);
+    // A page whose numbers a choice of platforms changes cannot name the step by its number.
+    let (hint_key, label_key) = if renumbered {
+        ("continue.hint_here", "continue.qr_label_here")
+    } else {
+        ("continue.hint", "continue.qr_label")
+    };
+    let label = l.catalog.format(label_key, &[("n", &step)]);
     let qr_label = match &platform_label {
-        Some(name) => format!(
-            "{name}: {}",
-            l.catalog.format("continue.qr_label", &[("n", &step)])
-        ),
-        None => l.catalog.format("continue.qr_label", &[("n", &step)]),
+        Some(name) => format!("{name}: {label}"),
+        None => label,
     };
     ContinueView {
         device: handover.device.clone(),
         qr_svg: codes.svg(&url, &qr_label).unwrap_or_default(),
         qr_label,
-        hint: l.catalog.format("continue.hint", &[("n", &step)]),
+        hint: l.catalog.format(hint_key, &[("n", &step)]),
         url,
         platform: platform.map(|p| p.id.clone()),
         platform_label,
@@ -85,6 +91,7 @@ pub fn add_continue_codes(
     let Some(base) = &site.base_url else { return };
     let handovers = address::handovers(site, guide);
     let varied = guide.variant_devices();
+    let renumbered = guide.choice.is_empty() && !varied.is_empty();
     for step in sections.iter_mut().flat_map(|s| s.steps.iter_mut()) {
         let Some(handover) = handovers.iter().find(|h| h.step == step.number) else {
             continue;
@@ -94,11 +101,13 @@ pub fn add_continue_codes(
         };
         let platforms = handover_platforms(site, guide, &varied, &handover.device);
         banner.continue_codes = if platforms.is_empty() {
-            vec![continue_view(base, codes, l, &guide.id, handover, None)]
+            vec![continue_view(
+                base, codes, l, &guide.id, handover, None, renumbered,
+            )]
         } else {
             platforms
                 .into_iter()
-                .map(|p| continue_view(base, codes, l, &guide.id, handover, Some(p)))
+                .map(|p| continue_view(base, codes, l, &guide.id, handover, Some(p), renumbered))
                 .collect()
         };
     }
