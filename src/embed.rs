@@ -48,18 +48,15 @@ fn data_url(kind: ImageKind, bytes: &[u8]) -> String {
 /// page: the renditions' `srcset` and the "open full size" link.
 pub fn inline_images(view: &mut GuideView) -> Result<(), String> {
     for step in view.sections.iter_mut().flat_map(|s| s.steps.iter_mut()) {
-        if let Some(shot) = &mut step.screenshot {
-            let rendition = crate::shots::renditions(&shot.image)?
-                .into_iter()
-                .filter(|r| r.width <= INLINE_WIDTH)
-                .max_by_key(|r| r.width);
-            shot.src = match rendition {
-                Some(r) => data_url(shot.image.kind, &r.bytes),
-                None => data_url(shot.image.kind, &shot.image.bytes),
-            };
-            shot.srcset.clear();
-            shot.renditions.clear();
-            shot.full_size = None;
+        // The step's own screenshot, and each platform's where the step has variants (what the
+        // page shows).
+        let parts = step
+            .parts
+            .screenshot
+            .iter_mut()
+            .filter_map(|p| p.value.as_mut());
+        for shot in step.screenshot.iter_mut().chain(parts) {
+            inline_screenshot(shot)?;
         }
     }
     let videos = view
@@ -75,6 +72,74 @@ pub fn inline_images(view: &mut GuideView) -> Result<(), String> {
             poster.src = data_url(poster.image.kind, &poster.image.bytes);
         }
     }
+    Ok(())
+}
+
+/// `html` with each image of the guide's text (a Markdown image in a note: `<img src="shots/x.png"`)
+/// that is one of `attachments` put in as a `data:` URL, as screenshots are by [`inline_images`].
+pub fn inline_text_images(
+    html: &str,
+    attachments: &std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+) -> String {
+    const START: &str = "<img src=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(START) {
+        let after = at + START.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let Some(len) = rest.find('"') else { break };
+        let src = &rest[..len];
+        let decoded = percent_decode(src);
+        let inline = attachments.get(&decoded).and_then(|bytes| {
+            let ext = decoded.rsplit('.').next()?;
+            Some(data_url(ImageKind::from_extension(ext)?, bytes))
+        });
+        out.push_str(inline.as_deref().unwrap_or(src));
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `%20` and the like of an address written by the Markdown writer, as the file's path.
+fn percent_decode(src: &str) -> String {
+    let bytes = src.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `shot` as a `data:` URL at its widest rendition up to [`INLINE_WIDTH`], without what points at
+/// files beside the page.
+fn inline_screenshot(shot: &mut crate::view::ScreenshotView) -> Result<(), String> {
+    let rendition = crate::shots::renditions(&shot.image)?
+        .into_iter()
+        .filter(|r| r.width <= INLINE_WIDTH)
+        .max_by_key(|r| r.width);
+    shot.src = match rendition {
+        Some(r) => data_url(shot.image.kind, &r.bytes),
+        None => data_url(shot.image.kind, &shot.image.bytes),
+    };
+    shot.srcset.clear();
+    shot.renditions.clear();
+    shot.full_size = None;
     Ok(())
 }
 

@@ -331,6 +331,7 @@ impl<'a> Renderer<'a> {
             .context
             .templates
             .guide_embedded(&view, "single", &css)?;
+        let page = crate::embed::inline_text_images(&page, &view.attachments);
         let page = crate::embed::drop_site_links(&page, false);
         Ok(OutFile::new(
             format!(
@@ -374,8 +375,13 @@ impl<'a> Renderer<'a> {
             .guide_embedded(&view, "fragment", "")?;
         let main = main_content(&page)
             .map_err(|e| format!("fragment of {} in {}: {e}", guide.id, lang.code))?;
+        let main = if self.plan.inline_images {
+            crate::embed::inline_text_images(main, &view.attachments)
+        } else {
+            main.to_owned()
+        };
         // Files beside the fragment are there unless its images are inline.
-        let content = prefix_ids(&drop_site_links(main, !self.plan.inline_images));
+        let content = prefix_ids(&drop_site_links(&main, !self.plan.inline_images));
         let css = fragment_css(
             &format!(
                 "{}{}",

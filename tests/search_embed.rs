@@ -11,13 +11,14 @@ use common::*;
 use scraper::Html;
 
 /// The example's guides in every language.
-const GUIDES: [&str; 3] = ["eduroam", "mfa-setup", "password-reset"];
+const GUIDES: [&str; 4] = ["eduroam", "mfa-setup", "password-reset", "vpn"];
 /// The example's guides in Danish: those and one published only in Danish.
-const GUIDES_DA: [&str; 4] = [
+const GUIDES_DA: [&str; 5] = [
     "eduroam",
     "medarbejder-software",
     "mfa-setup",
     "password-reset",
+    "vpn",
 ];
 
 fn build(out: &Path, extra: &[&str]) {
