@@ -328,6 +328,10 @@ pub struct StepInput {
     /// A video: a file, a service's address, or one planned.
     #[schemars(with = "Option<VideoInput>")]
     pub video: Option<Spanned<VideoInput>>,
+    /// The steps of a snippet, `snippets/<name>.yaml`, in place of this item; an item with
+    /// `snippet` has no other key.
+    #[schemars(with = "Option<String>")]
+    pub snippet: Option<Spanned<String>>,
 }
 
 /// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of

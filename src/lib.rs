@@ -35,6 +35,7 @@ pub mod serve;
 pub mod shots;
 pub mod sitemap;
 pub mod slot;
+pub mod snippets;
 pub mod svg;
 pub mod textcheck;
 pub mod validate;

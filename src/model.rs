@@ -280,6 +280,8 @@ pub struct Site {
     /// `translation.other_languages: list`: a guide published only in some languages is listed in
     /// the others' indexes too, marked with the languages it is in.
     pub list_other_languages: bool,
+    /// The site's snippets, `snippets/<name>.yaml`, by name: read once, expanded where guides name them.
+    pub snippets: std::sync::Arc<crate::snippets::Snippets>,
 }
 
 /// Which parts of the settings could not be read as written (each already reported).
@@ -394,6 +396,8 @@ impl Guide {
                 result: None,
                 callouts: Vec::new(),
                 video: None,
+                slot_number: step.slot_number,
+                snippet: step.snippet.clone(),
             })
             .collect();
         Guide {
@@ -463,7 +467,14 @@ impl Guide {
                     .as_ref()
                     .map(|v| (Slot::SectionVideoTitle(i + 1), &v.title)),
             );
-            out.extend(section.steps.iter().flat_map(Step::slots));
+            // A snippet's texts are translated in the snippet's file.
+            out.extend(
+                section
+                    .steps
+                    .iter()
+                    .filter(|step| step.snippet.is_none())
+                    .flat_map(Step::slots),
+            );
         }
         out
     }
@@ -526,6 +537,11 @@ pub struct Step {
     /// In the order note, tip, warning.
     pub callouts: Vec<Callout>,
     pub video: Option<Video>,
+    /// Where its texts are translated: the number of the step in its own file, counting a
+    /// `snippet:` item as one (equal to `number` in a guide without snippets).
+    pub slot_number: usize,
+    /// The snippet it comes from (`snippets/<name>.yaml`): its texts belong to that file, not the guide.
+    pub snippet: Option<String>,
 }
 
 impl Step {
@@ -535,14 +551,17 @@ impl Step {
         StepField::ALL.into_iter().flat_map(move |field| {
             let text = field
                 .in_model(self)
-                .map(|text| (Slot::Step(self.number, field), text));
+                .map(|text| (Slot::Step(self.slot_number, field), text));
             let labels = (field == StepField::Alt)
                 .then_some(self.screenshot.as_ref())
                 .flatten()
                 .into_iter()
                 .flat_map(|shot| shot.callouts.iter().enumerate())
                 .filter_map(|(i, c)| {
-                    Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
+                    Some((
+                        Slot::CalloutLabel(self.slot_number, i + 1),
+                        c.label.as_ref()?,
+                    ))
                 });
             text.into_iter().chain(labels)
         })

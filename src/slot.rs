@@ -553,6 +553,8 @@ mod tests {
             tip,
             warning,
             video,
+            // Names another file, whose texts are its own.
+            snippet: _,
         } = &step.value;
         let full = screenshot.as_ref().and_then(|shot| match &shot.value {
             ScreenshotInput::Full(full) => Some(full),

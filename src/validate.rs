@@ -1278,6 +1278,7 @@ pub fn validate_site(
         variables,
         guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
         list_other_languages,
+        snippets: loaded.snippets.clone(),
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1491,6 +1492,8 @@ pub fn validate_guide(
 
     let mut sections = Vec::new();
     let mut number = 0;
+    // The steps' numbers as written in guide.yaml, where a `snippet:` item counts as one.
+    let mut own_number = 0;
     let mut previous_device: Option<String> = None;
     for (section, span, steps) in written_sections {
         let (section_title, intro) = match section {
@@ -1538,8 +1541,29 @@ pub fn validate_guide(
             }
         };
         let mut model_steps = Vec::new();
-        for written in &steps.value {
+        let included = crate::snippets::expand(
+            &steps.value,
+            &loaded.path,
+            &site.snippets,
+            &mut own_number,
+            check.diagnostics,
+        );
+        for crate::snippets::Included {
+            step: written,
+            snippet,
+            chain,
+            slot_number,
+        } in included
+        {
             number += 1;
+            // A snippet's step is checked in its own file, and its errors say where it was included.
+            let reported_before = check.diagnostics.len();
+            let (path, source, dir) = (check.path, check.source, check.guide_dir);
+            if let Some(snippet) = snippet {
+                check.path = &snippet.path;
+                check.source = &snippet.source;
+                check.guide_dir = Some(&snippet.dir);
+            }
             let step_span: Span = written.referenced.into();
             let step = &written.value;
             let device = match &step.device {
@@ -1631,6 +1655,10 @@ pub fn validate_guide(
                     callouts.push(Callout { kind, text: t });
                 }
             }
+            (check.path, check.source, check.guide_dir) = (path, source, dir);
+            if let Some(note) = crate::snippets::included_note(&chain) {
+                check.diagnostics.note_since(reported_before, &note);
+            }
             let (Some(device), Some(action)) = (device, action) else {
                 continue;
             };
@@ -1646,6 +1674,8 @@ pub fn validate_guide(
                 result,
                 callouts,
                 video: step_video,
+                slot_number,
+                snippet: snippet.map(|s| s.name.clone()),
             });
         }
         sections.push(Section {
@@ -2182,7 +2212,8 @@ fn screenshot_image(
     at: Span,
 ) -> Result<Image, (String, String)> {
     let regions: Vec<Region> = redact.iter().map(|(r, _)| *r).collect();
-    let key = format!("{rel}\n{regions:?}");
+    // A snippet's `shot.png` is another file than a guide's: the folder is part of the key.
+    let key = format!("{}\n{rel}\n{regions:?}", dir.display());
     let (image, removed, under_text) = match check.images.get(&key) {
         Some(read) => read.clone(),
         None => {

@@ -832,10 +832,17 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
                 catalog.format("guide.untranslated.section", &[("n", &n.to_string())]),
                 Some(format!("#section-{n}")),
             ),
-            Slot::Step(n, _) | Slot::CalloutLabel(n, _) => (
-                catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
-                Some(format!("#step-{n}")),
-            ),
+            Slot::Step(n, _) | Slot::CalloutLabel(n, _) => {
+                // Slots count a `snippet:` item as one step; the reader sees the steps it holds.
+                let n = guide
+                    .steps()
+                    .find(|s| s.snippet.is_none() && s.slot_number == n)
+                    .map_or(n, |s| s.number);
+                (
+                    catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
+                    Some(format!("#step-{n}")),
+                )
+            }
         };
         let item = NoticeItem { text, href };
         if !items.contains(&item) {

@@ -77,7 +77,8 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
         } else {
             String::new()
         };
-        for step in &section.steps {
+        // A snippet's steps are translated in the snippet's file.
+        for step in section.steps.iter().filter(|s| s.snippet.is_none()) {
             let device = site
                 .devices
                 .get(&step.device)
@@ -90,14 +91,14 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
             for field in StepField::ALL {
                 let what = field.description();
                 out.insert(
-                    Slot::Step(step.number, field),
+                    Slot::Step(step.slot_number, field),
                     format!("Step {} ({device}){place}: {what}", step.number),
                 );
             }
             let callouts = step.screenshot.as_ref().map_or(0, |s| s.callouts.len());
             for m in 1..=callouts {
                 out.insert(
-                    Slot::CalloutLabel(step.number, m),
+                    Slot::CalloutLabel(step.slot_number, m),
                     format!(
                         "Step {} ({device}){place}: the label of callout {m}, a short name for what it points at on the screenshot",
                         step.number
