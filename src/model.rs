@@ -443,9 +443,18 @@ impl Guide {
             }))
     }
 
+    /// Whether this is a snippet as the translation commands see it
+    /// ([`crate::snippets::with_translation_units`]): its steps only, no title.
+    pub fn is_snippet(&self) -> bool {
+        self.id.starts_with(&crate::snippets::translation_id(""))
+    }
+
     /// Every translatable text of the guide with its slot, in reading order.
     pub fn slots(&self) -> Vec<(Slot, &Text)> {
-        let mut out = vec![(Slot::Title, &self.title)];
+        let mut out = Vec::new();
+        if !self.is_snippet() {
+            out.push((Slot::Title, &self.title));
+        }
         out.extend(self.summary.as_ref().map(|t| (Slot::Summary, t)));
         out.extend(self.video.as_ref().map(|v| (Slot::VideoTitle, &v.title)));
         for (i, section) in self.sections.iter().enumerate() {

@@ -282,3 +282,63 @@ fn has_other_keys(step: &StepInput) -> bool {
         || step.warning.is_some()
         || step.video.is_some()
 }
+
+/// The id under which the translation commands name a snippet: `snippets/<name>` (a guide's id has
+/// no `/`). Its PO files are `translations/<lang>/snippets/<name>.po`.
+pub fn translation_id(name: &str) -> String {
+    format!("{SNIPPETS_DIR}/{name}")
+}
+
+/// The site with every snippet its guides use added as a file of its own to translate, shaped as
+/// a guide of one section (its id from [`translation_id`], no title): `i18n status`, `export`,
+/// `import`, `confirm` and `check` then treat it like a guide, and the guides leave its texts to it.
+pub fn with_translation_units(site: &crate::model::Site) -> crate::model::Site {
+    let mut site = site.clone();
+    if site.guides.iter().any(|g| g.is_snippet()) {
+        return site;
+    }
+    // A snippet's validated steps are the same in every guide using it: the first guide's are taken.
+    let mut steps: BTreeMap<String, BTreeMap<usize, crate::model::Step>> = BTreeMap::new();
+    for step in site.guides.iter().flat_map(|g| g.steps()) {
+        if let Some(name) = &step.snippet {
+            steps
+                .entry(name.clone())
+                .or_default()
+                .entry(step.slot_number)
+                .or_insert_with(|| crate::model::Step {
+                    number: step.slot_number,
+                    // Its texts are this file's own now.
+                    snippet: None,
+                    ..step.clone()
+                });
+        }
+    }
+    for (name, steps) in steps {
+        let Some(snippet) = site.snippets.get(&name).cloned() else {
+            continue;
+        };
+        let origin = crate::model::Origin {
+            path: snippet.path.clone(),
+            span: Span::START,
+        };
+        site.guides.push(Arc::new(crate::model::Guide {
+            id: translation_id(&name),
+            dir: snippet.dir.clone(),
+            path: snippet.path.clone(),
+            title: crate::model::Text::invariant(name, origin),
+            summary: None,
+            sections: vec![crate::model::Section {
+                title: None,
+                intro: None,
+                video: None,
+                steps: steps.into_values().collect(),
+            }],
+            video: None,
+            attachments: BTreeMap::new(),
+            aliases: Vec::new(),
+            languages: None,
+            links: Vec::new(),
+        }));
+    }
+    site
+}

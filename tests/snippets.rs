@@ -244,7 +244,55 @@ fn translation_commands_keep_a_guide_with_snippets_and_its_comments() {
     // The guide's PO has its own texts only, numbered as written (the snippet item is step 2).
     assert!(po.contains("msgctxt \"mfa|step.3.action\""), "{po}");
     assert!(!po.contains("Open the app."), "{po}");
+    // The snippet is translated once, in a PO file of its own.
+    let snippet_po = read(&root, "translations/en/snippets/approve.po");
+    assert!(
+        snippet_po.contains("msgctxt \"snippets/approve|step.2.action\""),
+        "{snippet_po}"
+    );
+    assert!(
+        snippet_po.contains("#: snippets/approve.yaml"),
+        "{snippet_po}"
+    );
+    let old = "msgstr \"Tap Approve, or call ((helpdesk)).\"";
+    assert!(snippet_po.contains(old), "{snippet_po}");
+    std::fs::write(
+        root.join("translations/en/snippets/approve.po"),
+        snippet_po.replace(old, "msgstr \"Tap **Approve**, or call ((helpdesk)).\""),
+    )
+    .unwrap();
+    run_in(
+        &root,
+        &[&"i18n", &"import", &"translations/en/snippets/approve.po"],
+    )
+    .expect_code(0);
+    let snippet = read(&root, "snippets/approve.yaml");
+    assert!(
+        snippet.contains("Tap **Approve**, or call ((helpdesk))."),
+        "{snippet}"
+    );
+    // Every guide using it shows the translation.
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    for guide in ["mfa", "vpn"] {
+        let page = read(&root, &format!("output/en/{guide}/index.html"));
+        assert!(page.contains("Tap <strong>Approve</strong>"), "{guide}");
+    }
+    // The Danish source of the snippet changes; status names the snippet, confirm records it.
+    edit(
+        &root,
+        "snippets/approve.yaml",
+        "Åbn appen.",
+        "Åbn Authenticator.",
+    );
+    let status = run_in(&root, &[&"i18n", &"status", &"--strict"]);
+    status.expect_code(1);
+    assert!(
+        status.stdout.contains("snippets/approve"),
+        "{}",
+        status.stdout
+    );
     run_in(&root, &[&"i18n", &"confirm"]).expect_code(0);
+    run_in(&root, &[&"i18n", &"status", &"--strict"]).expect_code(0);
     let guide = read(&root, "guides/mfa/guide.yaml");
     assert!(guide.contains("  - snippet: approve\n"), "{guide}");
     assert!(guide.contains("source:"), "{guide}");

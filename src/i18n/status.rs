@@ -151,6 +151,8 @@ fn site_language_status(site: &Site, lang: &str) -> (LanguageStatus, Vec<SiteFal
 
 /// How far every guide is translated into every language (but the source language), or into `only`.
 pub fn status(site: &Site, only: &[String]) -> Report {
+    // Each snippet is its own file to translate.
+    let site = &crate::snippets::with_translation_units(site);
     let languages: Vec<String> = site
         .languages
         .iter()
