@@ -849,6 +849,7 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
             items.push(item);
         }
     }
+    snippet_fallbacks(site, guide, lang, &mut items);
     if items.is_empty() {
         return None;
     }
@@ -859,6 +860,40 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
         ),
         items,
     })
+}
+
+/// Adds to `items`, in step order, the steps from snippets that `lang` shows in the source language:
+/// their texts are the snippet's, outside the guide's own fallbacks.
+fn snippet_fallbacks(site: &Site, guide: &Guide, lang: &Language, items: &mut Vec<NoticeItem>) {
+    if !guide.offered_in(&lang.code) {
+        return;
+    }
+    let step_of = |item: &NoticeItem| {
+        item.href
+            .as_deref()
+            .and_then(|h| h.strip_prefix("#step-"))
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    for step in guide.steps().filter(|s| s.snippet.is_some()) {
+        let shown_in_source = step.slots().any(|(_, text)| {
+            fallback::resolve(text, &lang.code, site.source_lang(), site.outdated).fallback()
+        });
+        if !shown_in_source {
+            continue;
+        }
+        let n = step.number;
+        let item = NoticeItem {
+            text: lang
+                .catalog
+                .format("guide.untranslated.step", &[("n", &n.to_string())]),
+            href: Some(format!("#step-{n}")),
+        };
+        let at = items
+            .iter()
+            .position(|i| step_of(i).is_some_and(|m| m > n))
+            .unwrap_or(items.len());
+        items.insert(at, item);
+    }
 }
 
 /// The name of the language `code` as `page`'s sentences say it ("Danish" on an English page): built

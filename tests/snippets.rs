@@ -300,3 +300,41 @@ fn translation_commands_keep_a_guide_with_snippets_and_its_comments() {
     assert!(snippet.starts_with("# Approving a sign-in"), "{snippet}");
     run_in(&root, &[&"build", &"--format", &"html", &"--strict"]).expect_code(0);
 }
+
+#[test]
+fn an_untranslated_snippet_text_is_noticed_on_each_page_and_refused_by_strict_once() {
+    let (_tmp, root) = site();
+    edit(&root, "snippets/approve.yaml", ", en: Open the app.}", "}");
+    let check = run_in(&root, &[&"check"]);
+    check.expect_code(0);
+    let warnings: Vec<_> = common::diagnostics(&check.stderr, "warning")
+        .into_iter()
+        .filter(|d| d.message.contains("has no `en` translation"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", check.stderr);
+    assert_eq!(warnings[0].location, "snippets/approve.yaml:4:13");
+    assert!(
+        warnings[0]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.starts_with("translate it in approve.yaml")),
+        "{:?}",
+        warnings[0].hint
+    );
+    let strict = run_in(&root, &[&"build", &"--format", &"html", &"--strict"]);
+    strict.expect_code(1);
+    assert!(
+        strict.error_at("snippets/approve.yaml:4:13").is_some(),
+        "{}",
+        strict.stderr
+    );
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    for (guide, step) in [("mfa", "#step-2"), ("vpn", "#step-1")] {
+        let page = parse_html(&root.join(format!("output/en/{guide}/index.html")));
+        let links: Vec<&str> = page
+            .select(&sel("[data-fallback-notice] a"))
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(links, vec![step], "{guide}");
+    }
+}
