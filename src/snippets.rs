@@ -19,6 +19,9 @@ use crate::schema::FileKind;
 /// The folder of the site's snippets.
 pub const SNIPPETS_DIR: &str = "snippets";
 
+/// Where a snippet's screenshots are published, in the folder of each guide using it.
+pub const PUBLISHED_DIR: &str = "_snippets";
+
 /// A snippet file, read.
 #[derive(Debug)]
 pub struct Snippet {

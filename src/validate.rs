@@ -1605,10 +1605,16 @@ pub fn validate_guide(
                     None
                 }
             };
-            let screenshot = step
+            let mut screenshot = step
                 .screenshot
                 .as_ref()
                 .and_then(|s| screenshot(&mut check, s, number));
+            // A snippet's `shots/x.png` is published apart from the guide's own `shots/x.png`.
+            if let (Some(shot), Some(_)) = (&mut screenshot, snippet) {
+                for image in std::iter::once(&mut shot.default).chain(shot.localized.values_mut()) {
+                    image.rel = format!("{}/{}", crate::snippets::PUBLISHED_DIR, image.rel);
+                }
+            }
             let app = step.app.as_ref().and_then(|a| {
                 if site.apps.contains_key(&a.value) {
                     Some(a.value.clone())

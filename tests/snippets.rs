@@ -124,6 +124,8 @@ fn a_snippet_is_shown_where_guides_name_it_numbered_and_bannered_in_each() {
         let img = page.select(&sel("figure.screenshot img")).next().unwrap();
         let src = img.value().attr("src").unwrap();
         assert_eq!(img.value().attr("alt"), Some("The app"));
+        // Apart from the guide's own shots/, where a file of the same name may be another picture.
+        assert_eq!(src, "_snippets/shots/approve.svg");
         let file = root.join(format!("output/en/{guide}")).join(src);
         assert!(file.is_file(), "{guide}: {src} not published");
     }
