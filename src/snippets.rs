@@ -47,11 +47,28 @@ pub fn load(dir: &SiteDir, sources: &mut Sources, diagnostics: &mut Diagnostics)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-                .filter(|n| n.ends_with(".yaml") && !n.starts_with('.'))
+                .filter(|n| !n.starts_with('.'))
                 .collect()
         })
         .unwrap_or_default();
     names.sort();
+    // `approve.yml` or `Approve.YAML` was surely meant as a snippet: say why it is not one.
+    names.retain(|n| {
+        let lower = n.to_lowercase();
+        let meant = n.ends_with(".yaml") || lower.ends_with(".yaml") || lower.ends_with(".yml");
+        if meant && !n.ends_with(".yaml") {
+            let stem = n.rsplit_once('.').map_or(n.as_str(), |(stem, _)| stem);
+            diagnostics.push(
+                Diagnostic::warning(
+                    dir.display(&Path::new(SNIPPETS_DIR).join(n)),
+                    Span::START,
+                    format!("`{n}` is not read: a snippet's file ends in `.yaml`"),
+                )
+                .with_hint(format!("rename it to {stem}.yaml")),
+            );
+        }
+        n.ends_with(".yaml")
+    });
     let mut snippets = Snippets::new();
     for file_name in names {
         let rel = Path::new(SNIPPETS_DIR).join(&file_name);
@@ -152,6 +169,7 @@ pub fn expand<'a>(
         diagnostics,
         names: Vec::new(),
         chain: Vec::new(),
+        too_many: false,
     };
     walk.steps(steps, guide, None, number, &mut out);
     out
@@ -163,6 +181,8 @@ struct Walk<'a, 'd> {
     /// The snippets being expanded, outermost first, to find a cycle.
     names: Vec<String>,
     chain: Vec<(PathBuf, Span)>,
+    /// The guide's steps went over the limit (reported once).
+    too_many: bool,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -176,6 +196,19 @@ impl<'a> Walk<'a, '_> {
     ) {
         for step in steps {
             *number += 1;
+            // Snippets that include one another many times could make a guide of millions of steps.
+            if out.len() > crate::validate::MAX_STEPS_PER_GUIDE {
+                if !self.too_many {
+                    self.too_many = true;
+                    self.error(
+                        path,
+                        step.referenced.into(),
+                        format!("with its snippets, the guide has more than the {} steps a guide may have", crate::validate::MAX_STEPS_PER_GUIDE),
+                        "split it into several guides, or include fewer snippets".into(),
+                    );
+                }
+                return;
+            }
             match &step.value.snippet {
                 None => out.push(Included {
                     step,
@@ -344,4 +377,85 @@ pub fn with_translation_units(site: &crate::model::Site) -> crate::model::Site {
         }));
     }
     site
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snippets(files: &[(&str, &str)]) -> Snippets {
+        files
+            .iter()
+            .map(|(name, text)| {
+                let path = PathBuf::from(format!("snippets/{name}.yaml"));
+                let file = crate::load::parse_yaml::<GuideFile>(&path, text).unwrap();
+                let snippet = Snippet {
+                    name: (*name).to_owned(),
+                    path,
+                    dir: PathBuf::from("snippets"),
+                    file: Some(file),
+                    source: (*text).to_owned(),
+                };
+                ((*name).to_owned(), Arc::new(snippet))
+            })
+            .collect()
+    }
+
+    fn expanded(guide: &str, all: &Snippets) -> (Vec<(Option<String>, usize)>, Diagnostics) {
+        let file = crate::load::parse_yaml::<GuideFile>(Path::new("g.yaml"), guide).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        let steps = &file.steps.as_ref().unwrap().value;
+        let out = expand(steps, Path::new("g.yaml"), all, &mut 0, &mut diagnostics)
+            .into_iter()
+            .map(|i| (i.snippet.map(|s| s.name.clone()), i.slot_number))
+            .collect();
+        (out, diagnostics)
+    }
+
+    #[test]
+    fn nested_snippets_are_expanded_in_place_each_numbered_in_its_own_file() {
+        let all = snippets(&[
+            (
+                "a",
+                "steps:\n  - action: A1\n  - snippet: b\n  - action: A3\n",
+            ),
+            ("b", "steps:\n  - action: B1\n"),
+        ]);
+        let (out, diagnostics) = expanded(
+            "steps:\n  - action: G1\n  - snippet: a\n  - action: G3\n",
+            &all,
+        );
+        assert!(diagnostics.is_empty());
+        let own = |s: Option<&str>, n| (s.map(str::to_owned), n);
+        assert_eq!(
+            out,
+            vec![
+                own(None, 1),
+                own(Some("a"), 1),
+                own(Some("b"), 1),
+                own(Some("a"), 3),
+                own(None, 3)
+            ]
+        );
+    }
+
+    #[test]
+    fn snippets_multiplying_each_other_stop_at_the_step_limit() {
+        let mut files = vec![("s0".to_owned(), "steps:\n  - action: X\n".to_owned())];
+        for i in 1..30 {
+            let prev = format!("s{}", i - 1);
+            files.push((
+                format!("s{i}"),
+                format!("steps:\n  - snippet: {prev}\n  - snippet: {prev}\n"),
+            ));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let all = snippets(&files);
+        let (out, diagnostics) = expanded("steps:\n  - snippet: s29\n", &all);
+        assert!(out.len() <= crate::validate::MAX_STEPS_PER_GUIDE + 1);
+        assert_eq!(diagnostics.error_count(), 1);
+    }
 }

@@ -194,6 +194,7 @@ fn unknown_snippets_cycles_and_mixed_items_are_errors_at_the_including_line() {
         "snippets/titled.yaml",
         "title: X\nsteps:\n  - action: C\n",
     );
+    write(&root, "snippets/later.yml", "steps:\n  - action: D\n");
     let run = run_in(&root, &[&"check"]);
     run.expect_code(1);
     run.expect_error(
@@ -212,6 +213,11 @@ fn unknown_snippets_cycles_and_mixed_items_are_errors_at_the_including_line() {
         None,
     );
     run.expect_error("snippets/titled.yaml:1:8", "a snippet has no `title`", None);
+    let yml = common::diagnostics(&run.stderr, "warning")
+        .into_iter()
+        .find(|d| d.location == "snippets/later.yml:1:1")
+        .expect("a warning about later.yml");
+    assert_eq!(yml.hint.as_deref(), Some("rename it to later.yaml"));
 }
 
 #[test]
