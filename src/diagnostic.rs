@@ -203,6 +203,22 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// How many diagnostics there are, to mark the ones added after this point ([`Self::note_since`]).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Adds `note` to the hint of every diagnostic pushed since there were `start`: where the text
+    /// they are about was included from, for one in a snippet.
+    pub fn note_since(&mut self, start: usize, note: &str) {
+        for d in self.items.iter_mut().skip(start) {
+            d.hint = Some(match d.hint.take() {
+                Some(hint) => format!("{hint} ({note})"),
+                None => note.to_owned(),
+            });
+        }
+    }
+
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }

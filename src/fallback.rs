@@ -89,6 +89,36 @@ pub fn untranslated(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
         .collect()
 }
 
+/// The texts of the snippets `guide` shows whose translation into `lang` is missing or outdated,
+/// each once, named as the snippet's own ([`crate::snippets::translation_id`]): what makes the guide
+/// incomplete beyond its own texts.
+pub fn untranslated_in_snippets(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
+    if !guide.offered_in(lang) {
+        return Vec::new();
+    }
+    let mut out: Vec<Fallback> = Vec::new();
+    for step in guide.steps() {
+        let Some(name) = &step.snippet else {
+            continue;
+        };
+        for (slot, text) in step.slots() {
+            let resolved = resolve(text, lang, site.source_lang(), site.outdated);
+            let id = crate::snippets::translation_id(name);
+            if resolved.status.needs_work() && !out.iter().any(|f| f.guide == id && f.slot == slot)
+            {
+                out.push(Fallback {
+                    guide: id,
+                    slot,
+                    status: resolved.status,
+                    shown_in_source: resolved.fallback(),
+                    origin: origin(text, lang).clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The texts of `guide` that `lang` shows in the source language, in reading order: what the page's
 /// notice lists, and what makes a guide incomplete for `translation.incomplete: omit`.
 pub fn fallbacks(site: &Site, guide: &Guide, lang: &str) -> Vec<Fallback> {
@@ -121,7 +151,12 @@ impl Fallback {
             (
                 format!("`{}` has no `{lang}` translation", self.slot),
                 format!(
-                    "translate it in guide.yaml, or with `guidegen i18n export --lang {lang}` and `guidegen i18n import`"
+                    "translate it in {}, or with `guidegen i18n export --lang {lang}` and `guidegen i18n import`",
+                    // A snippet's texts are in its own file.
+                    self.origin
+                        .path
+                        .file_name()
+                        .map_or("guide.yaml".into(), |n| n.to_string_lossy())
                 ),
             )
         };

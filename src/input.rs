@@ -446,6 +446,10 @@ pub struct StepInput {
     /// `screenshot`, `app`, `result`, `note`, `tip`, `warning`, each replacing the step's own.
     #[schemars(with = "Option<BTreeMap<String, crate::schema::VariantSchema>>")]
     pub variants: Option<Spanned<BTreeMap<String, Spanned<StepInput>>>>,
+    /// The steps of a snippet, `snippets/<name>.yaml`, in place of this item; an item with
+    /// `snippet` has no other key.
+    #[schemars(with = "Option<String>")]
+    pub snippet: Option<Spanned<String>>,
 }
 
 /// `video:` of a guide, a section or a step: a file in the guide's folder (`src`), or the address of

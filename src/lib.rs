@@ -38,6 +38,7 @@ pub mod serve;
 pub mod shots;
 pub mod sitemap;
 pub mod slot;
+pub mod snippets;
 pub mod support;
 pub mod svg;
 pub mod textcheck;

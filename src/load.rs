@@ -83,6 +83,8 @@ pub struct Loaded {
     /// What could not be read of `guidegen.yaml`: validation must not take a part it could not read
     /// for a part that is not there (a misspelled `languages:` is not a site in English).
     pub site_troubles: SiteTroubles,
+    /// The snippets under `snippets/`, by name.
+    pub snippets: std::sync::Arc<crate::snippets::Snippets>,
 }
 
 /// The parts of `guidegen.yaml` that had errors.
@@ -137,6 +139,9 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
             path: shown,
         });
     }
+
+    loaded.snippets =
+        std::sync::Arc::new(crate::snippets::load(dir, &mut loaded.sources, diagnostics));
 
     let locales = dir.root.join("locales");
     if locales.is_dir() {

@@ -329,6 +329,8 @@ pub struct Site {
     /// `translation.other_languages: list`: a guide published only in some languages is listed in
     /// the others' indexes too, marked with the languages it is in.
     pub list_other_languages: bool,
+    /// The site's snippets, `snippets/<name>.yaml`, by name: read once, expanded where guides name them.
+    pub snippets: std::sync::Arc<crate::snippets::Snippets>,
     // -- text: support block and folder dates --
     /// Where a reader gets help (`support:`), shown at the end of every guide.
     pub support: Option<Support>,
@@ -490,6 +492,8 @@ impl Guide {
                 video: None,
                 only: step.only.clone(),
                 variants: Vec::new(),
+                slot_number: step.slot_number,
+                snippet: step.snippet.clone(),
             })
             .collect();
         Guide {
@@ -619,9 +623,18 @@ impl Guide {
             }))
     }
 
+    /// Whether this is a snippet as the translation commands see it
+    /// ([`crate::snippets::with_translation_units`]): its steps only, no title.
+    pub fn is_snippet(&self) -> bool {
+        self.id.starts_with(&crate::snippets::translation_id(""))
+    }
+
     /// Every translatable text of the guide with its slot, in reading order.
     pub fn slots(&self) -> Vec<(Slot, &Text)> {
-        let mut out = vec![(Slot::Title, &self.title)];
+        let mut out = Vec::new();
+        if !self.is_snippet() {
+            out.push((Slot::Title, &self.title));
+        }
         out.extend(self.summary.as_ref().map(|t| (Slot::Summary, t)));
         out.extend(self.video.as_ref().map(|v| (Slot::VideoTitle, &v.title)));
         for (i, section) in self.sections.iter().enumerate() {
@@ -643,7 +656,14 @@ impl Guide {
                     .as_ref()
                     .map(|v| (Slot::SectionVideoTitle(i + 1), &v.title)),
             );
-            out.extend(section.steps.iter().flat_map(Step::slots));
+            // A snippet's texts are translated in the snippet's file.
+            out.extend(
+                section
+                    .steps
+                    .iter()
+                    .filter(|step| step.snippet.is_none())
+                    .flat_map(Step::slots),
+            );
         }
         out
     }
@@ -712,6 +732,11 @@ pub struct Step {
     /// In the order note, tip, warning.
     pub callouts: Vec<Callout>,
     pub video: Option<Video>,
+    /// Where its texts are translated: the number of the step in its own file, counting a
+    /// `snippet:` item as one (equal to `number` in a guide without snippets).
+    pub slot_number: usize,
+    /// The snippet it comes from (`snippets/<name>.yaml`): its texts belong to that file, not the guide.
+    pub snippet: Option<String>,
     /// The platforms it is for, by device (its own `only:` and its section's); empty: all.
     pub only: Only,
     /// Its parts on single platforms of its device, where `variants:` gives them.
@@ -782,18 +807,21 @@ impl Step {
             .flat_map(move |field| {
                 let text = field
                     .in_model(self)
-                    .map(|text| (Slot::Step(self.number, field), text));
+                    .map(|text| (Slot::Step(self.slot_number, field), text));
                 let labels = (field == StepField::Alt)
                     .then_some(self.screenshot.as_ref())
                     .flatten()
                     .into_iter()
                     .flat_map(|shot| shot.callouts.iter().enumerate())
                     .filter_map(|(i, c)| {
-                        Some((Slot::CalloutLabel(self.number, i + 1), c.label.as_ref()?))
+                        Some((
+                            Slot::CalloutLabel(self.slot_number, i + 1),
+                            c.label.as_ref()?,
+                        ))
                     });
                 text.into_iter().chain(labels)
             })
-            .chain(self.variants.iter().flat_map(|v| v.slots(self.number)))
+            .chain(self.variants.iter().flat_map(|v| v.slots(self.slot_number)))
     }
 
     /// The text of its callout of `kind`, if it has one.

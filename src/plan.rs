@@ -172,7 +172,10 @@ impl Plan {
     pub fn publication(&self, site: &Site, guide: &Guide, strict: bool) -> Publication {
         let mut publication = Publication::default();
         for lang in self.languages.iter().filter(|l| guide.offered_in(l)) {
-            let untranslated = crate::fallback::untranslated(site, guide, lang);
+            let mut untranslated = crate::fallback::untranslated(site, guide, lang);
+            // The snippets it shows count too: a guide is complete when all it shows is.
+            let in_snippets = crate::fallback::untranslated_in_snippets(site, guide, lang);
+            untranslated.extend(in_snippets.iter().cloned());
             let outdated_shown = untranslated.iter().filter(|f| !f.shown_in_source).count();
             if strict {
                 publication.diagnostics.extend(
@@ -181,7 +184,8 @@ impl Plan {
                         .map(|f| f.diagnostic(lang, crate::diagnostic::Severity::Error)),
                 );
             }
-            let fallbacks = crate::fallback::fallbacks(site, guide, lang);
+            let mut fallbacks = crate::fallback::fallbacks(site, guide, lang);
+            fallbacks.extend(in_snippets.into_iter().filter(|f| f.shown_in_source));
             if fallbacks.is_empty() || site.incomplete == IncompletePolicy::Fallback {
                 publication.languages.push(lang.clone());
                 publication.fallback_texts += fallbacks.len();

@@ -669,6 +669,8 @@ mod tests {
             video,
             only: _,
             variants,
+            // Names another file, whose texts are its own.
+            snippet: _,
         } = &step.value;
         let full = screenshot.as_ref().and_then(|shot| match &shot.value {
             ScreenshotInput::Full(full) => Some(full),

@@ -1389,6 +1389,7 @@ pub fn validate_site(
         list_other_languages,
         support,
         folder_dates: Arc::default(),
+        snippets: loaded.snippets.clone(),
     };
 
     if loaded.guides.is_empty() && !diagnostics.has_errors() {
@@ -1708,6 +1709,8 @@ pub fn validate_guide(
 
     let mut sections = Vec::new();
     let mut number = 0;
+    // The steps' numbers as written in guide.yaml, where a `snippet:` item counts as one.
+    let mut own_number = 0;
     let mut previous_device: Option<String> = None;
     for (section, span, steps) in written_sections {
         let (section_title, intro) = match section {
@@ -1763,8 +1766,29 @@ pub fn validate_guide(
             .map(|o| only(&mut check, site, o, None))
             .unwrap_or_default();
         let mut model_steps = Vec::new();
-        for written in &steps.value {
+        let included = crate::snippets::expand(
+            &steps.value,
+            &loaded.path,
+            &site.snippets,
+            &mut own_number,
+            check.diagnostics,
+        );
+        for crate::snippets::Included {
+            step: written,
+            snippet,
+            chain,
+            slot_number,
+        } in included
+        {
             number += 1;
+            // A snippet's step is checked in its own file, and its errors say where it was included.
+            let reported_before = check.diagnostics.len();
+            let (path, source, dir) = (check.path, check.source, check.guide_dir);
+            if let Some(snippet) = snippet {
+                check.path = &snippet.path;
+                check.source = &snippet.source;
+                check.guide_dir = Some(&snippet.dir);
+            }
             let step_span: Span = written.referenced.into();
             let step = &written.value;
             let device = match &step.device {
@@ -1822,29 +1846,41 @@ pub fn validate_guide(
                 .map(|o| only(&mut check, site, o, device.as_deref()))
                 .unwrap_or_default();
             let only = combine_only(&mut check, step_span, section_only.clone(), only);
-            let (Some(device), Some(action)) = (device, action) else {
-                continue;
+            let model_step = match (device, action) {
+                (Some(device), Some(action)) => {
+                    let device_switch = previous_device.as_deref() != Some(device.as_str());
+                    previous_device = Some(device.clone());
+                    let mut model_step = Step {
+                        number,
+                        anchor: number,
+                        device,
+                        device_switch,
+                        action,
+                        screenshot,
+                        app,
+                        result,
+                        callouts,
+                        video: step_video,
+                        only,
+                        variants: Vec::new(),
+                        slot_number,
+                        snippet: snippet.map(|s| s.name.clone()),
+                    };
+                    if let Some(written) = &step.variants {
+                        model_step.variants = variants(&mut check, site, &model_step, written);
+                    }
+                    if snippet.is_some() {
+                        publish_apart(&mut model_step);
+                    }
+                    Some(model_step)
+                }
+                _ => None,
             };
-            let device_switch = previous_device.as_deref() != Some(device.as_str());
-            previous_device = Some(device.clone());
-            let mut model_step = Step {
-                number,
-                anchor: number,
-                device,
-                device_switch,
-                action,
-                screenshot,
-                app,
-                result,
-                callouts,
-                video: step_video,
-                only,
-                variants: Vec::new(),
-            };
-            if let Some(written) = &step.variants {
-                model_step.variants = variants(&mut check, site, &model_step, written);
+            (check.path, check.source, check.guide_dir) = (path, source, dir);
+            if let Some(note) = crate::snippets::included_note(&chain) {
+                check.diagnostics.note_since(reported_before, &note);
             }
-            model_steps.push(model_step);
+            model_steps.extend(model_step);
         }
         sections.push(Section {
             title: section_title,
@@ -1878,6 +1914,22 @@ pub fn validate_guide(
         updated,
         choice: crate::model::Choice::new(),
     })
+}
+
+/// A snippet's `shots/x.png` is published apart from the guide's own `shots/x.png`: under
+/// [`crate::snippets::PUBLISHED_DIR`], its variants' screenshots too.
+fn publish_apart(step: &mut Step) {
+    let variants = step.variants.iter_mut().map(|v| &mut v.step.screenshot);
+    for shot in std::iter::once(&mut step.screenshot)
+        .chain(variants)
+        .flatten()
+    {
+        for image in std::iter::once(&mut shot.default).chain(shot.localized.values_mut()) {
+            if !image.rel.starts_with(crate::snippets::PUBLISHED_DIR) {
+                image.rel = format!("{}/{}", crate::snippets::PUBLISHED_DIR, image.rel);
+            }
+        }
+    }
 }
 
 /// `languages:` of guide.yaml: site languages, the source language among them, in the site's order.
@@ -2689,7 +2741,8 @@ fn screenshot_image(
     at: Span,
 ) -> Result<Image, (String, String)> {
     let regions: Vec<Region> = redact.iter().map(|(r, _)| *r).collect();
-    let key = format!("{rel}\n{regions:?}");
+    // A snippet's `shot.png` is another file than a guide's: the folder is part of the key.
+    let key = format!("{}\n{rel}\n{regions:?}", dir.display());
     let (image, removed, under_text) = match check.images.get(&key) {
         Some(read) => read.clone(),
         None => {

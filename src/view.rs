@@ -929,16 +929,24 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
             Slot::Step(n, _)
             | Slot::CalloutLabel(n, _)
             | Slot::VariantStep(n, ..)
-            | Slot::VariantCalloutLabel(n, ..) => (
-                catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
-                Some(format!("#step-{n}")),
-            ),
+            | Slot::VariantCalloutLabel(n, ..) => {
+                // Slots count a `snippet:` item as one step; the reader sees the steps it holds.
+                let n = guide
+                    .steps()
+                    .find(|s| s.snippet.is_none() && s.slot_number == n)
+                    .map_or(n, |s| s.number);
+                (
+                    catalog.format("guide.untranslated.step", &[("n", &n.to_string())]),
+                    Some(format!("#step-{n}")),
+                )
+            }
         };
         let item = NoticeItem { text, href };
         if !items.contains(&item) {
             items.push(item);
         }
     }
+    snippet_fallbacks(site, guide, lang, &mut items);
     if items.is_empty() {
         return None;
     }
@@ -949,6 +957,40 @@ pub fn fallback_notice(site: &Site, guide: &Guide, lang: &Language) -> Option<Fa
         ),
         items,
     })
+}
+
+/// Adds to `items`, in step order, the steps from snippets that `lang` shows in the source language:
+/// their texts are the snippet's, outside the guide's own fallbacks.
+fn snippet_fallbacks(site: &Site, guide: &Guide, lang: &Language, items: &mut Vec<NoticeItem>) {
+    if !guide.offered_in(&lang.code) {
+        return;
+    }
+    let step_of = |item: &NoticeItem| {
+        item.href
+            .as_deref()
+            .and_then(|h| h.strip_prefix("#step-"))
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    for step in guide.steps().filter(|s| s.snippet.is_some()) {
+        let shown_in_source = step.slots().any(|(_, text)| {
+            fallback::resolve(text, &lang.code, site.source_lang(), site.outdated).fallback()
+        });
+        if !shown_in_source {
+            continue;
+        }
+        let n = step.number;
+        let item = NoticeItem {
+            text: lang
+                .catalog
+                .format("guide.untranslated.step", &[("n", &n.to_string())]),
+            href: Some(format!("#step-{n}")),
+        };
+        let at = items
+            .iter()
+            .position(|i| step_of(i).is_some_and(|m| m > n))
+            .unwrap_or(items.len());
+        items.insert(at, item);
+    }
 }
 
 /// The name of the language `code` as `page`'s sentences say it ("Danish" on an English page): built

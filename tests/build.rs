@@ -585,7 +585,12 @@ fn screenshots_have_size_and_alt_text_and_use_localized_files() {
                 let default = &shot.default.rel;
                 let (stem, ext) = default.rsplit_once('.').expect("an extension");
                 let variant = format!("{stem}.{lang}.{ext}");
-                let expected = if guide.dir.join(&variant).is_file() {
+                // A snippet's screenshot comes from snippets/ and is published under _snippets/.
+                let source_of = |rel: &str| match (&step.snippet, rel.strip_prefix("_snippets/")) {
+                    (Some(_), Some(rel)) => example_site().join("snippets").join(rel),
+                    _ => guide.dir.join(rel),
+                };
+                let expected = if source_of(&variant).is_file() {
                     variant
                 } else {
                     default.clone()
@@ -615,7 +620,7 @@ fn screenshots_have_size_and_alt_text_and_use_localized_files() {
                 let written = out.join(lang).join(&guide.id).join(&expected);
                 let bytes = std::fs::read(&written)
                     .unwrap_or_else(|e| panic!("{}: {e}", written.display()));
-                let source = std::fs::read(guide.dir.join(&expected)).expect("source screenshot");
+                let source = std::fs::read(source_of(&expected)).expect("source screenshot");
                 let published = if expected.ends_with(".svg") {
                     guidegen::svg::sanitize(&source).expect("a valid SVG").bytes
                 } else {

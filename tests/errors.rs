@@ -577,6 +577,7 @@ fn a_misspelled_top_level_key_is_one_error_not_one_per_text() {
         let site = tmp.path().join("site");
         std::fs::create_dir_all(&site).expect("site");
         copy_dir(&example_site().join("guides"), &site.join("guides"));
+        copy_dir(&example_site().join("snippets"), &site.join("snippets"));
         let settings = std::fs::read_to_string(example_site().join("guidegen.yaml"))
             .expect("settings")
             .replace(&format!("\n{right}:"), &format!("\n{wrong}:"));

@@ -90,6 +90,9 @@ fn the_example_site_passes_the_generated_schemas_and_a_misspelled_key_fails_them
         }
     }
     assert!(guides >= 3, "the example guides were found");
+    // A snippet is written as a guide holding only `steps:`: the guide schema describes it.
+    let snippet = yaml_as_json(&example.join("snippets/approve-sign-in.yaml"));
+    assert_eq!(errors(&guide_schema, &snippet), Vec::<String>::new());
 
     let mut misspelled = settings.clone();
     let object = misspelled.as_object_mut().expect("a map");

@@ -34,7 +34,7 @@ fn site_relative(site: &Site, guide: &Guide) -> String {
         .dir
         .strip_prefix(&site.root)
         .unwrap_or(&guide.dir)
-        .join(GUIDE_FILE);
+        .join(guide.path.file_name().unwrap_or(GUIDE_FILE.as_ref()));
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
@@ -77,7 +77,8 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
         } else {
             String::new()
         };
-        for step in &section.steps {
+        // A snippet's steps are translated in the snippet's file.
+        for step in section.steps.iter().filter(|s| s.snippet.is_none()) {
             let device = site
                 .devices
                 .get(&step.device)
@@ -90,14 +91,14 @@ fn descriptions(site: &Site, guide: &Guide) -> BTreeMap<Slot, String> {
             for field in StepField::ALL {
                 let what = field.description();
                 out.insert(
-                    Slot::Step(step.number, field),
+                    Slot::Step(step.slot_number, field),
                     format!("Step {} ({device}){place}: {what}", step.number),
                 );
             }
             let callouts = step.screenshot.as_ref().map_or(0, |s| s.callouts.len());
             for m in 1..=callouts {
                 out.insert(
-                    Slot::CalloutLabel(step.number, m),
+                    Slot::CalloutLabel(step.slot_number, m),
                     format!(
                         "Step {} ({device}){place}: the label of callout {m}, a short name for what it points at on the screenshot",
                         step.number
@@ -140,7 +141,12 @@ pub fn po_catalog_after(
         .collect();
     po::Catalog {
         comments: comments(format!(
-            "The guide \"{}\" ({rel}), from {source} into {lang}.",
+            "The {} \"{}\" ({rel}), from {source} into {lang}.",
+            if guide.is_snippet() {
+                "snippet"
+            } else {
+                "guide"
+            },
             guide.id
         )),
         header: header(&format!("guidegen {}", guide.id), source, lang),
@@ -353,6 +359,16 @@ pub fn export(options: &ExportOptions) -> Outcome<ExportSummary> {
         // A guide published only in some languages is not translated into the others.
         for guide in site.guides.iter().filter(|g| g.offered_in(lang)) {
             let path = folder.join(format!("{}.po", guide.id));
+            // A snippet's is in snippets/.
+            if let Some(parent) = path.parent()
+                && let Err(e) = std::fs::create_dir_all(parent)
+            {
+                return Outcome::fail(
+                    Failure::Output(format!("cannot create {}: {e}", parent.display())),
+                    diagnostics,
+                    sources,
+                );
+            }
             let catalog = po_catalog_after(&site, guide, lang, earlier_export(&path).as_ref());
             summary.untranslated += catalog
                 .entries

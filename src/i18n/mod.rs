@@ -73,7 +73,10 @@ struct EditedFile<N> {
 fn guide_file(guide: &Guide) -> EditedFile<Slot> {
     EditedFile {
         path: guide.path.clone(),
-        file: guide.dir.join(GUIDE_FILE),
+        // A snippet's file is named after it, a guide's is guide.yaml.
+        file: guide
+            .dir
+            .join(guide.path.file_name().unwrap_or(GUIDE_FILE.as_ref())),
         locate: yaml::locate,
         parses: |text| {
             serde_saphyr::from_str::<crate::input::GuideFile>(text)
@@ -331,7 +334,11 @@ fn checked_site(site_dir: &Path) -> Result<(Site, Diagnostics, Sources), (Diagno
     } = build::check(site_dir);
     match site {
         // Warnings about the site itself belong to `check`; these commands report their own.
-        Some(site) => Ok((site, Diagnostics::new(), sources)),
+        Some(site) => Ok((
+            crate::snippets::with_translation_units(&site),
+            Diagnostics::new(),
+            sources,
+        )),
         None => Err((diagnostics, sources)),
     }
 }

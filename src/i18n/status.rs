@@ -116,12 +116,19 @@ fn guide_language_status(site: &Site, guide: &Guide, lang: &str) -> LanguageStat
         s.count(fallback::resolve(text, lang, site.source_lang(), site.outdated).status);
     }
     s.untranslated = fallback::untranslated(site, guide, lang);
-    for step in guide.steps() {
+    // A snippet's screenshots are listed in its own row, by their path in snippets/.
+    for step in guide.steps().filter(|step| step.snippet.is_none()) {
         if let Some(shot) = &step.screenshot
             && !shot.localized.contains_key(lang)
-            && !s.screenshots_not_localized.contains(&shot.default.rel)
         {
-            s.screenshots_not_localized.push(shot.default.rel.clone());
+            let published = format!("{}/", crate::snippets::PUBLISHED_DIR);
+            let rel = match shot.default.rel.strip_prefix(&published) {
+                Some(rel) if guide.is_snippet() => rel.to_owned(),
+                _ => shot.default.rel.clone(),
+            };
+            if !s.screenshots_not_localized.contains(&rel) {
+                s.screenshots_not_localized.push(rel);
+            }
         }
     }
     s
@@ -151,6 +158,8 @@ fn site_language_status(site: &Site, lang: &str) -> (LanguageStatus, Vec<SiteFal
 
 /// How far every guide is translated into every language (but the source language), or into `only`.
 pub fn status(site: &Site, only: &[String]) -> Report {
+    // Each snippet is its own file to translate.
+    let site = &crate::snippets::with_translation_units(site);
     let languages: Vec<String> = site
         .languages
         .iter()

@@ -17,8 +17,9 @@ use crate::plan::{Format, Plan, Request};
 use crate::render::{self, Job, Renderer};
 use crate::write::Memory;
 
-/// The site folder's parts whose change means a new context: everything is rendered again.
-const CONTEXT_FOLDERS: [&str; 2] = ["templates", "locales"];
+/// The site folder's parts whose change means a new context: everything is rendered again. The
+/// snippets are read with the context (any guide may use one).
+const CONTEXT_FOLDERS: [&str; 3] = ["templates", "locales", crate::snippets::SNIPPETS_DIR];
 
 /// Opens the site in `site_dir` and renders it into memory.
 pub fn open(site_dir: &Path) -> Box<dyn Backend> {
@@ -498,6 +499,10 @@ mod tests {
         );
         assert_eq!(
             backend.what_changed(&[root.join(SITE_FILE)]),
+            Change::Everything
+        );
+        assert_eq!(
+            backend.what_changed(&[root.join("snippets/approve-sign-in.yaml")]),
             Change::Everything
         );
         assert_eq!(
