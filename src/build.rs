@@ -366,6 +366,8 @@ fn context_fingerprint(context: &Context, sources: &Sources, plan: &Plan) -> Str
             .part(text.as_bytes());
     }
     f.part(context.templates.fingerprint.as_bytes());
+    // A PDF prints the titles of the guides it links to.
+    f.part(format!("{:?}", context.site.link_targets).as_bytes());
     f.part(format!("{:?}", context.pdf).as_bytes());
     f.part(format!("{:?} {} {}", plan.languages, plan.html, plan.pdf).as_bytes());
     f.part(format!("{} {} {}", plan.fragment, plan.single, plan.inline_images).as_bytes());

@@ -229,3 +229,94 @@ mod tests {
         assert_eq!(hint_for_relative("../secret.pdf", &ids()), None);
     }
 }
+
+/// What a PDF prints for a link to another guide, paper being unclickable: the guide's title in
+/// each language, and the languages it is published in (for its address).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// By language code; the plain string of a title written without a language map under "".
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// `languages:` of its guide.yaml; `None`: all of the site's.
+    pub languages: Option<Vec<String>>,
+}
+
+impl Target {
+    /// Its title in `lang`, else in the source language.
+    pub fn title(&self, lang: &str, source_lang: &str) -> Option<&str> {
+        [lang, source_lang, ""]
+            .into_iter()
+            .find_map(|l| self.titles.get(l))
+            .map(String::as_str)
+    }
+
+    /// The language a link from a page in `lang` opens it in: `lang`, or its first language.
+    pub fn language<'a>(&'a self, lang: &'a str) -> &'a str {
+        match &self.languages {
+            Some(langs) if !langs.iter().any(|l| l == lang) => {
+                langs.first().map_or(lang, String::as_str)
+            }
+            _ => lang,
+        }
+    }
+}
+
+/// Only what a link's target needs of a guide.yaml: everything else is read, and checked, where the
+/// guide itself is.
+#[derive(serde::Deserialize)]
+struct TitleOnly {
+    title: Option<crate::input::Text>,
+    languages: Option<Vec<String>>,
+}
+
+/// The ids that `text` (a guide or snippet file) links to with `guide:<id>`.
+pub fn linked_ids(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices(SCHEME).filter_map(|(at, _)| {
+        let rest = &text[at + SCHEME.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
+}
+
+/// The titles of the guides that the site's guides and `snippets` (their sources) link to, read
+/// before the guides are: a build renders each guide as it reads it, and its PDF prints the titles
+/// of the guides it links to. A file that cannot be read here is left out: reading it as a guide
+/// reports why.
+pub fn targets<'a>(
+    guides: &[crate::load::FoundGuide],
+    snippets: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, Target> {
+    let read = |found: &crate::load::FoundGuide| {
+        let rel = std::path::Path::new(crate::load::GUIDE_FILE);
+        let bytes =
+            crate::files::read_inside(&found.dir, rel, crate::files::MAX_TEXT_FILE_BYTES).ok()?;
+        String::from_utf8(bytes).ok()
+    };
+    let texts: Vec<String> = guides.iter().filter_map(read).collect();
+    let snippets: Vec<&str> = snippets.into_iter().collect();
+    let wanted: BTreeSet<String> = texts
+        .iter()
+        .map(String::as_str)
+        .chain(snippets)
+        .flat_map(linked_ids)
+        .map(str::to_owned)
+        .collect();
+    guides
+        .iter()
+        .filter(|found| wanted.contains(&found.id))
+        .filter_map(|found| {
+            let text = read(found)?;
+            let written: TitleOnly = crate::load::parse_yaml(&found.path, &text).ok()?;
+            let titles = match written.title? {
+                crate::input::Text::Plain(text) => [(String::new(), text)].into(),
+                crate::input::Text::Localized(map) => map
+                    .into_iter()
+                    .map(|(lang, t)| (lang.value, t.value.text().to_owned()))
+                    .collect(),
+            };
+            let languages = written.languages;
+            Some((found.id.clone(), Target { titles, languages }))
+        })
+        .collect()
+}

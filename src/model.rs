@@ -326,6 +326,8 @@ pub struct Site {
     /// The id of every guide found, valid or not, for `guide:` links to be checked against while
     /// the guides are still being read ([`crate::guidelinks`]).
     pub guide_ids: std::collections::BTreeSet<String>,
+    /// The title and languages of each guide that a `guide:` link names, by id: a PDF prints them.
+    pub link_targets: BTreeMap<String, crate::guidelinks::Target>,
     /// `translation.other_languages: list`: a guide published only in some languages is listed in
     /// the others' indexes too, marked with the languages it is in.
     pub list_other_languages: bool,

@@ -1386,6 +1386,10 @@ pub fn validate_site(
         unsure,
         variables,
         guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
+        link_targets: crate::guidelinks::targets(
+            &loaded.guides,
+            loaded.snippets.values().map(|s| s.source.as_str()),
+        ),
         list_other_languages,
         support,
         folder_dates: Arc::default(),

@@ -440,6 +440,10 @@ pub struct GuideView<'a> {
     /// The files of the guide's folder its Markdown links to, by path: the PDF draws the images.
     #[serde(skip)]
     pub attachments: std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    /// The guides its `guide:` links name, by id: their titles in the page's language and their
+    /// addresses (with `base_url`), which the PDF prints beside a link.
+    #[serde(skip)]
+    pub link_titles: std::collections::BTreeMap<String, LinkTitle>,
     /// The reader's choice of platforms and what depends on it; `None` in a guide without variants.
     pub variants: Option<crate::variants::GuideVariantsView>,
     /// Platform id → store key (`ios` → `app_store`), as JSON: the page orders store codes by the
@@ -451,6 +455,37 @@ pub struct GuideView<'a> {
     /// The page loads `assets/variants.js`: it has variants, or store codes to order by the
     /// reader's phone.
     pub platform_script: bool,
+}
+
+/// A guide that a `guide:` link names, as paper shows it.
+#[derive(Debug, Clone, Default)]
+pub struct LinkTitle {
+    pub title: String,
+    /// Its page's absolute address (`base_url`), in the language the link opens it in.
+    pub address: Option<String>,
+}
+
+/// The titles and addresses of the guides `guide` links to, for a page in `l`'s language.
+fn link_titles(
+    site: &Site,
+    guide: &Guide,
+    l: &Localizer,
+) -> std::collections::BTreeMap<String, LinkTitle> {
+    guide
+        .links
+        .iter()
+        .filter_map(|link| {
+            let target = site.link_targets.get(&link.target)?;
+            let lang = target.language(l.lang);
+            let title = target.title(lang, site.source_lang())?;
+            let address = site
+                .base_url
+                .as_ref()
+                .map(|base| crate::address::page_url(base, lang, &link.target));
+            let title = crate::variables::substitute(title, lang, &site.variables);
+            Some((link.target.clone(), LinkTitle { title, address }))
+        })
+        .collect()
 }
 
 /// "Last updated 30 November 2026": `text` whole, or `before`, `date`, `after` for markup around the
@@ -612,6 +647,7 @@ pub fn guide_view<'a>(
             .as_ref()
             .map(|support| crate::support::support_view(support, &l)),
         attachments: guide.attachments.clone(),
+        link_titles: link_titles(site, guide, &l),
         variants: None,
         platform_stores: crate::variants::platform_stores(site),
         for_platforms: None,

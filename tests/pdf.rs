@@ -293,6 +293,7 @@ fn mfa_guide<'a>(
         updated: None,
         support: None,
         attachments: Default::default(),
+        link_titles: Default::default(),
         variants: None,
         platform_stores: String::new(),
         for_platforms: None,

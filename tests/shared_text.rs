@@ -132,6 +132,46 @@ fn variables_reach_the_pdf() {
     let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
     assert!(text.contains("call IT support on +45 1234 5678"), "{text}");
     assert!(!text.contains("((phone))"), "{text}");
+    // Paper cannot be clicked: a guide link names the guide it leads to, in the page's language.
+    assert!(text.contains("First set up MFA (“Set up MFA”)"), "{text}");
+}
+
+#[test]
+fn in_the_pdf_a_guide_link_shows_the_guides_title_and_address() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("pdftotext is not installed: skipped");
+        return;
+    }
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guidegen.yaml",
+        "languages: [da, en]\n",
+        "languages: [da, en]\nbase_url: https://it.example.edu/guides/\n",
+    );
+    run_in(&root, &[&"build", &"--format", &"pdf"]).expect_code(0);
+    for (lang, printed) in [
+        (
+            "da",
+            "Først skal du opsætte MFA (“Opsæt MFA”, https://it.example.edu/guides/da/mfa/#step-2)",
+        ),
+        (
+            "en",
+            "First set up MFA (“Set up MFA”, https://it.example.edu/guides/en/mfa/#step-2)",
+        ),
+    ] {
+        let out = std::process::Command::new("pdftotext")
+            .arg(root.join(format!("output/{lang}/vpn/vpn-{lang}.pdf")))
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        assert!(text.contains(printed), "{lang}: {text}");
+    }
 }
 
 #[test]

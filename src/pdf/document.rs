@@ -72,6 +72,7 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         files: Files::default(),
         geometry: Geometry::of(paper),
         attachments: view.attachments.clone(),
+        link_titles: view.link_titles.clone(),
     };
     b.out.push_str(TEMPLATE);
     b.document(view, paper);
@@ -84,9 +85,26 @@ struct Builder {
     geometry: Geometry,
     /// The files of the guide's folder its Markdown links to, by path: images among them are drawn.
     attachments: Attachments,
+    /// The guides its `guide:` links name: the PDF prints their titles and addresses.
+    link_titles: std::collections::BTreeMap<String, crate::view::LinkTitle>,
 }
 
 type Attachments = std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>;
+
+/// What paper prints for a `guide:` link: the guide's title, and its address where the site has
+/// one (with the link's place in it: `#step-4`).
+fn guide_link(
+    titles: &std::collections::BTreeMap<String, crate::view::LinkTitle>,
+    url: &str,
+) -> Option<markup::GuideLinkText> {
+    let link = crate::guidelinks::parse(url)?;
+    let known = titles.get(link.id)?;
+    let fragment = link.fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    Some(markup::GuideLinkText {
+        title: known.title.clone(),
+        address: known.address.as_ref().map(|a| format!("{a}{fragment}")),
+    })
+}
 
 /// An image a text of the guide shows (`![alt](shots/menu.png)`), added to the PDF's files: a PNG,
 /// JPEG or SVG (validation read its size and sanitized an SVG); any other kind keeps its alt text.
@@ -163,7 +181,9 @@ impl Builder {
         let files = &mut self.files;
         let attachments = &self.attachments;
         let mut image = |rel: &str| inline_image(files, attachments, rel);
-        let body = markup::markdown_with_images(&prose.markdown, &mut image);
+        let titles = &self.link_titles;
+        let mut guide = |url: &str| guide_link(titles, url);
+        let body = markup::markdown_with(&prose.markdown, &mut image, &mut guide);
         in_lang(prose.lang.as_deref(), body)
     }
 

@@ -98,6 +98,15 @@ pub fn lang_args(code: &str) -> Option<String> {
 struct Open {
     url: Option<String>,
     seen: String,
+    /// A link to another guide: its title, printed after the link's text.
+    guide_title: Option<String>,
+}
+
+/// What paper prints for a link to another guide of the site: its title, and its address when the
+/// site has one.
+pub struct GuideLinkText {
+    pub title: String,
+    pub address: Option<String>,
 }
 
 /// Guide Markdown as typst markup. Links keep their text and are followed by their address in
@@ -119,6 +128,16 @@ pub struct InlineImage {
 pub fn markdown_with_images(
     source: &str,
     image: &mut dyn FnMut(&str) -> Option<InlineImage>,
+) -> String {
+    markdown_with(source, image, &mut |_| None)
+}
+
+/// [`markdown_with_images`], with each `guide:` link that `guide` knows followed by the guide's
+/// title in quotation marks and its address: "see (“Set up MFA”, https://…/en/mfa-setup/)".
+pub fn markdown_with(
+    source: &str,
+    image: &mut dyn FnMut(&str) -> Option<InlineImage>,
+    guide: &mut dyn FnMut(&str) -> Option<GuideLinkText>,
 ) -> String {
     let mut out = String::with_capacity(source.len() * 2);
     let mut open: Vec<Open> = Vec::new();
@@ -184,11 +203,16 @@ pub fn markdown_with_images(
                     dest_url,
                     ..
                 } => {
+                    let mut guide_title = None;
                     let url = if link_type == LinkType::Email {
                         Some(format!("mailto:{}", dest_url.trim()))
                     } else {
                         match markdown::classify(&dest_url) {
                             TargetKind::External => Some(dest_url.trim().to_owned()),
+                            TargetKind::Guide(url) => guide(&url).and_then(|target| {
+                                guide_title = Some(target.title);
+                                target.address
+                            }),
                             _ => None,
                         }
                     };
@@ -198,6 +222,7 @@ pub fn markdown_with_images(
                     open.push(Open {
                         url,
                         seen: String::new(),
+                        guide_title,
                     });
                 }
                 Tag::Table(alignments) => {
@@ -228,18 +253,33 @@ pub fn markdown_with_images(
                 TagEnd::List(_) => out.push_str(")\n\n"),
                 TagEnd::Item => out.push_str("],"),
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push(']'),
-                TagEnd::Link => {
-                    if let Some(Open {
+                TagEnd::Link => match open.pop() {
+                    Some(Open {
+                        url,
+                        guide_title: Some(title),
+                        ..
+                    }) => {
+                        let printed = match &url {
+                            Some(url) => {
+                                out.push(']');
+                                format!(" (“{title}”, {url})")
+                            }
+                            None => format!(" (“{title}”)"),
+                        };
+                        out.push_str(&text(&printed));
+                    }
+                    Some(Open {
                         url: Some(url),
                         seen,
-                    }) = open.pop()
-                    {
+                        ..
+                    }) => {
                         out.push(']');
                         if !same_address(&seen, &url) {
                             out.push_str(&text(&format!(" ({url})")));
                         }
                     }
-                }
+                    _ => {}
+                },
                 TagEnd::TableHead => out.push_str("),"),
                 TagEnd::TableCell => out.push_str("],"),
                 TagEnd::Table => out.push_str(")\n\n"),

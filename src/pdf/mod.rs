@@ -296,6 +296,7 @@ mod tests {
             updated: None,
             support: None,
             attachments: Default::default(),
+            link_titles: Default::default(),
             variants: None,
             platform_stores: String::new(),
             for_platforms: None,

@@ -54,7 +54,11 @@ pub fn continue_view(
     let step = handover.step.to_string();
     let query = platform.map(|p| format!("{}={}", handover.device, p.id));
     let url = address::continue_url(base, l.lang, id, query.as_deref(), handover.anchor);
-    let platform_label = platform.map(|p| l.label(&p.label).text);
+    // A code per platform is named, on the page and the PDF with every variant; a combination's
+    // PDF has only its own.
+    let platform_label = platform
+        .filter(|_| renumbered)
+        .map(|p| l.label(&p.label).text);
     // A page whose numbers a choice of platforms changes cannot name the step by its number.
     let (hint_key, label_key) = if renumbered {
         ("continue.hint_here", "continue.qr_label_here")
