@@ -397,6 +397,11 @@ impl Site {
         for (id, device) in &self.devices {
             out.push((format!("devices.{id}.label"), &device.label));
             out.push((format!("devices.{id}.banner"), &device.banner));
+            out.push((format!("devices.{id}.question"), &device.question));
+            for platform in &device.platforms {
+                let name = format!("devices.{id}.platforms.{}.label", platform.id);
+                out.push((name, &platform.label));
+            }
         }
         for (name, value) in &self.variables {
             out.push((format!("variables.{name}"), value));

@@ -501,3 +501,59 @@ steps:
         .collect();
     assert!(ios.contains("Tap Get."), "{ios}");
 }
+
+#[test]
+fn a_site_platforms_label_and_question_are_translated_like_the_sites_other_texts() {
+    let guide = "\
+title: {da: Forbind, en: Connect}
+steps:
+  - device: computer
+    action: {da: Åbn siden., en: Open the page.}
+    variants:
+      chromebook: {action: {da: Åbn Chrome., en: Open Chrome.}}
+";
+    let site = Site::new(guide);
+    // Written in Danish only (the source language): their English is missing until translated.
+    let settings = SETTINGS.replace("languages: [en, da]", "languages: [da, en]")
+        + "devices:\n  computer:\n    question: Hvilken computer bruger du?\n    platforms:\n      # A school's own kind of computer.\n      chromebook: {label: Skolens Chromebook}\n";
+    std::fs::write(site.root.join("guidegen.yaml"), settings).unwrap();
+    let status = run_in(&site.root, &[&"i18n", &"status"]);
+    for name in [
+        "devices.computer.question (en) missing",
+        "devices.computer.platforms.chromebook.label (en) missing",
+    ] {
+        assert!(status.stdout.contains(name), "{name}: {}", status.stdout);
+    }
+    run_in(&site.root, &[&"i18n", &"export", &"--lang", &"en"]).expect_code(0);
+    let po_path = site.root.join("translations/en/_site.po");
+    let po = std::fs::read_to_string(&po_path).unwrap();
+    let label = "msgctxt \"_site|devices.computer.platforms.chromebook.label\"\nmsgid \"Skolens Chromebook\"\nmsgstr \"\"";
+    let question = "msgctxt \"_site|devices.computer.question\"\nmsgid \"Hvilken computer bruger du?\"\nmsgstr \"\"";
+    assert!(po.contains(label) && po.contains(question), "{po}");
+    let po = po
+        .replace(
+            label,
+            &label.replace("msgstr \"\"", "msgstr \"The school's Chromebook\""),
+        )
+        .replace(
+            question,
+            &question.replace("msgstr \"\"", "msgstr \"Which computer do you use?\""),
+        );
+    std::fs::write(&po_path, po).unwrap();
+    run_in(
+        &site.root,
+        &[&"i18n", &"import", &"translations/en/_site.po"],
+    )
+    .expect_code(0);
+    let after = std::fs::read_to_string(site.root.join("guidegen.yaml")).unwrap();
+    assert!(
+        after.contains("# A school's own kind of computer."),
+        "{after}"
+    );
+    run_in(&site.root, &[&"i18n", &"status", &"--strict"]).expect_code(0);
+    site.build(&["--format", "html", "--strict"]).expect_code(0);
+    let page = parse_html(&site.out("en/demo/index.html"));
+    let text: String = page.root_element().text().collect();
+    assert!(text.contains("The school's Chromebook"), "{text}");
+    assert!(text.contains("Which computer do you use?"), "{text}");
+}

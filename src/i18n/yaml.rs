@@ -115,8 +115,27 @@ pub fn locate_site(source: &str) -> Result<Vec<Located<String>>, String> {
                 format!("devices.{id}.banner"),
                 "banner".into(),
                 banner,
-                around,
+                around.clone(),
             ));
+        }
+        if let Some(question) = &device.value.question {
+            written.push((
+                format!("devices.{id}.question"),
+                "question".into(),
+                question,
+                around.clone(),
+            ));
+        }
+        let platforms = device.value.platforms.iter().flat_map(|p| &p.value);
+        for (platform_id, platform) in platforms {
+            if let Some(label) = &platform.value.label {
+                written.push((
+                    format!("devices.{id}.platforms.{platform_id}.label"),
+                    "label".into(),
+                    label,
+                    vec![device.referenced, platform.referenced],
+                ));
+            }
         }
     }
     for (name, value) in &doc.variables {
