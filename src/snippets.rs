@@ -128,7 +128,7 @@ fn only_steps(file: &GuideFile, path: &Path, diagnostics: &mut Diagnostics) -> b
     );
     for (key, span) in &extra {
         diagnostics.push(
-            Diagnostic::error(path, *span, format!("a snippet has no `{key}`"))
+            Diagnostic::error(path, *span, format!("a snippet cannot have `{key}`"))
                 .with_hint("a snippet holds only `steps:`; the guides that use it have their own title, summary and sections"),
         );
     }

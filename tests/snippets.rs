@@ -212,7 +212,11 @@ fn unknown_snippets_cycles_and_mixed_items_are_errors_at_the_including_line() {
         "an item with `snippet:` has no other keys",
         None,
     );
-    run.expect_error("snippets/titled.yaml:1:8", "a snippet has no `title`", None);
+    run.expect_error(
+        "snippets/titled.yaml:1:8",
+        "a snippet cannot have `title`",
+        None,
+    );
     let yml = common::diagnostics(&run.stderr, "warning")
         .into_iter()
         .find(|d| d.location == "snippets/later.yml:1:1")
