@@ -108,7 +108,7 @@ fn grid_svg(width: u32, height: u32) -> String {
 }
 
 fn page(name: &str, bytes: &[u8], mime: &str, width: u32, height: u32) -> String {
-    let name = escape(name);
+    let name = crate::html::escape(name);
     let data = crate::base64::encode(bytes);
     let grid = grid_svg(width, height);
     format!(
@@ -171,15 +171,6 @@ document.getElementById('fit').addEventListener('change', e => document.body.cla
 </html>
 "#
     )
-}
-
-/// Text for HTML, in an element or a quoted attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

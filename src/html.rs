@@ -223,3 +223,20 @@ fn line_in(message: &str) -> Span {
     }
     Span::START
 }
+
+/// Text made safe for HTML (and XML) content and quoted attribute values: for what guidegen writes
+/// itself, outside the templates' autoescaping.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

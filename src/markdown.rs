@@ -320,28 +320,13 @@ fn guide_link_start(url: &str, title: &str) -> String {
     let title = if title.is_empty() {
         String::new()
     } else {
-        format!(" title=\"{}\"", escape_attribute(title))
+        format!(" title=\"{}\"", crate::html::escape(title))
     };
     format!(
         "<a href=\"{}\" data-guide-link=\"{}\"{title}>",
-        escape_attribute(&crate::guidelinks::href(&link)),
-        escape_attribute(link.id)
+        crate::html::escape(&crate::guidelinks::href(&link)),
+        crate::html::escape(link.id)
     )
-}
-
-fn escape_attribute(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The parser's events with adjacent texts as one (it splits text at `_`, `*`, `[`…), so that an

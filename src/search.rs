@@ -53,13 +53,7 @@ pub struct GuideEntry {
 /// The places of `guide` in `lang`: its title and summary; each section's title and intro; each
 /// step's action, result and notes.
 pub fn guide_entry(site: &Site, guide: &Guide, lang: &Language) -> GuideEntry {
-    let l = Localizer {
-        lang: &lang.code,
-        source_lang: site.source_lang(),
-        outdated: site.outdated,
-        catalog: &lang.catalog,
-        variables: &site.variables,
-    };
+    let l = Localizer::for_language(site, lang);
     let title = l.plain(&guide.title).text;
     let summary = guide
         .summary

@@ -45,26 +45,18 @@ pub fn sitemap(
 
 /// One `<url>`, with the page's languages as alternates when it has more than one.
 fn url(out: &mut String, loc: &str, alternates: &[(&str, String)]) {
-    let _ = writeln!(out, "  <url>\n    <loc>{}</loc>", escape(loc));
+    let _ = writeln!(out, "  <url>\n    <loc>{}</loc>", crate::html::escape(loc));
     if alternates.len() > 1 {
         for (lang, href) in alternates {
             let _ = writeln!(
                 out,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                escape(lang),
-                escape(href)
+                crate::html::escape(lang),
+                crate::html::escape(href)
             );
         }
     }
     out.push_str("  </url>\n");
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]

@@ -66,6 +66,19 @@ pub struct Localizer<'a> {
     pub variables: &'a crate::variables::Variables,
 }
 
+impl<'a> Localizer<'a> {
+    /// Texts of `site` as a page in `lang` shows them.
+    pub fn for_language(site: &'a Site, lang: &'a Language) -> Self {
+        Localizer {
+            lang: &lang.code,
+            source_lang: site.source_lang(),
+            outdated: site.outdated,
+            catalog: &lang.catalog,
+            variables: &site.variables,
+        }
+    }
+}
+
 impl Localizer<'_> {
     pub(crate) fn ui_text(&self, key: &str) -> String {
         self.ui(key)
@@ -532,13 +545,7 @@ pub fn guide_view<'a>(
     languages: &[&Language],
     pdf: bool,
 ) -> GuideView<'a> {
-    let l = Localizer {
-        lang: &lang.code,
-        source_lang: site.source_lang(),
-        outdated: site.outdated,
-        catalog: &lang.catalog,
-        variables: &site.variables,
-    };
+    let l = Localizer::for_language(site, lang);
     let total_steps = guide.steps().count();
 
     let mut needs: Vec<NeedView> = Vec::new();
@@ -1148,13 +1155,7 @@ pub fn index_view<'a>(
     omitted: &[&Guide],
     languages: &[&Language],
 ) -> IndexView<'a> {
-    let l = Localizer {
-        lang: &lang.code,
-        source_lang: site.source_lang(),
-        outdated: site.outdated,
-        catalog: &lang.catalog,
-        variables: &site.variables,
-    };
+    let l = Localizer::for_language(site, lang);
     let cards = guides
         .iter()
         .map(|guide| {
@@ -1252,13 +1253,7 @@ pub fn root_view(site: &Site, languages: &[&Language]) -> RootView {
         languages: languages
             .iter()
             .map(|lang| {
-                let l = Localizer {
-                    lang: &lang.code,
-                    source_lang: site.source_lang(),
-                    outdated: site.outdated,
-                    catalog: &lang.catalog,
-                    variables: &site.variables,
-                };
+                let l = Localizer::for_language(site, lang);
                 RootLanguage {
                     lang: lang.code.clone(),
                     dir: lang.catalog.direction.as_str(),

@@ -2,6 +2,7 @@
 //! with errors the error overlay — and the page's Content-Security-Policy. `build` never writes
 //! either.
 
+pub use crate::html::escape;
 use sha2::{Digest, Sha256};
 
 use super::{Problem, Snapshot};
@@ -147,22 +148,6 @@ fn quoted_lines(rendered: &str) -> String {
         .filter(|line| !line.trim_start().starts_with("= hint:"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Text made safe for HTML content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The page served for a path with no file, with the reload script (so that it turns into the page

@@ -175,13 +175,7 @@ pub struct AliasView<'a> {
 
 /// The pages of `guide`'s aliases in `lang`.
 pub fn alias_views<'a>(site: &Site, guide: &Guide, lang: &'a Language) -> Vec<AliasView<'a>> {
-    let l = Localizer {
-        lang: &lang.code,
-        source_lang: site.source_lang(),
-        outdated: site.outdated,
-        catalog: &lang.catalog,
-        variables: &site.variables,
-    };
+    let l = Localizer::for_language(site, lang);
     guide
         .aliases
         .iter()
