@@ -397,7 +397,10 @@ impl Site {
         for (id, device) in &self.devices {
             out.push((format!("devices.{id}.label"), &device.label));
             out.push((format!("devices.{id}.banner"), &device.banner));
-            out.push((format!("devices.{id}.question"), &device.question));
+            // The question is asked only of a device with platforms.
+            if !device.platforms.is_empty() {
+                out.push((format!("devices.{id}.question"), &device.question));
+            }
             for platform in &device.platforms {
                 let name = format!("devices.{id}.platforms.{}.label", platform.id);
                 out.push((name, &platform.label));
