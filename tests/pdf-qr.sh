@@ -182,6 +182,21 @@ for pdf in "${pdfs[@]}"; do
       problems+=("the PDF has a QR code for $url, the HTML page ($(basename "$page")) has none")
     done < <(LC_ALL=C comm -13 "$dir/html-qr" "$dir/pdf-qr")
     html_continue_qr "$page" >"$dir/html-continue"
+    # A PDF for one combination of platforms (<id>-<lang>-windows-ios.pdf) has the codes of its
+    # own platforms only: those whose address chooses one of them (?phone=ios), and those that
+    # choose none.
+    guide_id=$(basename "$(dirname "$pdf")")
+    lang=$(basename "$(dirname "$(dirname "$pdf")")")
+    name=$(basename "$pdf" .pdf)
+    if [[ $name == "$guide_id-$lang-"* ]]; then
+      platforms=${name#"$guide_id-$lang-"}
+      { grep -vE '\?' "$dir/html-continue" || true
+        for platform in ${platforms//-/ }; do
+          grep -E "[?&][a-z0-9-]+=$platform(&|#)" "$dir/html-continue" || true
+        done
+      } | LC_ALL=C sort -u >"$dir/html-continue-own"
+      mv "$dir/html-continue-own" "$dir/html-continue"
+    fi
     { grep -E '#step-[0-9]+$' "$dir/decoded" || true; } | LC_ALL=C sort -u >"$dir/pdf-continue"
     while IFS= read -r url; do
       problems+=("the HTML page has a continue code for $url, the PDF has none")
