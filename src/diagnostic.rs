@@ -180,6 +180,24 @@ impl Sources {
     }
 }
 
+/// The lines of `text` as YAML counts them (and diagnostics with it): `\n`, `\r\n` and a lone
+/// `\r` each end one.
+pub fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(end) = rest.find(['\n', '\r']) {
+        lines.push(&rest[..end]);
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + skip..];
+    }
+    lines.push(rest);
+    lines
+}
+
 /// Diagnostics collected by a stage: one run reports every problem it can find.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {

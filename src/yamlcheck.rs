@@ -1032,9 +1032,9 @@ fn split_line(line: &str) -> Line<'_> {
 }
 
 fn line_of(text: &str, line: usize) -> &str {
-    text.split('\n')
-        .nth(line.saturating_sub(1))
-        .map(|l| l.trim_end_matches('\r'))
+    crate::diagnostic::yaml_lines(text)
+        .get(line.saturating_sub(1))
+        .copied()
         .unwrap_or("")
 }
 
@@ -1233,7 +1233,8 @@ fn looks_like_text_after_flow(value: &str) -> bool {
 /// A line whose indentation fits nothing above it: where it seems to belong, and the column to use.
 fn indentation_diagnostic(path: &Path, text: &str, error_line: usize) -> Option<Diagnostic> {
     // The line at fault: the error's line, or the next one with content.
-    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    // Counted as YAML counts them: a lone `\r` ends a line too.
+    let lines = crate::diagnostic::yaml_lines(text);
     let mut at = error_line.saturating_sub(1);
     while at < lines.len()
         && (lines[at].trim().is_empty() || lines[at].trim_start().starts_with('#'))
@@ -1299,6 +1300,22 @@ mod tests {
             text,
             crate::schema::schema(crate::schema::FileKind::Guide),
         )
+    }
+
+    /// Found by fuzzing: a lone `\r` ends a line for YAML, so the misplaced key's line is counted
+    /// with it, and the position names the key, not a column past an empty line.
+    #[test]
+    fn a_lone_carriage_return_counts_as_a_line_break_in_the_indentation_hint() {
+        let text = "  - device: com\rputer\n\n  fr: Bonjour}";
+        let lines = crate::diagnostic::yaml_lines(text);
+        for d in indentation_diagnostic(Path::new("g.yaml"), text, 3).into_iter() {
+            let line = lines[d.span.line - 1];
+            assert!(
+                line[d.span.column - 1..].starts_with("fr:"),
+                "{d:?} points at {line:?}"
+            );
+        }
+        assert_eq!(line_of(text, 2), "puter");
     }
 
     #[test]
