@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::cache::{CACHE_FILE, Fingerprint, Manifest, guide_fingerprint, tool_identity};
+use crate::cache::{
+    CACHE_FILE, Entry, Fingerprint, InputStamp, Manifest, Reusable, guide_fingerprint,
+    tool_identity,
+};
 use crate::context::{Context, GuideEntry, GuideSet, unique_ids};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources, Span};
 use crate::load::FoundGuide;
@@ -135,6 +138,9 @@ pub struct Summary {
     /// Guides whose input did not change since the previous build: their files were taken over
     /// from it, not rendered again.
     pub unchanged: usize,
+    /// Of those, the guides not even read: their files' sizes and times were as the previous build
+    /// recorded them, so their cards were taken from its records.
+    pub not_read: usize,
 }
 
 pub struct Outcome {
@@ -204,12 +210,12 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     };
     let output = staging.as_ref().map(|s| s as &dyn Output);
     let cache = Cache {
-        context: context_fingerprint(&context, &sources, &plan),
         previous: staging
             .as_ref()
             .and_then(|s| s.previous_text(CACHE_FILE))
             .map(|text| Manifest::parse(&text))
             .unwrap_or_default(),
+        ..Cache::new(&context, &sources, &plan, options.strict)
     };
     if found.is_empty()
         && !options.allow_empty
@@ -310,6 +316,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         omitted: plan.omitted,
         guides: plan.guide_count(),
         unchanged: streamed.unchanged,
+        not_read: streamed.not_read,
         ..Summary::default()
     };
     match staging.commit() {
@@ -346,14 +353,46 @@ struct Streamed {
     manifest: Manifest,
     /// Guides taken over from the previous build.
     unchanged: usize,
+    /// Of those, the guides whose files were not read.
+    not_read: usize,
     /// Each guide's places for the search index of each language it is published in.
     search: crate::search::Entries,
 }
 
-/// The previous build's manifest and this build's context fingerprint.
+/// The previous build's manifest and what this build compares with it.
 struct Cache {
+    /// The fingerprint of everything a guide's files are made from besides the guide itself.
     context: String,
+    /// The part of every guide's [`InputStamp`] that lies outside its folder.
+    stamp_key: String,
+    /// When this build started: stamps of files changed since shortly before are not kept.
+    started: std::time::SystemTime,
     previous: Manifest,
+}
+
+impl Cache {
+    fn new(context: &Context, sources: &Sources, plan: &Plan, strict: bool) -> Cache {
+        let fingerprint = context_fingerprint(context, sources, plan);
+        // Snippets' screenshots are read from snippets/, outside any guide's folder.
+        let snippets = context.site.root.join("snippets");
+        let snippets = InputStamp::of_folder("snippets", &snippets)
+            .map(|stamp| stamp.signature)
+            .unwrap_or_default();
+        Cache {
+            stamp_key: format!("{fingerprint} {strict} {snippets}"),
+            context: fingerprint,
+            started: std::time::SystemTime::now(),
+            previous: Manifest::default(),
+        }
+    }
+
+    /// The stamp of `found`'s input files, with its folder's path and git date.
+    fn stamp(&self, site: &Site, found: &FoundGuide) -> Option<InputStamp> {
+        let folder = found.dir.strip_prefix(&site.root).unwrap_or(&found.dir);
+        let date = site.folder_dates.get(folder);
+        let key = format!("{} {} {date:?}", self.stamp_key, found.dir.display());
+        InputStamp::of_folder(&key, &found.dir)
+    }
 }
 
 /// Everything a guide's files are made from besides the guide itself: guidegen, the settings and
@@ -374,9 +413,28 @@ fn context_fingerprint(context: &Context, sources: &Sources, plan: &Plan) -> Str
     f.finish()
 }
 
-/// Loads, validates and renders every guide, each on one worker from start to end. Once any guide
-/// has an error, the others are only checked: the build will write nothing, but reports every
-/// error. Without `output`, nothing is rendered.
+/// What the pass over the guides found of one guide, and wrote of it.
+#[derive(Default)]
+struct GuideDone {
+    card: Option<(Arc<Guide>, Publication)>,
+    diagnostics: Diagnostics,
+    /// The guide's text, when it has diagnostics to quote it.
+    source: Option<(PathBuf, String)>,
+    counts: Counts,
+    render_error: Option<String>,
+    /// What the next build keeps of it.
+    entry: Option<Entry>,
+    /// Taken over from the previous build.
+    unchanged: bool,
+    /// Taken over without reading its files.
+    not_read: bool,
+    search: Vec<(String, crate::search::GuideEntry)>,
+}
+
+/// Loads, validates and renders every guide, each on one worker from start to end. A guide whose
+/// input files have the stamp the previous build kept is not read at all: its files are taken
+/// over and its card is the one kept. Once any guide has an error, the others are only checked:
+/// the build will write nothing, but reports every error. Without `output`, nothing is rendered.
 fn stream_guides(
     context: &Context,
     plan: &Plan,
@@ -395,74 +453,184 @@ fn stream_guides(
     let renderer = Renderer::new(context, &context.site, plan);
     let done = AtomicUsize::new(0);
     for_each_on_workers(&unique, |found| {
-        let entry = GuideEntry::load(&context.site, found.clone());
-        let mut diagnostics = entry.diagnostics;
-        let mut card = None;
-        let mut counts = Counts::default();
-        let mut render_error = None;
-        let mut made_files = None;
-        let mut unchanged = false;
-        let mut search = Vec::new();
-        if let Some(guide) = &entry.guide {
-            let publication = plan.publication(&context.site, guide, strict);
-            if plan.html {
-                search = publication
-                    .languages
-                    .iter()
-                    .filter_map(|code| context.site.language(code))
-                    .map(|lang| {
-                        (
-                            lang.code.clone(),
-                            crate::search::guide_entry(&context.site, guide, lang),
-                        )
-                    })
-                    .collect();
-            }
-            diagnostics.extend(publication.diagnostics.clone());
-            failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
-            if let Some(output) = output.filter(|_| !failed.load(Ordering::Relaxed)) {
-                let source = entry.source.as_deref().unwrap_or_default();
-                let fingerprint =
-                    guide_fingerprint(&cache.context, source, guide, &publication.languages);
-                let made = match take_over(cache, guide, &fingerprint, output, &mut counts) {
-                    Some(files) => {
-                        unchanged = true;
-                        Ok(files)
-                    }
-                    None => render_guide(&renderer, guide, &publication, output, &mut counts),
-                };
-                match made {
-                    Ok(files) => made_files = Some((fingerprint, files)),
-                    Err(message) => render_error = Some(message),
-                }
-            }
-            card = Some((Arc::new(guide.card()), publication));
-        }
-        failed.fetch_or(diagnostics.has_errors(), Ordering::Relaxed);
-        let mut streamed = streamed.lock().unwrap_or_else(|e| e.into_inner());
-        if !diagnostics.is_empty()
-            && let Some(text) = entry.source
-        {
-            streamed.sources.push((entry.found.path.clone(), text));
-        }
-        streamed.diagnostics.extend(diagnostics);
-        streamed.cards.extend(card);
-        streamed.counts = streamed.counts + counts;
-        streamed.render_errors.extend(render_error);
-        streamed.unchanged += usize::from(unchanged);
-        for (lang, search) in search {
-            let by_id = streamed.search.entry(lang).or_default();
-            by_id.insert(search.id.clone(), search);
-        }
-        if let Some((fingerprint, files)) = made_files {
-            streamed
-                .manifest
-                .insert(&entry.found.id, fingerprint, files);
-        }
-        drop(streamed);
+        let stamp = output.and_then(|_| cache.stamp(&context.site, found));
+        let reused = stamp
+            .as_ref()
+            .zip(output)
+            .and_then(|(stamp, output)| reuse(cache, found, stamp, output));
+        let guide = reused.unwrap_or_else(|| {
+            let work = GuideWork {
+                context,
+                plan,
+                cache,
+                renderer: &renderer,
+                strict,
+                failed: &failed,
+            };
+            work.run(found, stamp, output)
+        });
+        failed.fetch_or(guide.diagnostics.has_errors(), Ordering::Relaxed);
+        lock(&streamed).add(&found.id, guide);
         progress.rendered(done.fetch_add(1, Ordering::Relaxed) + 1, unique.len());
     });
     streamed.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Streamed {
+    fn add(&mut self, id: &str, guide: GuideDone) {
+        self.sources.extend(guide.source);
+        self.diagnostics.extend(guide.diagnostics);
+        self.cards.extend(guide.card);
+        self.counts = self.counts + guide.counts;
+        self.render_errors.extend(guide.render_error);
+        self.unchanged += usize::from(guide.unchanged);
+        self.not_read += usize::from(guide.not_read);
+        for (lang, search) in guide.search {
+            let by_id = self.search.entry(lang).or_default();
+            by_id.insert(search.id.clone(), search);
+        }
+        if let Some(entry) = guide.entry {
+            self.manifest.insert(id, entry);
+        }
+    }
+}
+
+/// A guide the previous build kept, when its input files still have the kept stamp and its
+/// files are all still in the previous output.
+fn reuse(
+    cache: &Cache,
+    found: &FoundGuide,
+    stamp: &InputStamp,
+    output: &dyn Output,
+) -> Option<GuideDone> {
+    let (entry, reusable) = cache.previous.reusable(&found.id, &stamp.signature)?;
+    if reusable.card.id != found.id {
+        return None;
+    }
+    let mut counts = Counts::default();
+    let files = take_over(cache, &found.id, &entry.fingerprint, output, &mut counts)?;
+    Some(GuideDone {
+        card: Some((Arc::new(reusable.card), reusable.publication)),
+        counts,
+        entry: Some(Entry {
+            files,
+            ..entry.clone()
+        }),
+        unchanged: true,
+        not_read: true,
+        search: reusable.search,
+        ..GuideDone::default()
+    })
+}
+
+/// What a worker needs to load, validate and render one guide.
+struct GuideWork<'a> {
+    context: &'a Context,
+    plan: &'a Plan,
+    cache: &'a Cache,
+    renderer: &'a Renderer<'a>,
+    strict: bool,
+    /// Set once any guide has an error: nothing more is rendered.
+    failed: &'a AtomicBool,
+}
+
+impl GuideWork<'_> {
+    /// Loads and validates `found`, then renders it (or takes its files over, when the previous
+    /// build made them from the same input).
+    fn run(
+        &self,
+        found: &FoundGuide,
+        stamp: Option<InputStamp>,
+        output: Option<&dyn Output>,
+    ) -> GuideDone {
+        let site = &self.context.site;
+        let entry = GuideEntry::load(site, found.clone());
+        let mut done = GuideDone {
+            diagnostics: entry.diagnostics,
+            ..GuideDone::default()
+        };
+        if let Some(guide) = &entry.guide {
+            let publication = self.plan.publication(site, guide, self.strict);
+            if self.plan.html {
+                done.search = search_entries(site, guide, &publication);
+            }
+            done.diagnostics.extend(publication.diagnostics.clone());
+            self.failed
+                .fetch_or(done.diagnostics.has_errors(), Ordering::Relaxed);
+            let card = guide.card();
+            if let Some(output) = output.filter(|_| !self.failed.load(Ordering::Relaxed)) {
+                let source = entry.source.as_deref().unwrap_or_default();
+                let fingerprint =
+                    guide_fingerprint(&self.cache.context, source, guide, &publication.languages);
+                let made = match take_over(
+                    self.cache,
+                    &guide.id,
+                    &fingerprint,
+                    output,
+                    &mut done.counts,
+                ) {
+                    Some(files) => {
+                        done.unchanged = true;
+                        Ok(files)
+                    }
+                    None => {
+                        render_guide(self.renderer, guide, &publication, output, &mut done.counts)
+                    }
+                };
+                match made {
+                    Ok(files) => {
+                        let keep = stamp.filter(|s| {
+                            s.settled(self.cache.started) && done.diagnostics.is_empty()
+                        });
+                        let reusable = keep.and_then(|stamp| {
+                            let kept = Reusable {
+                                card: card.clone(),
+                                publication: publication.clone(),
+                                search: done.search.clone(),
+                            };
+                            Some((stamp.signature, kept.to_json()?.into()))
+                        });
+                        done.entry = Some(Entry {
+                            fingerprint,
+                            files,
+                            reusable,
+                        });
+                    }
+                    Err(message) => done.render_error = Some(message),
+                }
+            }
+            done.card = Some((Arc::new(card), publication));
+        }
+        if !done.diagnostics.is_empty()
+            && let Some(text) = entry.source
+        {
+            done.source = Some((found.path.clone(), text));
+        }
+        done
+    }
+}
+
+/// A guide's places for the search index of each language it is published in.
+fn search_entries(
+    site: &Site,
+    guide: &Guide,
+    publication: &Publication,
+) -> Vec<(String, crate::search::GuideEntry)> {
+    publication
+        .languages
+        .iter()
+        .filter_map(|code| site.language(code))
+        .map(|lang| {
+            (
+                lang.code.clone(),
+                crate::search::guide_entry(site, guide, lang),
+            )
+        })
+        .collect()
 }
 
 /// Renders a guide's pages and PDFs in the languages it is published in, into `output`; the paths
@@ -499,23 +667,23 @@ fn render_guide(
 /// all of them, or none, and then the guide is rendered. The paths taken.
 fn take_over(
     cache: &Cache,
-    guide: &Guide,
+    id: &str,
     fingerprint: &str,
     output: &dyn Output,
     counts: &mut Counts,
 ) -> Option<Vec<String>> {
-    let files = cache.previous.files(&guide.id, fingerprint)?;
+    let files = cache.previous.files(id, fingerprint)?;
     if !output.take_over(files) {
         return None;
     }
     for file in files {
         let is_pdf = file.rsplit_once('/').is_some_and(|(folder, name)| {
-            folder.split_once('/').is_some_and(|(lang, id)| {
+            folder.split_once('/').is_some_and(|(lang, folder_id)| {
                 // A guide with platform variants has a PDF per combination (`<id>-<lang>-….pdf`).
                 let combination = name
                     .strip_prefix(&format!("{id}-{lang}-"))
                     .is_some_and(|rest| rest.ends_with(".pdf"));
-                id == guide.id && (name == crate::view::pdf_file_name(id, lang) || combination)
+                folder_id == id && (name == crate::view::pdf_file_name(id, lang) || combination)
             })
         });
         if is_pdf {

@@ -13,17 +13,42 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Guide, VideoSource};
+use crate::plan::Publication;
 
 /// The file in the output folder.
 pub const CACHE_FILE: &str = ".guidegen-cache";
 
 /// Its first line: a manifest of another format is ignored, never misread.
-const HEADER: &str = "guidegen-cache 1";
+const HEADER: &str = "guidegen-cache 2";
 
-/// For each guide: its fingerprint and the output files made from it.
+/// For each guide: its fingerprint, the output files made from it and, when its input files can
+/// be trusted by their signature, what the rest of the build needs of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    guides: BTreeMap<String, (String, Vec<String>)>,
+    guides: BTreeMap<String, Entry>,
+}
+
+/// What a build kept of one guide.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// Of everything its files were made from ([`guide_fingerprint`]).
+    pub fingerprint: String,
+    /// The output files made from it, sorted.
+    pub files: Vec<String>,
+    /// Set when the guide can be taken over without being read again: the [`InputStamp`] of its
+    /// input files, and its [`Reusable`] as JSON (read only when the stamp still matches).
+    /// Shared, not copied, when a build carries it over.
+    pub reusable: Option<(String, std::sync::Arc<str>)>,
+}
+
+/// What the rest of a build needs of a guide it did not read: its card, where it is published, and
+/// its places for the search index. Only a guide without diagnostics is kept so.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Reusable {
+    pub card: Guide,
+    pub publication: Publication,
+    /// Its places by language, for the search index.
+    pub search: Vec<(String, crate::search::GuideEntry)>,
 }
 
 impl Manifest {
@@ -36,26 +61,40 @@ impl Manifest {
         let mut guides = BTreeMap::new();
         for line in lines {
             let mut fields = line.split('\t');
-            let (Some(id), Some(fingerprint)) = (fields.next(), fields.next()) else {
+            let (Some(id), Some(fingerprint), Some(stamp), Some(json)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
                 continue;
             };
-            let files = fields.map(str::to_owned).collect();
-            guides.insert(id.to_owned(), (fingerprint.to_owned(), files));
+            let reusable = (!stamp.is_empty() && !json.is_empty())
+                .then(|| (stamp.to_owned(), std::sync::Arc::from(json)));
+            let entry = Entry {
+                fingerprint: fingerprint.to_owned(),
+                files: fields.map(str::to_owned).collect(),
+                reusable,
+            };
+            guides.insert(id.to_owned(), entry);
         }
         Manifest { guides }
     }
 
-    /// The manifest as a file: sorted, so that the same input gives the same bytes.
     /// How many guides the build that wrote this manifest published.
     pub fn guide_count(&self) -> usize {
         self.guides.len()
     }
 
-    pub fn write(&self) -> String {
+    /// The manifest as a file: sorted, so that the same input gives the same bytes. JSON never
+    /// holds a tab or a line break outside its strings, and escapes them inside. Each entry is
+    /// dropped once written: a large site's records are not held twice.
+    pub fn write(self) -> String {
         let mut out = format!("{HEADER}\n");
-        for (id, (fingerprint, files)) in &self.guides {
-            let _ = write!(out, "{id}\t{fingerprint}");
-            for file in files {
+        for (id, entry) in self.guides {
+            let (stamp, json) = entry
+                .reusable
+                .as_ref()
+                .map_or(("", ""), |(s, j)| (s.as_str(), &**j));
+            let _ = write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint);
+            for file in &entry.files {
                 let _ = write!(out, "\t{file}");
             }
             out.push('\n');
@@ -67,14 +106,105 @@ impl Manifest {
     pub fn files(&self, id: &str, fingerprint: &str) -> Option<&[String]> {
         self.guides
             .get(id)
-            .filter(|(f, _)| f == fingerprint)
-            .map(|(_, files)| files.as_slice())
+            .filter(|entry| entry.fingerprint == fingerprint)
+            .map(|entry| entry.files.as_slice())
     }
 
-    pub fn insert(&mut self, id: &str, fingerprint: String, mut files: Vec<String>) {
-        files.sort();
-        self.guides.insert(id.to_owned(), (fingerprint, files));
+    /// The entry of `id` when its input files still have the stamp `stamp`: the guide need not be
+    /// read. `None` also when its kept JSON cannot be read back.
+    pub fn reusable(&self, id: &str, stamp: &str) -> Option<(&Entry, Reusable)> {
+        let entry = self.guides.get(id)?;
+        let (kept, json) = entry.reusable.as_ref()?;
+        if kept != stamp {
+            return None;
+        }
+        let reusable = serde_json::from_str(json).ok()?;
+        Some((entry, reusable))
     }
+
+    pub fn insert(&mut self, id: &str, mut entry: Entry) {
+        entry.files.sort();
+        self.guides.insert(id.to_owned(), entry);
+    }
+}
+
+impl Reusable {
+    pub fn to_json(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
+}
+
+/// The signature of a guide's input files: for every file and folder under the guide's folder, its
+/// name, size, modification and change times and inode, over a key of everything outside it (the
+/// context's fingerprint, the snippets, the git date). Like make's and git's index, it trusts
+/// these: a file whose bytes change keeps none of them alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputStamp {
+    pub signature: String,
+    /// The newest modification time among the files: a stamp is kept only when that is older than
+    /// the build's start by [`SETTLED`], so that a file changed within the same clock tick as it
+    /// was looked at ("racily clean", in git's words) is never taken for unchanged. (Change times
+    /// are in the signature, not here: setting a file's times back changes its change time.)
+    pub newest: std::time::SystemTime,
+}
+
+/// How long before a build a file must have last changed for its stamp to be kept.
+pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl InputStamp {
+    /// The stamp of the files under `folder`; `None` when one cannot be looked at.
+    pub fn of_folder(key: &str, folder: &std::path::Path) -> Option<InputStamp> {
+        let mut f = Fingerprint::new("input");
+        f.part(key.as_bytes());
+        let mut newest = std::time::UNIX_EPOCH;
+        let entries = walkdir::WalkDir::new(folder).sort_by_file_name();
+        for entry in entries {
+            let entry = entry.ok()?;
+            // Followed: a link's target is what is read.
+            let meta = std::fs::metadata(entry.path()).ok()?;
+            let rel = entry.path().strip_prefix(folder).ok()?;
+            f.part(rel.to_string_lossy().as_bytes());
+            f.part(stat_line(&meta).as_bytes());
+            if let Ok(modified) = meta.modified() {
+                newest = newest.max(modified);
+            }
+        }
+        Some(InputStamp {
+            signature: f.finish(),
+            newest,
+        })
+    }
+
+    /// Whether the stamp may be kept by a build that started at `started`.
+    pub fn settled(&self, started: std::time::SystemTime) -> bool {
+        self.newest + SETTLED < started
+    }
+}
+
+#[cfg(unix)]
+fn stat_line(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!(
+        "{} {} {} {}.{} {}.{} {}",
+        meta.dev(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+        meta.is_dir()
+    )
+}
+
+#[cfg(not(unix))]
+fn stat_line(meta: &std::fs::Metadata) -> String {
+    format!(
+        "{} {:?} {}",
+        meta.len(),
+        meta.modified().ok(),
+        meta.is_dir()
+    )
 }
 
 /// A fingerprint being made: every part is length-prefixed, so that no two inputs run together.
@@ -184,11 +314,20 @@ mod tests {
         let mut manifest = Manifest::default();
         manifest.insert(
             "mfa",
-            "abc".into(),
-            vec!["en/mfa/index.html".into(), "da/mfa/index.html".into()],
+            Entry {
+                fingerprint: "abc".into(),
+                files: vec!["en/mfa/index.html".into(), "da/mfa/index.html".into()],
+                reusable: Some(("stamp".into(), r#"{"a":"b\\tc"}"#.into())),
+            },
         );
-        manifest.insert("wifi", "def".into(), vec![]);
-        let again = Manifest::parse(&manifest.write());
+        manifest.insert(
+            "wifi",
+            Entry {
+                fingerprint: "def".into(),
+                ..Entry::default()
+            },
+        );
+        let again = Manifest::parse(&manifest.clone().write());
         assert_eq!(again, manifest);
         assert_eq!(
             again.files("mfa", "abc"),

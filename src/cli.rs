@@ -554,6 +554,17 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         "their"
                     }
                 );
+                if summary.not_read > 0 {
+                    println!(
+                        "note: {} of them not read again: {} files have the sizes and times the previous build recorded",
+                        summary.not_read,
+                        if summary.not_read == 1 {
+                            "its"
+                        } else {
+                            "their"
+                        }
+                    );
+                }
             }
             if !args.quiet && summary.fallback_texts > 0 {
                 println!(

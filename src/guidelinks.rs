@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 /// What a link to another guide starts with.
 pub const SCHEME: &str = "guide:";
 
@@ -293,15 +295,16 @@ pub fn targets<'a>(
             crate::files::read_inside(&found.dir, rel, crate::files::MAX_TEXT_FILE_BYTES).ok()?;
         String::from_utf8(bytes).ok()
     };
-    let texts: Vec<String> = guides.iter().filter_map(read).collect();
-    let snippets: Vec<&str> = snippets.into_iter().collect();
-    let wanted: BTreeSet<String> = texts
-        .iter()
-        .map(String::as_str)
-        .chain(snippets)
-        .flat_map(linked_ids)
-        .map(str::to_owned)
+    // Each file read, scanned and dropped on the worker threads: never every guide's text at once.
+    let in_guides: Vec<Vec<String>> = guides
+        .par_iter()
+        .filter_map(|found| {
+            let text = read(found)?;
+            Some(linked_ids(&text).map(str::to_owned).collect())
+        })
         .collect();
+    let in_snippets = snippets.into_iter().flat_map(linked_ids).map(str::to_owned);
+    let wanted: BTreeSet<String> = in_guides.into_iter().flatten().chain(in_snippets).collect();
     guides
         .iter()
         .filter(|found| wanted.contains(&found.id))

@@ -8,7 +8,7 @@ use crate::diagnostic::Span;
 use crate::slot::{Slot, StepField};
 
 /// Where a text was written, for diagnostics about it later (translation status, warnings).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// The file, as diagnostics show it.
     pub path: PathBuf,
@@ -16,7 +16,7 @@ pub struct Origin {
 }
 
 /// Whether a translation still matches the source text it was made from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TranslationState {
     /// Its recorded fingerprint matches the source text.
     Current,
@@ -26,7 +26,7 @@ pub enum TranslationState {
     Outdated,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizedText {
     pub text: String,
     pub state: TranslationState,
@@ -38,7 +38,7 @@ pub struct LocalizedText {
 }
 
 /// A translatable text: the source-language text and its translations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     pub source: String,
     pub translations: BTreeMap<String, LocalizedText>,
@@ -435,7 +435,8 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone)]
+// Serialized as a card (see `Guide::card`): what a card leaves out is not written.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Guide {
     /// The guide folder's name.
     pub id: String,
@@ -447,9 +448,11 @@ pub struct Guide {
     pub summary: Option<Text>,
     pub sections: Vec<Section>,
     /// The guide's own video, shown after its overview.
+    #[serde(skip)]
     pub video: Option<Video>,
     /// Files in the guide's folder that its Markdown links to, by path relative to the folder: copied
     /// beside every language's page.
+    #[serde(skip)]
     pub attachments: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     /// The platforms this guide is resolved for ([`Guide::resolve`]); empty: every variant is in it.
     pub choice: Choice,
@@ -465,14 +468,14 @@ pub struct Guide {
 }
 
 /// An earlier id of a guide, and where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     pub id: String,
     pub origin: Origin,
 }
 
 /// A `guide:` link in a guide's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GuideLinkUse {
     /// The id of the guide linked to.
     pub target: String,
@@ -688,11 +691,13 @@ impl Guide {
     }
 }
 
-#[derive(Debug, Clone)]
+// Serialized as a card (see `Guide::card`): what a card leaves out is not written.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     pub title: Option<Text>,
     pub intro: Option<Text>,
     /// Shown after the intro, before the steps; a section may be its video alone.
+    #[serde(skip)]
     pub video: Option<Video>,
     pub steps: Vec<Step>,
     /// The platforms the section is for (`only:`); empty: all.
@@ -722,7 +727,8 @@ pub struct Callout {
     pub text: Text,
 }
 
-#[derive(Debug, Clone)]
+// Serialized as a card (see `Guide::card`): what a card leaves out is not written.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// From 1, across the whole guide (across what a choice of platforms leaves of it, in a
     /// resolved guide).
@@ -734,22 +740,32 @@ pub struct Step {
     pub device: String,
     /// The step's device differs from the step before it (or it is the first step): a banner precedes it.
     pub device_switch: bool,
+    // A card's is empty.
+    #[serde(skip)]
     pub action: Text,
+    #[serde(skip)]
     pub screenshot: Option<Screenshot>,
     /// A key of `Site::apps`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Text>,
     /// In the order note, tip, warning.
+    #[serde(skip)]
     pub callouts: Vec<Callout>,
+    #[serde(skip)]
     pub video: Option<Video>,
     /// Where its texts are translated: the number of the step in its own file, counting a
     /// `snippet:` item as one (equal to `number` in a guide without snippets).
     pub slot_number: usize,
     /// The snippet it comes from (`snippets/<name>.yaml`): its texts belong to that file, not the guide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// The platforms it is for, by device (its own `only:` and its section's); empty: all.
+    #[serde(default, skip_serializing_if = "Only::is_empty")]
     pub only: Only,
     /// Its parts on single platforms of its device, where `variants:` gives them.
+    #[serde(skip)]
     pub variants: Vec<Variant>,
 }
 

@@ -105,8 +105,9 @@ pub fn unknown_language(wanted: &str, site: &Site) -> String {
     )
 }
 
-/// Where one guide is published, and what that costs in fallbacks.
-#[derive(Debug, Clone, Default)]
+/// Where one guide is published, and what that costs in fallbacks. Kept by the build cache only
+/// without diagnostics, which it does not write.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Publication {
     /// The languages the guide is published in.
     pub languages: Vec<String>,
@@ -117,6 +118,7 @@ pub struct Publication {
     /// The languages it is left out of until translated.
     pub omitted: usize,
     /// With `strict`: every text that would fall back, as an error.
+    #[serde(skip)]
     pub diagnostics: Diagnostics,
 }
 

@@ -29,7 +29,7 @@ const EXCERPT_CHARS: usize = 110;
 pub type Entries = BTreeMap<String, BTreeMap<String, GuideEntry>>;
 
 /// One place a search can lead to: a guide's top, a section or a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     /// `#step-3`, `#section-2`, or empty for the guide's top.
     pub anchor: String,
@@ -43,7 +43,7 @@ pub struct Place {
 }
 
 /// A guide's places in one language, in reading order (the guide's top first).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GuideEntry {
     pub id: String,
     pub title: String,
@@ -151,7 +151,9 @@ pub fn index_script(entries: &[&GuideEntry]) -> String {
         words: Vec::new(),
         postings: Vec::new(),
     };
-    let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Hashed while collecting, sorted once: a site's index has hundreds of thousands of postings.
+    let mut postings: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
     for (g, entry) in entries.iter().enumerate() {
         data.guides
             .push([format!("{}/index.html", entry.id), entry.title.clone()]);
@@ -164,6 +166,8 @@ pub fn index_script(entries: &[&GuideEntry]) -> String {
             }
         }
     }
+    let mut postings: Vec<(&str, Vec<usize>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (word, places) in postings {
         data.words.push(word);
         let mut last = 0;

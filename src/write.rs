@@ -68,6 +68,9 @@ impl std::fmt::Display for Refusal {
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
+    /// Where the previous output is kept once replaced ([`spare_name`]), for the next build to
+    /// start from.
+    spare: PathBuf,
     /// The threads that do the file system work of [`Output::put`] and [`Output::take_over`].
     /// Declared before the lock, so that they have stopped before it is released.
     writers: Writers,
@@ -102,6 +105,12 @@ struct WriteState {
     media: Mutex<HashMap<[u8; 32], Arc<FirstCopy>>>,
     /// Operations that failed, as messages naming the file; the build fails with them.
     errors: Mutex<Vec<String>>,
+    /// The staging folder is the output before last ([`spare_name`]), updated in place: a file it
+    /// already holds with the right bytes stays, and what this build does not make is removed
+    /// before the swap.
+    reused: bool,
+    /// The paths this build made, when `reused`: everything else in the folder is removed.
+    produced: Mutex<std::collections::HashSet<String>>,
 }
 
 /// Where the first copy of some bytes was staged, once it is (or why it could not be).
@@ -349,6 +358,29 @@ fn remove_ours(dir: &Path) -> io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+/// The name of the folder beside the output `name` where the previous output is kept: the next
+/// build renames it into its staging folder and updates it, so that a file that did not change is
+/// neither written, nor linked, nor removed — a rebuild's work on the disk is what changed. It
+/// shares the unchanged files with the output (hard links), so it costs little space; deleting it
+/// only makes the next build slower.
+pub fn spare_name(name: &str) -> String {
+    format!(".{name}.guidegen-spare")
+}
+
+/// Whether `path` is a real folder (not a link) with guidegen's mark.
+fn is_ours(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// Keeps the replaced output `old` as the spare for the next build; removes it when it cannot.
+fn keep_as_spare(old: &Path, spare: &Path) -> io::Result<()> {
+    if is_ours(old) && std::fs::rename(old, spare).is_ok() {
+        return Ok(());
+    }
+    remove_ours(old)
+}
+
 /// Removes `dir` and everything in it, [`IO_THREADS`] subfolders at a time.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     remove_subfolders(dir, 2)?;
@@ -443,12 +475,14 @@ impl Output for Staging {
 
 impl Writers {
     /// Starts [`IO_THREADS`] writer threads for the staging folder of `target`.
-    fn start(target: &Path, staging: &Path) -> Writers {
+    fn start(target: &Path, staging: &Path, reused: bool) -> Writers {
         let state = Arc::new(WriteState {
             target: target.to_path_buf(),
             staging: staging.to_path_buf(),
             media: Mutex::default(),
             errors: Mutex::default(),
+            reused,
+            produced: Mutex::default(),
         });
         // A short queue: rendering waits for the disk rather than holding many files in memory.
         let (sender, receiver) = std::sync::mpsc::sync_channel(IO_THREADS * 8);
@@ -542,11 +576,27 @@ impl WriteState {
         let path = staged_path(&self.staging, &file.path)?;
         create_parent(&path)?;
         let key = match &file.copy_of {
-            Some(source) => source.digest,
-            None if file.kind == FileKind::Other => digest(&file.bytes),
-            None => return self.write_new(file, &path),
+            Some(source) => Some(source.digest),
+            None if file.kind == FileKind::Other => Some(digest(&file.bytes)),
+            None => None,
+        };
+        let kept = self.keeps(&file.path, |staged| match &file.copy_of {
+            Some(source) => same_digest(staged, source),
+            None => same_bytes(staged, &file.bytes),
+        });
+        let Some(key) = key else {
+            return if kept {
+                Ok(())
+            } else {
+                self.write_new(file, &path)
+            };
         };
         let cell = Arc::clone(lock(&self.media).entry(key).or_default());
+        if kept {
+            // Further paths of these bytes link to this file.
+            let _ = cell.get_or_init(|| Ok(path.clone()));
+            return Ok(());
+        }
         let first = cell.get_or_init(|| {
             self.write_new(file, &path)
                 .map(|()| path.clone())
@@ -554,7 +604,7 @@ impl WriteState {
         });
         match first {
             Ok(first) if *first == path => Ok(()),
-            Ok(first) => std::fs::hard_link(first, &path).or_else(|_| self.write_new(file, &path)),
+            Ok(first) => link_over(first, &path).or_else(|_| self.write_new(file, &path)),
             // The first copy failed: this one tries on its own.
             Err(_) => self.write_new(file, &path),
         }
@@ -568,7 +618,7 @@ impl WriteState {
             return self.copy_new(&file.path, path, source);
         }
         let previous = self.target.join(&file.path);
-        if same_bytes(&previous, &file.bytes) && std::fs::hard_link(&previous, path).is_ok() {
+        if same_bytes(&previous, &file.bytes) && link_over(&previous, path).is_ok() {
             return Ok(());
         }
         let _ = std::fs::remove_file(path);
@@ -581,8 +631,78 @@ impl WriteState {
         let path = staged_path(&self.staging, rel)?;
         create_parent(&path)?;
         let previous = self.target.join(rel);
-        std::fs::hard_link(&previous, &path)
-            .or_else(|_| std::fs::copy(&previous, &path).map(|_| ()))
+        if self.keeps(rel, |staged| same_file(staged, &previous)) {
+            return Ok(());
+        }
+        link_over(&previous, &path).or_else(|_| {
+            let _ = std::fs::remove_file(&path);
+            std::fs::copy(&previous, &path).map(|_| ())
+        })
+    }
+
+    /// Notes `rel` as made by this build; true when the reused staging folder already holds it as
+    /// `holds` wants, and nothing need be done.
+    fn keeps(&self, rel: &str, holds: impl FnOnce(&Path) -> bool) -> bool {
+        if !self.reused {
+            return false;
+        }
+        lock(&self.produced).insert(rel.to_owned());
+        staged_path(&self.staging, rel).is_ok_and(|staged| holds(&staged))
+    }
+
+    /// Removes from a reused staging folder every file this build did not make, and the folders
+    /// left empty.
+    fn prune(&self) -> io::Result<()> {
+        if !self.reused {
+            return Ok(());
+        }
+        let produced = lock(&self.produced);
+        let walk = walkdir::WalkDir::new(&self.staging)
+            .min_depth(1)
+            .contents_first(true);
+        for entry in walk {
+            let entry = entry.map_err(io::Error::other)?;
+            let Ok(rel) = entry.path().strip_prefix(&self.staging) else {
+                continue;
+            };
+            let rel = rel
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            if entry.file_type().is_dir() {
+                // Not empty: it holds what this build made.
+                let _ = std::fs::remove_dir(entry.path());
+            } else if rel != MARKER && !produced.contains(&rel) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Links `path` to `source`, in place of any file of that name: a file in a reused staging folder
+/// is replaced, never written through (it may be a link to the current output's).
+fn link_over(source: &Path, path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    std::fs::hard_link(source, path)
+}
+
+/// Whether `a` and `b` are one regular file on disk (two links to it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
     }
 }
 
@@ -615,7 +735,7 @@ impl WriteState {
     /// site's folder.
     fn copy_new(&self, rel: &str, path: &Path, source: &MediaFile) -> io::Result<()> {
         let previous = self.target.join(rel);
-        if same_digest(&previous, source) && std::fs::hard_link(&previous, path).is_ok() {
+        if same_digest(&previous, source) && link_over(&previous, path).is_ok() {
             return Ok(());
         }
         // Never written through: a file here may be a link to the previous output's.
@@ -748,11 +868,16 @@ impl Staging {
         let prefix = format!(".{name}.guidegen-staging-");
         let warnings = clear_leftovers(parent, &prefix, remove_ours);
         let staging = first_free(parent, &format!("{prefix}{}", std::process::id()));
-        std::fs::create_dir(&staging).map_err(cannot_use(target))?;
+        let spare = parent.join(spare_name(&name));
+        let reused = is_ours(&spare) && std::fs::rename(&spare, &staging).is_ok();
+        if !reused {
+            std::fs::create_dir(&staging).map_err(cannot_use(target))?;
+        }
         let out = Staging {
-            writers: Writers::start(&abs, &staging),
+            writers: Writers::start(&abs, &staging, reused),
             target: abs,
             staging,
+            spare,
             warnings,
             _lock: lock,
         };
@@ -765,6 +890,15 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = staged_path(&self.staging, rel)?;
         create_parent(&path)?;
+        if self
+            .writers
+            .state
+            .keeps(rel, |staged| same_bytes(staged, bytes))
+        {
+            return Ok(());
+        }
+        // Never written through: in a reused staging folder it may be a link to the output's.
+        let _ = std::fs::remove_file(&path);
         std::fs::write(&path, bytes)
     }
 
@@ -779,12 +913,9 @@ impl Staging {
         if !std::fs::symlink_metadata(self.target.join(MARKER)).is_ok_and(|m| m.is_file()) {
             return None;
         }
-        let bytes = crate::files::read_inside(
-            &self.target,
-            Path::new(rel),
-            crate::files::MAX_TEXT_FILE_BYTES * 8,
-        )
-        .ok()?;
+        // guidegen's own file in its own (marked) output, not a site's input: it grows with the
+        // site (about 20 kB a guide), up to this.
+        let bytes = crate::files::read_inside(&self.target, Path::new(rel), 1 << 30).ok()?;
         String::from_utf8(bytes).ok()
     }
 
@@ -796,8 +927,10 @@ impl Staging {
         if let Err(errors) = self.finish_writes() {
             return Err(io::Error::other(errors.join("; ")));
         }
+        self.writers.state.prune()?;
         let old = self.aside_path();
-        self.commit_via(&old, remove_ours)
+        let spare = self.spare.clone();
+        self.commit_via(&old, |old| keep_as_spare(old, &spare))
     }
 
     /// Where the previous output goes while the staging folder takes its place.
@@ -1007,6 +1140,63 @@ mod tests {
             std::fs::read_to_string(out.join("da/index.html")).unwrap(),
             "two"
         );
+        // The replaced output is kept as the next build's starting point, and nothing else.
+        assert_eq!(beside(tmp.path()), [".out.guidegen-spare", "out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_updates_the_spare_in_place_and_never_writes_through_to_the_output() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let spare = tmp.path().join(spare_name("out"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let build = |files: &[(&str, &str)]| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            for (rel, text) in files {
+                staging
+                    .put(&OutFile::new(
+                        rel.to_string(),
+                        text.as_bytes().to_vec(),
+                        FileKind::Page,
+                    ))
+                    .unwrap();
+            }
+            staging.commit().unwrap();
+        };
+        build(&[("a.html", "a"), ("b.html", "b"), ("gone.html", "x")]);
+        assert!(
+            !spare.exists(),
+            "a first build has no previous output to keep"
+        );
+        build(&[("a.html", "a"), ("b.html", "b"), ("gone.html", "x")]);
+        let (a, b) = (ino(&out.join("a.html")), ino(&out.join("b.html")));
+        assert_eq!(
+            ino(&spare.join("a.html")),
+            a,
+            "the spare shares unchanged files"
+        );
+
+        // The third build starts from the spare: "a" is kept as it is, "b" replaced by a new file
+        // (not written through the link the output shares), "gone" removed.
+        build(&[("a.html", "a"), ("b.html", "B"), ("new/c.html", "c")]);
+        assert_eq!(ino(&out.join("a.html")), a);
+        assert_ne!(ino(&out.join("b.html")), b);
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "B");
+        assert_eq!(std::fs::read_to_string(spare.join("b.html")).unwrap(), "b");
+        assert!(!out.join("gone.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("new/c.html")).unwrap(),
+            "c"
+        );
+
+        // A failed build that started from the spare leaves the output as it was.
+        let staging = Staging::begin(&out, &site).unwrap();
+        staging.write("a.html", b"broken").unwrap();
+        staging.abort();
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "B");
         assert_eq!(beside(tmp.path()), ["out"]);
     }
 
@@ -1168,7 +1358,7 @@ mod tests {
             "second"
         );
         assert!(out.join(MARKER).is_file());
-        assert_eq!(beside(tmp.path()), ["out"]);
+        assert_eq!(beside(tmp.path()), [".out.guidegen-spare", "out"]);
     }
 
     #[test]

@@ -239,3 +239,82 @@ fn an_unchanged_guide_is_taken_over_without_rendering_and_a_changed_input_render
         "taken over vs fresh",
     );
 }
+
+/// The build's note on guides not even read, if it printed one: how many.
+fn not_read(run: &Run) -> usize {
+    run.stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("note: "))
+        .find(|l| l.contains("not read again"))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+impl Site {
+    /// Sets the modification time of every file and folder of the site an hour back: as files
+    /// that were written well before the build (a build trusts no record of a file changed within
+    /// the last moments before it).
+    fn settle(&self) {
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in walkdir::WalkDir::new(&self.root) {
+            let entry = entry.unwrap();
+            std::fs::File::open(entry.path())
+                .and_then(|f| f.set_modified(hour_ago))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_guide_whose_files_did_not_change_is_not_read_again_and_any_change_is_seen() {
+    let site = Site::new();
+    site.build_run();
+    // Just written: the build renders from fingerprints but records no file times yet.
+    assert_eq!(
+        not_read(&site.build_run()),
+        0,
+        "files changed moments ago are read"
+    );
+    site.settle();
+    assert_eq!(
+        not_read(&site.build_run()),
+        0,
+        "their times changed: read again"
+    );
+    let run = site.build_run();
+    assert_eq!((unchanged(&run), not_read(&run)), (2, 2), "{}", run.stdout);
+
+    // An edit of the same length, at once: the file's times and size say nothing, its change
+    // time does.
+    let file = site.root.join("guides/other/guide.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Tap.", "Tip.")).unwrap();
+    let run = site.build_run();
+    assert_eq!(not_read(&run), 1, "{}", run.stdout);
+    let page = std::fs::read_to_string(site.out.join("en/other/index.html")).unwrap();
+    assert!(page.contains("Tip."), "the edit is published");
+
+    // A new file in a guide's folder (a Danish screenshot, found by its name) is an input too.
+    site.settle();
+    site.build_run();
+    let da_shot = SHOT.replace("#2f5d86", "#5d862f");
+    std::fs::write(
+        site.root.join("guides/shared/shots/screen.da.svg"),
+        &da_shot,
+    )
+    .unwrap();
+    let run = site.build_run();
+    assert_eq!(not_read(&run), 1, "{}", run.stdout);
+    let published = std::fs::read_to_string(site.out.join("da/shared/shots/screen.svg"))
+        .or_else(|_| std::fs::read_to_string(site.out.join("da/shared/shots/screen.da.svg")))
+        .unwrap();
+    assert!(
+        published.contains("#5d862f"),
+        "the Danish screenshot is published"
+    );
+
+    // Whatever was not read, the output is what a fresh build makes.
+    let fresh = site.fresh("fresh");
+    assert_same_tree(&snapshot(&fresh), &snapshot(&site.out), "not read vs fresh");
+}

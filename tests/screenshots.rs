@@ -514,10 +514,17 @@ fn redacted_pixels_are_replaced_in_every_published_file() {
     }
     // The renditions are made from the redacted image.
     assert!(folder.join("next.480w.png").is_file());
-    // Same input, same bytes.
-    let before = site.outputs();
+    // Same input, same bytes: every file of the site. (The build's own record, `.guidegen-cache`,
+    // also holds the input files' times once they are a moment old.)
+    let site_files = |files: Vec<(PathBuf, Vec<u8>)>| {
+        files
+            .into_iter()
+            .filter(|(path, _)| !path.ends_with(".guidegen-cache"))
+            .collect::<Vec<_>>()
+    };
+    let before = site_files(site.outputs());
     site.build(&[]).expect_code(0);
-    for ((path, a), (_, b)) in before.iter().zip(site.outputs()) {
+    for ((path, a), (_, b)) in before.iter().zip(site_files(site.outputs())) {
         assert!(*a == b, "{} differs between two builds", path.display());
     }
 }
