@@ -17,7 +17,8 @@
 //! The cases, for each variant, each tool's runs alternating with the other's (which tool goes first
 //! alternates too), the median of `GUIDEGEN_BENCH_RUNS` (3) runs:
 //!
-//! 1. fresh: the output folder is removed (not timed) and `sync` run (not timed), then
+//! 1. fresh: the output folder (and guidegen's spare beside it, see `write::spare_name`) is
+//!    removed (not timed) and `sync` run (not timed), then
 //!    `guidegen build SITE --out OUT --format html --quiet`, or `hugo -s SITE -d OUT --quiet`;
 //! 2. rebuild after one edit: the first word of the first step's action in one guide is changed in
 //!    both languages (guidegen: its guide.yaml; Hugo: its two index.md, the same texts), then the
@@ -338,9 +339,19 @@ impl Bench<'_> {
                     let out = out_dir(work_dir, tool);
                     match case {
                         Case::Fresh => {
-                            if out.exists() {
-                                std::fs::remove_dir_all(&out)
-                                    .map_err(|e| format!("cannot remove {}: {e}", out.display()))?;
+                            // guidegen keeps the output before last beside the output (its
+                            // spare, which the next build starts from): a fresh build has none.
+                            let spare = out.file_name().map(|name| {
+                                out.with_file_name(guidegen::write::spare_name(
+                                    &name.to_string_lossy(),
+                                ))
+                            });
+                            for dir in std::iter::once(out.clone()).chain(spare) {
+                                if dir.exists() {
+                                    std::fs::remove_dir_all(&dir).map_err(|e| {
+                                        format!("cannot remove {}: {e}", dir.display())
+                                    })?;
+                                }
                             }
                         }
                         Case::Edited => edits.apply(tool, run)?,
