@@ -651,31 +651,99 @@ impl WriteState {
     }
 
     /// Removes from a reused staging folder every file this build did not make, and the folders
-    /// left empty.
+    /// left empty. The two top levels (the languages, then their guides' folders) are listed here;
+    /// the guides' folders are walked [`IO_THREADS`] at a time, since on a disk listing thousands
+    /// of folders one after another mostly waits.
     fn prune(&self) -> io::Result<()> {
         if !self.reused {
             return Ok(());
         }
         let produced = lock(&self.produced);
-        let walk = walkdir::WalkDir::new(&self.staging)
-            .min_depth(1)
-            .contents_first(true);
-        for entry in walk {
-            let entry = entry.map_err(io::Error::other)?;
-            let Ok(rel) = entry.path().strip_prefix(&self.staging) else {
+        let mut tops = Vec::new();
+        let mut guides = Vec::new();
+        for top in std::fs::read_dir(&self.staging)? {
+            let top = top?;
+            if !top.file_type()?.is_dir() {
+                self.prune_file(&top.path(), &produced)?;
                 continue;
-            };
-            let rel = rel
-                .to_string_lossy()
-                .replace(std::path::MAIN_SEPARATOR, "/");
+            }
+            for entry in std::fs::read_dir(top.path())? {
+                let entry = entry?;
+                if entry.file_type()?.is_dir() {
+                    guides.push(entry.path());
+                } else {
+                    self.prune_file(&entry.path(), &produced)?;
+                }
+            }
+            tops.push(top.path());
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let first_error = Mutex::new(None);
+        let prune_some = || {
+            while let Some(folder) =
+                guides.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
+                if let Err(err) = self.prune_tree(folder, &produced) {
+                    lock(&first_error).get_or_insert(err);
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..IO_THREADS.min(guides.len()) {
+                if std::thread::Builder::new()
+                    .name("guidegen-prune".into())
+                    .spawn_scoped(scope, prune_some)
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            prune_some();
+        });
+        if let Some(err) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(err);
+        }
+        for top in tops {
+            // Not empty: it holds what this build made.
+            let _ = std::fs::remove_dir(top);
+        }
+        Ok(())
+    }
+
+    /// [`WriteState::prune`] for the folder `dir` and all below it, `dir` too when left empty.
+    fn prune_tree(
+        &self,
+        dir: &Path,
+        produced: &std::collections::HashSet<String>,
+    ) -> io::Result<()> {
+        for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+            let entry = entry.map_err(io::Error::other)?;
             if entry.file_type().is_dir() {
                 // Not empty: it holds what this build made.
                 let _ = std::fs::remove_dir(entry.path());
-            } else if rel != MARKER && !produced.contains(&rel) {
-                std::fs::remove_file(entry.path())?;
+            } else {
+                self.prune_file(entry.path(), produced)?;
             }
         }
         Ok(())
+    }
+
+    /// Removes the staged file `path` unless this build made it (or it is the mark).
+    fn prune_file(
+        &self,
+        path: &Path,
+        produced: &std::collections::HashSet<String>,
+    ) -> io::Result<()> {
+        let Ok(rel) = path.strip_prefix(&self.staging) else {
+            return Ok(());
+        };
+        let rel = rel
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        if rel == MARKER || produced.contains(&rel) {
+            return Ok(());
+        }
+        std::fs::remove_file(path)
     }
 }
 
