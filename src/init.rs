@@ -141,7 +141,28 @@ pub fn init(dir: &Path, languages: &[String]) -> Result<Vec<PathBuf>, InitError>
     }
     let mut written: Vec<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
     written.extend(write_schemas(dir)?);
+    written.extend(write_gitignore(dir)?);
     Ok(written)
+}
+
+/// What a site's `.gitignore` leaves out of git: the build's output, and the previous output that
+/// the build keeps beside it ([`crate::write::spare_name`]).
+fn gitignore() -> String {
+    format!(
+        "# Written by `guidegen build`, never by hand.\n/output/\n/{}/\n",
+        crate::write::spare_name("output")
+    )
+}
+
+/// Writes `.gitignore` unless the folder has one (it may be part of a larger repository's).
+fn write_gitignore(dir: &Path) -> Result<Option<PathBuf>, InitError> {
+    let path = dir.join(".gitignore");
+    if path.exists() {
+        return Ok(None);
+    }
+    std::fs::write(&path, gitignore())
+        .map_err(|e| InitError::Io(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Some(path))
 }
 
 /// The JSON Schemas that the `# yaml-language-server` lines point at, in `schemas/`.

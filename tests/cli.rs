@@ -334,3 +334,35 @@ fn build_says_how_many_texts_fall_back_to_the_source_language() {
     quiet.expect_code(0);
     assert!(quiet.stdout.is_empty(), "{}", quiet.stdout);
 }
+
+#[test]
+fn init_ignores_in_git_what_a_build_writes_into_the_site_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("new-site");
+    run(&[&"init", &site]).expect_code(0);
+    let listed = |dir: &std::path::Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = listed(&site);
+    // Twice, into the default output: the second build keeps the first's output beside it.
+    for _ in 0..2 {
+        run(&[&"build", &site, &"--format", &"html"]).expect_code(0);
+    }
+    let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    let ignored: Vec<&str> = ignore
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.trim_matches('/'))
+        .collect();
+    let made: Vec<String> = listed(&site).difference(&before).cloned().collect();
+    assert_eq!(made, [".output.guidegen-spare", "output"]);
+    for name in &made {
+        assert!(
+            ignored.contains(&name.as_str()),
+            "{name} is not in .gitignore:\n{ignore}"
+        );
+    }
+}
