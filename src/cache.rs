@@ -37,9 +37,40 @@ pub struct Entry {
     pub files: Vec<String>,
     /// Set when the guide can be taken over without being read again: the [`InputStamp`] of its
     /// input files, and its [`Reusable`] as JSON (read only when the stamp still matches).
-    /// Shared, not copied, when a build carries it over.
-    pub reusable: Option<(String, std::sync::Arc<str>)>,
+    pub reusable: Option<(String, Json)>,
 }
+
+/// A guide's [`Reusable`] as JSON: a part of the manifest's text as read (shared, never copied, by
+/// every entry read from it and carried over to the next manifest), or a text of its own.
+#[derive(Debug, Clone)]
+pub struct Json {
+    text: std::sync::Arc<str>,
+    range: std::ops::Range<usize>,
+}
+
+impl Json {
+    pub fn as_str(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+}
+
+impl From<String> for Json {
+    fn from(text: String) -> Json {
+        let range = 0..text.len();
+        Json {
+            text: text.into(),
+            range,
+        }
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Json) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Json {}
 
 /// What the rest of a build needs of a guide it did not read: its card, where it is published, and
 /// its places for the search index. Only a guide without diagnostics is kept so.
@@ -58,6 +89,15 @@ impl Manifest {
         if lines.next() != Some(HEADER) {
             return Manifest::default();
         }
+        let shared: std::sync::Arc<str> = text.into();
+        // Where `part`, a slice of `text`, lies in it: the same place in `shared`.
+        let json_in = |part: &str| Json {
+            text: std::sync::Arc::clone(&shared),
+            range: {
+                let start = part.as_ptr() as usize - text.as_ptr() as usize;
+                start..start + part.len()
+            },
+        };
         let mut guides = BTreeMap::new();
         for line in lines {
             let mut fields = line.split('\t');
@@ -66,8 +106,8 @@ impl Manifest {
             else {
                 continue;
             };
-            let reusable = (!stamp.is_empty() && !json.is_empty())
-                .then(|| (stamp.to_owned(), std::sync::Arc::from(json)));
+            let reusable =
+                (!stamp.is_empty() && !json.is_empty()).then(|| (stamp.to_owned(), json_in(json)));
             let entry = Entry {
                 fingerprint: fingerprint.to_owned(),
                 files: fields.map(str::to_owned).collect(),
@@ -92,7 +132,7 @@ impl Manifest {
             let (stamp, json) = entry
                 .reusable
                 .as_ref()
-                .map_or(("", ""), |(s, j)| (s.as_str(), &**j));
+                .map_or(("", ""), |(s, j)| (s.as_str(), j.as_str()));
             let _ = write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint);
             for file in &entry.files {
                 let _ = write!(out, "\t{file}");
@@ -118,7 +158,7 @@ impl Manifest {
         if kept != stamp {
             return None;
         }
-        let reusable = serde_json::from_str(json).ok()?;
+        let reusable = serde_json::from_str(json.as_str()).ok()?;
         Some((entry, reusable))
     }
 
@@ -317,7 +357,7 @@ mod tests {
             Entry {
                 fingerprint: "abc".into(),
                 files: vec!["en/mfa/index.html".into(), "da/mfa/index.html".into()],
-                reusable: Some(("stamp".into(), r#"{"a":"b\\tc"}"#.into())),
+                reusable: Some(("stamp".into(), r#"{"a":"b\\tc"}"#.to_owned().into())),
             },
         );
         manifest.insert(
