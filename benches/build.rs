@@ -730,8 +730,17 @@ fn run_case(case: &Case, cold: bool, work_dir: &Path) -> Result<Measured, String
     let runs = env_count("GUIDEGEN_BENCH_RUNS")
         .unwrap_or_else(|| ((10_000.0 / warm.max(1.0)) as usize).clamp(3, 7));
     let mut times = Vec::with_capacity(runs);
+    let typst_timing = std::env::var_os("GUIDEGEN_BENCH_TYPST_TIMING").is_some();
+    if typst_timing {
+        typst_timing::clear();
+        typst_timing::enable();
+    }
     for _ in 0..runs {
         times.push(one_build(&options)?.0);
+    }
+    if typst_timing {
+        typst_timing::disable();
+        eprint!("{}", typst_scopes(runs)?);
     }
     let peak_mb = rss_kb("VmHWM:").unwrap_or(0) as f64 / 1024.0;
     rss_watch.finish();
@@ -829,4 +838,43 @@ fn rss_kb(key: &str) -> Option<u64> {
 /// Resets `VmHWM` to the current resident size (Linux ≥ 4.0); harmless where unsupported.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Typst's own timing scopes over the timed builds (`GUIDEGEN_BENCH_TYPST_TIMING=1`), per build: the
+/// time in each scope name, counting only the outermost of nested scopes of one name, and how often
+/// it was entered. A scope of a rayon thread counts with its own thread's.
+fn typst_scopes(runs: usize) -> Result<String, String> {
+    let mut json = Vec::new();
+    typst_timing::export_json(&mut json, |_| (String::new(), 0))?;
+    let events: Vec<serde_json::Value> =
+        serde_json::from_slice(&json).map_err(|e| format!("typst timing: {e}"))?;
+    let mut stacks: std::collections::HashMap<u64, Vec<(String, f64)>> = Default::default();
+    let mut totals: std::collections::BTreeMap<String, (f64, usize)> = Default::default();
+    for event in &events {
+        let name = event["name"].as_str().unwrap_or_default().to_owned();
+        let tid = event["tid"].as_u64().unwrap_or_default();
+        let ts = event["ts"].as_f64().unwrap_or_default();
+        let stack = stacks.entry(tid).or_default();
+        if event["ph"] == "B" {
+            stack.push((name, ts));
+        } else if let Some((name, start)) = stack.pop() {
+            let total = totals.entry(name.clone()).or_default();
+            total.1 += 1;
+            if !stack.iter().any(|(outer, _)| *outer == name) {
+                total.0 += ts - start;
+            }
+        }
+    }
+    let mut rows: Vec<(String, (f64, usize))> = totals.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    let mut out = format!("typst scopes, per build ({runs} builds):\n");
+    for (name, (micros, count)) in rows.iter().take(40) {
+        let _ = writeln!(
+            out,
+            "  {:>9.2} ms  {:>7.1}×  {name}",
+            micros / 1000.0 / runs as f64,
+            *count as f64 / runs as f64
+        );
+    }
+    Ok(out)
 }

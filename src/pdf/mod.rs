@@ -173,14 +173,7 @@ fn render(
     };
     let pdf =
         typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::typst(&world, &errors));
-    // Memoized results unused for a while are dropped, so that a large site doesn't keep every guide's
-    // layout in memory; fonts and the standard library stay. Every 8th PDF, as each eviction walks
-    // every cache (3% of a PDF's time when done after each): results unused for 4 evictions, about
-    // 32 PDFs, go.
-    static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    if RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 8 == 7 {
-        comemo::evict(4);
-    }
+    evict_unused();
     let pdf = pdf?;
     if pdf.len() > limits.bytes {
         return Err(PdfError::whole(format!(
@@ -190,6 +183,24 @@ fn render(
         )));
     }
     Ok((pdf, warnings))
+}
+
+/// How many PDFs are rendered between two evictions of typst's memoized results.
+const EVICT_EVERY: usize = 4;
+
+/// Drops typst's memoized results that no PDF used since the eviction before: every
+/// [`EVICT_EVERY`]th PDF, so a result lives on for 4–8 PDFs after its last use. What every PDF uses
+/// (fonts, icons, the store codes, the template's own layout) stays; a guide's screenshots stay
+/// from its first language's PDF to the next (rendered one after the other). Measured on 200 PDFs
+/// (docs/benchmarks.md, issue #13): the memory held for PDFs went from 575 MB (results unused for 4
+/// evictions of every 8th PDF) to 185 MB at the same CPU time; each eviction walks every cache, so
+/// evicting after each PDF would cost time, and keeping everything 2.3 GB.
+fn evict_unused() {
+    static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    if RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1
+    {
+        comemo::evict(1);
+    }
 }
 
 /// Unix seconds as UTC (year, month, day, hour, minute, second), proleptic Gregorian.
