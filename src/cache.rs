@@ -127,7 +127,23 @@ impl Manifest {
     /// holds a tab or a line break outside its strings, and escapes them inside. Each entry is
     /// dropped once written: a large site's records are not held twice.
     pub fn write(self) -> String {
-        let mut out = format!("{HEADER}\n");
+        // Sized once: a large site's record is hundreds of MB, and growing by doubling would hold
+        // up to twice that.
+        let size: usize = self
+            .guides
+            .iter()
+            .map(|(id, entry)| {
+                let json = entry
+                    .reusable
+                    .as_ref()
+                    .map_or(0, |(s, j)| s.len() + j.as_str().len());
+                let files: usize = entry.files.iter().map(|f| f.len() + 1).sum();
+                id.len() + entry.fingerprint.len() + json + files + 4
+            })
+            .sum();
+        let mut out = String::with_capacity(HEADER.len() + 1 + size);
+        out.push_str(HEADER);
+        out.push('\n');
         for (id, entry) in self.guides {
             let (stamp, json) = entry
                 .reusable

@@ -847,7 +847,26 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     };
     meta.is_file()
         && meta.len() == bytes.len() as u64
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
+        && same_contents(path, bytes).unwrap_or(false)
+}
+
+/// Whether the file at `path` holds `bytes`, read a piece at a time: a large file (the build's
+/// record of a big site) is never held twice.
+fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
+    let mut file = File::open(path)?;
+    let mut buffer = vec![0; 256 * 1024];
+    let mut rest = bytes;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(rest.is_empty());
+        }
+        match rest.strip_prefix(&buffer[..read]) {
+            Some(after) => rest = after,
+            None => return Ok(false),
+        }
+    }
 }
 
 /// Output kept in memory, by path (`serve` answers requests from it; nothing touches the disk).
