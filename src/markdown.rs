@@ -33,6 +33,11 @@ pub enum TargetKind {
 /// Every link and image target of `markdown`, with entities already decoded by the parser.
 pub fn targets(markdown: &str) -> Vec<Target> {
     let mut out = Vec::new();
+    // Every link or image starts at a `[` (`[…](…)`, `![…](…)`, `[…][ref]`) or a `<` (`<https://…>`):
+    // a text without either has none, and most texts are spared a parse.
+    if !markdown.contains(['[', '<']) {
+        return out;
+    }
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if let Event::Start(tag) = event {
             match tag {
@@ -336,7 +341,10 @@ fn merged_text(markdown: &str) -> Vec<Event<'_>> {
     for event in Parser::new_ext(markdown, options()) {
         match (out.last_mut(), event) {
             (Some(Event::Text(before)), Event::Text(more)) => {
-                *before = CowStr::from(format!("{before}{more}"));
+                // Grown in place: a text split at every `_` is not copied once per piece.
+                let mut joined = std::mem::replace(before, CowStr::Borrowed("")).into_string();
+                joined.push_str(&more);
+                *before = CowStr::from(joined);
             }
             (_, event) => out.push(event),
         }
@@ -349,6 +357,10 @@ fn merged_text(markdown: &str) -> Vec<Event<'_>> {
 /// it meant the tag; other raw HTML (`<b>`, `<your name>`) is plainly text.
 pub fn near_misses(markdown: &str) -> Vec<String> {
     let names = ["kbd", "sub", "sup", "br"];
+    // Raw HTML starts at a `<`: a text without one has none, and is spared a parse.
+    if !markdown.contains('<') {
+        return Vec::new();
+    }
     events(markdown)
         .into_iter()
         .filter_map(|(event, inline)| match (event, inline) {
@@ -449,6 +461,14 @@ fn is_forbidden(url: &str) -> bool {
 
 /// Markdown as plain text (for `alt`, titles in `<title>`, PDF metadata).
 pub fn to_plain(markdown: &str) -> String {
+    if is_plain(markdown) {
+        return markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    parsed_plain(markdown)
+}
+
+/// [`to_plain`] by the parser's events.
+fn parsed_plain(markdown: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -470,9 +490,65 @@ pub fn to_plain(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether `markdown` has nothing Markdown would read as markup, so that its plain text is its
+/// words, spared a parse (most titles and alt texts). Markup needs a character that can only start
+/// it inline (`\\`, `` ` ``, `*`, `_`, `~`, `[`, `]`, `<`, `>`, `&`, `|`), or one that starts a
+/// block at the start of a line (`-`, `+`, `#`, `=`, or a digit of `1.`); NUL is replaced by the
+/// parser.
+fn is_plain(markdown: &str) -> bool {
+    let inline = |b: u8| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'~' | b'[' | b']' | b'<' | b'>' | b'&' | b'|' | b'\0'
+        )
+    };
+    let block = |line: &str| {
+        line.trim_start()
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'-' | b'+' | b'#' | b'=') || b.is_ascii_digit())
+    };
+    !markdown.bytes().any(inline) && !markdown.split(['\n', '\r']).any(block)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_read_as_the_parser_reads_it() {
+        let parsed = parsed_plain;
+        for text in [
+            "Screenshot of step 1 with the Next button.",
+            "  Two   spaces\nand a line\r\n\n    indented code\n\tTab  \nhard break",
+            "Vælg «Indstillinger», så \u{a0}Næste: (valgfrit) \"citat\" 'x' ! ? 2FA 3.5",
+            "Wi-Fi e-mail a+b c#d x=y",
+        ] {
+            assert!(is_plain(text), "{text}");
+            assert_eq!(to_plain(text), parsed(text), "{text}");
+        }
+        for markup in [
+            "- item",
+            "1. first",
+            "2) second",
+            "# Title",
+            "Title\n===",
+            "a *b*",
+            "a_b_",
+            "`c`",
+            "[l](x)",
+            "<b>",
+            "&amp;",
+            "a | b",
+            "> quote",
+            "a\\\nb",
+            "~~s~~",
+            "x\0y",
+            " + item",
+        ] {
+            assert!(!is_plain(markup), "{markup}");
+        }
+    }
 
     #[test]
     fn raw_html_is_escaped() {

@@ -6,6 +6,7 @@
 //! The index holds normalised words → postings (the places that contain them), and for each place
 //! only what a result shows: its label and a short excerpt — never the full text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -98,7 +99,7 @@ fn place<'t>(
     excerpt_of: &str,
     texts: impl IntoIterator<Item = &'t str>,
 ) -> Place {
-    let mut words: Vec<String> = texts.into_iter().flat_map(words).collect();
+    let mut words: Vec<Cow<str>> = texts.into_iter().flat_map(words).collect();
     words.sort();
     words.dedup();
     Place {
@@ -112,10 +113,19 @@ fn place<'t>(
 /// The words of `text` as the index and the search script both normalise them: lowercase, split at
 /// everything but letters and digits (so æ, ø and å stay letters), words of one character dropped.
 /// templates/search.js does the same to what the reader types.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().nth(1).is_some())
-        .map(str::to_lowercase)
+        // Most words are lowercase already: those are not copied.
+        .map(|w| match w.chars().all(lowercases_to_itself) {
+            true => Cow::Borrowed(w),
+            false => Cow::Owned(w.to_lowercase()),
+        })
+}
+
+fn lowercases_to_itself(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// The first [`EXCERPT_CHARS`] characters of `text`, cut at a space, with "…" when cut.
@@ -194,7 +204,7 @@ mod tests {
 
     #[test]
     fn words_keep_danish_letters_and_drop_punctuation() {
-        let found: Vec<String> =
+        let found: Vec<Cow<str>> =
             words("Åbn «Indstillinger», vælg Adgangskode-nulstilling; ø 2FA").collect();
         assert_eq!(
             found,

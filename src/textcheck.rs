@@ -286,6 +286,9 @@ fn code_point(c: char) -> String {
 
 /// Lists and quotes, and inline formatting, nested deeper than allowed: one error for each.
 fn too_deep(text: &str) -> Vec<Finding> {
+    if !may_be_too_deep(text) {
+        return Vec::new();
+    }
     let mut blocks = Depth::default();
     let mut inlines = Depth::default();
     for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
@@ -329,6 +332,27 @@ fn too_deep(text: &str) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// Whether `text` has enough marks to nest deeper than allowed, so that most texts are spared a
+/// parse. Each list or block quote opens at a mark of its own (`-`, `+`, `*`, `>`, or `.` or `)`
+/// after a digit), and each emphasis, bold, strikethrough or link at a character of its own (`*`,
+/// `_`, `~`, `[`, `<`): a text with no more of them than the limit cannot go over it.
+fn may_be_too_deep(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let block_marks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| {
+            matches!(b, b'-' | b'+' | b'*' | b'>')
+                || (matches!(b, b'.' | b')') && i > 0 && bytes[i - 1].is_ascii_digit())
+        })
+        .count();
+    let inline_marks = bytes
+        .iter()
+        .filter(|&&b| matches!(b, b'*' | b'_' | b'~' | b'[' | b'<'))
+        .count();
+    block_marks > MAX_BLOCK_NESTING || inline_marks > MAX_INLINE_NESTING
 }
 
 /// The nesting of one kind of Markdown element while the text is read.

@@ -205,12 +205,17 @@ impl FileCheck<'_> {
                     );
                     return None;
                 };
-                let fp = fingerprint(&source);
+                // Hashed only when a translation recorded a fingerprint to compare with.
+                let fp = std::cell::OnceCell::new();
                 for (lang, translation) in entries {
                     if let Some(t) = translations.get_mut(&lang.value) {
                         t.state = match translation.value.source() {
                             None => TranslationState::Unpinned,
-                            Some(recorded) if recorded == fp => TranslationState::Current,
+                            Some(recorded)
+                                if recorded == fp.get_or_init(|| fingerprint(&source)) =>
+                            {
+                                TranslationState::Current
+                            }
                             Some(_) => TranslationState::Outdated,
                         };
                     }

@@ -334,7 +334,8 @@ struct Ctx<'a> {
 
 /// An enclosing map of the format, and the key under which the check went down from it.
 struct Outer<'a> {
-    keys: Vec<&'a str>,
+    /// Shared by every entry of the map rather than copied for each.
+    keys: std::rc::Rc<[&'a str]>,
     /// The map's noun ("the step").
     what: &'a str,
     start: Pos,
@@ -505,10 +506,17 @@ impl<'a> Checker<'a> {
         ctx: &Ctx<'a>,
     ) -> bool {
         let (schema, name) = self.resolve(schema);
-        let mut ctx = ctx.clone();
-        if matches!(name, Some("Text" | "Translation")) {
-            ctx.in_text = true;
-        }
+        // Copied only where a text starts (the key is a `String`), not at every node.
+        let text_ctx;
+        let ctx = if matches!(name, Some("Text" | "Translation")) && !ctx.in_text {
+            text_ctx = Ctx {
+                in_text: true,
+                ..ctx.clone()
+            };
+            &text_ctx
+        } else {
+            ctx
+        };
         if matches!(node.kind, NodeKind::Alias) {
             return true;
         }
@@ -525,9 +533,9 @@ impl<'a> Checker<'a> {
                     && self.accepts(b, node)
             });
             return match branch {
-                Some(branch) => self.node(node, branch, outers, &ctx),
+                Some(branch) => self.node(node, branch, outers, ctx),
                 None => {
-                    self.wrong_type(node, schema, &ctx);
+                    self.wrong_type(node, schema, ctx);
                     false
                 }
             };
@@ -536,11 +544,11 @@ impl<'a> Checker<'a> {
             if matches!(node.kind, NodeKind::Null) {
                 // An empty value where one is needed.
             }
-            self.wrong_type(node, schema, &ctx);
+            self.wrong_type(node, schema, ctx);
             return false;
         }
         match &node.kind {
-            NodeKind::Map(entries) => self.map(node, entries, schema, name, outers, &ctx),
+            NodeKind::Map(entries) => self.map(node, entries, schema, name, outers, ctx),
             NodeKind::Seq(items) => {
                 let Some(item_schema) = schema.get("items") else {
                     return true;
@@ -575,8 +583,8 @@ impl<'a> Checker<'a> {
                 ok
             }
             NodeKind::Scalar { value, .. } => {
-                self.scalar(node, &ctx);
-                self.boolean_ok(node, value, schema, &ctx)
+                self.scalar(node, ctx);
+                self.boolean_ok(node, value, schema, ctx)
             }
             NodeKind::Null | NodeKind::Alias => true,
         }
@@ -731,18 +739,19 @@ impl<'a> Checker<'a> {
             .filter_map(Value::as_str)
             .collect();
         let language_map = schema.get("propertyNames").is_some();
-        let keys: Vec<&'a str> = properties
+        let keys: std::rc::Rc<[&'a str]> = properties
             .map(|p| p.keys().map(String::as_str).collect())
             .unwrap_or_default();
         let what = what_of(name);
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // Keys are borrowed from the tree: most maps have no mistake to name them in.
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         let mut removed = 0usize;
         let mut ok = true;
-        let mut present: BTreeSet<String> = BTreeSet::new();
+        let mut present: BTreeSet<&str> = BTreeSet::new();
         for (index, (key_node, value)) in entries.iter().enumerate() {
-            let key = match &key_node.kind {
-                NodeKind::Scalar { value, .. } => value.clone(),
-                NodeKind::Null => String::new(),
+            let key: &str = match &key_node.kind {
+                NodeKind::Scalar { value, .. } => value,
+                NodeKind::Null => "",
                 _ => {
                     self.error(
                         key_node.start,
@@ -756,10 +765,10 @@ impl<'a> Checker<'a> {
                 }
             };
             if outers.is_empty() {
-                self.top = key.clone();
+                self.top = key.to_owned();
             }
             // Two keys of one name: serde would refuse the file; the second is reported and dropped.
-            if let Some(first_line) = seen.get(&key) {
+            if let Some(first_line) = seen.get(key) {
                 self.error(
                     key_node.start,
                     format!("`{key}` is given twice in {what}: on line {first_line} and on line {}", key_node.start.line),
@@ -769,7 +778,7 @@ impl<'a> Checker<'a> {
                 removed += 1;
                 continue;
             }
-            seen.insert(key.clone(), key_node.start.line);
+            seen.insert(key, key_node.start.line);
             // A comma in `{da: …, en: …}` ends a text: what follows it is read as a key.
             if node.flow
                 && ctx.in_text
@@ -798,17 +807,17 @@ impl<'a> Checker<'a> {
             }
             let child_ctx = Ctx {
                 in_text: ctx.in_text,
-                key: Some((key.clone(), key_node.start)),
+                key: Some((key.to_owned(), key_node.start)),
                 _schema: std::marker::PhantomData,
             };
-            let field = properties.and_then(|p| p.get(&key));
+            let field = properties.and_then(|p| p.get(key));
             let field_schema: Option<&'a Value> = match (field, additional) {
                 (Some(f), _) => Some(f),
                 (None, Some(a)) if a.is_object() => {
                     // A language map: a key of the step indented into a text is a misplaced line.
                     if language_map
-                        && !crate::validate::is_language_code(&key)
-                        && self.misplaced(&key, key_node, outers)
+                        && !crate::validate::is_language_code(key)
+                        && self.misplaced(key, key_node, outers)
                     {
                         self.remove_entry(node, key_node, value);
                         removed += 1;
@@ -820,13 +829,13 @@ impl<'a> Checker<'a> {
             };
             let Some(field_schema) = field_schema else {
                 // A key inside `{…}` is where its author put it: an unknown key, not a misindented one.
-                if node.flow || !self.misplaced(&key, key_node, outers) {
+                if node.flow || !self.misplaced(key, key_node, outers) {
                     let list = keys
                         .iter()
                         .map(|k| format!("`{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let hint = match did_you_mean(&key, keys.iter().copied()) {
+                    let hint = match did_you_mean(key, keys.iter().copied()) {
                         Some(s) => format!("{s} (allowed here: {list})"),
                         None => format!("allowed here: {list}"),
                     };
@@ -837,10 +846,10 @@ impl<'a> Checker<'a> {
                 continue;
             };
             outers.push(Outer {
-                keys: keys.clone(),
+                keys: std::rc::Rc::clone(&keys),
                 what,
                 start: node.start,
-                via: Some((leak_key(properties, &key), key_node.start)),
+                via: Some((leak_key(properties, key), key_node.start)),
             });
             let value_ok = self.node(value, field_schema, outers, &child_ctx);
             outers.pop();
@@ -857,7 +866,7 @@ impl<'a> Checker<'a> {
             } else {
                 self.remove_entry(node, key_node, value);
                 removed += 1;
-                if required.contains(&key.as_str()) {
+                if required.contains(&key) {
                     ok = false;
                 }
             }
