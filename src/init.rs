@@ -424,8 +424,8 @@ mod tests {
         let written = init(&dir, &["da".into(), "en".into()]).unwrap();
         assert_eq!(
             written.len(),
-            4,
-            "settings, a guide and two schemas: {written:?}"
+            5,
+            "settings, a guide, two schemas and .gitignore: {written:?}"
         );
         let checked = crate::build::check(&dir);
         assert!(
