@@ -400,30 +400,45 @@ fn remove_subfolders(dir: &Path, depth: usize) -> io::Result<()> {
             .map(|entry| entry.path())
             .collect();
     }
+    on_io_threads(
+        &level,
+        "guidegen-remove",
+        |folder| match std::fs::remove_dir_all(folder) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        },
+    )
+}
+
+/// Runs `job` on every folder of `folders`, [`IO_THREADS`] at a time (this thread among them); the
+/// first error, once all are done.
+fn on_io_threads(
+    folders: &[PathBuf],
+    name: &str,
+    job: impl Fn(&Path) -> io::Result<()> + Sync,
+) -> io::Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let first_error = Mutex::new(None);
-    let remove_some = || {
-        while let Some(folder) = level.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    let work = || {
+        while let Some(folder) =
+            folders.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
         {
-            match std::fs::remove_dir_all(folder) {
-                Err(err) if err.kind() != io::ErrorKind::NotFound => {
-                    lock(&first_error).get_or_insert(err);
-                }
-                _ => {}
+            if let Err(err) = job(folder) {
+                lock(&first_error).get_or_insert(err);
             }
         }
     };
     std::thread::scope(|scope| {
-        for _ in 1..IO_THREADS.min(level.len()) {
+        for _ in 1..IO_THREADS.min(folders.len()) {
             if std::thread::Builder::new()
-                .name("guidegen-remove".into())
-                .spawn_scoped(scope, remove_some)
+                .name(name.into())
+                .spawn_scoped(scope, work)
                 .is_err()
             {
                 break;
             }
         }
-        remove_some();
+        work();
     });
     match first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(err) => Err(err),
@@ -677,32 +692,9 @@ impl WriteState {
             }
             tops.push(top.path());
         }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let first_error = Mutex::new(None);
-        let prune_some = || {
-            while let Some(folder) =
-                guides.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-            {
-                if let Err(err) = self.prune_tree(folder, &produced) {
-                    lock(&first_error).get_or_insert(err);
-                }
-            }
-        };
-        std::thread::scope(|scope| {
-            for _ in 1..IO_THREADS.min(guides.len()) {
-                if std::thread::Builder::new()
-                    .name("guidegen-prune".into())
-                    .spawn_scoped(scope, prune_some)
-                    .is_err()
-                {
-                    break;
-                }
-            }
-            prune_some();
-        });
-        if let Some(err) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(err);
-        }
+        on_io_threads(&guides, "guidegen-prune", |folder| {
+            self.prune_tree(folder, &produced)
+        })?;
         for top in tops {
             // Not empty: it holds what this build made.
             let _ = std::fs::remove_dir(top);
