@@ -636,7 +636,7 @@ impl WriteState {
         if same_bytes(&previous, &file.bytes) && link_over(&previous, path).is_ok() {
             return Ok(());
         }
-        let _ = std::fs::remove_file(path);
+        clear_place(path)?;
         std::fs::write(path, file.bytes.as_slice())
     }
 
@@ -650,7 +650,7 @@ impl WriteState {
             return Ok(());
         }
         link_over(&previous, &path).or_else(|_| {
-            let _ = std::fs::remove_file(&path);
+            clear_place(&path)?;
             std::fs::copy(&previous, &path).map(|_| ())
         })
     }
@@ -742,11 +742,19 @@ impl WriteState {
 /// Links `path` to `source`, in place of any file of that name: a file in a reused staging folder
 /// is replaced, never written through (it may be a link to the current output's).
 fn link_over(source: &Path, path: &Path) -> io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-        _ => {}
-    }
+    clear_place(path)?;
     std::fs::hard_link(source, path)
+}
+
+/// Removes whatever a reused staging folder has at `path`: a file, or a folder where this build
+/// makes a file (an earlier output's layout).
+fn clear_place(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
+    }
 }
 
 /// Whether `a` and `b` are one regular file on disk (two links to it).
@@ -799,7 +807,7 @@ impl WriteState {
             return Ok(());
         }
         // Never written through: a file here may be a link to the previous output's.
-        let _ = std::fs::remove_file(path);
+        clear_place(path)?;
         crate::files::copy_inside(
             &source.dir,
             Path::new(&source.rel),
@@ -977,7 +985,7 @@ impl Staging {
             return Ok(());
         }
         // Never written through: in a reused staging folder it may be a link to the output's.
-        let _ = std::fs::remove_file(&path);
+        clear_place(&path)?;
         std::fs::write(&path, bytes)
     }
 
@@ -1269,6 +1277,15 @@ mod tests {
             std::fs::read_to_string(out.join("new/c.html")).unwrap(),
             "c"
         );
+
+        // A file where the spare has a folder (an earlier layout) takes the folder's place.
+        build(&[("a.html", "a"), ("new", "now a file")]);
+        build(&[("a.html", "a"), ("new", "now a file")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("new")).unwrap(),
+            "now a file"
+        );
+        build(&[("a.html", "a"), ("b.html", "B")]);
 
         // A failed build that started from the spare leaves the output as it was.
         let staging = Staging::begin(&out, &site).unwrap();
