@@ -49,3 +49,4 @@ pub mod video;
 pub mod view;
 pub mod write;
 pub mod yamlcheck;
+pub mod yamlde;

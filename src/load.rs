@@ -206,17 +206,26 @@ pub fn parse_checked<T: DeserializeOwned>(path: &Path, text: &str, kind: FileKin
         suppress: Default::default(),
         troubled: Default::default(),
     };
-    let checked = match crate::yamlcheck::check(path, text, crate::schema::schema(kind)) {
-        Ok(checked) => checked,
-        Err(d) => {
-            parsed.diagnostics.push(d);
-            return parsed;
-        }
-    };
+    let (checked, tree) =
+        match crate::yamlcheck::check_tree(path, text, crate::schema::schema(kind)) {
+            Ok(checked) => checked,
+            Err(d) => {
+                parsed.diagnostics.push(d);
+                return parsed;
+            }
+        };
     let had_errors = checked.diagnostics.iter().any(Diagnostic::is_error);
     parsed.diagnostics = checked.diagnostics;
     parsed.suppress = checked.suppress;
     parsed.troubled = checked.troubled;
+    // A file the check took whole is read from its tree, not parsed again; whatever the tree does
+    // not give as serde-saphyr would (and every mistake) is read by serde-saphyr, as before.
+    if let Some(root) = tree.filter(|_| !had_errors && checked.masked.is_none())
+        && let Ok(value) = crate::yamlde::from_node::<T>(root)
+    {
+        parsed.value = Some(value);
+        return parsed;
+    }
     match parse_yaml::<T>(path, checked.masked.as_deref().unwrap_or(text)) {
         Ok(value) => parsed.value = Some(value),
         // What serde still refuses after the check is reported, unless the check found the mistake

@@ -39,6 +39,63 @@ pub struct Node {
     pub end: Pos,
     /// Written in flow style: `[…]`, `{…}`.
     pub flow: bool,
+    /// The parser's span of the node's first event, as serde-saphyr locates the node
+    /// ([`crate::yamlde`] gives it to `Spanned` values).
+    pub mark: Mark,
+}
+
+/// The span of a node's first event (its scalar, or the start of its list or map): where it starts
+/// in characters, how many characters it covers, and the same in bytes when the parser knows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mark {
+    pub index: usize,
+    pub len: usize,
+    /// Byte offset and byte length.
+    pub bytes: Option<(usize, usize)>,
+}
+
+impl Mark {
+    fn of(span: &granit_parser::Span) -> Mark {
+        Mark {
+            index: span.start.index(),
+            len: span.end.index().saturating_sub(span.start.index()),
+            bytes: span
+                .start
+                .byte_offset()
+                .zip(span.end.byte_offset())
+                .map(|(start, end)| (start, end.saturating_sub(start))),
+        }
+    }
+}
+
+/// What a tree holds besides its nodes, for [`crate::yamlde`] to know whether reading the tree gives
+/// what serde-saphyr would read from the text: no tags, anchors or aliases (the tree keeps none of
+/// them), one document, and well inside serde-saphyr's limits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    pub documents: usize,
+    /// A tag (`!x`, `!!str`), an anchor (`&a`) or an alias (`*a`) anywhere.
+    pub properties: bool,
+    /// The deepest nesting of lists and maps.
+    pub depth: usize,
+    /// The parser's events, comments included.
+    pub events: usize,
+    /// The longest run of comments with no other event between them.
+    pub comment_run: usize,
+}
+
+impl Shape {
+    /// Whether the tree reads as serde-saphyr reads the text. The bounds are below those of
+    /// [`crate::load::parse_yaml`]'s budget (depth 32; 200,000 nodes, 500,000 events) and of the
+    /// comments serde-saphyr's parser buffers (it refuses 33 in a row between a key and its value,
+    /// where the tree's parser takes 96), so that no file its budget or parser refuses is read here.
+    pub fn readable(&self) -> bool {
+        self.documents == 1
+            && !self.properties
+            && self.depth <= 24
+            && self.events <= 150_000
+            && self.comment_run <= 28
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +165,11 @@ pub enum TreeError {
 
 /// Parses `text` into a located tree and its comments. An empty document is an empty map.
 pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
+    read_tree(text).map(|(root, comments, _)| (root, comments))
+}
+
+/// [`tree`], and the tree's [`Shape`].
+pub fn read_tree(text: &str) -> Result<(Node, Vec<Comment>, Shape), TreeError> {
     let byte_of = ByteIndex::new(text);
     let pos = |m: &granit_parser::Marker| Pos {
         line: m.line(),
@@ -115,17 +177,19 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
         byte: m.byte_offset().unwrap_or_else(|| byte_of.byte(m.index())),
     };
     enum Frame {
-        Seq(Pos, Vec<Node>, bool),
-        Map(Pos, Vec<(Node, Node)>, Option<Node>, bool),
+        Seq(Pos, Mark, Vec<Node>, bool),
+        Map(Pos, Mark, Vec<(Node, Node)>, Option<Node>, bool),
     }
+    let mut shape = Shape::default();
+    let mut comment_run = 0usize;
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut comments = Vec::new();
     let mut events = 0usize;
     let push = |stack: &mut Vec<Frame>, root: &mut Option<Node>, node: Node| match stack.last_mut()
     {
-        Some(Frame::Seq(_, items, _)) => items.push(node),
-        Some(Frame::Map(_, entries, key, _)) => match key.take() {
+        Some(Frame::Seq(_, _, items, _)) => items.push(node),
+        Some(Frame::Map(_, _, entries, key, _)) => match key.take() {
             Some(k) => entries.push((k, node)),
             None => *key = Some(node),
         },
@@ -142,12 +206,22 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
         if events > MAX_EVENTS || stack.len() > MAX_DEPTH {
             return Err(TreeError::Budget(start));
         }
+        let mark = Mark::of(&span);
+        comment_run = if matches!(event, Event::Comment(..)) {
+            comment_run + 1
+        } else {
+            0
+        };
+        shape.comment_run = shape.comment_run.max(comment_run);
+        shape.depth = shape.depth.max(stack.len());
         match event {
+            Event::DocumentStart(..) => shape.documents += 1,
             Event::Comment(text, _) => comments.push(Comment {
                 start,
                 text: text.into_owned(),
             }),
             Event::Scalar(value, style, anchor, tag) => {
+                shape.properties |= anchor != 0 || tag.is_some();
                 let plain = style == ScalarStyle::Plain;
                 let null = plain
                     && tag.is_none()
@@ -169,38 +243,50 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
                     start,
                     end,
                     flow: false,
+                    mark,
                 };
                 push(&mut stack, &mut root, node);
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                shape.properties = true;
                 let node = Node {
                     kind: NodeKind::Alias,
                     start,
                     end,
                     flow: false,
+                    mark,
                 };
                 push(&mut stack, &mut root, node);
             }
-            Event::SequenceStart(style, _, _) => stack.push(Frame::Seq(
-                start,
-                Vec::new(),
-                style == granit_parser::StructureStyle::Flow,
-            )),
-            Event::MappingStart(style, _, _) => stack.push(Frame::Map(
-                start,
-                Vec::new(),
-                None,
-                style == granit_parser::StructureStyle::Flow,
-            )),
+            Event::SequenceStart(style, anchor, tag) => {
+                shape.properties |= anchor != 0 || tag.is_some();
+                stack.push(Frame::Seq(
+                    start,
+                    mark,
+                    Vec::new(),
+                    style == granit_parser::StructureStyle::Flow,
+                ))
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                shape.properties |= anchor != 0 || tag.is_some();
+                stack.push(Frame::Map(
+                    start,
+                    mark,
+                    Vec::new(),
+                    None,
+                    style == granit_parser::StructureStyle::Flow,
+                ))
+            }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match stack.pop() {
-                    Some(Frame::Seq(start, items, flow)) => Node {
+                    Some(Frame::Seq(start, mark, items, flow)) => Node {
                         kind: NodeKind::Seq(items),
                         start,
                         end,
                         flow,
+                        mark,
                     },
-                    Some(Frame::Map(start, entries, _, flow)) => {
+                    Some(Frame::Map(start, mark, entries, _, flow)) => {
                         // A block map ends where its last value ends, not at the next line.
                         let end = match (flow, entries.last()) {
                             (false, Some((_, v))) => v.end,
@@ -211,6 +297,7 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
                             start,
                             end,
                             flow,
+                            mark,
                         }
                     }
                     None => continue,
@@ -236,8 +323,10 @@ pub fn tree(text: &str) -> Result<(Node, Vec<Comment>), TreeError> {
         },
         end: Pos::default(),
         flow: false,
+        mark: Mark::default(),
     });
-    Ok((root, comments))
+    shape.events = events;
+    Ok((root, comments, shape))
 }
 
 /// Character index → byte offset, for markers that carry only the former.
@@ -281,7 +370,17 @@ pub struct Checked {
 /// Checks the tree of `text` (the file at `path`) against `schema`. Err: a syntax error (one per
 /// file: YAML cannot be read past it), as a diagnostic in plain words.
 pub fn check(path: &Path, text: &str, schema: &Value) -> Result<Checked, Diagnostic> {
-    let (root, comments) = match tree(text) {
+    check_tree(path, text, schema).map(|(checked, _)| checked)
+}
+
+/// [`check`], and the checked tree when it reads as serde-saphyr reads the text ([`Shape::readable`]),
+/// so that [`crate::yamlde`] can read the file from it instead of parsing the text again.
+pub fn check_tree(
+    path: &Path,
+    text: &str,
+    schema: &Value,
+) -> Result<(Checked, Option<Node>), Diagnostic> {
+    let (root, comments, shape) = match read_tree(text) {
         Ok(tree) => tree,
         Err(TreeError::Syntax(err)) => return Err(syntax_diagnostic(path, text, &err)),
         Err(TreeError::Budget(at)) => return Err(budget_diagnostic(path, at.span())),
@@ -319,7 +418,7 @@ pub fn check(path: &Path, text: &str, schema: &Value) -> Result<Checked, Diagnos
         // Blanking whole characters (every byte of one) keeps the text UTF-8.
         checked.masked = Some(String::from_utf8_lossy(&bytes).into_owned());
     }
-    Ok(checked)
+    Ok((checked, shape.readable().then_some(root)))
 }
 
 /// What a node is nested in, for messages.
