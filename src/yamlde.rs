@@ -530,3 +530,81 @@ impl<'de> de::Deserializer<'de> for Field {
         unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spellings whose typing serde-saphyr's `deserialize_any` decides (see its `deserialize_any`
+    /// and `parse_scalars.rs`), and what is left to it.
+    #[test]
+    fn plain_scalars_are_typed_as_serde_saphyr_types_them() {
+        for (value, expected) in [
+            ("123", Some(Typed::Unsigned(123))),
+            ("0", Some(Typed::Unsigned(0))),
+            ("-5", Some(Typed::Signed(-5))),
+            ("-0", Some(Typed::Signed(0))),
+            ("1.50", Some(Typed::Float(1.5))),
+            ("-2.5", Some(Typed::Float(-2.5))),
+            ("true", Some(Typed::Bool(true))),
+            ("FALSE", Some(Typed::Bool(false))),
+            // YAML 1.1 booleans are words with `strict_booleans`.
+            ("yes", Some(Typed::Text)),
+            ("On", Some(Typed::Text)),
+            // Only numeral-shaped spellings are numbers: `inf` is a word, `.inf` is not.
+            ("inf", Some(Typed::Text)),
+            ("-nan", Some(Typed::Text)),
+            ("2. Open the app", Some(Typed::Text)),
+            ("10:30", Some(Typed::Text)),
+            ("1/2", Some(Typed::Text)),
+            ("-", Some(Typed::Text)),
+            // Left to serde-saphyr.
+            ("007", None),
+            ("0x1F", None),
+            ("0X1F", None),
+            ("1_000", None),
+            ("1e3", None),
+            (".5", None),
+            (".inf", None),
+            ("+1", None),
+            ("3rd", None),
+            ("18446744073709551616", None),
+        ] {
+            assert_eq!(typed(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn float_fields_take_rusts_float_syntax_and_leave_infinities_to_serde_saphyr() {
+        assert_eq!(float("12"), Some(12.0));
+        assert_eq!(float("007"), Some(7.0));
+        assert_eq!(float("1e3"), Some(1000.0));
+        assert_eq!(float(".5"), Some(0.5));
+        assert_eq!(float("1e999"), None);
+        assert_eq!(float(".inf"), None);
+        assert_eq!(float("-.NaN"), None);
+        assert_eq!(float("x"), None);
+    }
+
+    #[test]
+    fn numeric_and_merge_keys_are_left_to_serde_saphyr() {
+        let key = |value: &str, plain: bool| Node {
+            kind: NodeKind::Scalar {
+                value: value.into(),
+                plain,
+                anchored: false,
+                tag: None,
+            },
+            start: Default::default(),
+            end: Default::default(),
+            flow: false,
+            mark: Mark::default(),
+        };
+        assert!(plain_key(&key("en", true)));
+        assert!(plain_key(&key("1", false)));
+        assert!(plain_key(&key("<<", false)));
+        assert!(!plain_key(&key("1", true)));
+        assert!(!plain_key(&key("-x", true)));
+        assert!(!plain_key(&key("<<", true)));
+    }
+}
