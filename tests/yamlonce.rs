@@ -1,5 +1,5 @@
 //! Each YAML file is parsed once: `load::parse_checked` reads a file's input structs from the tree the
-//! format check built (`yamldes`), and these tests hold that reading equal to serde-saphyr's own,
+//! format check built (`yamlde`), and these tests hold that reading equal to serde-saphyr's own,
 //! `Spanned` locations included, for every YAML file of the repository, a synthetic site, tricky
 //! scalars, and files mutated at random; where the tree is not read, serde-saphyr reads the text.
 
