@@ -111,6 +111,26 @@ pub fn classify(url: &str) -> TargetKind {
 /// written out again by guidegen; bare `https://` addresses become links. Link targets are checked by
 /// validation, and anything forbidden that got here anyway is dropped rather than written.
 pub fn to_html(markdown: &str) -> String {
+    // Within a page's render a text is often serialized twice (a step's `action` and its
+    // `parts.action`): the second time is the first one's HTML.
+    if let Some(html) = RENDERED.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .and_then(|memo| memo.get(markdown).cloned())
+    }) {
+        return html;
+    }
+    let html = render_html(markdown);
+    RENDERED.with(|cell| {
+        if let Some(memo) = cell.borrow_mut().as_mut() {
+            memo.insert(markdown.to_owned(), html.clone());
+        }
+    });
+    html
+}
+
+/// [`to_html`] without the page's memo.
+fn render_html(markdown: &str) -> String {
     let parser = events(markdown)
         .into_iter()
         .map(|(event, inline)| match (event, inline) {
@@ -168,18 +188,27 @@ pub fn to_html(markdown: &str) -> String {
 /// The pixel size of images by their path in the guide's folder.
 pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
 
+/// The HTML of each Markdown text rendered so far in the page this thread renders, by its text.
+type Rendered = std::collections::HashMap<String, String>;
+
 thread_local! {
     /// The sizes of the images of the guide whose page this thread is rendering ([`with_image_sizes`]).
     static IMAGE_SIZES: std::cell::RefCell<ImageSizes> = const { std::cell::RefCell::new(ImageSizes::new()) };
+    /// The page's texts as [`to_html`] rendered them, while [`with_image_sizes`] runs: the HTML of
+    /// a text depends only on the text and on those sizes, which hold for the whole page.
+    static RENDERED: std::cell::RefCell<Option<Rendered>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `render` (a guide page's template) with the sizes of the guide's images known to
 /// [`to_html`], which templates call through the views' Markdown and which has no other way to learn
-/// them. The sizes are the guide's own, and gone when `render` returns.
+/// them. The sizes are the guide's own, and gone when `render` returns; so is the memo of the
+/// texts rendered meanwhile (each rendered once however often the page shows it).
 pub fn with_image_sizes<R>(sizes: ImageSizes, render: impl FnOnce() -> R) -> R {
     let before = IMAGE_SIZES.with(|cell| cell.replace(sizes));
+    let memo_before = RENDERED.with(|cell| cell.replace(Some(Rendered::new())));
     let result = render();
     IMAGE_SIZES.with(|cell| cell.replace(before));
+    RENDERED.with(|cell| cell.replace(memo_before));
     result
 }
 
@@ -643,6 +672,34 @@ mod tests {
         );
         assert!(html.contains(r#"<img src="shots/c.png" alt="y""#), "{html}");
         assert!(!to_html("![x](shots/a%20b.png)").contains("width"));
+    }
+
+    #[test]
+    fn a_page_renders_each_text_once_and_for_its_own_images() {
+        let text = "Tap **Next** ![x](shots/a.png)";
+        let size = |w| ImageSizes::from([("shots/a.png".to_owned(), (w, 10))]);
+        let (first, again, remembered) = with_image_sizes(size(96), || {
+            let first = to_html(text);
+            let again = to_html(text);
+            let remembered = RENDERED.with(|c| c.borrow().as_ref().map_or(0, |m| m.len()));
+            (first, again, remembered)
+        });
+        assert_eq!(first, again);
+        assert_eq!(first, with_image_sizes(size(96), || render_html(text)));
+        assert_eq!(remembered, 1, "the second render is the memo's");
+        // Another page, other sizes: nothing remembered from the first.
+        let other = with_image_sizes(size(50), || to_html(text));
+        assert!(other.contains(r#"width="50""#), "{other}");
+        assert!(first.contains(r#"width="96""#), "{first}");
+        // A page rendered inside another (an alias page, a PDF's HTML) leaves the outer memo be.
+        let outer = with_image_sizes(size(96), || {
+            let inner = with_image_sizes(size(50), || to_html(text));
+            (inner, to_html(text))
+        });
+        assert!(outer.0.contains(r#"width="50""#) && outer.1.contains(r#"width="96""#));
+        // Outside a page nothing is kept.
+        assert!(!to_html(text).contains("width"));
+        assert!(RENDERED.with(|c| c.borrow().is_none()));
     }
 
     #[test]

@@ -90,14 +90,23 @@ struct FileCheck<'a> {
     images: BTreeMap<String, ReadImage>,
     /// The site's languages could not be read (already reported): texts are not checked against them.
     unsure_languages: bool,
-    /// The variables texts may use as `((name))`.
-    variables: crate::variables::Variables,
-    /// The ids of the site's guides, for `guide:` links.
-    guide_ids: std::collections::BTreeSet<String>,
+    /// The variables texts may use as `((name))`: the site's, borrowed by each guide's check.
+    variables: std::borrow::Cow<'a, crate::variables::Variables>,
+    /// The ids of the site's guides, for `guide:` links: borrowed, not copied for every guide.
+    guide_ids: &'a std::collections::BTreeSet<String>,
+    /// Where each line of a file's text starts, by the text's address and length: made when a
+    /// text is first placed inside that file (`source` is a snippet's file while its steps are
+    /// checked).
+    line_starts: std::cell::RefCell<BTreeMap<(usize, usize), Vec<usize>>>,
+    /// The names in each folder a localized screenshot (`shot.<lang>.png`) may be in, listed once.
+    listings: BTreeMap<std::path::PathBuf, Option<std::collections::BTreeSet<std::ffi::OsString>>>,
     /// The `guide:` links found so far, for the check that their targets are published where
     /// they are shown ([`crate::guidelinks::unpublished_targets`]).
     links: Vec<crate::model::GuideLinkUse>,
 }
+
+/// The guide ids of `guidegen.yaml`'s own check, which has none.
+static NO_GUIDE_IDS: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
 
 /// An image as read for a screenshot: the image, what sanitizing removed from an SVG, and the
 /// redacted regions (numbers from 1) that an SVG's text seems to reach.
@@ -127,6 +136,45 @@ impl FileCheck<'_> {
             path: self.path.to_path_buf(),
             span,
         }
+    }
+
+    /// Whether anything (a file, a folder, a link, even a broken one) is at `rel` in `dir`, as
+    /// `symlink_metadata` says, from one listing of its folder per check: a guide's 25 screenshots
+    /// in 2 languages ask 50 times about the same `shots/`. A name the listing lacks but for its
+    /// case, or one that is not plain folder names, is asked of the file system itself.
+    fn exists(&mut self, dir: &Path, rel: &str) -> bool {
+        let path = dir.join(rel);
+        let plain = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+            return std::fs::symlink_metadata(&path).is_ok();
+        };
+        if !plain || !rel.is_ascii() {
+            return std::fs::symlink_metadata(&path).is_ok();
+        }
+        let names = self
+            .listings
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| folder_names(folder));
+        let Some(names) = names else {
+            return std::fs::symlink_metadata(&path).is_ok();
+        };
+        if names.contains(name) {
+            return true;
+        }
+        // A file system that ignores case finds `Shot.DA.png` for `shot.da.png`.
+        let lower = name.to_ascii_lowercase();
+        names.iter().any(|n| n.to_ascii_lowercase() == lower)
+            && std::fs::symlink_metadata(&path).is_ok()
+    }
+
+    /// Where `needle` stands in the file, from `from` on ([`locate_in_lines`]).
+    fn locate(&self, from: Span, needle: &str) -> Option<Span> {
+        let key = (self.source.as_ptr() as usize, self.source.len());
+        let mut known = self.line_starts.borrow_mut();
+        let starts = known.entry(key).or_insert_with(|| line_starts(self.source));
+        locate_in_lines(self.source, starts, from, needle)
     }
 
     fn source_lang(&self) -> &str {
@@ -259,7 +307,7 @@ impl FileCheck<'_> {
                 if !self.variables.contains_key(name) {
                     continue;
                 }
-                let at = locate(self.source, span, &written[range.clone()]).unwrap_or(span);
+                let at = self.locate(span, &written[range.clone()]).unwrap_or(span);
                 self.warning(
                     at,
                     format!(
@@ -285,7 +333,7 @@ impl FileCheck<'_> {
             let mut search_from = span;
             for used in crate::variables::uses(written) {
                 let placeholder = &written[used.range.clone()];
-                let at = locate(self.source, search_from, placeholder).unwrap_or(span);
+                let at = self.locate(search_from, placeholder).unwrap_or(span);
                 search_from = Span::new(at.line, at.column + 1);
                 if !self.variables.contains_key(used.name) {
                     unknown.push((at, used.name.to_owned()));
@@ -336,7 +384,7 @@ impl FileCheck<'_> {
                 let at = finding
                     .needles
                     .iter()
-                    .find_map(|needle| locate(self.source, span, needle))
+                    .find_map(|needle| self.locate(span, needle))
                     .unwrap_or(span);
                 let diagnostic = if finding.severity == crate::diagnostic::Severity::Error {
                     ok = false;
@@ -385,7 +433,7 @@ impl FileCheck<'_> {
                 // the link's text in the file, then its target after `](`.
                 let written = markdown.get(target.range.clone()).unwrap_or(&target.url);
                 let first_line = written.lines().next().unwrap_or(written);
-                let at = match locate(self.source, search_from, first_line) {
+                let at = match self.locate(search_from, first_line) {
                     Some(at) => {
                         search_from = Span::new(at.line, at.column + 1);
                         let skip = first_line
@@ -418,7 +466,7 @@ impl FileCheck<'_> {
                     ),
                     TargetKind::Guide(url) => {
                         let refused = crate::guidelinks::parse(&url)
-                            .and_then(|link| crate::guidelinks::refusal(&link, &self.guide_ids));
+                            .and_then(|link| crate::guidelinks::refusal(&link, self.guide_ids));
                         if let Some((message, hint)) = refused {
                             self.error(at, message, Some(hint));
                         } else if let Some(link) = crate::guidelinks::parse(&url) {
@@ -447,7 +495,7 @@ impl FileCheck<'_> {
         };
         let rel = percent_decode(rel);
         if rel.split(['/', '\\']).any(|part| part == "..") {
-            let hint = crate::guidelinks::hint_for_relative(&rel, &self.guide_ids).unwrap_or_else(|| {
+            let hint = crate::guidelinks::hint_for_relative(&rel, self.guide_ids).unwrap_or_else(|| {
                 "link to a file copied into the guide's folder; to link to another guide, write `guide:<id>` (its folder's name)".into()
             });
             self.error(
@@ -501,7 +549,7 @@ impl FileCheck<'_> {
         let mut found = Vec::new();
         for (markdown, span) in variants {
             for raw in markdown::near_misses(markdown) {
-                let at = locate(self.source, span, &raw).unwrap_or(span);
+                let at = self.locate(span, &raw).unwrap_or(span);
                 found.push((at, raw));
             }
         }
@@ -705,7 +753,9 @@ fn attachment_allowed(rel: &str) -> Result<(), (String, String)> {
 }
 
 /// Where `needle` (a link inside a value) stands in the file, searching from the value's start; `None`
-/// when it cannot be found (it may be written with YAML escapes).
+/// when it cannot be found (it may be written with YAML escapes). The scan from the first line that
+/// [`locate_in_lines`] replaces, kept as what its tests compare it with.
+#[cfg(test)]
 fn locate(source: &str, from: Span, needle: &str) -> Option<Span> {
     let mut offset = 0;
     for (i, line) in source.split_inclusive('\n').enumerate() {
@@ -723,6 +773,46 @@ fn locate(source: &str, from: Span, needle: &str) -> Option<Span> {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     Some(Span::new(line, column))
+}
+
+/// Where `needle` (a link inside a value) stands in the file, searching from the value's start
+/// `from`; `None` when it cannot be found (it may be written with YAML escapes). The value's line is
+/// found by index in `line_starts`, not by scanning the file from its first line for every link
+/// and variable placed.
+fn locate_in_lines(source: &str, line_starts: &[usize], from: Span, needle: &str) -> Option<Span> {
+    let offset = match from.line.checked_sub(1).and_then(|i| line_starts.get(i)) {
+        Some(&start) => {
+            let line = &source[start..];
+            let line = &line[..line.find('\n').map_or(line.len(), |end| end + 1)];
+            start
+                + line
+                    .char_indices()
+                    .nth(from.column.saturating_sub(1))
+                    .map_or(0, |(b, _)| b)
+        }
+        None => source.len(),
+    };
+    let found = offset + source.get(offset..)?.find(needle)?;
+    // The last line starting at or before `found`.
+    let index = line_starts.partition_point(|&start| start <= found) - 1;
+    let column = source[line_starts[index]..found].chars().count() + 1;
+    Some(Span::new(index + 1, column))
+}
+
+/// The names in `folder`; `None` when it cannot be listed (missing, not a folder, unreadable).
+fn folder_names(folder: &Path) -> Option<std::collections::BTreeSet<std::ffi::OsString>> {
+    let entries = std::fs::read_dir(folder).ok()?;
+    entries
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()
+        .ok()
+}
+
+/// Where each line of `source` starts: at 0 and after each `\n`.
+fn line_starts(source: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 fn percent_decode(text: &str) -> String {
@@ -1044,13 +1134,15 @@ pub fn validate_site(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: unsure.languages,
-        variables: BTreeMap::new(),
-        guide_ids: Default::default(),
+        variables: std::borrow::Cow::Owned(BTreeMap::new()),
+        guide_ids: &NO_GUIDE_IDS,
+        line_starts: Default::default(),
+        listings: BTreeMap::new(),
         links: Vec::new(),
     };
 
     let variables = site_variables(&mut check, settings, site_source);
-    check.variables = variables.clone();
+    check.variables = std::borrow::Cow::Owned(variables.clone());
     let title = match &settings.title {
         Some(t) => check.text(t, Kind::Plain, "the site title"),
         None => None,
@@ -1643,8 +1735,10 @@ pub fn validate_guide(
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
-        variables: site.variables.clone(),
-        guide_ids: site.guide_ids.clone(),
+        variables: std::borrow::Cow::Borrowed(&site.variables),
+        guide_ids: &site.guide_ids,
+        line_starts: Default::default(),
+        listings: BTreeMap::new(),
         links: Vec::new(),
     };
     if !is_id(&loaded.id) {
@@ -2911,7 +3005,7 @@ fn screenshot(
     for lang in languages {
         let variant = format!("{stem}.{lang}.{ext}");
         let placing = own.remove(&lang);
-        if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
+        if !check.exists(&dir, &variant) {
             if let Some((_, at)) = placing {
                 check.error(
                     at,
@@ -3136,5 +3230,89 @@ mod tests {
             Some(Span::new(3, 11))
         );
         assert_eq!(locate(src, Span::new(2, 4), "nothere"), None);
+    }
+
+    #[test]
+    fn locating_by_line_index_is_locating_by_scanning() {
+        let sources = [
+            "",
+            "\n",
+            "a: x\nb: |\n  see [x](javascript:y)\n",
+            "a: x\nb: |\n  see [x](javascript:y)",
+            "tæt: ((ø))\n  æøå ((ø)) x\n\n\nlast ((ø))",
+            "x\n\n",
+        ];
+        let needles = ["", "x", "((ø))", "javascript:y", "\n", "nothere", "last"];
+        for source in sources {
+            let starts = line_starts(source);
+            for line in 0..7 {
+                for column in 0..14 {
+                    for needle in needles {
+                        let from = Span::new(line, column);
+                        assert_eq!(
+                            locate_in_lines(source, &starts, from, needle),
+                            locate(source, from, needle),
+                            "{source:?} from {line}:{column} for {needle:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_listed_folder_says_what_symlink_metadata_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("shots/sub")).unwrap();
+        std::fs::write(root.join("shots/a.da.png"), b"x").unwrap();
+        std::fs::write(root.join("top.en.png"), b"x").unwrap();
+        std::os::unix::fs::symlink("nowhere.png", root.join("shots/broken.da.png")).unwrap();
+        std::fs::create_dir(root.join("shots/folder.da.png")).unwrap();
+        std::fs::write(root.join("shots/sub/b.en.png"), b"x").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let path = root.join("guide.yaml");
+        let mut check = FileCheck {
+            path: &path,
+            source: "",
+            languages: &[],
+            diagnostics: &mut diagnostics,
+            guide_dir: Some(root),
+            attachments: BTreeMap::new(),
+            images: BTreeMap::new(),
+            unsure_languages: false,
+            variables: std::borrow::Cow::Owned(BTreeMap::new()),
+            guide_ids: &NO_GUIDE_IDS,
+            line_starts: Default::default(),
+            listings: BTreeMap::new(),
+            links: Vec::new(),
+        };
+        let asked = [
+            "shots/a.da.png",
+            "shots/a.en.png",
+            "shots/A.da.png",
+            "shots/broken.da.png",
+            "shots/folder.da.png",
+            "shots/sub/b.en.png",
+            "shots/sub/b.da.png",
+            "shots/sub/../a.da.png",
+            "./shots/a.da.png",
+            "top.en.png",
+            "top.da.png",
+            "missing/x.da.png",
+            "top.en.png/x.da.png",
+            "shots/æ.da.png",
+        ];
+        // Twice: the second round answers from the listings of the first.
+        for _ in 0..2 {
+            for rel in asked {
+                assert_eq!(
+                    check.exists(root, rel),
+                    std::fs::symlink_metadata(root.join(rel)).is_ok(),
+                    "{rel}"
+                );
+            }
+        }
+        assert!(check.listings.len() >= 2, "folders were listed");
     }
 }

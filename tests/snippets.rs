@@ -164,6 +164,38 @@ fn errors_inside_a_snippet_point_into_it_and_name_the_guides_including_it() {
     assert!(!root.join("output").exists());
 }
 
+/// Variables are placed in the file their text is in: the guide's before and after the snippet's
+/// steps, the snippet's inside it (each file's lines indexed on their own).
+#[test]
+fn unknown_variables_are_placed_in_the_guide_and_in_the_snippet() {
+    let (_tmp, root) = site();
+    // Known, but placed all the same: the guide's lines are indexed before the snippet's.
+    edit(
+        &root,
+        "guides/mfa/guide.yaml",
+        "Log på.",
+        "Log på ((helpdesk)).",
+    );
+    edit(
+        &root,
+        "snippets/approve.yaml",
+        "ring til ((helpdesk))",
+        "ring til ((hjaelp))",
+    );
+    let run = run_in(&root, &[&"check"]);
+    run.expect_code(1);
+    let errors: Vec<(String, String)> = common::diagnostics(&run.stderr, "error")
+        .into_iter()
+        .map(|d| (d.location, d.message))
+        .collect();
+    // One error per guide including the snippet, each at the variable in the snippet's line 8.
+    let at = (
+        "snippets/approve.yaml:8:51".to_owned(),
+        "unknown variable `((hjaelp))`".to_owned(),
+    );
+    assert_eq!(errors, [at.clone(), at], "{}", run.stderr);
+}
+
 #[test]
 fn unknown_snippets_cycles_and_mixed_items_are_errors_at_the_including_line() {
     let (_tmp, root) = site();
