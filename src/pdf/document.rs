@@ -12,6 +12,9 @@ use crate::view::{
 /// The fixed layout every guide's source starts with; the guide's own part follows it.
 pub const TEMPLATE: &str = include_str!("template.typ");
 
+/// The template's line saying the guide is left-to-right, replaced for a right-to-left one.
+const LTR_FLAG: &str = "#let gg-rtl = false";
+
 /// Colours icons are drawn in (their SVG uses `currentColor`).
 const ICON_MUTED: &str = "#5a6472";
 const ICON_BANNER: &str = "#ffffff";
@@ -74,7 +77,13 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         attachments: view.attachments.clone(),
         link_titles: view.link_titles.clone(),
     };
-    b.out.push_str(TEMPLATE);
+    if view.dir == "rtl" {
+        // The template pads the number's gutter on the left; a right-to-left guide has it on the right.
+        b.out
+            .push_str(&TEMPLATE.replacen(LTR_FLAG, "#let gg-rtl = true", 1));
+    } else {
+        b.out.push_str(TEMPLATE);
+    }
     b.document(view, paper);
     (b.out, b.files)
 }
@@ -725,6 +734,11 @@ mod tests {
         assert_eq!(array(&[]), "()");
         assert_eq!(array(&["a".into()]), "(a,)");
         assert_eq!(array(&["a".into(), "b".into()]), "(a, b)");
+    }
+
+    #[test]
+    fn the_template_has_the_direction_flag_once() {
+        assert_eq!(TEMPLATE.matches(LTR_FLAG).count(), 1);
     }
 
     #[test]
