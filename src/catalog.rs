@@ -36,6 +36,9 @@ pub struct Catalog {
     pub name: String,
     pub direction: Direction,
     strings: BTreeMap<String, String>,
+    /// `strings` as the templates' `ui`, converted once for every page of the language (the render
+    /// stage fills it, see `view::values`); empty until then.
+    pub(crate) ui_value: std::sync::OnceLock<tera::Value>,
 }
 
 impl Catalog {
@@ -69,6 +72,7 @@ impl Catalog {
                 .into_iter()
                 .map(|(k, v)| (k, v.value))
                 .collect(),
+            ui_value: std::sync::OnceLock::new(),
         }
     }
 
