@@ -154,7 +154,7 @@ pub struct NeedView {
     pub shown_in: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceView {
     pub id: String,
     pub label: Label,

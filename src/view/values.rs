@@ -9,7 +9,7 @@
 use serde::ser::{Error as _, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use super::StepView;
+use super::{DeviceView, StepView};
 use crate::catalog::Catalog;
 use crate::variants::PartView;
 
@@ -100,6 +100,44 @@ struct OwnParts<'a> {
     callouts: Vec<PartView<&'a tera::Value>>,
 }
 
+/// A step's device: the same few in every step of every page of a language, so each is converted
+/// once per thread and shared. Found by what it holds, so a device that reads otherwise (another
+/// language, another site in `serve`) is converted anew.
+struct SharedDevice<'a>(&'a DeviceView);
+
+/// How many devices a thread keeps converted: a site's devices in its languages, with room.
+const SHARED_DEVICES: usize = 32;
+
+thread_local! {
+    static DEVICES: std::cell::RefCell<Vec<(DeviceView, tera::Value)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Serialize for SharedDevice<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = DEVICES.with_borrow(|devices| {
+            devices
+                .iter()
+                .find(|(device, _)| device == self.0)
+                .map(|(_, value)| value.clone())
+        });
+        let value = match known {
+            Some(value) => value,
+            None => {
+                let value = value::<S, _>(self.0)?;
+                DEVICES.with_borrow_mut(|devices| {
+                    if devices.len() == SHARED_DEVICES {
+                        devices.clear();
+                    }
+                    devices.push((self.0.clone(), value.clone()));
+                });
+                value
+            }
+        };
+        value.serialize(serializer)
+    }
+}
+
 /// [`StepView`]'s fields, in its order, with the parts as given.
 struct StepFields<'a, A, Sh, Ap, R, C, P> {
     step: &'a StepView,
@@ -126,7 +164,7 @@ where
         s.serialize_field("number", &step.number)?;
         s.serialize_field("label", &step.label)?;
         s.serialize_field("short_label", &step.short_label)?;
-        s.serialize_field("device", &step.device)?;
+        s.serialize_field("device", &SharedDevice(&step.device))?;
         s.serialize_field("banner", &step.banner)?;
         s.serialize_field("action", self.action)?;
         s.serialize_field("screenshot", self.screenshot)?;
@@ -291,5 +329,30 @@ mod tests {
             }
         }
         assert_ne!(en.get("guide.contents"), da.get("guide.contents"));
+    }
+
+    #[test]
+    fn a_shared_device_reads_as_its_own_language_s() {
+        // The same device in two languages, and more devices than a thread keeps: each step
+        // reads its own label, however often and in whatever order they are converted.
+        let device = |n: usize, text: &str| DeviceView {
+            id: format!("phone-{n}"),
+            label: label(text),
+            ..step(false).device
+        };
+        let mut devices = Vec::new();
+        for n in 0..SHARED_DEVICES + 8 {
+            devices.push(device(n % 4, &format!("Telefon {n}")));
+            devices.push(device(n % 4, &format!("Phone {n}")));
+        }
+        for _ in 0..3 {
+            for device in &devices {
+                let mut shown = step(false);
+                shown.device = device.clone();
+                let expected = serde_json::to_value(device).unwrap().to_string();
+                let text = json(&shown);
+                assert!(text.contains(&expected), "{text} lacks {expected}");
+            }
+        }
     }
 }
