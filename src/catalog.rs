@@ -36,6 +36,9 @@ pub struct Catalog {
     pub name: String,
     pub direction: Direction,
     strings: BTreeMap<String, String>,
+    /// `strings` as the templates' `ui`, converted once for every page of the language (the render
+    /// stage fills it, see `view::values`); empty until then.
+    pub(crate) ui_value: std::sync::OnceLock<tera::Value>,
 }
 
 impl Catalog {
@@ -69,6 +72,7 @@ impl Catalog {
                 .into_iter()
                 .map(|(k, v)| (k, v.value))
                 .collect(),
+            ui_value: std::sync::OnceLock::new(),
         }
     }
 
@@ -80,11 +84,8 @@ impl Catalog {
 
     /// The string for `key` with `{name}` placeholders filled in.
     pub fn format(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_owned();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
+        let text = self.get(key);
+        fill_in_one_pass(text, args).unwrap_or_else(|| fill_in_turn(text, args))
     }
 
     /// Every string, by key.
@@ -96,6 +97,37 @@ impl Catalog {
     pub fn has(&self, key: &str) -> bool {
         self.strings.contains_key(key)
     }
+}
+
+/// `text` with each `{name}` of `args` replaced by its value, one name after the other: a value
+/// may hold a later name's placeholder, which is then filled too.
+fn fill_in_turn(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// [`fill_in_turn`] in one pass over `text` (a page formats a few strings per step), where that
+/// reads the same: every `{` of `text` opens the placeholder of an argument and no value holds a
+/// `{`, so filling in one name can never make or break another's placeholder. `None` otherwise.
+fn fill_in_one_pass(text: &str, args: &[(&str, &str)]) -> Option<String> {
+    if args.iter().any(|(_, value)| value.contains('{')) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = &after[..after.find('}')?];
+        let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+        out.push_str(value);
+        rest = &after[name.len() + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Languages' names as English and Danish sentences use them, by language code: (code, English,
@@ -387,5 +419,46 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(codes, sorted, "sorted, each once");
+    }
+
+    #[test]
+    fn filling_in_one_pass_reads_as_filling_in_turn() {
+        let args: &[&[(&str, &str)]] = &[
+            &[("n", "3"), ("total", "12")],
+            &[("n", ""), ("total", "12")],
+            &[("n", "{total}"), ("total", "12")],
+            &[("n", "a}b"), ("total", "x")],
+            &[("n", "1"), ("n", "2")],
+            &[("app", "Authenticator"), ("store", "App Store")],
+            &[],
+        ];
+        let texts = [
+            "Step {n} of {total}",
+            "{n}{n}{total}{n}",
+            "{total} {n",
+            "{to{n}tal}",
+            "{a{n}c}",
+            "{{n}}",
+            "}{n}}",
+            "{}",
+            "{unknown} {n}",
+            "QR code: {app} in {store}",
+            "plain, no placeholder",
+            "trinn {n} af {total} – æøå",
+            "",
+        ];
+        for args in args {
+            for text in texts {
+                let turn = fill_in_turn(text, args);
+                if let Some(one) = fill_in_one_pass(text, args) {
+                    assert_eq!(one, turn, "{text:?} with {args:?}");
+                }
+            }
+        }
+        // The common case takes the one pass.
+        assert_eq!(
+            fill_in_one_pass("Step {n} of {total}", args[0]).as_deref(),
+            Some("Step 3 of 12")
+        );
     }
 }

@@ -55,6 +55,11 @@ pub struct PartsView {
     pub screenshot: Vec<PartView<ScreenshotView>>,
     pub result: Vec<PartView<Prose>>,
     pub callouts: Vec<PartView<Vec<CalloutView>>>,
+    /// Every list is the step's own part as its only entry ([`StepView::with_parts`]): the page's
+    /// context converts each once and shares it (see `view::step_value`). Cleared where a part
+    /// is split by platform.
+    #[serde(skip)]
+    pub own: bool,
 }
 
 impl StepView {
@@ -76,6 +81,7 @@ impl StepView {
             screenshot: one(self.screenshot.clone()),
             result: one(self.result.clone()),
             callouts: one((!self.callouts.is_empty()).then(|| self.callouts.clone())),
+            own: true,
         };
         self
     }
@@ -561,6 +567,8 @@ fn decorate_step(
             })
             .collect()
     }
+    // From here on a part may be split by platform: the parts are no longer the step's own.
+    step.parts.own = false;
     if varies(&[StepField::Action], |_| false) {
         step.parts.action = split(&views, site, l, &shown_in, |v| Some(v.action.clone()));
     }

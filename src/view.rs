@@ -15,6 +15,7 @@ use crate::qr;
 use crate::slot::Slot;
 
 pub mod publish;
+mod values;
 pub use publish::{AlternateLink, ContinueView};
 
 /// Plain text in a page, with the language it is really in when that differs from the page's (a
@@ -153,7 +154,7 @@ pub struct NeedView {
     pub shown_in: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceView {
     pub id: String,
     pub label: Label,
@@ -359,7 +360,8 @@ pub struct VideoView {
     pub poster: Option<PosterView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Serialized for templates by [`values`], which shares the parts it shows twice.
+#[derive(Debug, Clone)]
 pub struct StepView {
     /// From 1 across the guide.
     pub number: usize,
@@ -526,12 +528,6 @@ pub fn updated_view(date: crate::dates::Date, catalog: &Catalog) -> UpdatedView 
         date: written,
         before: before.to_owned(),
         after: after.to_owned(),
-    }
-}
-
-impl Serialize for Catalog {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.strings().serialize(serializer)
     }
 }
 

@@ -86,3 +86,46 @@ fn a_broken_site_template_is_an_error_that_names_it() {
         checked.stderr
     );
 }
+
+#[test]
+fn a_site_template_reads_shared_values_in_each_page_s_own_language() {
+    // The page's context converts `ui`, a step's device and a step's own parts once and shares
+    // them (src/view/values.rs): a site's template must still read each page's own language, and
+    // a step's part the same through `step.<part>` and `step.parts.<part>`.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = copy_fixture("i18n-site", &tmp.path().join("site"));
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/guide.html"),
+        r#"{% extends "base.html" %}{% block main %}<p id="ui">{{ ui["guide.contents"] }}</p>
+{% for s in sections %}{% for step in s.steps %}<div class="s" data-device="{{ step.device.label.text }}"><div class="own">{{ step.action.html | safe }}{% if step.screenshot %}<i>{{ step.screenshot.alt.text }}</i>{% endif %}{% for c in step.callouts %}{{ c.body.html | safe }}{% endfor %}{% if step.result %}{{ step.result.html | safe }}{% endif %}</div><div class="part">{% for p in step.parts.action %}{{ p.value.html | safe }}{% endfor %}{% for p in step.parts.screenshot %}<i>{{ p.value.alt.text }}</i>{% endfor %}{% for p in step.parts.callouts %}{% for c in p.value %}{{ c.body.html | safe }}{% endfor %}{% endfor %}{% for p in step.parts.result %}{{ p.value.html | safe }}{% endfor %}</div></div>
+{% endfor %}{% endfor %}{% endblock %}"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    run(&[&"build", &site, &"--out", &out, &"--format", &"html"]).expect_code(0);
+
+    for (lang, phone, action) in [
+        ("da", "Telefon", "Åbn siden"),
+        ("en", "Phone", "Open the page"),
+    ] {
+        let page = parse_html(&out.join(lang).join("demo/index.html"));
+        let catalog = guidegen::catalog::Catalog::builtin(lang).unwrap();
+        let ui: String = page.select(&sel("#ui")).next().unwrap().text().collect();
+        assert_eq!(ui, catalog.get("guide.contents"), "{lang}");
+        let steps: Vec<_> = page.select(&sel(".s")).collect();
+        assert_eq!(steps.len(), 3, "{lang}");
+        assert_eq!(steps[1].value().attr("data-device"), Some(phone), "{lang}");
+        for step in &steps {
+            let own = step.select(&sel(".own")).next().unwrap().inner_html();
+            let part = step.select(&sel(".part")).next().unwrap().inner_html();
+            assert!(!own.is_empty(), "{lang}");
+            assert_eq!(own, part, "{lang}");
+        }
+        let first = steps[0].select(&sel(".own")).next().unwrap().inner_html();
+        assert!(
+            first.contains(action) && first.contains("<i>"),
+            "{lang}: {first}"
+        );
+    }
+}
