@@ -8,7 +8,6 @@
 //! guidegen itself.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -44,7 +43,8 @@ pub struct Entry {
 /// every entry read from it and carried over to the next manifest), or a text of its own.
 #[derive(Debug, Clone)]
 pub struct Json {
-    text: std::sync::Arc<str>,
+    /// The whole text, moved in once (an `Arc<str>` would be a copy of a file of hundreds of MB).
+    text: std::sync::Arc<String>,
     range: std::ops::Range<usize>,
 }
 
@@ -58,7 +58,7 @@ impl From<String> for Json {
     fn from(text: String) -> Json {
         let range = 0..text.len();
         Json {
-            text: text.into(),
+            text: std::sync::Arc::new(text),
             range,
         }
     }
@@ -83,14 +83,15 @@ pub struct Reusable {
 }
 
 impl Manifest {
-    /// Reads a manifest; anything it cannot read is left out (a guide not in it is rendered).
-    pub fn parse(text: &str) -> Manifest {
-        let mut lines = text.lines();
-        if lines.next() != Some(HEADER) {
+    /// Reads a manifest; anything it cannot read is left out (a guide not in it is rendered). The
+    /// text is kept, not copied: each entry's JSON is a part of it.
+    pub fn parse(text: String) -> Manifest {
+        if text.lines().next() != Some(HEADER) {
             return Manifest::default();
         }
-        let shared: std::sync::Arc<str> = text.into();
-        // Where `part`, a slice of `text`, lies in it: the same place in `shared`.
+        let shared = std::sync::Arc::new(text);
+        let text = shared.as_str();
+        // Where `part`, a slice of `text`, lies in it.
         let json_in = |part: &str| Json {
             text: std::sync::Arc::clone(&shared),
             range: {
@@ -99,7 +100,7 @@ impl Manifest {
             },
         };
         let mut guides = BTreeMap::new();
-        for line in lines {
+        for line in text.lines().skip(1) {
             let mut fields = line.split('\t');
             let (Some(id), Some(fingerprint), Some(stamp), Some(json)) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
@@ -124,38 +125,31 @@ impl Manifest {
     }
 
     /// The manifest as a file: sorted, so that the same input gives the same bytes. JSON never
-    /// holds a tab or a line break outside its strings, and escapes them inside. Each entry is
-    /// dropped once written: a large site's records are not held twice.
+    /// holds a tab or a line break outside its strings, and escapes them inside.
     pub fn write(self) -> String {
-        // Sized once: a large site's record is hundreds of MB, and growing by doubling would hold
-        // up to twice that.
-        let size: usize = self
-            .guides
-            .iter()
-            .map(|(id, entry)| {
-                let json = entry
-                    .reusable
-                    .as_ref()
-                    .map_or(0, |(s, j)| s.len() + j.as_str().len());
-                let files: usize = entry.files.iter().map(|f| f.len() + 1).sum();
-                id.len() + entry.fingerprint.len() + json + files + 4
-            })
-            .sum();
-        let mut out = String::with_capacity(HEADER.len() + 1 + size);
-        out.push_str(HEADER);
-        out.push('\n');
+        let mut out = Vec::new();
+        // Writing into memory does not fail.
+        let _ = self.write_to(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Manifest::write`] into `out` line by line, never the whole text in memory (a large site's
+    /// record is tens of MB, and the previous build's is still held while this one is written).
+    /// Each entry is dropped once written.
+    pub fn write_to(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "{HEADER}")?;
         for (id, entry) in self.guides {
             let (stamp, json) = entry
                 .reusable
                 .as_ref()
                 .map_or(("", ""), |(s, j)| (s.as_str(), j.as_str()));
-            let _ = write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint);
+            write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint)?;
             for file in &entry.files {
-                let _ = write!(out, "\t{file}");
+                write!(out, "\t{file}")?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
-        out
+        Ok(())
     }
 
     /// The files made for `id` when its fingerprint was `fingerprint`.
@@ -383,7 +377,7 @@ mod tests {
                 ..Entry::default()
             },
         );
-        let again = Manifest::parse(&manifest.clone().write());
+        let again = Manifest::parse(manifest.clone().write());
         assert_eq!(again, manifest);
         assert_eq!(
             again.files("mfa", "abc"),
@@ -396,7 +390,7 @@ mod tests {
         );
         assert_eq!(again.files("mfa", "other"), None);
         assert_eq!(
-            Manifest::parse("something else\nmfa\tabc\n"),
+            Manifest::parse("something else\nmfa\tabc\n".to_owned()),
             Manifest::default()
         );
     }

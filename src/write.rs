@@ -927,6 +927,66 @@ impl Output for Memory {
     }
 }
 
+/// A text file of an output folder read before its lock was taken (see [`read_early`]), or what was
+/// made of it.
+#[derive(Debug)]
+pub struct Early<T> {
+    value: T,
+    identity: FileIdentity,
+}
+
+impl<T> Early<T> {
+    pub fn map<U>(self, make: impl FnOnce(T) -> U) -> Early<U> {
+        Early {
+            value: make(self.value),
+            identity: self.identity,
+        }
+    }
+}
+
+/// What tells one file from another and from itself changed: device, inode, size, modification and
+/// change times.
+type FileIdentity = (u64, u64, u64, i64, i64, i64, i64);
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    let identity = (
+        m.dev(),
+        m.ino(),
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    );
+    m.is_file().then_some(identity)
+}
+
+#[cfg(not(unix))]
+fn file_identity(_: &Path) -> Option<FileIdentity> {
+    // Without an inode to tell files apart, the file is read again under the lock.
+    None
+}
+
+/// Reads the text file `rel` of the output folder `target` (ours, by its mark) before a build has
+/// its lock, so that reading it can overlap the build's other first steps: a large site's record is
+/// tens of MB. [`Staging::previous_checked`] takes it only if the file is still the one read.
+pub fn read_early(target: &Path, rel: &str) -> Option<Early<String>> {
+    if !std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let before = file_identity(&target.join(rel))?;
+    let bytes = crate::files::read_inside(target, Path::new(rel), 1 << 30).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    // Replaced while it was read: not used.
+    (file_identity(&target.join(rel)) == Some(before)).then_some(Early {
+        value: text,
+        identity: before,
+    })
+}
+
 impl Staging {
     /// [`Staging::begin_waiting`], waiting silently.
     pub fn begin(target: &Path, site_root: &Path) -> Result<Staging, Refusal> {
@@ -1004,6 +1064,41 @@ impl Staging {
         // site (about 20 kB a guide), up to this.
         let bytes = crate::files::read_inside(&self.target, Path::new(rel), 1 << 30).ok()?;
         String::from_utf8(bytes).ok()
+    }
+
+    /// What was made of [`read_early`]'s text when the previous output's file is still the one it
+    /// read (the same file, size and times); else the file is read again, now that this build holds
+    /// the lock, and made into `T` by `make`.
+    pub fn previous_checked<T>(
+        &self,
+        rel: &str,
+        early: Option<Early<T>>,
+        make: impl FnOnce(String) -> T,
+    ) -> Option<T> {
+        match early {
+            Some(early) if file_identity(&self.target.join(rel)) == Some(early.identity) => {
+                Some(early.value)
+            }
+            _ => self.previous_text(rel).map(make),
+        }
+    }
+
+    /// Writes one file, `rel` being its `/`-separated path inside the output folder, as `write`
+    /// writes it out: never the whole file in memory. Like [`Staging::write`], never written through
+    /// to a file already there (it may be a link to the output's).
+    pub fn write_streamed(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let path = staged_path(&self.staging, rel)?;
+        create_parent(&path)?;
+        // Noted as made by this build, so that the swap keeps it.
+        self.writers.state.keeps(rel, |_| false);
+        clear_place(&path)?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, File::create(&path)?);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
     }
 
     /// Swaps the staging folder in for the output folder. The previous output (ours, by its mark) is
@@ -1294,6 +1389,39 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "a");
         assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "B");
         assert_eq!(beside(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_record_read_before_the_lock_is_taken_only_while_it_is_the_same_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let build = |text: &str| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging
+                .write_streamed("rec", |w| w.write_all(text.as_bytes()))
+                .unwrap();
+            staging.commit().unwrap();
+        };
+        let early = || read_early(&out, "rec").map(|e| e.map(|text| format!("early {text}")));
+        let previous = |early| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging.previous_checked("rec", early, |text| format!("read again {text}"))
+        };
+        assert!(early().is_none(), "no output yet");
+        build("one");
+        assert_eq!(previous(early()).as_deref(), Some("early one"));
+        // Another build replaced the output between the early read and the lock.
+        let before = early();
+        build("two");
+        assert_eq!(previous(before).as_deref(), Some("read again two"));
+        // Streamed into a reused spare: a new file, kept by the swap, never written through.
+        build("three");
+        assert_eq!(std::fs::read_to_string(out.join("rec")).unwrap(), "three");
+        let spare = tmp.path().join(spare_name("out"));
+        assert_eq!(std::fs::read_to_string(spare.join("rec")).unwrap(), "two");
+        // Not ours (no mark): not read.
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        assert!(early().is_none());
     }
 
     #[test]
