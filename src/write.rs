@@ -869,6 +869,111 @@ fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
 }
 
+/// A file being streamed out, compared with the previous output's file of that name as it comes:
+/// nothing is written while the two are alike. Once they differ, the staged file is created with
+/// the part alike copied from the previous one, and the rest written to it.
+struct Diverging<'a> {
+    previous_path: &'a Path,
+    path: &'a Path,
+    /// The previous file, while all streamed so far is alike.
+    previous: Option<File>,
+    /// How many bytes were alike.
+    alike: u64,
+    /// Set once they differ (or there is no previous file).
+    staged: Option<File>,
+    buffer: Vec<u8>,
+}
+
+impl<'a> Diverging<'a> {
+    fn new(previous_path: &'a Path, path: &'a Path) -> Diverging<'a> {
+        let regular = std::fs::symlink_metadata(previous_path).is_ok_and(|m| m.is_file());
+        Diverging {
+            previous_path,
+            path,
+            previous: regular.then(|| File::open(previous_path).ok()).flatten(),
+            alike: 0,
+            staged: None,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Creates the staged file, in place of what the (reused) staging folder has there, with the
+    /// bytes so far alike.
+    fn diverge(&mut self) -> io::Result<&mut File> {
+        use std::io::Read;
+        clear_place(self.path)?;
+        let mut staged = File::create(self.path)?;
+        if self.alike > 0 {
+            let mut from = File::open(self.previous_path)?.take(self.alike);
+            if io::copy(&mut from, &mut staged)? != self.alike {
+                return Err(io::Error::other("the previous output changed while read"));
+            }
+        }
+        self.previous = None;
+        Ok(self.staged.insert(staged))
+    }
+
+    /// True when everything streamed is the previous file, byte for byte: nothing was written.
+    fn finish(mut self) -> io::Result<bool> {
+        use std::io::Read;
+        if self.staged.is_some() {
+            return Ok(false);
+        }
+        let Some(previous) = self.previous.as_mut() else {
+            self.diverge()?;
+            return Ok(false);
+        };
+        let mut more = [0u8; 1];
+        if previous.read(&mut more)? == 0 {
+            return Ok(true);
+        }
+        // The previous file is longer.
+        self.diverge()?;
+        Ok(false)
+    }
+}
+
+impl io::Write for Diverging<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        use std::io::Read;
+        if let Some(staged) = self.staged.as_mut() {
+            return staged.write(bytes);
+        }
+        if let Some(previous) = self.previous.as_mut() {
+            self.buffer.resize(bytes.len(), 0);
+            let mut read = 0;
+            while read < bytes.len() {
+                match previous.read(&mut self.buffer[read..])? {
+                    0 => break,
+                    n => read += n,
+                }
+            }
+            if self.buffer[..read] == *bytes {
+                self.alike += bytes.len() as u64;
+                return Ok(bytes.len());
+            }
+            // Alike up to where the two first differ: copied from the previous file.
+            let same = self.buffer[..read]
+                .iter()
+                .zip(bytes)
+                .take_while(|(a, b)| a == b)
+                .count();
+            self.alike += same as u64;
+            let staged = self.diverge()?;
+            staged.write_all(&bytes[same..])?;
+            return Ok(bytes.len());
+        }
+        self.diverge()?.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.staged.as_mut() {
+            Some(staged) => staged.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Output kept in memory, by path (`serve` answers requests from it; nothing touches the disk).
 #[derive(Debug, Default)]
 pub struct Memory {
@@ -1084,8 +1189,9 @@ impl Staging {
     }
 
     /// Writes one file, `rel` being its `/`-separated path inside the output folder, as `write`
-    /// writes it out: never the whole file in memory. Like [`Staging::write`], never written through
-    /// to a file already there (it may be a link to the output's).
+    /// writes it out: never the whole file in memory. Like [`Output::put`], a file whose bytes the
+    /// previous output already has is taken over from it (so an unchanged site rewrites nothing),
+    /// and a file in a reused staging folder is replaced, never written through.
     pub fn write_streamed(
         &self,
         rel: &str,
@@ -1095,10 +1201,14 @@ impl Staging {
         create_parent(&path)?;
         // Noted as made by this build, so that the swap keeps it.
         self.writers.state.keeps(rel, |_| false);
-        clear_place(&path)?;
-        let mut out = io::BufWriter::with_capacity(1 << 16, File::create(&path)?);
+        let previous = self.target.join(rel);
+        let mut out = io::BufWriter::with_capacity(1 << 16, Diverging::new(&previous, &path));
         write(&mut out)?;
-        io::Write::flush(&mut out)
+        let diverging = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        if diverging.finish()? && !same_file(&path, &previous) {
+            link_over(&previous, &path)?;
+        }
+        Ok(())
     }
 
     /// Swaps the staging folder in for the output folder. The previous output (ours, by its mark) is
@@ -1422,6 +1532,56 @@ mod tests {
         // Not ours (no mark): not read.
         std::fs::remove_file(out.join(MARKER)).unwrap();
         assert!(early().is_none());
+    }
+
+    #[test]
+    fn a_streamed_file_alike_the_previous_one_is_taken_over_and_any_other_written_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        // Written in pieces of 3 bytes, as a record is written line by line.
+        let build = |text: &str| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging
+                .write_streamed("rec", |w| {
+                    text.as_bytes().chunks(3).try_for_each(|c| w.write_all(c))
+                })
+                .unwrap();
+            staging.commit().unwrap();
+            std::fs::read_to_string(out.join("rec")).unwrap()
+        };
+        let long = "x".repeat(200_000);
+        for text in [
+            "abcdefgh",
+            "abcdefgh",
+            "abcdefgh",
+            "abcdXfgh",
+            "abcdXfghij",
+            "abcd",
+            "",
+            "",
+            &long,
+            &long,
+            &format!("{long}y"),
+            "abcd",
+        ] {
+            let before = out.join("rec").is_file().then(|| ino(&out.join("rec")));
+            let previous = std::fs::read_to_string(out.join("rec")).ok();
+            assert_eq!(build(text), text);
+            let after = ino(&out.join("rec"));
+            if previous.as_deref() == Some(text) {
+                assert_eq!(before, Some(after), "alike: taken over, not written");
+            }
+            let spare = tmp.path().join(spare_name("out")).join("rec");
+            if let Some(previous) = previous {
+                assert_eq!(
+                    std::fs::read_to_string(spare).unwrap(),
+                    previous,
+                    "never written through to the spare"
+                );
+            }
+        }
     }
 
     #[test]
