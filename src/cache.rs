@@ -202,22 +202,26 @@ pub struct InputStamp {
 pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl InputStamp {
-    /// The stamp of the files under `folder`; `None` when one cannot be looked at.
+    /// The stamp of the files under `folder`; `None` when one cannot be looked at. Walked as
+    /// walkdir walks (the folder, then each entry sorted by name, a folder's entries right after
+    /// it, links not entered), each entry looked at through its folder's open handle: on a disk
+    /// most of a rebuild's time went to looking up these paths from the root again.
     pub fn of_folder(key: &str, folder: &std::path::Path) -> Option<InputStamp> {
         let mut f = Fingerprint::new("input");
         f.part(key.as_bytes());
         let mut newest = std::time::UNIX_EPOCH;
-        let entries = walkdir::WalkDir::new(folder).sort_by_file_name();
-        for entry in entries {
-            let entry = entry.ok()?;
-            // Followed: a link's target is what is read.
-            let meta = std::fs::metadata(entry.path()).ok()?;
-            let rel = entry.path().strip_prefix(folder).ok()?;
+        let mut add = |rel: &std::path::Path, meta: &std::fs::Metadata| {
             f.part(rel.to_string_lossy().as_bytes());
-            f.part(stat_line(&meta).as_bytes());
+            f.part(stat_line(meta).as_bytes());
             if let Ok(modified) = meta.modified() {
                 newest = newest.max(modified);
             }
+        };
+        // Followed: a link's target is what is read.
+        let top = std::fs::metadata(folder).ok()?;
+        add(std::path::Path::new(""), &top);
+        if top.is_dir() {
+            stamp_entries(folder, std::path::Path::new(""), &mut add)?;
         }
         Some(InputStamp {
             signature: f.finish(),
@@ -229,6 +233,33 @@ impl InputStamp {
     pub fn settled(&self, started: std::time::SystemTime) -> bool {
         self.newest + SETTLED < started
     }
+}
+
+/// [`InputStamp::of_folder`] for the entries of `dir` (at `rel` in the folder) and below.
+fn stamp_entries(
+    dir: &std::path::Path,
+    rel: &std::path::Path,
+    add: &mut dyn FnMut(&std::path::Path, &std::fs::Metadata),
+) -> Option<()> {
+    let mut entries = std::fs::read_dir(dir)
+        .ok()?
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let file_type = entry.file_type().ok()?;
+        let meta = if file_type.is_symlink() {
+            std::fs::metadata(entry.path()).ok()?
+        } else {
+            entry.metadata().ok()?
+        };
+        let here = rel.join(entry.file_name());
+        add(&here, &meta);
+        if file_type.is_dir() {
+            stamp_entries(&entry.path(), &here, add)?;
+        }
+    }
+    Some(())
 }
 
 #[cfg(unix)]
@@ -393,6 +424,72 @@ mod tests {
             Manifest::parse("something else\nmfa\tabc\n".to_owned()),
             Manifest::default()
         );
+    }
+
+    /// The stamp as it was made before, with walkdir and a lookup by path per entry.
+    fn stamp_by_walkdir(key: &str, folder: &std::path::Path) -> Option<InputStamp> {
+        let mut f = Fingerprint::new("input");
+        f.part(key.as_bytes());
+        let mut newest = std::time::UNIX_EPOCH;
+        for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+            let entry = entry.ok()?;
+            let meta = std::fs::metadata(entry.path()).ok()?;
+            let rel = entry.path().strip_prefix(folder).ok()?;
+            f.part(rel.to_string_lossy().as_bytes());
+            f.part(stat_line(&meta).as_bytes());
+            if let Ok(modified) = meta.modified() {
+                newest = newest.max(modified);
+            }
+        }
+        Some(InputStamp {
+            signature: f.finish(),
+            newest,
+        })
+    }
+
+    #[test]
+    fn a_stamp_is_the_one_walkdir_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let guide = tmp.path().join("guide");
+        for rel in [
+            "guide.yaml",
+            "B.png",
+            "a",
+            "a.b",
+            "a-b/c.png",
+            "a-b/z/deep.txt",
+            "shots/ä.png",
+            "shots/Z.png",
+            "shots/.hidden",
+            "empty/.keep",
+        ] {
+            let path = guide.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, rel).unwrap();
+        }
+        std::fs::remove_file(guide.join("empty/.keep")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("a-b", guide.join("link-to-folder")).unwrap();
+            std::os::unix::fs::symlink("guide.yaml", guide.join("link-to-file")).unwrap();
+        }
+        let new = InputStamp::of_folder("k", &guide).unwrap();
+        assert_eq!(Some(&new), stamp_by_walkdir("k", &guide).as_ref());
+        assert_ne!(new, InputStamp::of_folder("other key", &guide).unwrap());
+        // A file's stamp, and none of what is not there.
+        let file = guide.join("guide.yaml");
+        assert_eq!(
+            InputStamp::of_folder("k", &file),
+            stamp_by_walkdir("k", &file)
+        );
+        assert_eq!(InputStamp::of_folder("k", &tmp.path().join("none")), None);
+        // A broken link cannot be looked at.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("gone", guide.join("shots/broken")).unwrap();
+            assert_eq!(InputStamp::of_folder("k", &guide), None);
+            assert_eq!(stamp_by_walkdir("k", &guide), None);
+        }
     }
 
     #[test]

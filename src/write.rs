@@ -589,7 +589,6 @@ impl WriteState {
 
     fn put(&self, file: &OutFile) -> io::Result<()> {
         let path = staged_path(&self.staging, &file.path)?;
-        create_parent(&path)?;
         let key = match &file.copy_of {
             Some(source) => Some(source.digest),
             None if file.kind == FileKind::Other => Some(digest(&file.bytes)),
@@ -599,6 +598,9 @@ impl WriteState {
             Some(source) => same_digest(staged, source),
             None => same_bytes(staged, &file.bytes),
         });
+        if !kept {
+            create_parent(&path)?;
+        }
         let Some(key) = key else {
             return if kept {
                 Ok(())
@@ -644,11 +646,12 @@ impl WriteState {
     /// cannot be made (another file system).
     fn take_over(&self, rel: &str) -> io::Result<()> {
         let path = staged_path(&self.staging, rel)?;
-        create_parent(&path)?;
         let previous = self.target.join(rel);
         if self.keeps(rel, |staged| same_file(staged, &previous)) {
             return Ok(());
         }
+        // Only now: a file kept has its folder (each call is a lookup of the whole path).
+        create_parent(&path)?;
         link_over(&previous, &path).or_else(|_| {
             clear_place(&path)?;
             std::fs::copy(&previous, &path).map(|_| ())
