@@ -705,40 +705,54 @@ impl WriteState {
         Ok(())
     }
 
-    /// [`WriteState::prune`] for the folder `dir` and all below it, `dir` too when left empty.
+    /// [`WriteState::prune`] for the folder `dir` and all below it, `dir` too when left empty. A
+    /// folder is removed only when nothing in it is kept: trying every folder of a large output
+    /// was thousands of failing `rmdir`s.
     fn prune_tree(
         &self,
         dir: &Path,
         produced: &std::collections::HashSet<String>,
     ) -> io::Result<()> {
-        for entry in walkdir::WalkDir::new(dir).contents_first(true) {
-            let entry = entry.map_err(io::Error::other)?;
-            if entry.file_type().is_dir() {
-                // Not empty: it holds what this build made.
-                let _ = std::fs::remove_dir(entry.path());
-            } else {
-                self.prune_file(entry.path(), produced)?;
-            }
-        }
-        Ok(())
+        self.prune_folder(dir, produced).map(|_| ())
     }
 
-    /// Removes the staged file `path` unless this build made it (or it is the mark).
+    /// [`WriteState::prune_tree`]; true when `dir` was left empty and removed.
+    fn prune_folder(
+        &self,
+        dir: &Path,
+        produced: &std::collections::HashSet<String>,
+    ) -> io::Result<bool> {
+        let mut kept = false;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            kept |= if entry.file_type()?.is_dir() {
+                !self.prune_folder(&path, produced)?
+            } else {
+                !self.prune_file(&path, produced)?
+            };
+        }
+        // Not removed (nor an error) when something appeared in it meanwhile.
+        Ok(!kept && std::fs::remove_dir(dir).is_ok())
+    }
+
+    /// Removes the staged file `path` unless this build made it (or it is the mark); true when
+    /// removed.
     fn prune_file(
         &self,
         path: &Path,
         produced: &std::collections::HashSet<String>,
-    ) -> io::Result<()> {
+    ) -> io::Result<bool> {
         let Ok(rel) = path.strip_prefix(&self.staging) else {
-            return Ok(());
+            return Ok(false);
         };
         let rel = rel
             .to_string_lossy()
             .replace(std::path::MAIN_SEPARATOR, "/");
         if rel == MARKER || produced.contains(&rel) {
-            return Ok(());
+            return Ok(false);
         }
-        std::fs::remove_file(path)
+        std::fs::remove_file(path).map(|()| true)
     }
 }
 
@@ -1585,6 +1599,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn pruning_a_reused_spare_removes_the_folders_left_empty_and_only_those() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let build = |files: &[&str]| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            for rel in files {
+                staging
+                    .put(&OutFile::new(
+                        rel.to_string(),
+                        rel.as_bytes().to_vec(),
+                        FileKind::Page,
+                    ))
+                    .unwrap();
+            }
+            staging.commit().unwrap();
+        };
+        let all = ["a.html", "g/x/y.html", "g/z.html", "h/k/l.html", "h/m.html"];
+        build(&all);
+        build(&all);
+        // Starts from the spare, the first build's output.
+        build(&["a.html", "h/m.html"]);
+        let mut left: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| rel_of(&out, e.unwrap().path()))
+            .collect();
+        left.sort();
+        assert_eq!(left, [MARKER, "a.html", "h", "h/m.html"]);
+    }
+
+    fn rel_of(root: &Path, path: &Path) -> String {
+        path.strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/")
     }
 
     #[test]
