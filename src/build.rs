@@ -300,23 +300,24 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         .collect();
     // The record for the next build is written while the index pages render: the pages keep both
     // cores busy only part of the time.
-    let manifest = streamed.manifest;
+    let manifest = Mutex::new(Some(streamed.manifest));
+    let record = || match lock(&manifest).take() {
+        Some(manifest) => staging
+            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }))
+            .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
+        None => Ok(()),
+    };
     let (rendered, recorded) = std::thread::scope(|scope| {
-        let staging = &staging;
-        let record = move || {
-            staging
-                .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }))
-                .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")])
-        };
         let recording = std::thread::Builder::new()
             .name("guidegen-record".into())
             .spawn_scoped(scope, record);
-        let rendered = render::render_into(&renderer, &jobs, staging, &|_| {});
+        let rendered = render::render_into(&renderer, &jobs, &staging, &|_| {});
         let recorded = match recording {
             Ok(thread) => thread
                 .join()
                 .unwrap_or_else(|_| Err(vec![format!("cannot write {CACHE_FILE}")])),
-            Err(err) => Err(vec![format!("cannot write {CACHE_FILE}: {err}")]),
+            // Without a thread of its own, this thread writes it.
+            Err(_) => record(),
         };
         (rendered, recorded)
     });
