@@ -17,7 +17,7 @@ use crate::load::FoundGuide;
 use crate::model::{Guide, Site};
 pub use crate::plan::Format;
 use crate::plan::{Plan, Publication, Request};
-use crate::render::{self, Counts, FileKind, Job, OutFile, Renderer, for_each_on_workers};
+use crate::render::{self, Counts, Job, Renderer, for_each_on_workers};
 use crate::write::{Output, Staging};
 
 /// What `guidegen build` was asked to do.
@@ -181,7 +181,23 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         diagnostics: diagnostics.sorted(),
         sources,
     };
-    let (mut context, found) = match Context::load(&options.site_dir) {
+    let out_dir = options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| options.site_dir.join("output"));
+    // The previous build's record (tens of MB for a large site) is read and parsed while the site
+    // context loads: each is mostly one core's work.
+    let (loaded, early) = std::thread::scope(|scope| {
+        let early = std::thread::Builder::new()
+            .name("guidegen-record".into())
+            .spawn_scoped(scope, || {
+                crate::write::read_early(&out_dir, CACHE_FILE).map(|text| text.map(Manifest::parse))
+            });
+        let loaded = Context::load(&options.site_dir);
+        let early = early.ok().and_then(|thread| thread.join().ok()).flatten();
+        (loaded, early)
+    });
+    let (mut context, found) = match loaded {
         Ok(loaded) => loaded,
         Err(broken) => return fail(Failure::Site, broken.diagnostics, broken.sources),
     };
@@ -194,10 +210,6 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     plan.inline_images = options.inline_images;
     // With errors in the settings the guides are still checked, so that one run reports every
     // error; nothing is rendered.
-    let out_dir = options
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| options.site_dir.join("output"));
     let staging = if diagnostics.has_errors() {
         None
     } else {
@@ -212,8 +224,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     let cache = Cache {
         previous: staging
             .as_ref()
-            .and_then(|s| s.previous_text(CACHE_FILE))
-            .map(|text| Manifest::parse(&text))
+            .and_then(|s| s.previous_checked(CACHE_FILE, early, Manifest::parse))
             .unwrap_or_default(),
         ..Cache::new(&context, &sources, &plan, options.strict)
     };
@@ -287,22 +298,43 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         .into_iter()
         .filter(|job| matches!(job, Job::Root | Job::Assets | Job::Index(_) | Job::Sitemap))
         .collect();
-    let counts = match render::render_into(&renderer, &jobs, &staging, &|_| {}) {
+    // The record for the next build is written while the index pages render: the pages keep both
+    // cores busy only part of the time.
+    let manifest = Mutex::new(Some(streamed.manifest));
+    let record = || match lock(&manifest).take() {
+        Some(manifest) => staging
+            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }))
+            .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
+        None => Ok(()),
+    };
+    let (rendered, recorded) = std::thread::scope(|scope| {
+        let recording = std::thread::Builder::new()
+            .name("guidegen-record".into())
+            .spawn_scoped(scope, record);
+        let rendered = render::render_into(&renderer, &jobs, &staging, &|_| {});
+        let recorded = match recording {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(vec![format!("cannot write {CACHE_FILE}")])),
+            // Without a thread of its own, this thread writes it.
+            Err(_) => record(),
+        };
+        (rendered, recorded)
+    });
+    let counts = match rendered {
         Ok(counts) => counts + streamed.counts,
         Err(errors) => {
             staging.abort();
             return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
         }
     };
-    let manifest = OutFile::new(
-        CACHE_FILE.to_owned(),
-        streamed.manifest.write().into_bytes(),
-        FileKind::Page,
-    );
-    let written = staging
-        .put(&manifest)
-        .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")])
-        .and_then(|()| staging.finish_writes());
+    // A large site's cards, search places and previous record take tens of ms to free: freed
+    // beside the swap rather than before the build returns.
+    let search = streamed.search;
+    let _ = std::thread::Builder::new()
+        .name("guidegen-free".into())
+        .spawn(move || drop((site, search, cache)));
+    let written = recorded.and_then(|()| staging.finish_writes());
     if let Err(errors) = written {
         staging.abort();
         return fail(Failure::Output(errors.join("\n")), diagnostics, sources);

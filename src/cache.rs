@@ -8,7 +8,6 @@
 //! guidegen itself.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -44,7 +43,8 @@ pub struct Entry {
 /// every entry read from it and carried over to the next manifest), or a text of its own.
 #[derive(Debug, Clone)]
 pub struct Json {
-    text: std::sync::Arc<str>,
+    /// The whole text, moved in once (an `Arc<str>` would be a copy of a file of hundreds of MB).
+    text: std::sync::Arc<String>,
     range: std::ops::Range<usize>,
 }
 
@@ -58,7 +58,7 @@ impl From<String> for Json {
     fn from(text: String) -> Json {
         let range = 0..text.len();
         Json {
-            text: text.into(),
+            text: std::sync::Arc::new(text),
             range,
         }
     }
@@ -83,14 +83,15 @@ pub struct Reusable {
 }
 
 impl Manifest {
-    /// Reads a manifest; anything it cannot read is left out (a guide not in it is rendered).
-    pub fn parse(text: &str) -> Manifest {
-        let mut lines = text.lines();
-        if lines.next() != Some(HEADER) {
+    /// Reads a manifest; anything it cannot read is left out (a guide not in it is rendered). The
+    /// text is kept, not copied: each entry's JSON is a part of it.
+    pub fn parse(text: String) -> Manifest {
+        if text.lines().next() != Some(HEADER) {
             return Manifest::default();
         }
-        let shared: std::sync::Arc<str> = text.into();
-        // Where `part`, a slice of `text`, lies in it: the same place in `shared`.
+        let shared = std::sync::Arc::new(text);
+        let text = shared.as_str();
+        // Where `part`, a slice of `text`, lies in it.
         let json_in = |part: &str| Json {
             text: std::sync::Arc::clone(&shared),
             range: {
@@ -99,7 +100,7 @@ impl Manifest {
             },
         };
         let mut guides = BTreeMap::new();
-        for line in lines {
+        for line in text.lines().skip(1) {
             let mut fields = line.split('\t');
             let (Some(id), Some(fingerprint), Some(stamp), Some(json)) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
@@ -124,38 +125,31 @@ impl Manifest {
     }
 
     /// The manifest as a file: sorted, so that the same input gives the same bytes. JSON never
-    /// holds a tab or a line break outside its strings, and escapes them inside. Each entry is
-    /// dropped once written: a large site's records are not held twice.
+    /// holds a tab or a line break outside its strings, and escapes them inside.
     pub fn write(self) -> String {
-        // Sized once: a large site's record is hundreds of MB, and growing by doubling would hold
-        // up to twice that.
-        let size: usize = self
-            .guides
-            .iter()
-            .map(|(id, entry)| {
-                let json = entry
-                    .reusable
-                    .as_ref()
-                    .map_or(0, |(s, j)| s.len() + j.as_str().len());
-                let files: usize = entry.files.iter().map(|f| f.len() + 1).sum();
-                id.len() + entry.fingerprint.len() + json + files + 4
-            })
-            .sum();
-        let mut out = String::with_capacity(HEADER.len() + 1 + size);
-        out.push_str(HEADER);
-        out.push('\n');
+        let mut out = Vec::new();
+        // Writing into memory does not fail.
+        let _ = self.write_to(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Manifest::write`] into `out` line by line, never the whole text in memory (a large site's
+    /// record is tens of MB, and the previous build's is still held while this one is written).
+    /// Each entry is dropped once written.
+    pub fn write_to(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "{HEADER}")?;
         for (id, entry) in self.guides {
             let (stamp, json) = entry
                 .reusable
                 .as_ref()
                 .map_or(("", ""), |(s, j)| (s.as_str(), j.as_str()));
-            let _ = write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint);
+            write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint)?;
             for file in &entry.files {
-                let _ = write!(out, "\t{file}");
+                write!(out, "\t{file}")?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
-        out
+        Ok(())
     }
 
     /// The files made for `id` when its fingerprint was `fingerprint`.
@@ -208,22 +202,26 @@ pub struct InputStamp {
 pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl InputStamp {
-    /// The stamp of the files under `folder`; `None` when one cannot be looked at.
+    /// The stamp of the files under `folder`; `None` when one cannot be looked at. Walked as
+    /// walkdir walks (the folder, then each entry sorted by name, a folder's entries right after
+    /// it, links not entered), each entry looked at through its folder's open handle: on a disk
+    /// most of a rebuild's time went to looking up these paths from the root again.
     pub fn of_folder(key: &str, folder: &std::path::Path) -> Option<InputStamp> {
         let mut f = Fingerprint::new("input");
         f.part(key.as_bytes());
         let mut newest = std::time::UNIX_EPOCH;
-        let entries = walkdir::WalkDir::new(folder).sort_by_file_name();
-        for entry in entries {
-            let entry = entry.ok()?;
-            // Followed: a link's target is what is read.
-            let meta = std::fs::metadata(entry.path()).ok()?;
-            let rel = entry.path().strip_prefix(folder).ok()?;
+        let mut add = |rel: &std::path::Path, meta: &std::fs::Metadata| {
             f.part(rel.to_string_lossy().as_bytes());
-            f.part(stat_line(&meta).as_bytes());
+            f.part(stat_line(meta).as_bytes());
             if let Ok(modified) = meta.modified() {
                 newest = newest.max(modified);
             }
+        };
+        // Followed: a link's target is what is read.
+        let top = std::fs::metadata(folder).ok()?;
+        add(std::path::Path::new(""), &top);
+        if top.is_dir() {
+            stamp_entries(folder, std::path::Path::new(""), &mut add)?;
         }
         Some(InputStamp {
             signature: f.finish(),
@@ -235,6 +233,33 @@ impl InputStamp {
     pub fn settled(&self, started: std::time::SystemTime) -> bool {
         self.newest + SETTLED < started
     }
+}
+
+/// [`InputStamp::of_folder`] for the entries of `dir` (at `rel` in the folder) and below.
+fn stamp_entries(
+    dir: &std::path::Path,
+    rel: &std::path::Path,
+    add: &mut dyn FnMut(&std::path::Path, &std::fs::Metadata),
+) -> Option<()> {
+    let mut entries = std::fs::read_dir(dir)
+        .ok()?
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let file_type = entry.file_type().ok()?;
+        let meta = if file_type.is_symlink() {
+            std::fs::metadata(entry.path()).ok()?
+        } else {
+            entry.metadata().ok()?
+        };
+        let here = rel.join(entry.file_name());
+        add(&here, &meta);
+        if file_type.is_dir() {
+            stamp_entries(&entry.path(), &here, add)?;
+        }
+    }
+    Some(())
 }
 
 #[cfg(unix)]
@@ -383,7 +408,7 @@ mod tests {
                 ..Entry::default()
             },
         );
-        let again = Manifest::parse(&manifest.clone().write());
+        let again = Manifest::parse(manifest.clone().write());
         assert_eq!(again, manifest);
         assert_eq!(
             again.files("mfa", "abc"),
@@ -396,9 +421,75 @@ mod tests {
         );
         assert_eq!(again.files("mfa", "other"), None);
         assert_eq!(
-            Manifest::parse("something else\nmfa\tabc\n"),
+            Manifest::parse("something else\nmfa\tabc\n".to_owned()),
             Manifest::default()
         );
+    }
+
+    /// The stamp as it was made before, with walkdir and a lookup by path per entry.
+    fn stamp_by_walkdir(key: &str, folder: &std::path::Path) -> Option<InputStamp> {
+        let mut f = Fingerprint::new("input");
+        f.part(key.as_bytes());
+        let mut newest = std::time::UNIX_EPOCH;
+        for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+            let entry = entry.ok()?;
+            let meta = std::fs::metadata(entry.path()).ok()?;
+            let rel = entry.path().strip_prefix(folder).ok()?;
+            f.part(rel.to_string_lossy().as_bytes());
+            f.part(stat_line(&meta).as_bytes());
+            if let Ok(modified) = meta.modified() {
+                newest = newest.max(modified);
+            }
+        }
+        Some(InputStamp {
+            signature: f.finish(),
+            newest,
+        })
+    }
+
+    #[test]
+    fn a_stamp_is_the_one_walkdir_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let guide = tmp.path().join("guide");
+        for rel in [
+            "guide.yaml",
+            "B.png",
+            "a",
+            "a.b",
+            "a-b/c.png",
+            "a-b/z/deep.txt",
+            "shots/ä.png",
+            "shots/Z.png",
+            "shots/.hidden",
+            "empty/.keep",
+        ] {
+            let path = guide.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, rel).unwrap();
+        }
+        std::fs::remove_file(guide.join("empty/.keep")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("a-b", guide.join("link-to-folder")).unwrap();
+            std::os::unix::fs::symlink("guide.yaml", guide.join("link-to-file")).unwrap();
+        }
+        let new = InputStamp::of_folder("k", &guide).unwrap();
+        assert_eq!(Some(&new), stamp_by_walkdir("k", &guide).as_ref());
+        assert_ne!(new, InputStamp::of_folder("other key", &guide).unwrap());
+        // A file's stamp, and none of what is not there.
+        let file = guide.join("guide.yaml");
+        assert_eq!(
+            InputStamp::of_folder("k", &file),
+            stamp_by_walkdir("k", &file)
+        );
+        assert_eq!(InputStamp::of_folder("k", &tmp.path().join("none")), None);
+        // A broken link cannot be looked at.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("gone", guide.join("shots/broken")).unwrap();
+            assert_eq!(InputStamp::of_folder("k", &guide), None);
+            assert_eq!(stamp_by_walkdir("k", &guide), None);
+        }
     }
 
     #[test]

@@ -122,8 +122,9 @@ pub fn load_site(dir: &SiteDir, diagnostics: &mut Diagnostics) -> Loaded {
         }
     }
 
-    near_misses(dir, diagnostics);
-    for path in files_named(&dir.root.join("guides"), GUIDE_FILE, diagnostics, dir) {
+    let walked = walk_guides(&dir.root.join("guides"), diagnostics, dir);
+    near_misses(dir, &walked, diagnostics);
+    for path in walked.guide_files {
         let rel = path.strip_prefix(&dir.root).unwrap_or(&path);
         let shown = dir.display(rel);
         let guide_dir = path.parent().unwrap_or(&dir.root).to_path_buf();
@@ -250,7 +251,7 @@ fn almost(file_name: &str, name: &str) -> bool {
 
 /// Files that were surely meant as a guide or the settings but are not read under their names: a
 /// warning with the fix each, so that a guide does not vanish in silence.
-fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
+fn near_misses(dir: &SiteDir, walked: &Walked, diagnostics: &mut Diagnostics) {
     let warn = |diagnostics: &mut Diagnostics, path: &Path, message: String, hint: String| {
         let rel = path.strip_prefix(&dir.root).unwrap_or(path);
         diagnostics
@@ -289,26 +290,14 @@ fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
             );
         }
     }
-    let guides = dir.root.join("guides");
-    if !guides.is_dir() {
-        return;
-    }
-    let walker = WalkDir::new(&guides)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_dir())
-    {
-        let here = names(entry.path());
+    for (folder, here) in &walked.folders {
         if here.iter().any(|n| n == GUIDE_FILE) {
             continue;
         }
         for name in here.iter().filter(|n| almost(n, GUIDE_FILE)) {
             warn(
                 diagnostics,
-                &entry.path().join(name),
+                &folder.join(name),
                 format!("`{name}` is not read: a guide's file is called {GUIDE_FILE}"),
                 format!("rename it to {GUIDE_FILE}"),
             );
@@ -316,32 +305,37 @@ fn near_misses(dir: &SiteDir, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Every file called `name` below `root`, sorted so that a build does not depend on directory order.
-fn files_named(
-    root: &Path,
-    name: &str,
-    diagnostics: &mut Diagnostics,
-    dir: &SiteDir,
-) -> Vec<PathBuf> {
+/// What one walk of guides/ found.
+#[derive(Default)]
+struct Walked {
+    /// Every file (or link) called guide.yaml, sorted so that a build does not depend on directory
+    /// order.
+    guide_files: Vec<PathBuf>,
+    /// Each folder walked (none whose name starts with a dot) with the names of the regular files
+    /// in it, dot files too: for [`near_misses`].
+    folders: Vec<(PathBuf, Vec<String>)>,
+}
+
+/// Walks guides/ once for the guides' files and the near misses, reporting folders that cannot be
+/// read. Folders whose names start with a dot are not entered.
+fn walk_guides(root: &Path, diagnostics: &mut Diagnostics, dir: &SiteDir) -> Walked {
+    let mut walked = Walked::default();
     if !root.is_dir() {
-        return Vec::new();
+        return walked;
     }
-    let mut found = Vec::new();
+    let mut folders: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    // Dot files are walked (for near misses), never dot folders.
     let walker = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || !e.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in walker {
-        match entry {
-            // A symbolic link is taken too, so that the reader can refuse one that leaves the site
-            // instead of the guide vanishing without a word.
-            Ok(entry)
-                if (entry.file_type().is_file() || entry.path_is_symlink())
-                    && entry.file_name() == name =>
-            {
-                found.push(entry.into_path());
-            }
-            Ok(_) => {}
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(root);
                 let shown = dir.display(path.strip_prefix(&dir.root).unwrap_or(path));
@@ -353,10 +347,30 @@ fn files_named(
                     )
                     .with_hint("check the folder's permissions"),
                 );
+                continue;
             }
+        };
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            folders.entry(entry.path().to_path_buf()).or_default();
+            continue;
+        }
+        if file_type.is_file()
+            && let (Some(parent), Some(name)) = (entry.path().parent(), entry.file_name().to_str())
+        {
+            folders
+                .entry(parent.to_path_buf())
+                .or_default()
+                .push(name.to_owned());
+        }
+        // A symbolic link is taken too, so that the reader can refuse one that leaves the site
+        // instead of the guide vanishing without a word.
+        if (file_type.is_file() || entry.path_is_symlink()) && entry.file_name() == GUIDE_FILE {
+            walked.guide_files.push(entry.into_path());
         }
     }
-    found
+    walked.folders = folders.into_iter().collect();
+    walked
 }
 
 /// Reads `rel`, a file inside the site folder `root` that must be UTF-8 text, or reports why it
@@ -504,6 +518,53 @@ fn yaml_diagnostic(path: &Path, err: &serde_saphyr::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_walk_finds_the_guides_and_the_near_misses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let file = |rel: &str| {
+            let path = root.join("guides").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "title: x\n").unwrap();
+        };
+        for rel in [
+            "a/guide.yaml",
+            "a/Guide.yml",
+            "b/guide.yml",
+            "b/shots/x.png",
+            ".hidden/guide.yaml",
+            ".hidden/guide.yml",
+            "c/sub/guide.yaml",
+            "d/guide.yml",
+            "e/.guide.yaml",
+        ] {
+            file(rel);
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("../a/guide.yaml", root.join("guides/d/guide.yaml")).unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let loaded = load_site(&SiteDir::new(root), &mut diagnostics);
+        let found: Vec<_> = loaded.guides.iter().map(|g| g.file.clone()).collect();
+        let mut expected = vec![root.join("guides/a/guide.yaml")];
+        expected.push(root.join("guides/c/sub/guide.yaml"));
+        #[cfg(unix)]
+        expected.push(root.join("guides/d/guide.yaml"));
+        assert_eq!(found, expected, "sorted, no dot folder, links too");
+        let warned: Vec<_> = diagnostics
+            .sorted()
+            .into_iter()
+            .map(|d| d.path.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        // A link called guide.yaml is no regular file: its folder's near miss is still named.
+        assert_eq!(
+            warned,
+            [
+                Path::new("guides/b/guide.yml"),
+                Path::new("guides/d/guide.yml")
+            ],
+        );
+    }
 
     #[test]
     fn unknown_key_gets_position_and_suggestion() {

@@ -589,7 +589,6 @@ impl WriteState {
 
     fn put(&self, file: &OutFile) -> io::Result<()> {
         let path = staged_path(&self.staging, &file.path)?;
-        create_parent(&path)?;
         let key = match &file.copy_of {
             Some(source) => Some(source.digest),
             None if file.kind == FileKind::Other => Some(digest(&file.bytes)),
@@ -599,6 +598,9 @@ impl WriteState {
             Some(source) => same_digest(staged, source),
             None => same_bytes(staged, &file.bytes),
         });
+        if !kept {
+            create_parent(&path)?;
+        }
         let Some(key) = key else {
             return if kept {
                 Ok(())
@@ -644,11 +646,12 @@ impl WriteState {
     /// cannot be made (another file system).
     fn take_over(&self, rel: &str) -> io::Result<()> {
         let path = staged_path(&self.staging, rel)?;
-        create_parent(&path)?;
         let previous = self.target.join(rel);
         if self.keeps(rel, |staged| same_file(staged, &previous)) {
             return Ok(());
         }
+        // Only now: a file kept has its folder (each call is a lookup of the whole path).
+        create_parent(&path)?;
         link_over(&previous, &path).or_else(|_| {
             clear_place(&path)?;
             std::fs::copy(&previous, &path).map(|_| ())
@@ -702,40 +705,54 @@ impl WriteState {
         Ok(())
     }
 
-    /// [`WriteState::prune`] for the folder `dir` and all below it, `dir` too when left empty.
+    /// [`WriteState::prune`] for the folder `dir` and all below it, `dir` too when left empty. A
+    /// folder is removed only when nothing in it is kept: trying every folder of a large output
+    /// was thousands of failing `rmdir`s.
     fn prune_tree(
         &self,
         dir: &Path,
         produced: &std::collections::HashSet<String>,
     ) -> io::Result<()> {
-        for entry in walkdir::WalkDir::new(dir).contents_first(true) {
-            let entry = entry.map_err(io::Error::other)?;
-            if entry.file_type().is_dir() {
-                // Not empty: it holds what this build made.
-                let _ = std::fs::remove_dir(entry.path());
-            } else {
-                self.prune_file(entry.path(), produced)?;
-            }
-        }
-        Ok(())
+        self.prune_folder(dir, produced).map(|_| ())
     }
 
-    /// Removes the staged file `path` unless this build made it (or it is the mark).
+    /// [`WriteState::prune_tree`]; true when `dir` was left empty and removed.
+    fn prune_folder(
+        &self,
+        dir: &Path,
+        produced: &std::collections::HashSet<String>,
+    ) -> io::Result<bool> {
+        let mut kept = false;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            kept |= if entry.file_type()?.is_dir() {
+                !self.prune_folder(&path, produced)?
+            } else {
+                !self.prune_file(&path, produced)?
+            };
+        }
+        // Not removed (nor an error) when something appeared in it meanwhile.
+        Ok(!kept && std::fs::remove_dir(dir).is_ok())
+    }
+
+    /// Removes the staged file `path` unless this build made it (or it is the mark); true when
+    /// removed.
     fn prune_file(
         &self,
         path: &Path,
         produced: &std::collections::HashSet<String>,
-    ) -> io::Result<()> {
+    ) -> io::Result<bool> {
         let Ok(rel) = path.strip_prefix(&self.staging) else {
-            return Ok(());
+            return Ok(false);
         };
         let rel = rel
             .to_string_lossy()
             .replace(std::path::MAIN_SEPARATOR, "/");
         if rel == MARKER || produced.contains(&rel) {
-            return Ok(());
+            return Ok(false);
         }
-        std::fs::remove_file(path)
+        std::fs::remove_file(path).map(|()| true)
     }
 }
 
@@ -869,6 +886,111 @@ fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
 }
 
+/// A file being streamed out, compared with the previous output's file of that name as it comes:
+/// nothing is written while the two are alike. Once they differ, the staged file is created with
+/// the part alike copied from the previous one, and the rest written to it.
+struct Diverging<'a> {
+    previous_path: &'a Path,
+    path: &'a Path,
+    /// The previous file, while all streamed so far is alike.
+    previous: Option<File>,
+    /// How many bytes were alike.
+    alike: u64,
+    /// Set once they differ (or there is no previous file).
+    staged: Option<File>,
+    buffer: Vec<u8>,
+}
+
+impl<'a> Diverging<'a> {
+    fn new(previous_path: &'a Path, path: &'a Path) -> Diverging<'a> {
+        let regular = std::fs::symlink_metadata(previous_path).is_ok_and(|m| m.is_file());
+        Diverging {
+            previous_path,
+            path,
+            previous: regular.then(|| File::open(previous_path).ok()).flatten(),
+            alike: 0,
+            staged: None,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Creates the staged file, in place of what the (reused) staging folder has there, with the
+    /// bytes so far alike.
+    fn diverge(&mut self) -> io::Result<&mut File> {
+        use std::io::Read;
+        clear_place(self.path)?;
+        let mut staged = File::create(self.path)?;
+        if self.alike > 0 {
+            let mut from = File::open(self.previous_path)?.take(self.alike);
+            if io::copy(&mut from, &mut staged)? != self.alike {
+                return Err(io::Error::other("the previous output changed while read"));
+            }
+        }
+        self.previous = None;
+        Ok(self.staged.insert(staged))
+    }
+
+    /// True when everything streamed is the previous file, byte for byte: nothing was written.
+    fn finish(mut self) -> io::Result<bool> {
+        use std::io::Read;
+        if self.staged.is_some() {
+            return Ok(false);
+        }
+        let Some(previous) = self.previous.as_mut() else {
+            self.diverge()?;
+            return Ok(false);
+        };
+        let mut more = [0u8; 1];
+        if previous.read(&mut more)? == 0 {
+            return Ok(true);
+        }
+        // The previous file is longer.
+        self.diverge()?;
+        Ok(false)
+    }
+}
+
+impl io::Write for Diverging<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        use std::io::Read;
+        if let Some(staged) = self.staged.as_mut() {
+            return staged.write(bytes);
+        }
+        if let Some(previous) = self.previous.as_mut() {
+            self.buffer.resize(bytes.len(), 0);
+            let mut read = 0;
+            while read < bytes.len() {
+                match previous.read(&mut self.buffer[read..])? {
+                    0 => break,
+                    n => read += n,
+                }
+            }
+            if self.buffer[..read] == *bytes {
+                self.alike += bytes.len() as u64;
+                return Ok(bytes.len());
+            }
+            // Alike up to where the two first differ: copied from the previous file.
+            let same = self.buffer[..read]
+                .iter()
+                .zip(bytes)
+                .take_while(|(a, b)| a == b)
+                .count();
+            self.alike += same as u64;
+            let staged = self.diverge()?;
+            staged.write_all(&bytes[same..])?;
+            return Ok(bytes.len());
+        }
+        self.diverge()?.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.staged.as_mut() {
+            Some(staged) => staged.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Output kept in memory, by path (`serve` answers requests from it; nothing touches the disk).
 #[derive(Debug, Default)]
 pub struct Memory {
@@ -925,6 +1047,66 @@ impl Output for Memory {
             .insert(rel.clone(), bytes);
         Ok(())
     }
+}
+
+/// A text file of an output folder read before its lock was taken (see [`read_early`]), or what was
+/// made of it.
+#[derive(Debug)]
+pub struct Early<T> {
+    value: T,
+    identity: FileIdentity,
+}
+
+impl<T> Early<T> {
+    pub fn map<U>(self, make: impl FnOnce(T) -> U) -> Early<U> {
+        Early {
+            value: make(self.value),
+            identity: self.identity,
+        }
+    }
+}
+
+/// What tells one file from another and from itself changed: device, inode, size, modification and
+/// change times.
+type FileIdentity = (u64, u64, u64, i64, i64, i64, i64);
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    let identity = (
+        m.dev(),
+        m.ino(),
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    );
+    m.is_file().then_some(identity)
+}
+
+#[cfg(not(unix))]
+fn file_identity(_: &Path) -> Option<FileIdentity> {
+    // Without an inode to tell files apart, the file is read again under the lock.
+    None
+}
+
+/// Reads the text file `rel` of the output folder `target` (ours, by its mark) before a build has
+/// its lock, so that reading it can overlap the build's other first steps: a large site's record is
+/// tens of MB. [`Staging::previous_checked`] takes it only if the file is still the one read.
+pub fn read_early(target: &Path, rel: &str) -> Option<Early<String>> {
+    if !std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let before = file_identity(&target.join(rel))?;
+    let bytes = crate::files::read_inside(target, Path::new(rel), 1 << 30).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    // Replaced while it was read: not used.
+    (file_identity(&target.join(rel)) == Some(before)).then_some(Early {
+        value: text,
+        identity: before,
+    })
 }
 
 impl Staging {
@@ -1004,6 +1186,46 @@ impl Staging {
         // site (about 20 kB a guide), up to this.
         let bytes = crate::files::read_inside(&self.target, Path::new(rel), 1 << 30).ok()?;
         String::from_utf8(bytes).ok()
+    }
+
+    /// What was made of [`read_early`]'s text when the previous output's file is still the one it
+    /// read (the same file, size and times); else the file is read again, now that this build holds
+    /// the lock, and made into `T` by `make`.
+    pub fn previous_checked<T>(
+        &self,
+        rel: &str,
+        early: Option<Early<T>>,
+        make: impl FnOnce(String) -> T,
+    ) -> Option<T> {
+        match early {
+            Some(early) if file_identity(&self.target.join(rel)) == Some(early.identity) => {
+                Some(early.value)
+            }
+            _ => self.previous_text(rel).map(make),
+        }
+    }
+
+    /// Writes one file, `rel` being its `/`-separated path inside the output folder, as `write`
+    /// writes it out: never the whole file in memory. Like [`Output::put`], a file whose bytes the
+    /// previous output already has is taken over from it (so an unchanged site rewrites nothing),
+    /// and a file in a reused staging folder is replaced, never written through.
+    pub fn write_streamed(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let path = staged_path(&self.staging, rel)?;
+        create_parent(&path)?;
+        // Noted as made by this build, so that the swap keeps it.
+        self.writers.state.keeps(rel, |_| false);
+        let previous = self.target.join(rel);
+        let mut out = io::BufWriter::with_capacity(1 << 16, Diverging::new(&previous, &path));
+        write(&mut out)?;
+        let diverging = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        if diverging.finish()? && !same_file(&path, &previous) {
+            link_over(&previous, &path)?;
+        }
+        Ok(())
     }
 
     /// Swaps the staging folder in for the output folder. The previous output (ours, by its mark) is
@@ -1294,6 +1516,127 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "a");
         assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "B");
         assert_eq!(beside(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_record_read_before_the_lock_is_taken_only_while_it_is_the_same_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let build = |text: &str| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging
+                .write_streamed("rec", |w| w.write_all(text.as_bytes()))
+                .unwrap();
+            staging.commit().unwrap();
+        };
+        let early = || read_early(&out, "rec").map(|e| e.map(|text| format!("early {text}")));
+        let previous = |early| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging.previous_checked("rec", early, |text| format!("read again {text}"))
+        };
+        assert!(early().is_none(), "no output yet");
+        build("one");
+        assert_eq!(previous(early()).as_deref(), Some("early one"));
+        // Another build replaced the output between the early read and the lock.
+        let before = early();
+        build("two");
+        assert_eq!(previous(before).as_deref(), Some("read again two"));
+        // Streamed into a reused spare: a new file, kept by the swap, never written through.
+        build("three");
+        assert_eq!(std::fs::read_to_string(out.join("rec")).unwrap(), "three");
+        let spare = tmp.path().join(spare_name("out"));
+        assert_eq!(std::fs::read_to_string(spare.join("rec")).unwrap(), "two");
+        // Not ours (no mark): not read.
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        assert!(early().is_none());
+    }
+
+    #[test]
+    fn a_streamed_file_alike_the_previous_one_is_taken_over_and_any_other_written_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        // Written in pieces of 3 bytes, as a record is written line by line.
+        let build = |text: &str| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            staging
+                .write_streamed("rec", |w| {
+                    text.as_bytes().chunks(3).try_for_each(|c| w.write_all(c))
+                })
+                .unwrap();
+            staging.commit().unwrap();
+            std::fs::read_to_string(out.join("rec")).unwrap()
+        };
+        let long = "x".repeat(200_000);
+        for text in [
+            "abcdefgh",
+            "abcdefgh",
+            "abcdefgh",
+            "abcdXfgh",
+            "abcdXfghij",
+            "abcd",
+            "",
+            "",
+            &long,
+            &long,
+            &format!("{long}y"),
+            "abcd",
+        ] {
+            let before = out.join("rec").is_file().then(|| ino(&out.join("rec")));
+            let previous = std::fs::read_to_string(out.join("rec")).ok();
+            assert_eq!(build(text), text);
+            let after = ino(&out.join("rec"));
+            if previous.as_deref() == Some(text) {
+                assert_eq!(before, Some(after), "alike: taken over, not written");
+            }
+            let spare = tmp.path().join(spare_name("out")).join("rec");
+            if let Some(previous) = previous {
+                assert_eq!(
+                    std::fs::read_to_string(spare).unwrap(),
+                    previous,
+                    "never written through to the spare"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pruning_a_reused_spare_removes_the_folders_left_empty_and_only_those() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let build = |files: &[&str]| {
+            let staging = Staging::begin(&out, &site).unwrap();
+            for rel in files {
+                staging
+                    .put(&OutFile::new(
+                        rel.to_string(),
+                        rel.as_bytes().to_vec(),
+                        FileKind::Page,
+                    ))
+                    .unwrap();
+            }
+            staging.commit().unwrap();
+        };
+        let all = ["a.html", "g/x/y.html", "g/z.html", "h/k/l.html", "h/m.html"];
+        build(&all);
+        build(&all);
+        // Starts from the spare, the first build's output.
+        build(&["a.html", "h/m.html"]);
+        let mut left: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| rel_of(&out, e.unwrap().path()))
+            .collect();
+        left.sort();
+        assert_eq!(left, [MARKER, "a.html", "h", "h/m.html"]);
+    }
+
+    fn rel_of(root: &Path, path: &Path) -> String {
+        path.strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/")
     }
 
     #[test]
