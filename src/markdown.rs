@@ -501,16 +501,7 @@ pub fn to_plain(markdown: &str) -> String {
 /// The words of `text` joined by single spaces (`split_whitespace`, then `join(" ")`), borrowed
 /// when `text` is that already — as every text [`to_plain`] returns is.
 pub fn collapse_spaces(text: &str) -> Cow<'_, str> {
-    let mut previous_space = true;
-    let collapsed = text.chars().all(|c| {
-        let fits = match c {
-            ' ' => !previous_space,
-            c => !c.is_whitespace(),
-        };
-        previous_space = c == ' ';
-        fits
-    }) && !previous_space;
-    if collapsed || text.is_empty() {
+    if text.is_empty() || is_collapsed(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -521,6 +512,29 @@ pub fn collapse_spaces(text: &str) -> Cow<'_, str> {
         out.push_str(word);
     }
     Cow::Owned(out)
+}
+
+/// Whether `text` is words joined by single spaces: no other white space (`char::is_whitespace`),
+/// none at either end. ASCII is read by the byte.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        return bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && !bytes
+                .iter()
+                .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+            && !bytes.windows(2).any(|pair| pair == b"  ");
+    }
+    let mut previous_space = true;
+    text.chars().all(|c| {
+        let fits = match c {
+            ' ' => !previous_space,
+            c => !c.is_whitespace(),
+        };
+        previous_space = c == ' ';
+        fits
+    }) && !previous_space
 }
 
 /// [`to_plain`] by the parser's events.
@@ -627,6 +641,15 @@ mod tests {
             "æ ø å",
             "one two three",
             "\r\n",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\u{1c}b",
+            "a\u{85}b",
+            "  ",
+            "x  ",
+            "æ  ø",
+            " æ",
+            "æ ",
         ] {
             let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let collapsed = collapse_spaces(text);

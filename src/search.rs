@@ -279,7 +279,10 @@ struct Postings<'e> {
 
 impl<'e> Postings<'e> {
     fn of(entries: &[&'e GuideEntry]) -> Self {
-        let mut number: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        // Hashed with foldhash (seeded by where the program is loaded): SipHash was most of the
+        // index's time.
+        let mut number: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+            std::collections::HashMap::default();
         let mut words: Vec<&str> = Vec::new();
         // Each place's word numbers, in place order, and how many places each word is in.
         let mut met: Vec<usize> = Vec::new();
@@ -338,6 +341,12 @@ impl<'e> Postings<'e> {
 /// characters `\b \f \n \r \t` by name and the others as `\u00xx`; everything else as it is.
 fn push_json_str(out: &mut String, text: &str) {
     out.push('"');
+    // Most texts have nothing to escape.
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut from = 0;
     for (i, byte) in text.bytes().enumerate() {
         let short = match byte {
@@ -369,6 +378,11 @@ fn push_json_str(out: &mut String, text: &str) {
 
 /// `n` in decimal.
 fn push_number(out: &mut String, mut n: usize) {
+    // Most gaps between places are one digit.
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
