@@ -259,7 +259,11 @@ pub fn index_script(entries: &[&GuideEntry]) -> String {
             if k > 0 {
                 out.push(',');
             }
-            push_number(&mut out, n - last);
+            // Most gaps are one digit: pushed here, without a call.
+            match n - last {
+                gap @ 0..10 => out.push(char::from(b'0' + gap as u8)),
+                gap => push_number(&mut out, gap),
+            }
             last = n;
         }
         out.push(']');
@@ -378,11 +382,6 @@ fn push_json_str(out: &mut String, text: &str) {
 
 /// `n` in decimal.
 fn push_number(out: &mut String, mut n: usize) {
-    // Most gaps between places are one digit.
-    if n < 10 {
-        out.push(char::from(b'0' + n as u8));
-        return;
-    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
