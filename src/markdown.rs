@@ -1,5 +1,7 @@
 //! Render stage (shared by validation): guide Markdown — which link targets are allowed, and safe HTML.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// Markdown extensions guide text may use.
@@ -491,9 +493,48 @@ fn is_forbidden(url: &str) -> bool {
 /// Markdown as plain text (for `alt`, titles in `<title>`, PDF metadata).
 pub fn to_plain(markdown: &str) -> String {
     if is_plain(markdown) {
-        return markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+        return collapse_spaces(markdown).into_owned();
     }
     parsed_plain(markdown)
+}
+
+/// The words of `text` joined by single spaces (`split_whitespace`, then `join(" ")`), borrowed
+/// when `text` is that already — as every text [`to_plain`] returns is.
+pub fn collapse_spaces(text: &str) -> Cow<'_, str> {
+    if text.is_empty() || is_collapsed(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `text` is words joined by single spaces: no other white space (`char::is_whitespace`),
+/// none at either end. ASCII is read by the byte.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        return bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && !bytes
+                .iter()
+                .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+            && !bytes.windows(2).any(|pair| pair == b"  ");
+    }
+    let mut previous_space = true;
+    text.chars().all(|c| {
+        let fits = match c {
+            ' ' => !previous_space,
+            c => !c.is_whitespace(),
+        };
+        previous_space = c == ' ';
+        fits
+    }) && !previous_space
 }
 
 /// [`to_plain`] by the parser's events.
@@ -516,7 +557,10 @@ fn parsed_plain(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    match collapse_spaces(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(collapsed) => collapsed,
+    }
 }
 
 /// Whether `markdown` has nothing Markdown would read as markup, so that its plain text is its
@@ -576,6 +620,46 @@ mod tests {
             " + item",
         ] {
             assert!(!is_plain(markup), "{markup}");
+        }
+    }
+
+    #[test]
+    fn collapsed_spaces_are_the_words_joined_by_one_space() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a b",
+            "a b ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a\u{2028}b",
+            "a \u{3000}b",
+            "æ ø å",
+            "one two three",
+            "\r\n",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\u{1c}b",
+            "a\u{85}b",
+            "  ",
+            "x  ",
+            "æ  ø",
+            " æ",
+            "æ ",
+        ] {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let collapsed = collapse_spaces(text);
+            assert_eq!(collapsed, joined, "{text:?}");
+            // Borrowed exactly when there was nothing to collapse.
+            assert_eq!(
+                matches!(collapsed, Cow::Borrowed(_)),
+                joined == text,
+                "{text:?}"
+            );
         }
     }
 

@@ -9,8 +9,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::model::{Guide, Language, Site};
 use crate::view::{Localizer, section_anchor, step_anchor};
 
@@ -100,27 +98,83 @@ fn place<'t>(
     texts: impl IntoIterator<Item = &'t str>,
 ) -> Place {
     let mut words: Vec<Cow<str>> = texts.into_iter().flat_map(words).collect();
-    words.sort();
+    // Equal words are equal strings, so an unstable sort gives the same list after `dedup`.
+    words.sort_unstable();
     words.dedup();
     Place {
         anchor: anchor.to_owned(),
         label: label.to_owned(),
         excerpt: excerpt(excerpt_of),
-        words: words.join(" "),
+        words: join_words(&words),
     }
+}
+
+/// `words` joined by single spaces, in one allocation of the exact size.
+fn join_words(words: &[Cow<str>]) -> String {
+    let len = words.iter().map(|w| w.len() + 1).sum::<usize>();
+    let mut joined = String::with_capacity(len.saturating_sub(1));
+    for word in words {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    joined
 }
 
 /// The words of `text` as the index and the search script both normalise them: lowercase, split at
 /// everything but letters and digits (so æ, ø and å stay letters), words of one character dropped.
 /// templates/search.js does the same to what the reader types.
 pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().nth(1).is_some())
-        // Most words are lowercase already: those are not copied.
-        .map(|w| match w.chars().all(lowercases_to_itself) {
-            true => Cow::Borrowed(w),
-            false => Cow::Owned(w.to_lowercase()),
-        })
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`]: one pass over the bytes, ASCII read without decoding (`char`'s
+/// `is_alphanumeric` and lowercasing agree with the ASCII ones there), other characters decoded.
+/// `tests::words_split_and_lowercase_as_char_by_char` holds it to splitting at
+/// `!char::is_alphanumeric` and lowercasing each word.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = Cow<'t, str>;
+
+    fn next(&mut self) -> Option<Cow<'t, str>> {
+        loop {
+            let rest = &self.text[self.at..];
+            let start = self.at + rest.find(|c: char| c.is_alphanumeric())?;
+            let mut end = start;
+            let mut chars = 0usize;
+            // Most words are lowercase already: those are not copied.
+            let mut lowercase = true;
+            for c in self.text[start..].chars() {
+                if c.is_ascii() {
+                    if !c.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    lowercase &= !c.is_ascii_uppercase();
+                } else {
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    lowercase &= lowercases_to_itself(c);
+                }
+                chars += 1;
+                end += c.len_utf8();
+            }
+            self.at = end;
+            if chars < 2 {
+                continue;
+            }
+            let word = &self.text[start..end];
+            return Some(match lowercase {
+                true => Cow::Borrowed(word),
+                false => Cow::Owned(word.to_lowercase()),
+            });
+        }
+    }
 }
 
 fn lowercases_to_itself(c: char) -> bool {
@@ -130,9 +184,10 @@ fn lowercases_to_itself(c: char) -> bool {
 
 /// The first [`EXCERPT_CHARS`] characters of `text`, cut at a space, with "…" when cut.
 fn excerpt(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= EXCERPT_CHARS {
-        return text;
+    // The texts of a place are plain text already, their spaces collapsed: mostly nothing to do.
+    let text = crate::markdown::collapse_spaces(text);
+    if text.len() <= EXCERPT_CHARS || text.chars().count() <= EXCERPT_CHARS {
+        return text.into_owned();
     }
     let cut: String = text.chars().take(EXCERPT_CHARS).collect();
     let end = cut
@@ -142,65 +197,340 @@ fn excerpt(text: &str) -> String {
     format!("{}…", cut[..end].trim_end_matches([',', '.', ';', ':']))
 }
 
-/// The index as the script's global holds it: `guides` `[href, title]`; `places`
+/// `<lang>/search-index.js` for `entries`, in the order the language's index lists the guides.
+///
+/// The index as the script's global holds it, as JSON: `guides` `[href, title]`; `places`
 /// `[guide, anchor, label, excerpt]`; `words` sorted, and for each the places that hold it as
-/// gaps between place numbers (smaller numbers, a smaller file).
-#[derive(Serialize)]
-struct IndexData<'a> {
-    guides: Vec<[String; 2]>,
-    places: Vec<(usize, &'a str, &'a str, &'a str)>,
-    words: Vec<&'a str>,
-    postings: Vec<Vec<usize>>,
+/// gaps between place numbers (smaller numbers, a smaller file). Written straight into one
+/// `String`: a site's index has hundreds of thousands of postings, so words are numbered as they
+/// are met and the postings laid out in one array by counting, with no list per word.
+/// `tests::the_index_is_what_serde_json_wrote` holds the bytes to serde_json's.
+pub fn index_script(entries: &[&GuideEntry]) -> String {
+    let postings = Postings::of(entries);
+    let places: usize = entries.iter().map(|e| e.places.len()).sum();
+    let mut out = String::with_capacity(256 + places * 160 + postings.places.len() * 4);
+    out.push_str(
+        "// guidegen: the search index of this language, read by assets/search.js.\nwindow.guidegenSearch = ",
+    );
+    out.push_str("{\"guides\":[");
+    for (g, entry) in entries.iter().enumerate() {
+        if g > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_json_str(&mut out, &format!("{}/index.html", entry.id));
+        out.push(',');
+        push_json_str(&mut out, &entry.title);
+        out.push(']');
+    }
+    out.push_str("],\"places\":[");
+    let all_places = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(g, e)| e.places.iter().map(move |p| (g, p)));
+    for (n, (g, place)) in all_places.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_number(&mut out, g);
+        for text in [&place.anchor, &place.label, &place.excerpt] {
+            out.push(',');
+            push_json_str(&mut out, text);
+        }
+        out.push(']');
+    }
+    out.push_str("],\"words\":[");
+    let sorted = postings.sorted_words();
+    for (i, &w) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_str(&mut out, postings.words[w]);
+    }
+    out.push_str("],\"postings\":[");
+    for (i, &w) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        let mut last = 0;
+        for (k, &n) in postings.of_word(w).iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            // Most gaps are one digit: pushed here, without a call.
+            match n - last {
+                gap @ 0..10 => out.push(char::from(b'0' + gap as u8)),
+                gap => push_number(&mut out, gap),
+            }
+            last = n;
+        }
+        out.push(']');
+    }
+    out.push_str("]};\n");
+    out
 }
 
-/// `<lang>/search-index.js` for `entries`, in the order the language's index lists the guides.
-pub fn index_script(entries: &[&GuideEntry]) -> String {
-    let mut data = IndexData {
-        guides: Vec::new(),
-        places: Vec::new(),
-        words: Vec::new(),
-        postings: Vec::new(),
-    };
-    // Hashed while collecting, sorted once: a site's index has hundreds of thousands of postings.
-    let mut postings: std::collections::HashMap<&str, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (g, entry) in entries.iter().enumerate() {
-        data.guides
-            .push([format!("{}/index.html", entry.id), entry.title.clone()]);
-        for place in &entry.places {
-            let n = data.places.len();
-            data.places
-                .push((g, &place.anchor, &place.label, &place.excerpt));
+/// Every word of a language's places and the places that hold it, in one array: word `w`'s
+/// place numbers, ascending, are `places[starts[w]..starts[w + 1]]`.
+struct Postings<'e> {
+    /// Each word once, numbered in the order first met.
+    words: Vec<&'e str>,
+    starts: Vec<usize>,
+    places: Vec<usize>,
+}
+
+impl<'e> Postings<'e> {
+    fn of(entries: &[&'e GuideEntry]) -> Self {
+        // Hashed with foldhash (seeded by where the program is loaded): SipHash was most of the
+        // index's time.
+        let mut number: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+            std::collections::HashMap::default();
+        let mut words: Vec<&str> = Vec::new();
+        // Each place's word numbers, in place order, and how many places each word is in.
+        let mut met: Vec<usize> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        for place in entries.iter().flat_map(|e| &e.places) {
             for word in place.words.split(' ').filter(|w| !w.is_empty()) {
-                postings.entry(word).or_default().push(n);
+                let w = *number.entry(word).or_insert_with(|| {
+                    words.push(word);
+                    counts.push(0);
+                    words.len() - 1
+                });
+                counts[w] += 1;
+                met.push(w);
             }
+            ends.push(met.len());
+        }
+        let mut starts = Vec::with_capacity(words.len() + 1);
+        let mut total = 0;
+        for count in &counts {
+            starts.push(total);
+            total += count;
+        }
+        starts.push(total);
+        // Filled in place order, so each word's places come out ascending.
+        let mut next = starts.clone();
+        let mut places = vec![0; total];
+        let mut from = 0;
+        for (n, &end) in ends.iter().enumerate() {
+            for &w in &met[from..end] {
+                places[next[w]] = n;
+                next[w] += 1;
+            }
+            from = end;
+        }
+        Postings {
+            words,
+            starts,
+            places,
         }
     }
-    let mut postings: Vec<(&str, Vec<usize>)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (word, places) in postings {
-        data.words.push(word);
-        let mut last = 0;
-        data.postings.push(
-            places
-                .into_iter()
-                .map(|n| {
-                    let gap = n - last;
-                    last = n;
-                    gap
-                })
-                .collect(),
-        );
+
+    /// Word numbers in the order of the words (byte order, as `str` sorts).
+    fn sorted_words(&self) -> Vec<usize> {
+        let mut sorted: Vec<usize> = (0..self.words.len()).collect();
+        sorted.sort_unstable_by(|&a, &b| self.words[a].cmp(self.words[b]));
+        sorted
     }
-    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
-    format!(
-        "// guidegen: the search index of this language, read by assets/search.js.\nwindow.guidegenSearch = {json};\n"
-    )
+
+    fn of_word(&self, w: usize) -> &[usize] {
+        &self.places[self.starts[w]..self.starts[w + 1]]
+    }
+}
+
+/// `text` as a JSON string, escaped exactly as serde_json escapes it: `"` and `\\`, the control
+/// characters `\b \f \n \r \t` by name and the others as `\u00xx`; everything else as it is.
+fn push_json_str(out: &mut String, text: &str) {
+    out.push('"');
+    // Most texts have nothing to escape.
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
+    let mut from = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // An ASCII byte: `i` is a character boundary.
+        out.push_str(&text[from..i]);
+        from = i + 1;
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xf)] as char);
+        } else {
+            out.push_str(short);
+        }
+    }
+    out.push_str(&text[from..]);
+    out.push('"');
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index as it was written before [`index_script`] wrote its JSON by hand: a map of
+    /// postings and serde_json.
+    fn index_script_by_serde(entries: &[&GuideEntry]) -> String {
+        #[derive(serde::Serialize)]
+        struct IndexData<'a> {
+            guides: Vec<[String; 2]>,
+            places: Vec<(usize, &'a str, &'a str, &'a str)>,
+            words: Vec<&'a str>,
+            postings: Vec<Vec<usize>>,
+        }
+        let mut data = IndexData {
+            guides: Vec::new(),
+            places: Vec::new(),
+            words: Vec::new(),
+            postings: Vec::new(),
+        };
+        let mut postings: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (g, entry) in entries.iter().enumerate() {
+            data.guides
+                .push([format!("{}/index.html", entry.id), entry.title.clone()]);
+            for place in &entry.places {
+                let n = data.places.len();
+                data.places
+                    .push((g, &place.anchor, &place.label, &place.excerpt));
+                for word in place.words.split(' ').filter(|w| !w.is_empty()) {
+                    postings.entry(word).or_default().push(n);
+                }
+            }
+        }
+        let mut postings: Vec<(&str, Vec<usize>)> = postings.into_iter().collect();
+        postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (word, places) in postings {
+            data.words.push(word);
+            let mut last = 0;
+            data.postings.push(
+                places
+                    .into_iter()
+                    .map(|n| {
+                        let gap = n - last;
+                        last = n;
+                        gap
+                    })
+                    .collect(),
+            );
+        }
+        let json = serde_json::to_string(&data).unwrap();
+        format!(
+            "// guidegen: the search index of this language, read by assets/search.js.\nwindow.guidegenSearch = {json};\n"
+        )
+    }
+
+    #[test]
+    fn the_index_is_what_serde_json_wrote() {
+        // Every byte below 0x80 and some beyond, in every string of the index.
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        let odd =
+            format!("{ascii}æøå \u{2028}\u{2029}\u{7f}\u{85}\u{feff}😀 \"quoted\" back\\slash");
+        let place = |anchor: &str, label: &str, excerpt: &str, words: &str| Place {
+            anchor: anchor.into(),
+            label: label.into(),
+            excerpt: excerpt.into(),
+            words: words.into(),
+        };
+        let first = GuideEntry {
+            id: "wi\"fi".into(),
+            title: odd.clone(),
+            places: vec![
+                place("", "", &odd, "b\u{1}\u{1f} zz æble"),
+                place("#step-1", &odd, "", ""),
+                // Not as `place` makes them: doubled, unsorted, empty words.
+                place("#step-2", "Step 2", "x", "zz  zz a\"b æble "),
+            ],
+        };
+        let second = GuideEntry {
+            id: "mfa".into(),
+            title: String::new(),
+            places: (0..40)
+                .map(|i| {
+                    place(
+                        &format!("#step-{i}"),
+                        "",
+                        "",
+                        &format!("w{} w{} common", i % 7, i % 3),
+                    )
+                })
+                .collect(),
+        };
+        let empty = GuideEntry {
+            id: "empty".into(),
+            title: "E".into(),
+            places: Vec::new(),
+        };
+        for entries in [
+            vec![],
+            vec![&empty],
+            vec![&first],
+            vec![&first, &second],
+            vec![&second, &empty, &first],
+        ] {
+            assert_eq!(index_script(&entries), index_script_by_serde(&entries));
+        }
+    }
+
+    #[test]
+    fn words_split_and_lowercase_as_char_by_char() {
+        let by_char = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().nth(1).is_some())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        for text in [
+            "",
+            "a",
+            "ab",
+            " Ab  cD ",
+            "ÅBN Æble ØST åh",
+            "ΣΟΦΟΣ σοφός",
+            "İstanbul ǅemal ß ẞ",
+            "x1 2y 3 ½ ² ٣٤ 四五",
+            "a-b_c.d,e;f:g!h?i/j\\k\"l'm(n)o[p]q{r}s<t>u",
+            "tab\tnew\nline\u{a0}nbsp\u{2028}sep",
+            "😀smile😀 ab😀cd",
+            "MiXeD123 ABC déjà-vu",
+        ] {
+            let found: Vec<String> = words(text).map(Cow::into_owned).collect();
+            assert_eq!(found, by_char(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn words_keep_danish_letters_and_drop_punctuation() {

@@ -8,9 +8,11 @@
 //! still checked in the same run. What was blanked is remembered, so that validation does not report
 //! it again as missing ([`Checked::suppress`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::Path;
+use std::rc::Rc;
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError};
 use serde_json::Value;
@@ -393,6 +395,8 @@ pub fn check_tree(
         checked: Checked::default(),
         masks: Vec::new(),
         top: String::new(),
+        facts: RefCell::default(),
+        maps: RefCell::default(),
     };
     let ok = checker.node(&root, schema, &mut Vec::new(), &Ctx::default());
     if !ok {
@@ -423,12 +427,11 @@ pub fn check_tree(
 
 /// What a node is nested in, for messages.
 #[derive(Default, Clone)]
-struct Ctx<'a> {
+struct Ctx<'n> {
     /// Inside a translatable text: its words are prose.
     in_text: bool,
-    /// The key whose value this is, and its position.
-    key: Option<(String, Pos)>,
-    _schema: std::marker::PhantomData<&'a ()>,
+    /// The key whose value this is (borrowed from the tree), and its position.
+    key: Option<(&'n str, Pos)>,
 }
 
 /// An enclosing map of the format, and the key under which the check went down from it.
@@ -452,6 +455,72 @@ struct Checker<'a> {
     masks: Vec<(Range<usize>, Option<&'static str>)>,
     /// The top-level key being checked.
     top: String,
+    /// What the walk asks of each schema node, worked out once per file: the walk asks it at
+    /// every node of the tree, and the schema has a few dozen nodes.
+    facts: RefCell<HashMap<*const Value, Facts<'a>>>,
+    /// The same for each map of the format.
+    maps: RefCell<HashMap<*const Value, Rc<MapSchema<'a>>>>,
+}
+
+/// A schema node after its `$ref`s: the schema, the name of the last definition on the way, and
+/// the JSON types it accepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Facts<'a> {
+    resolved: &'a Value,
+    name: Option<&'a str>,
+    types: Types,
+}
+
+/// What a map of the format allows.
+struct MapSchema<'a> {
+    properties: Option<&'a serde_json::Map<String, Value>>,
+    additional: Option<&'a Value>,
+    required: Vec<&'a str>,
+    /// A map of texts by language (`propertyNames`).
+    language_map: bool,
+    /// Its keys, shared by every entry of every such map rather than copied for each.
+    keys: Rc<[&'a str]>,
+}
+
+/// A set of JSON Schema types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+struct Types(u8);
+
+impl Types {
+    const STRING: u8 = 1;
+    const NUMBER: u8 = 1 << 1;
+    const BOOLEAN: u8 = 1 << 2;
+    const INTEGER: u8 = 1 << 3;
+    const ARRAY: u8 = 1 << 4;
+    const OBJECT: u8 = 1 << 5;
+    const NULL: u8 = 1 << 6;
+    /// A type name JSON Schema does not have.
+    const OTHER: u8 = 1 << 7;
+
+    fn of<'x>(names: impl IntoIterator<Item = &'x str>) -> Types {
+        Types(
+            names
+                .into_iter()
+                .fold(0, |bits, name| bits | Types::bit(name)),
+        )
+    }
+
+    fn bit(name: &str) -> u8 {
+        match name {
+            "string" => Types::STRING,
+            "number" => Types::NUMBER,
+            "boolean" => Types::BOOLEAN,
+            "integer" => Types::INTEGER,
+            "array" => Types::ARRAY,
+            "object" => Types::OBJECT,
+            "null" => Types::NULL,
+            _ => Types::OTHER,
+        }
+    }
+
+    fn has(self, bits: u8) -> bool {
+        self.0 & bits != 0
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -489,8 +558,35 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// [`Facts`] of `schema`, worked out on first asking.
+    fn facts(&self, schema: &'a Value) -> Facts<'a> {
+        let key: *const Value = schema;
+        if let Some(facts) = self.facts.borrow().get(&key) {
+            return *facts;
+        }
+        let (resolved, name) = self.resolve_uncached(schema);
+        let facts = Facts {
+            resolved,
+            name,
+            types: Types::of(self.types_uncached(schema)),
+        };
+        self.facts.borrow_mut().insert(key, facts);
+        facts
+    }
+
     /// `$ref`s followed: the schema and the name of the last definition on the way.
-    fn resolve(&self, mut schema: &'a Value) -> (&'a Value, Option<&'a str>) {
+    fn resolve(&self, schema: &'a Value) -> (&'a Value, Option<&'a str>) {
+        let facts = self.facts(schema);
+        (facts.resolved, facts.name)
+    }
+
+    /// The JSON types a schema accepts (after `$ref`, through `anyOf`).
+    fn types(&self, schema: &'a Value) -> Types {
+        self.facts(schema).types
+    }
+
+    /// [`Self::resolve`], worked out.
+    fn resolve_uncached(&self, mut schema: &'a Value) -> (&'a Value, Option<&'a str>) {
         let mut name = None;
         for _ in 0..16 {
             // A `$ref` with a description beside it is written `allOf: [{$ref}]` in draft 7.
@@ -526,15 +622,15 @@ impl<'a> Checker<'a> {
         (schema, name)
     }
 
-    /// The JSON types a schema accepts (after `$ref`, through `anyOf`).
-    fn types(&self, schema: &'a Value) -> Vec<&'a str> {
-        let (schema, _) = self.resolve(schema);
+    /// [`Self::types`], worked out, as names.
+    fn types_uncached(&self, schema: &'a Value) -> Vec<&'a str> {
+        let (schema, _) = self.resolve_uncached(schema);
         if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")) {
             return branches
                 .as_array()
                 .into_iter()
                 .flatten()
-                .flat_map(|b| self.types(b))
+                .flat_map(|b| self.types_uncached(b))
                 .collect();
         }
         match schema.get("type") {
@@ -552,10 +648,8 @@ impl<'a> Checker<'a> {
     fn accepts(&self, schema: &'a Value, node: &Node) -> bool {
         let types = self.types(schema);
         match node.type_name() {
-            "scalar" => types
-                .iter()
-                .any(|t| matches!(*t, "string" | "number" | "integer" | "boolean")),
-            other => types.contains(&other),
+            "scalar" => types.has(Types::STRING | Types::NUMBER | Types::INTEGER | Types::BOOLEAN),
+            other => types.has(Types::bit(other)),
         }
     }
 
@@ -574,9 +668,9 @@ impl<'a> Checker<'a> {
             return nouns.join(", or ");
         }
         let types = self.types(resolved);
-        if types.contains(&"array") {
+        if types.has(Types::ARRAY) {
             "a list".into()
-        } else if types.contains(&"object") {
+        } else if types.has(Types::OBJECT) {
             "a map of `key: value` pairs".into()
         } else if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
             let words: Vec<String> = values
@@ -585,11 +679,11 @@ impl<'a> Checker<'a> {
                 .map(|w| format!("`{w}`"))
                 .collect();
             format!("one of {}", words.join(", "))
-        } else if types.contains(&"string") {
+        } else if types.has(Types::STRING) {
             "a text".into()
-        } else if types.contains(&"boolean") {
+        } else if types.has(Types::BOOLEAN) {
             "`true` or `false`".into()
-        } else if types.contains(&"integer") {
+        } else if types.has(Types::INTEGER) {
             "a whole number".into()
         } else {
             "a number".into()
@@ -597,15 +691,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks `node` against `schema`; false when it is unusable and its parent must drop it.
-    fn node(
+    fn node<'n>(
         &mut self,
-        node: &Node,
+        node: &'n Node,
         schema: &'a Value,
         outers: &mut Vec<Outer<'a>>,
-        ctx: &Ctx<'a>,
+        ctx: &Ctx<'n>,
     ) -> bool {
         let (schema, name) = self.resolve(schema);
-        // Copied only where a text starts (the key is a `String`), not at every node.
+        // Copied only where a text starts, not at every node.
         let text_ctx;
         let ctx = if matches!(name, Some("Text" | "Translation")) && !ctx.in_text {
             text_ctx = Ctx {
@@ -624,11 +718,11 @@ impl<'a> Checker<'a> {
             .or_else(|| schema.get("oneOf"))
             .and_then(Value::as_array)
         {
-            if matches!(node.kind, NodeKind::Null) && self.types(schema).contains(&"null") {
+            if matches!(node.kind, NodeKind::Null) && self.types(schema).has(Types::NULL) {
                 return true;
             }
             let branch = branches.iter().find(|b| {
-                self.types(b).contains(&"null") == matches!(node.kind, NodeKind::Null)
+                self.types(b).has(Types::NULL) == matches!(node.kind, NodeKind::Null)
                     && self.accepts(b, node)
             });
             return match branch {
@@ -661,7 +755,6 @@ impl<'a> Checker<'a> {
                         &Ctx {
                             in_text: ctx.in_text,
                             key: None,
-                            _schema: std::marker::PhantomData,
                         },
                     ) {
                         let (resolved, _) = self.resolve(item_schema);
@@ -669,7 +762,7 @@ impl<'a> Checker<'a> {
                             .get("required")
                             .and_then(Value::as_array)
                             .is_some_and(|r| !r.is_empty());
-                        if self.types(item_schema).contains(&"object") && !required && !item.flow {
+                        if self.types(item_schema).has(Types::OBJECT) && !required && !item.flow {
                             // An item that must be a map: an empty one keeps the list's numbering.
                             self.checked.suppress.insert(item.start.span());
                             self.blank(item.start.byte..item.end.byte);
@@ -691,14 +784,13 @@ impl<'a> Checker<'a> {
 
     /// A value that must be `true` or `false` (`mobile:`): YAML 1.1's `yes`, `on`, `1` are refused
     /// here with the words to write, rather than by serde without a hint.
-    fn boolean_ok(&mut self, node: &Node, value: &str, schema: &'a Value, ctx: &Ctx<'a>) -> bool {
+    fn boolean_ok(&mut self, node: &Node, value: &str, schema: &'a Value, ctx: &Ctx) -> bool {
         let types = self.types(schema);
-        let only_boolean =
-            types.contains(&"boolean") && types.iter().all(|t| matches!(*t, "boolean" | "null"));
+        let only_boolean = types.has(Types::BOOLEAN) && !types.has(!(Types::BOOLEAN | Types::NULL));
         if !only_boolean || matches!(value, "true" | "false") {
             return true;
         }
-        let key = ctx.key.as_ref().map_or("the value", |(k, _)| k.as_str());
+        let key = ctx.key.map_or("the value", |(k, _)| k);
         self.error(
             node.start,
             format!("`{key}` is `true` or `false`, not `{value}`"),
@@ -708,7 +800,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A text's pitfalls: a tag or an anchor that took its first word, a comment that cut it.
-    fn scalar(&mut self, node: &Node, ctx: &Ctx<'a>) {
+    fn scalar(&mut self, node: &Node, ctx: &Ctx) {
         let NodeKind::Scalar {
             value,
             plain,
@@ -718,7 +810,7 @@ impl<'a> Checker<'a> {
         else {
             return;
         };
-        let key = ctx.key.as_ref().map_or("", |(k, _)| k.as_str());
+        let key = ctx.key.map_or("", |(k, _)| k);
         if let Some(tag) = tag {
             self.error(
                 node.start,
@@ -763,8 +855,8 @@ impl<'a> Checker<'a> {
         );
     }
 
-    fn wrong_type(&mut self, node: &Node, schema: &'a Value, ctx: &Ctx<'a>) {
-        let key = ctx.key.as_ref().map(|(k, _)| k.as_str());
+    fn wrong_type(&mut self, node: &Node, schema: &'a Value, ctx: &Ctx) {
+        let key = ctx.key.map(|(k, _)| k);
         let first = self.text[node.start.byte..].chars().next().unwrap_or(' ');
         if (ctx.in_text || self.noun(schema) == "a text")
             && let (true, Some(indicator)) =
@@ -819,28 +911,23 @@ impl<'a> Checker<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn map(
+    fn map<'n>(
         &mut self,
-        node: &Node,
-        entries: &[(Node, Node)],
+        node: &'n Node,
+        entries: &'n [(Node, Node)],
         schema: &'a Value,
         name: Option<&'a str>,
         outers: &mut Vec<Outer<'a>>,
-        ctx: &Ctx<'a>,
+        ctx: &Ctx<'n>,
     ) -> bool {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let language_map = schema.get("propertyNames").is_some();
-        let keys: std::rc::Rc<[&'a str]> = properties
-            .map(|p| p.keys().map(String::as_str).collect())
-            .unwrap_or_default();
+        let map_schema = self.map_schema(schema);
+        let MapSchema {
+            properties,
+            additional,
+            ref required,
+            language_map,
+            ref keys,
+        } = *map_schema;
         let what = what_of(name);
         // Keys are borrowed from the tree: most maps have no mistake to name them in.
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -906,8 +993,7 @@ impl<'a> Checker<'a> {
             }
             let child_ctx = Ctx {
                 in_text: ctx.in_text,
-                key: Some((key.to_owned(), key_node.start)),
-                _schema: std::marker::PhantomData,
+                key: Some((key, key_node.start)),
             };
             let field = properties.and_then(|p| p.get(key));
             let field_schema: Option<&'a Value> = match (field, additional) {
@@ -945,7 +1031,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             outers.push(Outer {
-                keys: std::rc::Rc::clone(&keys),
+                keys: Rc::clone(keys),
                 what,
                 start: node.start,
                 via: Some((leak_key(properties, key), key_node.start)),
@@ -956,7 +1042,7 @@ impl<'a> Checker<'a> {
                 present.insert(key);
                 continue;
             }
-            if self.types(field_schema).contains(&"null") {
+            if self.types(field_schema).has(Types::NULL) {
                 // The key stays, empty: an optional value left out.
                 self.checked.suppress.insert(node.start.span());
                 if value.start.byte < value.end.byte {
@@ -970,7 +1056,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        for key in &required {
+        for key in required {
             if !present.contains(*key) && !seen.contains_key(*key) {
                 let at = node.start;
                 self.error(
@@ -986,6 +1072,32 @@ impl<'a> Checker<'a> {
             self.write_at(node.start.byte, "{}");
         }
         ok
+    }
+
+    /// What the map `schema` (resolved) allows, worked out on first asking.
+    fn map_schema(&self, schema: &'a Value) -> Rc<MapSchema<'a>> {
+        let key: *const Value = schema;
+        if let Some(map) = self.maps.borrow().get(&key) {
+            return Rc::clone(map);
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let map = Rc::new(MapSchema {
+            properties,
+            additional: schema.get("additionalProperties"),
+            required: schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect(),
+            language_map: schema.get("propertyNames").is_some(),
+            keys: properties
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default(),
+        });
+        self.maps.borrow_mut().insert(key, Rc::clone(&map));
+        map
     }
 
     /// Drops a key and its value (and, in `{…}`, the comma after them).
@@ -1408,6 +1520,72 @@ mod tests {
             text,
             crate::schema::schema(crate::schema::FileKind::Guide),
         )
+    }
+
+    /// Every node of a schema, depth first.
+    fn schema_nodes(value: &Value) -> Vec<&Value> {
+        let mut nodes = vec![value];
+        match value {
+            Value::Array(items) => nodes.extend(items.iter().flat_map(schema_nodes)),
+            Value::Object(map) => nodes.extend(map.values().flat_map(schema_nodes)),
+            _ => {}
+        }
+        nodes
+    }
+
+    /// The walk asks each schema node's facts of a memo: whatever order it asks in, a node gets
+    /// what working it out gives, and a map what its schema says.
+    #[test]
+    fn remembered_schema_facts_are_the_worked_out_ones() {
+        for kind in [
+            crate::schema::FileKind::Guide,
+            crate::schema::FileKind::Site,
+        ] {
+            let schema = crate::schema::schema(kind);
+            let nodes = schema_nodes(schema);
+            assert!(nodes.len() > 50, "{}", nodes.len());
+            let checker = Checker {
+                path: Path::new("g.yaml"),
+                text: "",
+                root: schema,
+                comments: BTreeMap::new(),
+                checked: Checked::default(),
+                masks: Vec::new(),
+                top: String::new(),
+                facts: RefCell::default(),
+                maps: RefCell::default(),
+            };
+            for node in nodes.iter().chain(nodes.iter().rev()) {
+                let names = checker.types_uncached(node);
+                let types = checker.types(node);
+                for name in [
+                    "string", "number", "boolean", "integer", "array", "object", "null",
+                ] {
+                    assert_eq!(types.has(Types::bit(name)), names.contains(&name), "{node}");
+                }
+                assert_eq!(
+                    checker.resolve(node),
+                    checker.resolve_uncached(node),
+                    "{node}"
+                );
+                let (resolved, _) = checker.resolve(node);
+                let map = checker.map_schema(resolved);
+                let properties = resolved.get("properties").and_then(Value::as_object);
+                assert_eq!(map.properties, properties);
+                assert_eq!(map.keys.len(), properties.map_or(0, |p| p.len()));
+                assert_eq!(
+                    map.required.len(),
+                    resolved
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .map_or(0, |r| r.len())
+                );
+                assert_eq!(map.language_map, resolved.get("propertyNames").is_some());
+                assert_eq!(map.additional, resolved.get("additionalProperties"));
+            }
+            // The schemas use no other type name.
+            assert!(nodes.iter().all(|n| !checker.types(n).has(Types::OTHER)));
+        }
     }
 
     /// Found by fuzzing: a lone `\r` ends a line for YAML, so the misplaced key's line is counted
