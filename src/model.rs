@@ -629,10 +629,12 @@ impl Guide {
         self.video
             .iter()
             .chain(self.sections.iter().flat_map(|section| {
-                section
-                    .video
-                    .iter()
-                    .chain(section.steps.iter().filter_map(|step| step.video.as_ref()))
+                section.video.iter().chain(
+                    section
+                        .steps
+                        .iter()
+                        .filter_map(|step| step.video.as_deref()),
+                )
             }))
     }
 
@@ -743,8 +745,10 @@ pub struct Step {
     // A card's is empty.
     #[serde(skip)]
     pub action: Text,
+    // Boxed, as `video` is: a step without them is a third of the size, and a build keeps every
+    // guide's card (its steps) until the index pages are written.
     #[serde(skip)]
-    pub screenshot: Option<Screenshot>,
+    pub screenshot: Option<Box<Screenshot>>,
     /// A key of `Site::apps`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
@@ -754,7 +758,7 @@ pub struct Step {
     #[serde(skip)]
     pub callouts: Vec<Callout>,
     #[serde(skip)]
-    pub video: Option<Video>,
+    pub video: Option<Box<Video>>,
     /// Where its texts are translated: the number of the step in its own file, counting a
     /// `snippet:` item as one (equal to `number` in a guide without snippets).
     pub slot_number: usize,

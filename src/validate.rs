@@ -1959,11 +1959,11 @@ pub fn validate_guide(
                         device,
                         device_switch,
                         action,
-                        screenshot,
+                        screenshot: screenshot.map(Box::new),
                         app,
                         result,
                         callouts,
-                        video: step_video,
+                        video: step_video.map(Box::new),
                         only,
                         variants: Vec::new(),
                         slot_number,
@@ -2363,7 +2363,7 @@ fn variants(
             shown.action = action;
         }
         if v.screenshot.is_some() {
-            shown.screenshot = parts.screenshot;
+            shown.screenshot = parts.screenshot.map(Box::new);
         }
         if v.app.is_some() {
             shown.app = parts.app;
