@@ -47,6 +47,21 @@ pub struct PartView<T> {
     pub value: Option<T>,
 }
 
+impl<T> PartView<T> {
+    /// The list a step's own part makes ([`StepView::with_parts`]): the part as the one entry, for
+    /// every platform, or no entry.
+    pub fn own(value: Option<T>) -> Vec<PartView<T>> {
+        value
+            .map(|value| PartView {
+                platform: None,
+                shown_in: None,
+                value: Some(value),
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
 /// A step's parts as the page shows them, in reading order.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PartsView {
@@ -65,22 +80,12 @@ pub struct PartsView {
 impl StepView {
     /// The step with its own parts as its only entries ([`PartsView`]).
     pub fn with_parts(mut self) -> StepView {
-        fn one<T>(value: Option<T>) -> Vec<PartView<T>> {
-            value
-                .map(|value| PartView {
-                    platform: None,
-                    shown_in: None,
-                    value: Some(value),
-                })
-                .into_iter()
-                .collect()
-        }
         self.parts = PartsView {
-            action: one(Some(self.action.clone())),
-            app: one(self.app.clone()),
-            screenshot: one(self.screenshot.clone()),
-            result: one(self.result.clone()),
-            callouts: one((!self.callouts.is_empty()).then(|| self.callouts.clone())),
+            action: PartView::own(Some(self.action.clone())),
+            app: PartView::own(self.app.clone()),
+            screenshot: PartView::own(self.screenshot.clone()),
+            result: PartView::own(self.result.clone()),
+            callouts: PartView::own((!self.callouts.is_empty()).then(|| self.callouts.clone())),
             own: true,
         };
         self

@@ -53,11 +53,11 @@ impl Serialize for StepView {
         let result = value::<S, _>(&self.result)?;
         let callouts = value::<S, _>(&self.callouts)?;
         let parts = OwnParts {
-            action: one(Some(&action)),
-            app: one(self.app.as_ref().map(|_| &app)),
-            screenshot: one(self.screenshot.as_ref().map(|_| &screenshot)),
-            result: one(self.result.as_ref().map(|_| &result)),
-            callouts: one((!self.callouts.is_empty()).then_some(&callouts)),
+            action: PartView::own(Some(&action)),
+            app: PartView::own(self.app.as_ref().map(|_| &app)),
+            screenshot: PartView::own(self.screenshot.as_ref().map(|_| &screenshot)),
+            result: PartView::own(self.result.as_ref().map(|_| &result)),
+            callouts: PartView::own((!self.callouts.is_empty()).then_some(&callouts)),
         };
         StepFields {
             step: self,
@@ -75,18 +75,6 @@ impl Serialize for StepView {
 /// A part converted on its own, to be shared.
 fn value<S: Serializer, T: Serialize>(part: &T) -> Result<tera::Value, S::Error> {
     tera::Value::try_from_serializable(part).map_err(S::Error::custom)
-}
-
-/// The list [`StepView::with_parts`] makes of a part: itself as the one entry, or none.
-fn one(value: Option<&tera::Value>) -> Vec<PartView<&tera::Value>> {
-    value
-        .map(|value| PartView {
-            platform: None,
-            shown_in: None,
-            value: Some(value),
-        })
-        .into_iter()
-        .collect()
 }
 
 /// [`crate::variants::PartsView`] as it serializes, over shared values.
