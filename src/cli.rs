@@ -526,7 +526,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         Ok(summary) => {
             if !args.quiet {
                 println!(
-                    "built {} guide{} into {}: {} HTML page{}, {} PDF{}, {} other file{} in {:.2} s",
+                    "built {} guide{} into {}: {} HTML page{}, {} PDF{}, {} other file{} in {:.2} s{}",
                     summary.guides,
                     plural(summary.guides),
                     summary.out_dir.display(),
@@ -536,35 +536,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     plural(summary.pdfs),
                     summary.other_files,
                     plural(summary.other_files),
-                    started.elapsed().as_secs_f64()
+                    started.elapsed().as_secs_f64(),
+                    unchanged_note(summary.unchanged, summary.not_read)
                 );
-            }
-            if !args.quiet && summary.unchanged > 0 {
-                println!(
-                    "note: {} guide{} unchanged since the previous build: {} files taken over, not rendered again",
-                    summary.unchanged,
-                    if summary.unchanged == 1 {
-                        " was"
-                    } else {
-                        "s were"
-                    },
-                    if summary.unchanged == 1 {
-                        "its"
-                    } else {
-                        "their"
-                    }
-                );
-                if summary.not_read > 0 {
-                    println!(
-                        "note: {} of them not read again: {} files have the sizes and times the previous build recorded",
-                        summary.not_read,
-                        if summary.not_read == 1 {
-                            "its"
-                        } else {
-                            "their"
-                        }
-                    );
-                }
             }
             if !args.quiet && summary.fallback_texts > 0 {
                 println!(
@@ -786,12 +760,44 @@ pub fn report(diagnostics: &[Diagnostic], sources: &Sources, quiet: bool) {
     }
 }
 
+/// What a rebuild took over, said after the build's summary: " (3 unchanged since the previous
+/// build: taken over, 2 of them not read again)"; nothing after a fresh build. One line, not notes:
+/// this is how a rebuild goes, nothing to act on.
+fn unchanged_note(unchanged: usize, not_read: usize) -> String {
+    let read = match not_read {
+        0 => String::new(),
+        n if n == unchanged => ", not read again".to_owned(),
+        n => format!(", {n} of them not read again"),
+    };
+    match unchanged {
+        0 => String::new(),
+        n => format!(" ({n} unchanged since the previous build: taken over{read})"),
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rebuild_says_what_it_took_over_in_its_summary() {
+        assert_eq!(super::unchanged_note(0, 0), "");
+        assert_eq!(
+            super::unchanged_note(5, 5),
+            " (5 unchanged since the previous build: taken over, not read again)"
+        );
+        assert_eq!(
+            super::unchanged_note(5, 2),
+            " (5 unchanged since the previous build: taken over, 2 of them not read again)"
+        );
+        assert_eq!(
+            super::unchanged_note(1, 0),
+            " (1 unchanged since the previous build: taken over)"
+        );
+    }
+
     use clap::CommandFactory;
 
     #[test]

@@ -167,12 +167,19 @@ fn deleting_a_guide_removes_its_files() {
     );
 }
 
-/// The build's note on guides taken over unchanged, if it printed one: how many.
+/// What the build's summary said a rebuild took over: it ends "(N unchanged since the previous
+/// build: taken over…)"; None after a fresh build.
+fn summary_note(run: &Run) -> Option<&str> {
+    let line = run.stdout.lines().find(|l| l.starts_with("built "))?;
+    let (_, note) = line.rsplit_once(" (")?;
+    note.contains("unchanged since the previous build")
+        .then_some(note)
+}
+
+/// How many guides the build took over unchanged, by its summary.
 fn unchanged(run: &Run) -> usize {
-    run.stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("note: "))
-        .and_then(|l| l.split(' ').next())
+    summary_note(run)
+        .and_then(|note| note.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
 }
@@ -240,15 +247,23 @@ fn an_unchanged_guide_is_taken_over_without_rendering_and_a_changed_input_render
     );
 }
 
-/// The build's note on guides not even read, if it printed one: how many.
+/// How many guides the build said it did not even read: "…, not read again)" (all it took over)
+/// or "…, M of them not read again)".
 fn not_read(run: &Run) -> usize {
-    run.stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("note: "))
-        .find(|l| l.contains("not read again"))
-        .and_then(|l| l.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
+    let Some(note) = summary_note(run) else {
+        return 0;
+    };
+    if let Some((before, _)) = note.split_once(" of them not read again") {
+        return before
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+    }
+    if note.contains("not read again") {
+        return unchanged(run);
+    }
+    0
 }
 
 impl Site {
