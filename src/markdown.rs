@@ -113,27 +113,95 @@ pub fn classify(url: &str) -> TargetKind {
 /// written out again by guidegen; bare `https://` addresses become links. Link targets are checked by
 /// validation, and anything forbidden that got here anyway is dropped rather than written.
 pub fn to_html(markdown: &str) -> String {
-    // Within a page's render a text is often serialized twice (a step's `action` and its
-    // `parts.action`): the second time is the first one's HTML.
-    if let Some(html) = RENDERED.with(|cell| {
-        cell.borrow()
-            .as_ref()
-            .and_then(|memo| memo.get(markdown).cloned())
-    }) {
+    // Most texts are a sentence or two of words: their HTML is known without a parse (nor the
+    // memo's hashing of the text).
+    if let Some(html) = plain_paragraph_html(markdown) {
         return html;
     }
-    let html = render_html(markdown);
-    RENDERED.with(|cell| {
-        if let Some(memo) = cell.borrow_mut().as_mut() {
-            memo.insert(markdown.to_owned(), html.clone());
-        }
-    });
-    html
+    sized_images(remembered(markdown, |parsed| &parsed.html))
 }
 
-/// [`to_html`] without the page's memo.
+/// The HTML of `markdown` when it is one paragraph of plain words, as the parser would write it:
+/// [`is_plain`] (no character that can start markup, no line that can start a block), no address
+/// to become a link, every line non-empty with no white space or control character at either end
+/// (no indented code, no hard break, no second paragraph), at most one final line break. Its lines
+/// are then the paragraph's text joined by soft breaks, and hold nothing the HTML escapes (`<`,
+/// `>`, `&`). `tests::a_plain_paragraph_is_written_as_the_parser_writes_it` holds it to
+/// [`render_html`]; `None` for anything else.
+fn plain_paragraph_html(markdown: &str) -> Option<String> {
+    let text = markdown.strip_suffix('\n').unwrap_or(markdown);
+    if text.is_empty() || text.contains("://") || !is_plain(text) {
+        return None;
+    }
+    let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c.is_control());
+    let line_fits = |line: &str| {
+        !edge(line.chars().next())
+            && !edge(line.chars().next_back())
+            && !line.bytes().any(|b| b < 0x20 || b == 0x7f)
+    };
+    if !text.split('\n').all(line_fits) {
+        return None;
+    }
+    let mut html = String::with_capacity(text.len() + "<p></p>\n".len());
+    html.push_str("<p>");
+    html.push_str(text);
+    html.push_str("</p>\n");
+    Some(html)
+}
+
+/// [`to_html`] without the thread's memo.
+#[cfg(test)]
 fn render_html(markdown: &str) -> String {
-    let parser = events(markdown)
+    sized_images(parse(markdown).html)
+}
+
+/// A text's HTML (before [`sized_images`]) and its plain text, from one parse.
+struct Parsed {
+    html: String,
+    plain: String,
+}
+
+/// How many texts a thread keeps parsed: a guide's texts in all its languages (25 steps of a few
+/// texts each, per language), with room. The memo is emptied when full.
+const PARSED_TEXTS: usize = 1024;
+
+thread_local! {
+    /// The texts this thread parsed lately, by their Markdown. Both readings of a text depend on
+    /// the text alone, and a build reads each twice on the same thread: a guide's search entries
+    /// take its plain text, then its pages its HTML (twice where a page shows a text twice, as a
+    /// step's `action` and `parts.action`).
+    static PARSED: std::cell::RefCell<std::collections::HashMap<String, Parsed, foldhash::fast::RandomState>> =
+        std::cell::RefCell::new(std::collections::HashMap::with_hasher(foldhash::fast::RandomState::default()));
+}
+
+/// One reading (`field`) of `markdown`, from the thread's memo or from a parse that the memo keeps.
+fn remembered(markdown: &str, field: fn(&Parsed) -> &String) -> String {
+    if let Some(known) = PARSED.with_borrow(|memo| memo.get(markdown).map(|p| field(p).clone())) {
+        return known;
+    }
+    let parsed = parse(markdown);
+    let reading = field(&parsed).clone();
+    PARSED.with_borrow_mut(|memo| {
+        if memo.len() >= PARSED_TEXTS {
+            memo.clear();
+        }
+        memo.insert(markdown.to_owned(), parsed);
+    });
+    reading
+}
+
+/// `markdown`'s HTML and plain text from one pass of the parser: the plain text is read off the
+/// events before they are written as HTML.
+fn parse(markdown: &str) -> Parsed {
+    let events = events(markdown);
+    let plain = plain_of(events.iter().map(|(event, _)| event), markdown.len());
+    let html = html_of(events, markdown.len());
+    Parsed { html, plain }
+}
+
+/// The HTML of `events` (of a text of `len` bytes), before [`sized_images`].
+fn html_of(events: Vec<(Event<'_>, Option<Inline>)>, len: usize) -> String {
+    let parser = events
         .into_iter()
         .map(|(event, inline)| match (event, inline) {
             (_, Some(inline)) => Event::InlineHtml(CowStr::Borrowed(inline.html())),
@@ -180,9 +248,9 @@ fn render_html(markdown: &str) -> String {
         }
         other => other,
     });
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    let mut out = String::with_capacity(len * 3 / 2);
     html::push_html(&mut out, parser);
-    sized_images(out)
+    out
 }
 
 // -- text: the width and height of images in text, so that the page does not move as they load --
@@ -190,27 +258,19 @@ fn render_html(markdown: &str) -> String {
 /// The pixel size of images by their path in the guide's folder.
 pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
 
-/// The HTML of each Markdown text rendered so far in the page this thread renders, by its text.
-type Rendered = std::collections::HashMap<String, String>;
-
 thread_local! {
     /// The sizes of the images of the guide whose page this thread is rendering ([`with_image_sizes`]).
     static IMAGE_SIZES: std::cell::RefCell<ImageSizes> = const { std::cell::RefCell::new(ImageSizes::new()) };
-    /// The page's texts as [`to_html`] rendered them, while [`with_image_sizes`] runs: the HTML of
-    /// a text depends only on the text and on those sizes, which hold for the whole page.
-    static RENDERED: std::cell::RefCell<Option<Rendered>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `render` (a guide page's template) with the sizes of the guide's images known to
 /// [`to_html`], which templates call through the views' Markdown and which has no other way to learn
-/// them. The sizes are the guide's own, and gone when `render` returns; so is the memo of the
-/// texts rendered meanwhile (each rendered once however often the page shows it).
+/// them. The sizes are the guide's own, and gone when `render` returns. (The thread's memo of
+/// parsed texts holds their HTML without sizes, which [`to_html`] adds to each copy it returns.)
 pub fn with_image_sizes<R>(sizes: ImageSizes, render: impl FnOnce() -> R) -> R {
     let before = IMAGE_SIZES.with(|cell| cell.replace(sizes));
-    let memo_before = RENDERED.with(|cell| cell.replace(Some(Rendered::new())));
     let result = render();
     IMAGE_SIZES.with(|cell| cell.replace(before));
-    RENDERED.with(|cell| cell.replace(memo_before));
     result
 }
 
@@ -495,7 +555,7 @@ pub fn to_plain(markdown: &str) -> String {
     if is_plain(markdown) {
         return collapse_spaces(markdown).into_owned();
     }
-    parsed_plain(markdown)
+    remembered(markdown, |parsed| &parsed.plain)
 }
 
 /// The words of `text` joined by single spaces (`split_whitespace`, then `join(" ")`), borrowed
@@ -503,6 +563,11 @@ pub fn to_plain(markdown: &str) -> String {
 pub fn collapse_spaces(text: &str) -> Cow<'_, str> {
     if text.is_empty() || is_collapsed(text) {
         return Cow::Borrowed(text);
+    }
+    // A text that ends with a line break, and has nothing else to collapse.
+    let trimmed = text.trim_end();
+    if is_collapsed(trimmed) {
+        return Cow::Owned(trimmed.to_owned());
     }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -518,32 +583,44 @@ pub fn collapse_spaces(text: &str) -> Cow<'_, str> {
 /// none at either end. ASCII is read by the byte.
 fn is_collapsed(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if text.is_ascii() {
-        return bytes.first() != Some(&b' ')
-            && bytes.last() != Some(&b' ')
-            && !bytes
-                .iter()
-                .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-            && !bytes.windows(2).any(|pair| pair == b"  ");
-    }
+    // One pass: the space before tells a double space; of the other characters only those whose
+    // UTF-8 starts with 0xC2 (NEL, no-break space), 0xE1 (U+1680), 0xE2 (U+2000–U+205F) or 0xE3
+    // (U+3000) can be white space, and only they are decoded.
     let mut previous_space = true;
-    text.chars().all(|c| {
-        let fits = match c {
-            ' ' => !previous_space,
-            c => !c.is_whitespace(),
-        };
-        previous_space = c == ' ';
-        fits
-    }) && !previous_space
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if previous_space => return false,
+            b' ' => previous_space = true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            0xc2 | 0xe1..=0xe3 if text[at..].chars().next().is_some_and(char::is_whitespace) => {
+                return false;
+            }
+            _ => previous_space = false,
+        }
+    }
+    !previous_space || bytes.is_empty()
 }
 
-/// [`to_plain`] by the parser's events.
+/// [`to_plain`] by the parser's own events (what [`parse`] reads off [`events`], which keep every
+/// text as the parser gave it): the tests' reference.
+#[cfg(test)]
 fn parsed_plain(markdown: &str) -> String {
-    let mut out = String::new();
-    for event in Parser::new_ext(markdown, options()) {
+    plain_of(
+        Parser::new_ext(markdown, options())
+            .collect::<Vec<_>>()
+            .iter(),
+        markdown.len(),
+    )
+}
+
+/// The plain text of `events` (of a text of `len` bytes): their texts, a space for each break and
+/// at the end of each block, the spaces collapsed.
+fn plain_of<'e, 't: 'e>(events: impl Iterator<Item = &'e Event<'t>>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    for event in events {
         match event {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
+                out.push_str(t)
             }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
@@ -556,6 +633,12 @@ fn parsed_plain(markdown: &str) -> String {
             ) => out.push(' '),
             _ => {}
         }
+    }
+    // Most texts have nothing to collapse but the space that ends their last block.
+    let kept = out.trim_end_matches(' ').len();
+    if is_collapsed(&out[..kept]) {
+        out.truncate(kept);
+        return out;
     }
     match collapse_spaces(&out) {
         Cow::Borrowed(_) => out,
@@ -664,6 +747,82 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_paragraph_is_written_as_the_parser_writes_it() {
+        // Every text of up to three pieces: where the shortcut answers, the parser agrees.
+        let pieces = [
+            "Vælg Næste",
+            "ord",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "\r\n",
+            "\u{a0}",
+            "\u{3000}",
+            "1. ",
+            "- ",
+            "# ",
+            "> ",
+            "=",
+            "*",
+            "_",
+            "`",
+            "~",
+            "|",
+            "[x]",
+            "<b>",
+            "&amp;",
+            "\\",
+            "https://example.dk",
+            "a://b",
+            "    kode",
+            "\"citat\" 'x'",
+            "!",
+            ":",
+            "^",
+            "$",
+            "{#id}",
+            "\u{0}",
+            "\u{b}",
+            "\u{c}",
+            "\u{7f}",
+            "\u{85}",
+            "æ",
+            "🙂",
+            "---",
+            "www.example.dk",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    if let Some(html) = plain_paragraph_html(&text) {
+                        assert_eq!(html, render_html(&text), "{text:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "the shortcut answered only {checked} texts");
+        for text in ["Vælg Næste.\n", "To\nlinjer.\n", "Én linje"] {
+            assert!(plain_paragraph_html(text).is_some(), "{text:?}");
+            assert_eq!(to_html(text), render_html(text), "{text:?}");
+        }
+        for text in [
+            "",
+            "\n",
+            "To  \nlinjer",
+            "**fed**",
+            "Se https://example.dk",
+            "a\n\nb",
+        ] {
+            assert_eq!(plain_paragraph_html(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
     fn raw_html_is_escaped() {
         let html = to_html("Hi <script>alert(1)</script> <b onclick=x>b</b>\n\n<div>block</div>");
         assert!(!html.contains("<script"));
@@ -760,30 +919,56 @@ mod tests {
 
     #[test]
     fn a_page_renders_each_text_once_and_for_its_own_images() {
-        let text = "Tap **Next** ![x](shots/a.png)";
+        let text = "Tap **Next** ![x](shots/a.png) on the page that is parsed once";
         let size = |w| ImageSizes::from([("shots/a.png".to_owned(), (w, 10))]);
-        let (first, again, remembered) = with_image_sizes(size(96), || {
-            let first = to_html(text);
-            let again = to_html(text);
-            let remembered = RENDERED.with(|c| c.borrow().as_ref().map_or(0, |m| m.len()));
-            (first, again, remembered)
-        });
+        let known = || PARSED.with_borrow(|memo| memo.contains_key(text));
+        let plain = to_plain(text);
+        assert_eq!(plain, parsed_plain(text));
+        assert!(known(), "the plain text's parse is remembered");
+        let (first, again) = with_image_sizes(size(96), || (to_html(text), to_html(text)));
         assert_eq!(first, again);
         assert_eq!(first, with_image_sizes(size(96), || render_html(text)));
-        assert_eq!(remembered, 1, "the second render is the memo's");
-        // Another page, other sizes: nothing remembered from the first.
+        // Another page, other sizes: the remembered HTML has none of the first page's.
         let other = with_image_sizes(size(50), || to_html(text));
         assert!(other.contains(r#"width="50""#), "{other}");
         assert!(first.contains(r#"width="96""#), "{first}");
-        // A page rendered inside another (an alias page, a PDF's HTML) leaves the outer memo be.
+        // A page rendered inside another (an alias page, a PDF's HTML) leaves the outer sizes be.
         let outer = with_image_sizes(size(96), || {
             let inner = with_image_sizes(size(50), || to_html(text));
             (inner, to_html(text))
         });
         assert!(outer.0.contains(r#"width="50""#) && outer.1.contains(r#"width="96""#));
-        // Outside a page nothing is kept.
+        // Outside a page no sizes are known.
         assert!(!to_html(text).contains("width"));
-        assert!(RENDERED.with(|c| c.borrow().is_none()));
+        assert_eq!(to_plain(text), plain);
+    }
+
+    #[test]
+    fn the_memo_of_parsed_texts_is_bounded() {
+        for n in 0..PARSED_TEXTS + 10 {
+            let text = format!("**{n}**");
+            assert_eq!(to_html(&text), render_html(&text));
+            assert_eq!(to_plain(&text), n.to_string());
+        }
+        let held = PARSED.with_borrow(|memo| memo.len());
+        assert!((1..=PARSED_TEXTS).contains(&held), "{held}");
+    }
+
+    #[test]
+    fn one_parse_reads_as_the_plain_text_and_the_html() {
+        for text in [
+            "Tap **Next**, then _Done_.\n",
+            "Se https://example.dk/a_b*c og [her](https://x.dk).\n\nNyt afsnit  \nlinje",
+            "- et\n- to\n\n> citat\n\n    kode\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+            "<kbd>Ctrl</kbd>+<kbd>K</kbd> <b>x</b> `kode` ~~streg~~ &amp; \\*",
+            "# Overskrift\n\nTekst<br>mere",
+            "![alt **fed**](shots/a.png \"titel\")",
+        ] {
+            let parsed = parse(text);
+            assert_eq!(parsed.plain, parsed_plain(text), "{text:?}");
+            assert_eq!(to_plain(text), parsed_plain(text), "{text:?}");
+            assert_eq!(to_html(text), sized_images(parsed.html), "{text:?}");
+        }
     }
 
     #[test]
