@@ -606,7 +606,10 @@ fn pages_are_well_filled_and_steps_keep_together() {
     // its note stay together.
     let three = page_of(&pages, "Step 3 of 24");
     let app = page_of(&pages, "Get it on Google Play");
-    assert!(app == three || app == three + 1, "step 3 on page {three}, its app on {app}");
+    assert!(
+        app == three || app == three + 1,
+        "step 3 on page {three}, its app on {app}"
+    );
     assert_eq!(page_of(&pages, "blue lock icon"), app);
     // A banner is on its step's page, as a section's title is on its first step's.
     for (n, page) in pages.iter().enumerate() {
