@@ -596,14 +596,21 @@ fn pages_are_well_filled_and_steps_keep_together() {
     // The first page holds the first step after the title, what you need and the contents.
     assert_eq!(page_of(&pages, "Step 1 of 24"), 0);
     assert_eq!(page_of(&pages, "Install the app"), 0);
-    // A step's result, callouts and app stay with it.
+    // A step's result and callouts stay with it.
     let two = page_of(&pages, "Step 2 of 24");
     assert_eq!(page_of(&pages, "More information required appears"), two);
     assert_eq!(page_of(&pages, "You may be asked for your email"), two);
     assert_eq!(page_of(&pages, "Never approve a sign-in"), two);
+    // A tall step (over about half a page: a phone's screenshot, an app and a note) may go on over the
+    // next page after its head, rather than move whole and leave most of a page empty; its app and
+    // its note stay together.
     let three = page_of(&pages, "Step 3 of 24");
-    assert_eq!(page_of(&pages, "Get it on Google Play"), three);
-    assert_eq!(page_of(&pages, "blue lock icon"), three);
+    let app = page_of(&pages, "Get it on Google Play");
+    assert!(
+        app == three || app == three + 1,
+        "step 3 on page {three}, its app on {app}"
+    );
+    assert_eq!(page_of(&pages, "blue lock icon"), app);
     // A banner is on its step's page, as a section's title is on its first step's.
     for (n, page) in pages.iter().enumerate() {
         for banner in [

@@ -34,6 +34,8 @@ struct Geometry {
     max_height: f64,
     /// A screenshot at most this wide goes beside the step's text instead of below it.
     beside: f64,
+    /// Half the height of a page's body: a step estimated taller than this may break after its head.
+    half_page: f64,
 }
 
 impl Geometry {
@@ -51,8 +53,35 @@ impl Geometry {
             column: step_column.min(100.0),
             max_height: height * 0.27,
             beside: step_column * 0.45,
+            half_page: (height - 24.0 - 22.0) / 2.0,
         }
     }
+}
+
+/// Roughly how tall a step's parts are on paper, in millimetres, from their length alone (no layout):
+/// enough to tell a step that takes more than about half a page from one that does not. A step's
+/// text runs some 85 characters to a line of 10.5 pt in the step column, 5 mm a line.
+mod estimate {
+    /// A text of `chars` characters, with the space after its paragraph.
+    pub fn text(chars: usize) -> f64 {
+        (chars as f64 / 85.0).ceil().max(1.0) * 5.0 + 3.0
+    }
+    /// The banner saying to switch device.
+    pub const BANNER: f64 = 14.0;
+    /// A "continue on your phone" code under the banner (a 30 mm QR code, framed).
+    pub const CONTINUE: f64 = 42.0;
+    /// The number and label row, with the space above the step.
+    pub const LABEL_ROW: f64 = 15.0;
+    /// Above and below a screenshot, and its callouts' labels under it.
+    pub const SHOT_SPACE: f64 = 12.0;
+    /// The result's label and spacing, without its text.
+    pub const RESULT: f64 = 5.0;
+    /// An app's box with its stores' QR codes.
+    pub const APP: f64 = 65.0;
+    /// A callout's frame and spacing, without its text.
+    pub const CALLOUT: f64 = 10.0;
+    /// A video's box.
+    pub const VIDEO: f64 = 55.0;
 }
 
 /// Where the generated part of the source starts a part of the guide: `// gg: step 3` on a line of its
@@ -361,6 +390,8 @@ impl Builder {
 
     fn step(&mut self, step: &StepView, view: &GuideView<'_>, level: u8) {
         let ui = view.ui;
+        // The step's height on paper, estimated (see [`estimate`]).
+        let mut height = estimate::LABEL_ROW;
         let banner = match &step.banner {
             Some(banner) => {
                 let icon = self.icon(banner.device.icon, ICON_BANNER);
@@ -386,6 +417,7 @@ impl Builder {
                         )
                     })
                     .collect();
+                height += estimate::BANNER + estimate::CONTINUE * codes.len() as f64;
                 let cont = if codes.is_empty() {
                     String::new()
                 } else {
@@ -411,10 +443,11 @@ impl Builder {
         // A step's head is kept on one page, unless its text alone is too long for that.
         let breakable = step.action.markdown.len() > LONG_ACTION;
         let mut action = self.prose(&step.action);
-        let (mut shot, mut beside) = match &step.screenshot {
+        let (mut shot, mut beside, mut shot_height) = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
-            None => ("none".to_owned(), false),
+            None => ("none".to_owned(), false, 0.0),
         };
+        let mut text_height = estimate::text(step.action.markdown.len());
         // Parts that differ per platform (the PDF of every variant): each labelled with its platform.
         let mut per_platform = Vec::new();
         if varies(&step.parts.action) {
@@ -428,12 +461,20 @@ impl Builder {
                 })
                 .collect();
             action = actions.join(" #parbreak() ");
+            text_height = step
+                .parts
+                .action
+                .iter()
+                .filter_map(|p| p.value.as_ref())
+                .map(|v| estimate::text(v.markdown.len()) + 8.0)
+                .sum();
         }
         if varies(&step.parts.screenshot) {
-            (shot, beside) = ("none".to_owned(), false);
+            (shot, beside, shot_height) = ("none".to_owned(), false, 0.0);
             for part in &step.parts.screenshot {
                 if let Some(value) = &part.value {
-                    let (call, _) = self.screenshot(value);
+                    let (call, _, value_height) = self.screenshot(value);
+                    height += value_height + 8.0;
                     per_platform.push(format!("[#{} #{call}]", platform_label(part)));
                 }
             }
@@ -443,6 +484,7 @@ impl Builder {
             _ if varies(&step.parts.result) => {
                 for part in &step.parts.result {
                     if let Some(value) = &part.value {
+                        height += estimate::RESULT + estimate::text(value.markdown.len()) + 8.0;
                         per_platform.push(format!(
                             "[#{} #gg-result({}, [{}])]",
                             platform_label(part),
@@ -453,12 +495,21 @@ impl Builder {
                 }
                 "none".to_owned()
             }
-            Some(result) => format!(
-                "gg-result({}, [{}])",
-                content(ui.get("guide.result")),
-                self.prose(result)
-            ),
+            Some(result) => {
+                text_height += estimate::RESULT + estimate::text(result.markdown.len());
+                format!(
+                    "gg-result({}, [{}])",
+                    content(ui.get("guide.result")),
+                    self.prose(result)
+                )
+            }
             None => "none".to_owned(),
+        };
+        // A narrow screenshot stands beside the text, a wide one below it.
+        height += if beside {
+            text_height.max(shot_height)
+        } else {
+            text_height + shot_height
         };
 
         // The rest: the app's QR codes, then the callouts. It stays with the head when the whole step
@@ -476,6 +527,7 @@ impl Builder {
             step.app.iter().map(|app| (String::new(), app)).collect()
         };
         for (platform, app) in apps {
+            height += estimate::APP;
             let mut stores = Vec::new();
             for store in &app.stores {
                 let qr = self.files.add(
@@ -518,6 +570,7 @@ impl Builder {
             let boxes: Vec<String> = list
                 .iter()
                 .map(|callout| {
+                    height += estimate::CALLOUT + estimate::text(callout.body.markdown.len());
                     format!(
                         "#gg-callout({}, {}, [{}], breakable: {})",
                         string(callout.kind),
@@ -532,12 +585,14 @@ impl Builder {
             }
         }
         if let Some(video) = &step.video {
+            height += estimate::VIDEO;
             rest.push(self.video(video));
         }
+        let tall = height > self.geometry.half_page;
         self.mark(&format!("step {}", step.number));
         let _ = writeln!(
             self.out,
-            "#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable})",
+            "#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable}, tall: {tall})",
             step.number,
             array(&rest)
         );
@@ -598,9 +653,9 @@ impl Builder {
         format!("gg-video({})", args.join(", "))
     }
 
-    /// A screenshot as a call of `gg-shot`, and whether it goes beside the step's text (narrow ones
-    /// do) rather than below it.
-    fn screenshot(&mut self, shot: &ScreenshotView) -> (String, bool) {
+    /// A screenshot as a call of `gg-shot`, whether it goes beside the step's text (narrow ones do)
+    /// rather than below it, and about how tall it is in millimetres, with its callouts' labels.
+    fn screenshot(&mut self, shot: &ScreenshotView) -> (String, bool, f64) {
         let ext = match shot.image.kind {
             ImageKind::Png => "png",
             ImageKind::Jpeg => "jpg",
@@ -617,6 +672,11 @@ impl Builder {
         }
         let width = width.max(10.0);
         let beside = width <= g.beside;
+        let height = if shot.width > 0 {
+            width * f64::from(shot.height) / f64::from(shot.width)
+        } else {
+            width
+        };
         let marks = marks(shot, width);
         let labels: Vec<String> = shot
             .callouts
@@ -630,7 +690,7 @@ impl Builder {
             width,
             array(&labels)
         );
-        (call, beside)
+        (call, beside, height + estimate::SHOT_SPACE)
     }
 }
 

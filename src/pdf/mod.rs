@@ -233,7 +233,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::model::Icon;
-    use crate::view::{DeviceView, Label, Prose, SectionView, StepView};
+    use crate::view::{CalloutView, DeviceView, Label, Prose, SectionView, StepView};
 
     fn label(text: &str) -> Label {
         Label {
@@ -368,6 +368,56 @@ mod tests {
             render_guide(&view, &SETTINGS).unwrap(),
             render_guide(&view, &SETTINGS).unwrap()
         );
+    }
+
+    /// The texts typst laid out on each page of `view`'s PDF, joined.
+    fn page_texts(view: &GuideView<'_>) -> Vec<String> {
+        fn collect(frame: &typst::layout::Frame, out: &mut String) {
+            for (_, item) in frame.items() {
+                match item {
+                    typst::layout::FrameItem::Group(group) => collect(&group.frame, out),
+                    typst::layout::FrameItem::Text(text) => out.push_str(&text.text),
+                    _ => {}
+                }
+            }
+        }
+        let (source, files) = document::source(view, Paper::A4);
+        let today = Datetime::from_ymd(2024, 1, 1).unwrap();
+        let world = world::GuideWorld::new(source, files, today);
+        let document = typst::compile::<PagedDocument>(&world).output.unwrap();
+        document
+            .pages()
+            .iter()
+            .map(|page| {
+                let mut text = String::new();
+                collect(&page.frame, &mut text);
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_tall_step_starts_where_its_head_fits_and_its_rest_follows() {
+        let catalog = Catalog::builtin("en").unwrap();
+        // Step 1 fills about four fifths of the first page; step 2 is a line of text and three
+        // callouts that are never split (some 45 mm each): its head fits under step 1, its first
+        // callout does not.
+        let filler = "Open the settings app and look for the entry. ".repeat(70);
+        let mut view = view(&catalog, prose(&filler, None), prose("Select Next.", None));
+        let callout = CalloutView {
+            kind: "note",
+            label: "Note".into(),
+            body: prose(&"The screen may look a little different. ".repeat(14), None),
+        };
+        let mut second = step(2, prose("Select Next.", None));
+        second.callouts = vec![callout.clone(), callout.clone(), callout];
+        view.sections[0].steps[1] = second.with_parts();
+        let pages = page_texts(&view);
+        assert!(
+            pages[0].contains("Step 2 of 2") && pages[0].contains("Select Next."),
+            "step 2's head on page 1, not moved whole to page 2: {pages:#?}"
+        );
+        assert!(!pages[0].contains("The screen may"), "{pages:#?}");
     }
 
     #[test]
