@@ -154,32 +154,62 @@ fn below_without_links(real_folder: &Path, rel: &Path) -> Below {
 /// The real path of `folder`, kept per thread for the folders read from most recently: a guide's
 /// screenshots are read one after another, and `realpath` of a deep folder is a `readlink` per
 /// part. A kept path is used only while `folder` still leads to the same folder (device and inode,
-/// one `stat`), so a folder moved or replaced between two builds of `serve` is resolved again.
+/// one `stat`), so a folder moved or replaced between two builds of `serve` is resolved again. A
+/// folder not kept is found below its parent's real path (kept in turn: the next guide of the same
+/// category costs a `stat` and an `lstat`), unless its last part is a link.
 fn real_folder(folder: &Path) -> Result<PathBuf, ReadError> {
-    use std::cell::RefCell;
-    /// (the folder as given, its identity, its real path)
-    type Kept = Vec<(PathBuf, FolderId, PathBuf)>;
-    thread_local!(static KEPT: RefCell<Kept> = const { RefCell::new(Vec::new()) });
-    const KEEP: usize = 8;
-
     let id = FolderId::of(folder).map_err(not_found_or_io)?;
-    let kept = KEPT.with_borrow(|kept| {
-        kept.iter()
-            .find(|(path, kept_id, _)| path == folder && *kept_id == id)
-            .map(|(_, _, real)| real.clone())
-    });
-    if let Some(real) = kept {
+    if let Some(real) = kept_folder(folder, id) {
         return Ok(real);
     }
-    let real = folder.canonicalize().map_err(not_found_or_io)?;
-    KEPT.with_borrow_mut(|kept| {
+    let real = match below_real_parent(folder, id) {
+        Some(real) => real,
+        None => folder.canonicalize().map_err(not_found_or_io)?,
+    };
+    keep_folder(folder, id, &real);
+    Ok(real)
+}
+
+/// (the folder as given, its identity, its real path), the most recently used last.
+type KeptFolders = Vec<(PathBuf, FolderId, PathBuf)>;
+
+thread_local!(static KEPT_FOLDERS: std::cell::RefCell<KeptFolders> = const { std::cell::RefCell::new(Vec::new()) });
+
+/// How many folders a thread keeps: a guide's, its category's and the site's, with room.
+const KEPT_FOLDERS_MAX: usize = 16;
+
+fn kept_folder(folder: &Path, id: FolderId) -> Option<PathBuf> {
+    KEPT_FOLDERS.with_borrow_mut(|kept| {
+        let at = kept
+            .iter()
+            .position(|(path, kept_id, _)| path == folder && *kept_id == id)?;
+        let entry = kept.remove(at);
+        let real = entry.2.clone();
+        kept.push(entry);
+        Some(real)
+    })
+}
+
+fn keep_folder(folder: &Path, id: FolderId, real: &Path) {
+    KEPT_FOLDERS.with_borrow_mut(|kept| {
         kept.retain(|(path, _, _)| path != folder);
-        if kept.len() == KEEP {
+        if kept.len() >= KEPT_FOLDERS_MAX {
             kept.remove(0);
         }
-        kept.push((folder.to_path_buf(), id, real.clone()));
+        kept.push((folder.to_path_buf(), id, real.to_path_buf()));
     });
-    Ok(real)
+}
+
+/// `folder`'s real path as its parent's real path and its name, when that names a folder (not a
+/// link) that is the one `folder` leads to.
+fn below_real_parent(folder: &Path, id: FolderId) -> Option<PathBuf> {
+    let Some(Component::Normal(name)) = folder.components().next_back() else {
+        return None;
+    };
+    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty())?;
+    let real = real_folder(parent).ok()?.join(name);
+    let meta = std::fs::symlink_metadata(&real).ok()?;
+    (meta.is_dir() && FolderId::from_meta(&meta) == Some(id)).then_some(real)
 }
 
 /// Which folder a path leads to, links followed.
@@ -192,12 +222,22 @@ struct FolderId {
 impl FolderId {
     #[cfg(unix)]
     fn of(folder: &Path) -> io::Result<FolderId> {
-        use std::os::unix::fs::MetadataExt;
         let meta = std::fs::metadata(folder)?;
-        Ok(FolderId {
+        Ok(FolderId::from_meta(&meta).expect("unix metadata has an inode"))
+    }
+
+    #[cfg(unix)]
+    fn from_meta(meta: &std::fs::Metadata) -> Option<FolderId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FolderId {
             device: meta.dev(),
             inode: meta.ino(),
         })
+    }
+
+    #[cfg(not(unix))]
+    fn from_meta(_: &std::fs::Metadata) -> Option<FolderId> {
+        None
     }
 
     /// Without inodes, nothing is kept: every call resolves the folder.
