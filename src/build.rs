@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::{
-    CACHE_FILE, Entry, Fingerprint, InputStamp, Manifest, Reusable, guide_fingerprint,
+    CACHE_FILE, Entry, Fingerprint, HeldReusable, InputStamp, Kept, Manifest, guide_fingerprint,
     tool_identity,
 };
 use crate::context::{Context, GuideEntry, GuideSet, unique_ids};
@@ -287,9 +287,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     let mut site = context.site.clone();
     let mut cards = streamed.cards;
     cards.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    for (card, publication) in cards {
-        plan.add(&card.id, publication);
-        site.guides.push(card);
+    for (card, publication) in &cards {
+        plan.add(&card.id, publication.clone());
+        site.guides.push(Arc::clone(card));
     }
     let mut renderer = Renderer::new(&context, &site, &plan);
     renderer.search = Some(&streamed.search);
@@ -301,9 +301,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     // The record for the next build is written while the index pages render: the pages keep both
     // cores busy only part of the time.
     let manifest = Mutex::new(Some(streamed.manifest));
+    let held = |id: &str| held_reusable(&cards, &streamed.search, id);
     let record = || match lock(&manifest).take() {
         Some(manifest) => staging
-            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }))
+            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }, held))
             .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
         None => Ok(()),
     };
@@ -333,7 +334,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     let search = streamed.search;
     let _ = std::thread::Builder::new()
         .name("guidegen-free".into())
-        .spawn(move || drop((site, search, cache)));
+        .spawn(move || drop((site, cards, search, cache)));
     let written = recorded.and_then(|()| staging.finish_writes());
     if let Err(errors) = written {
         staging.abort();
@@ -559,6 +560,30 @@ fn reuse(
     })
 }
 
+/// What the build holds of the guide `id` for its record: its card and publication (`cards`,
+/// sorted by id) and its search places in each language it is published in, in the order of its
+/// languages — as [`GuideDone::search`] had them.
+fn held_reusable<'a>(
+    cards: &'a [(Arc<Guide>, Publication)],
+    search: &'a crate::search::Entries,
+    id: &str,
+) -> Option<HeldReusable<'a>> {
+    let at = cards
+        .binary_search_by(|(card, _)| card.id.as_str().cmp(id))
+        .ok()?;
+    let (card, publication) = &cards[at];
+    let search = publication
+        .languages
+        .iter()
+        .filter_map(|lang| Some((lang.as_str(), search.get(lang)?.get(id)?)))
+        .collect();
+    Some(HeldReusable {
+        card,
+        publication,
+        search,
+    })
+}
+
 /// What a worker needs to load, validate and render one guide.
 struct GuideWork<'a> {
     context: &'a Context,
@@ -618,14 +643,9 @@ impl GuideWork<'_> {
                         let keep = stamp.filter(|s| {
                             s.settled(self.cache.started) && done.diagnostics.is_empty()
                         });
-                        let reusable = keep.and_then(|stamp| {
-                            let kept = Reusable {
-                                card: card.clone(),
-                                publication: publication.clone(),
-                                search: done.search.clone(),
-                            };
-                            Some((stamp.signature, kept.to_json()?.into()))
-                        });
+                        // Made into JSON when the record is written, from the card, publication
+                        // and search places the build holds for the indexes anyway.
+                        let reusable = keep.map(|stamp| (stamp.signature, Kept::Held));
                         done.entry = Some(Entry {
                             fingerprint,
                             files,
