@@ -118,10 +118,15 @@ pub fn handovers(site: &Site, guide: &Guide) -> Vec<Handover> {
 /// For `check` without `base_url`: one sentence saying what setting would add continue codes to the
 /// site's device switches, when it has any.
 pub fn continue_hint(site: &Site) -> Option<String> {
+    let switches: usize = site.guides.iter().map(|g| handovers(site, g).len()).sum();
+    continue_hint_for(site, switches)
+}
+
+/// [`continue_hint`] for a site whose guides have `switches` device switches in all.
+pub fn continue_hint_for(site: &Site, switches: usize) -> Option<String> {
     if site.base_url.is_some() {
         return None;
     }
-    let switches: usize = site.guides.iter().map(|g| handovers(site, g).len()).sum();
     (switches > 0).then(|| {
         format!(
             "{switches} device switch{} to a phone or tablet could show a QR code that opens the guide there, at that step; set `base_url` in guidegen.yaml (the address the site is published at) to add {}",

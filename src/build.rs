@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::{
-    CACHE_FILE, Entry, Fingerprint, InputStamp, Manifest, Reusable, guide_fingerprint,
+    CACHE_FILE, Entry, Fingerprint, HeldReusable, InputStamp, Kept, Manifest, guide_fingerprint,
     tool_identity,
 };
 use crate::context::{Context, GuideEntry, GuideSet, unique_ids};
@@ -107,6 +107,163 @@ fn check_with_context(site_dir: &Path) -> (Checked, Option<Context>) {
         sources,
     };
     (checked, Some(context))
+}
+
+/// What `guidegen check` reports: [`check`]'s diagnostics, and, when the site has no errors, its
+/// translation warnings, untracked translations and continue-code hint — made as the guides stream
+/// past, each loaded, validated and dropped, keeping its card for the checks across guides (a
+/// 1000-guide `check` held every guide and guide.yaml until the end).
+pub struct CheckReport {
+    /// Sorted as [`check`]'s are, then the translation warnings.
+    pub diagnostics: Diagnostics,
+    /// The settings' and templates' texts, and every guide.yaml with a diagnostic.
+    pub sources: Sources,
+    /// How many valid guides: `None` when the site has errors.
+    pub guides: Option<usize>,
+    /// Translations written without the fingerprint of their source text.
+    pub untracked: usize,
+    pub continue_hint: Option<String>,
+}
+
+/// What [`check_report`] keeps of one guide.
+#[derive(Default)]
+struct GuideChecked {
+    id: String,
+    path: PathBuf,
+    card: Option<Arc<Guide>>,
+    diagnostics: Diagnostics,
+    /// Its missing and outdated translations, and how many translations are untracked.
+    warnings: Vec<Diagnostic>,
+    untracked: usize,
+    /// Its device switches to a phone or tablet.
+    switches: usize,
+    /// Its steps that a snippet holds, as a guide: the snippets are translated as files of their own.
+    snippet_steps: Option<Arc<Guide>>,
+    /// Its text, when it has a diagnostic or warning to quote it.
+    source: Option<String>,
+}
+
+impl GuideChecked {
+    fn load(site: &Site, found: &FoundGuide) -> GuideChecked {
+        let entry = GuideEntry::load(site, found.clone());
+        let mut checked = GuideChecked {
+            id: found.id.clone(),
+            path: found.path.clone(),
+            diagnostics: entry.diagnostics,
+            ..GuideChecked::default()
+        };
+        if let Some(guide) = &entry.guide {
+            (checked.warnings, checked.untracked) = crate::i18n::guide_warnings(site, guide);
+            checked.switches = crate::address::handovers(site, guide).len();
+            let steps: Vec<_> = guide
+                .steps()
+                .filter(|s| s.snippet.is_some())
+                .cloned()
+                .collect();
+            checked.snippet_steps = (!steps.is_empty()).then(|| {
+                let section = crate::model::Section {
+                    title: None,
+                    intro: None,
+                    video: None,
+                    steps,
+                    only: Default::default(),
+                };
+                Arc::new(Guide {
+                    sections: vec![section],
+                    ..guide.card()
+                })
+            });
+            checked.card = Some(Arc::new(guide.card()));
+        }
+        if !checked.diagnostics.is_empty() || !checked.warnings.is_empty() {
+            checked.source = entry.source;
+        }
+        checked
+    }
+}
+
+/// [`check`] for `guidegen check`, streaming the guides: the same diagnostics, warnings and counts.
+pub fn check_report(site_dir: &Path) -> CheckReport {
+    let (mut context, found) = match Context::load(site_dir) {
+        Ok(loaded) => loaded,
+        Err(broken) => {
+            return CheckReport {
+                diagnostics: broken.diagnostics,
+                sources: broken.sources,
+                guides: None,
+                untracked: 0,
+                continue_hint: None,
+            };
+        }
+    };
+    let (unique, duplicates) = unique_ids(found);
+    let done = Mutex::new(Vec::with_capacity(unique.len()));
+    for_each_on_workers(&unique, |found| {
+        let checked = GuideChecked::load(&context.site, found);
+        lock(&done).push(checked);
+    });
+    let mut guides = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In the order of ids, as `check` had them: of diagnostics alike in all they are sorted by,
+    // the first is kept.
+    guides.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut diagnostics = std::mem::take(&mut context.diagnostics);
+    diagnostics.extend(duplicates);
+    let mut sources = std::mem::take(&mut context.sources);
+    let mut cards = Vec::new();
+    let mut unused_paths = std::collections::BTreeSet::new();
+    for guide in &mut guides {
+        diagnostics.extend(std::mem::take(&mut guide.diagnostics));
+        cards.extend(guide.card.clone());
+        match guide.source.take() {
+            Some(text) => sources.insert(&guide.path, text),
+            None => {
+                unused_paths.insert(guide.path.clone());
+            }
+        }
+    }
+    let mut across = crate::validate::alias_clashes(cards.iter().map(|c| &**c));
+    across.extend(crate::guidelinks::unpublished_targets(
+        cards.iter().map(|c| &**c),
+    ));
+    diagnostics.extend(across);
+    let mut report = CheckReport {
+        guides: (!diagnostics.has_errors()).then_some(cards.len()),
+        diagnostics,
+        sources,
+        untracked: 0,
+        continue_hint: None,
+    };
+    if report.guides.is_some() {
+        add_translation_warnings(&mut report, &context.site, guides);
+    }
+    // A guide quoted only by a check across guides, or a warning: read again to quote the line.
+    for d in report.diagnostics.iter() {
+        if unused_paths.remove(&d.path)
+            && let Ok(text) = std::fs::read_to_string(&d.path)
+        {
+            report.sources.insert(&d.path, text);
+        }
+    }
+    report
+}
+
+/// The translation warnings, untracked translations and continue-code hint of a site without
+/// errors: each guide's, then those of the snippets they show and of guidegen.yaml.
+fn add_translation_warnings(report: &mut CheckReport, settings: &Site, guides: Vec<GuideChecked>) {
+    let mut rest = settings.clone();
+    let mut switches = 0;
+    for guide in guides {
+        report.diagnostics.extend(guide.warnings);
+        report.untracked += guide.untracked;
+        switches += guide.switches;
+        rest.guides.extend(guide.snippet_steps);
+    }
+    // The snippets the guides show, each a file to translate, made from the first guide by id.
+    let mut rest = crate::snippets::with_translation_units(&rest);
+    rest.guides.retain(|g| g.is_snippet());
+    report.diagnostics.extend(crate::i18n::warnings(&rest));
+    report.untracked += crate::i18n::untracked(&rest);
+    report.continue_hint = crate::address::continue_hint_for(settings, switches);
 }
 
 /// Why a build wrote nothing.
@@ -287,9 +444,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     let mut site = context.site.clone();
     let mut cards = streamed.cards;
     cards.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    for (card, publication) in cards {
-        plan.add(&card.id, publication);
-        site.guides.push(card);
+    for (card, publication) in &cards {
+        plan.add(&card.id, publication.clone());
+        site.guides.push(Arc::clone(card));
     }
     let mut renderer = Renderer::new(&context, &site, &plan);
     renderer.search = Some(&streamed.search);
@@ -301,9 +458,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     // The record for the next build is written while the index pages render: the pages keep both
     // cores busy only part of the time.
     let manifest = Mutex::new(Some(streamed.manifest));
+    let held = |id: &str| held_reusable(&cards, &streamed.search, id);
     let record = || match lock(&manifest).take() {
         Some(manifest) => staging
-            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }))
+            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }, held))
             .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
         None => Ok(()),
     };
@@ -333,7 +491,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
     let search = streamed.search;
     let _ = std::thread::Builder::new()
         .name("guidegen-free".into())
-        .spawn(move || drop((site, search, cache)));
+        .spawn(move || drop((site, cards, search, cache)));
     let written = recorded.and_then(|()| staging.finish_writes());
     if let Err(errors) = written {
         staging.abort();
@@ -559,6 +717,30 @@ fn reuse(
     })
 }
 
+/// What the build holds of the guide `id` for its record: its card and publication (`cards`,
+/// sorted by id) and its search places in each language it is published in, in the order of its
+/// languages — as [`GuideDone::search`] had them.
+fn held_reusable<'a>(
+    cards: &'a [(Arc<Guide>, Publication)],
+    search: &'a crate::search::Entries,
+    id: &str,
+) -> Option<HeldReusable<'a>> {
+    let at = cards
+        .binary_search_by(|(card, _)| card.id.as_str().cmp(id))
+        .ok()?;
+    let (card, publication) = &cards[at];
+    let search = publication
+        .languages
+        .iter()
+        .filter_map(|lang| Some((lang.as_str(), search.get(lang)?.get(id)?)))
+        .collect();
+    Some(HeldReusable {
+        card,
+        publication,
+        search,
+    })
+}
+
 /// What a worker needs to load, validate and render one guide.
 struct GuideWork<'a> {
     context: &'a Context,
@@ -618,14 +800,9 @@ impl GuideWork<'_> {
                         let keep = stamp.filter(|s| {
                             s.settled(self.cache.started) && done.diagnostics.is_empty()
                         });
-                        let reusable = keep.and_then(|stamp| {
-                            let kept = Reusable {
-                                card: card.clone(),
-                                publication: publication.clone(),
-                                search: done.search.clone(),
-                            };
-                            Some((stamp.signature, kept.to_json()?.into()))
-                        });
+                        // Made into JSON when the record is written, from the card, publication
+                        // and search places the build holds for the indexes anyway.
+                        let reusable = keep.map(|stamp| (stamp.signature, Kept::Held));
                         done.entry = Some(Entry {
                             fingerprint,
                             files,
@@ -728,4 +905,111 @@ fn take_over(
         }
     }
     Some(files.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `check` reported before it streamed: from the whole site.
+    fn reported_from_the_site(site_dir: &Path) -> (Vec<String>, usize, Option<String>, usize) {
+        let checked = check(site_dir);
+        let mut diagnostics = checked.diagnostics;
+        if let Some(site) = &checked.site {
+            diagnostics.extend(crate::i18n::warnings(site));
+        }
+        let quoted = diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.render(&checked.sources))
+            .collect();
+        let site = checked.site.as_ref();
+        (
+            quoted,
+            site.map_or(0, crate::i18n::untracked),
+            site.and_then(crate::address::continue_hint),
+            site.map_or(0, |s| s.guides.len()),
+        )
+    }
+
+    /// A copy of the site at `root` (its settings, guides, snippets and templates) in `to`.
+    fn copy_site(root: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        std::fs::copy(root.join("guidegen.yaml"), to.join("guidegen.yaml")).unwrap();
+        for folder in ["guides", "snippets", "templates"] {
+            for entry in walkdir::WalkDir::new(root.join(folder)) {
+                let entry = entry.unwrap();
+                let dest = to.join(entry.path().strip_prefix(root).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&dest).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &dest).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_streamed_check_reports_what_the_whole_site_says() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let tmp = tempfile::tempdir().unwrap();
+        // The example site with a missing translation and an untracked one; and with an alias
+        // clash.
+        let warned = tmp.path().join("warned");
+        let failed = tmp.path().join("failed");
+        for site in [&warned, &failed] {
+            copy_site(root, site);
+            let vpn = site.join("guides/vpn/guide.yaml");
+            let text = std::fs::read_to_string(&vpn).unwrap();
+            let mut text = text;
+            if site == &warned {
+                let title = "  en: {text: Connect to the VPN (GlobalProtect) from home, source: 3b2cba67}\n";
+                assert!(text.contains(title));
+                text = text.replacen(title, "", 1);
+                let at = text.find(", source: ").expect("a tracked translation");
+                let end = at + text[at..].find('}').unwrap();
+                text.replace_range(at..end, "");
+            } else {
+                // Quoted from a guide without diagnostics of its own.
+                text = text.replacen("\ntitle:", "\naliases: [mfa]\ntitle:", 1);
+            }
+            std::fs::write(&vpn, text).unwrap();
+        }
+        for dir in [
+            root.to_path_buf(),
+            root.join("tests/fixtures/i18n-site"),
+            root.join("tests/fixtures/errors"),
+            root.join("tests/fixtures/valid"),
+            warned.clone(),
+            failed.clone(),
+        ] {
+            let streamed = check_report(&dir);
+            let quoted: Vec<String> = streamed
+                .diagnostics
+                .sorted()
+                .iter()
+                .map(|d| d.render(&streamed.sources))
+                .collect();
+            let streamed = (
+                quoted,
+                streamed.untracked,
+                streamed.continue_hint,
+                streamed.guides.unwrap_or(0),
+            );
+            assert_eq!(streamed, reported_from_the_site(&dir), "{}", dir.display());
+            let said = |word: &str| streamed.0.iter().any(|d| d.contains(word));
+            if dir == warned {
+                assert!(
+                    streamed.1 > 0 && said("warning") && streamed.3 == 5,
+                    "{streamed:?}"
+                );
+            }
+            if dir == failed {
+                assert!(
+                    streamed.3 == 0 && said("error") && said("  |"),
+                    "{streamed:?}"
+                );
+            }
+        }
+    }
 }

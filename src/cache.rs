@@ -17,8 +17,9 @@ use crate::plan::Publication;
 /// The file in the output folder.
 pub const CACHE_FILE: &str = ".guidegen-cache";
 
-/// Its first line: a manifest of another format is ignored, never misread.
-const HEADER: &str = "guidegen-cache 2";
+/// Its first line: a manifest of another format is ignored, never misread. (3: a card keeps a
+/// [`crate::model::StepSummary`] instead of its steps.)
+const HEADER: &str = "guidegen-cache 3";
 
 /// For each guide: its fingerprint, the output files made from it and, when its input files can
 /// be trusted by their signature, what the rest of the build needs of it.
@@ -35,8 +36,24 @@ pub struct Entry {
     /// The output files made from it, sorted.
     pub files: Vec<String>,
     /// Set when the guide can be taken over without being read again: the [`InputStamp`] of its
-    /// input files, and its [`Reusable`] as JSON (read only when the stamp still matches).
-    pub reusable: Option<(String, Json)>,
+    /// input files, and its [`Reusable`] (read only when the stamp still matches).
+    pub reusable: Option<(String, Kept)>,
+}
+
+/// A guide's [`Reusable`] in a manifest: as JSON read from the previous one, or held by the build
+/// (its card, publication and search places, which it keeps for the indexes anyway) and made into
+/// JSON only as the manifest is written. Holding every guide's JSON until the end was about a
+/// fifth of a 10,000-guide build's memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    Read(Json),
+    Held,
+}
+
+impl From<String> for Kept {
+    fn from(text: String) -> Kept {
+        Kept::Read(text.into())
+    }
 }
 
 /// A guide's [`Reusable`] as JSON: a part of the manifest's text as read (shared, never copied, by
@@ -82,6 +99,14 @@ pub struct Reusable {
     pub search: Vec<(String, crate::search::GuideEntry)>,
 }
 
+/// A [`Reusable`] of what a build holds, for writing: the same JSON.
+#[derive(Debug, serde::Serialize)]
+pub struct HeldReusable<'a> {
+    pub card: &'a Guide,
+    pub publication: &'a Publication,
+    pub search: Vec<(&'a str, &'a crate::search::GuideEntry)>,
+}
+
 impl Manifest {
     /// Reads a manifest; anything it cannot read is left out (a guide not in it is rendered). The
     /// text is kept, not copied: each entry's JSON is a part of it.
@@ -107,8 +132,8 @@ impl Manifest {
             else {
                 continue;
             };
-            let reusable =
-                (!stamp.is_empty() && !json.is_empty()).then(|| (stamp.to_owned(), json_in(json)));
+            let reusable = (!stamp.is_empty() && !json.is_empty())
+                .then(|| (stamp.to_owned(), Kept::Read(json_in(json))));
             let entry = Entry {
                 fingerprint: fingerprint.to_owned(),
                 files: fields.map(str::to_owned).collect(),
@@ -125,25 +150,39 @@ impl Manifest {
     }
 
     /// The manifest as a file: sorted, so that the same input gives the same bytes. JSON never
-    /// holds a tab or a line break outside its strings, and escapes them inside.
-    pub fn write(self) -> String {
+    /// holds a tab or a line break outside its strings, and escapes them inside. `held` gives what
+    /// the build holds of a guide whose [`Reusable`] is [`Kept::Held`]; without it, the guide is
+    /// written as one that cannot be taken over unread.
+    pub fn write<'h>(self, held: impl Fn(&str) -> Option<HeldReusable<'h>>) -> String {
         let mut out = Vec::new();
         // Writing into memory does not fail.
-        let _ = self.write_to(&mut out);
+        let _ = self.write_to(&mut out, held);
         String::from_utf8(out).unwrap_or_default()
     }
 
     /// [`Manifest::write`] into `out` line by line, never the whole text in memory (a large site's
     /// record is tens of MB, and the previous build's is still held while this one is written).
-    /// Each entry is dropped once written.
-    pub fn write_to(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    /// Each entry is dropped once written; a held guide's JSON is made for its line only.
+    pub fn write_to<'h>(
+        self,
+        out: &mut impl std::io::Write,
+        held: impl Fn(&str) -> Option<HeldReusable<'h>>,
+    ) -> std::io::Result<()> {
         writeln!(out, "{HEADER}")?;
+        let mut made = Vec::new();
         for (id, entry) in self.guides {
-            let (stamp, json) = entry
-                .reusable
-                .as_ref()
-                .map_or(("", ""), |(s, j)| (s.as_str(), j.as_str()));
-            write!(out, "{id}\t{}\t{stamp}\t{json}", entry.fingerprint)?;
+            made.clear();
+            let (stamp, json) = match &entry.reusable {
+                Some((stamp, Kept::Read(json))) => (stamp.as_str(), json.as_str().as_bytes()),
+                Some((stamp, Kept::Held))
+                    if held(&id).is_some_and(|r| serde_json::to_writer(&mut made, &r).is_ok()) =>
+                {
+                    (stamp.as_str(), made.as_slice())
+                }
+                _ => ("", &[][..]),
+            };
+            write!(out, "{id}\t{}\t{stamp}\t", entry.fingerprint)?;
+            out.write_all(json)?;
             for file in &entry.files {
                 write!(out, "\t{file}")?;
             }
@@ -164,7 +203,9 @@ impl Manifest {
     /// read. `None` also when its kept JSON cannot be read back.
     pub fn reusable(&self, id: &str, stamp: &str) -> Option<(&Entry, Reusable)> {
         let entry = self.guides.get(id)?;
-        let (kept, json) = entry.reusable.as_ref()?;
+        let Some((kept, Kept::Read(json))) = &entry.reusable else {
+            return None;
+        };
         if kept != stamp {
             return None;
         }
@@ -175,12 +216,6 @@ impl Manifest {
     pub fn insert(&mut self, id: &str, mut entry: Entry) {
         entry.files.sort();
         self.guides.insert(id.to_owned(), entry);
-    }
-}
-
-impl Reusable {
-    pub fn to_json(&self) -> Option<String> {
-        serde_json::to_string(self).ok()
     }
 }
 
@@ -408,7 +443,7 @@ mod tests {
                 ..Entry::default()
             },
         );
-        let again = Manifest::parse(manifest.clone().write());
+        let again = Manifest::parse(manifest.clone().write(|_| None));
         assert_eq!(again, manifest);
         assert_eq!(
             again.files("mfa", "abc"),
@@ -424,6 +459,84 @@ mod tests {
             Manifest::parse("something else\nmfa\tabc\n".to_owned()),
             Manifest::default()
         );
+    }
+
+    /// A guide of the example site as the build holds it: its card, publication and search places.
+    fn held_guide() -> Reusable {
+        let checked = crate::build::check(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        let site = checked.site.expect("the example site has no errors");
+        let guide = site
+            .guides
+            .iter()
+            .find(|g| g.id == "mfa-setup")
+            .expect("mfa-setup");
+        let plan = crate::plan::Plan::for_request(&site, &crate::plan::Request::default()).unwrap();
+        let publication = plan.publication(&site, guide, false);
+        let search = site
+            .languages
+            .iter()
+            .map(|lang| {
+                (
+                    lang.code.clone(),
+                    crate::search::guide_entry(&site, guide, lang),
+                )
+            })
+            .collect();
+        // A card keeps no step, but what the index shows of them.
+        let card = guide.card();
+        assert!(card.sections.is_empty());
+        assert_eq!(card.step_count(), guide.steps().count());
+        let devices = |g: &Guide| g.step_devices().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(devices(&card), devices(guide));
+        assert!(
+            devices(guide).len() > 1,
+            "the example's MFA guide changes device"
+        );
+        Reusable {
+            card,
+            publication,
+            search,
+        }
+    }
+
+    #[test]
+    fn a_held_guide_is_written_as_its_reusable_and_reads_back_equal() {
+        let held = held_guide();
+        assert!(held.search.len() > 1 && held.card.step_count() > 1);
+        let mut manifest = Manifest::default();
+        let entry = |reusable| Entry {
+            fingerprint: "f".into(),
+            files: vec!["en/mfa/index.html".into()],
+            reusable,
+        };
+        manifest.insert("mfa", entry(Some(("stamp".into(), Kept::Held))));
+        manifest.insert("gone", entry(Some(("stamp".into(), Kept::Held))));
+        let text = manifest.write(|id| {
+            (id == "mfa").then(|| HeldReusable {
+                card: &held.card,
+                publication: &held.publication,
+                search: held.search.iter().map(|(l, e)| (l.as_str(), e)).collect(),
+            })
+        });
+        // The JSON a build made before, from the owned values.
+        let json = serde_json::to_string(&held).unwrap();
+        assert!(text.contains(&format!("mfa\tf\tstamp\t{json}\ten/mfa/index.html\n")));
+        // A held guide the build does not hold is written as one to be read again.
+        assert!(text.contains("gone\tf\t\t\ten/mfa/index.html\n"), "{text}");
+
+        let again = Manifest::parse(text);
+        let (_, read) = again.reusable("mfa", "stamp").expect("reusable");
+        assert_eq!(serde_json::to_string(&read).unwrap(), json);
+        assert_eq!(read.card.step_count(), held.card.step_count());
+        assert_eq!(
+            read.card.step_devices().collect::<Vec<_>>(),
+            held.card.step_devices().collect::<Vec<_>>()
+        );
+        assert_eq!(again.reusable("mfa", "other stamp").map(|_| ()), None);
+        assert_eq!(again.reusable("gone", "stamp").map(|_| ()), None);
+        // Written again, a guide read from the previous record is the same line.
+        let rewritten = Manifest::parse(again.clone().write(|_| None));
+        assert_eq!(rewritten, again);
     }
 
     /// The stamp as it was made before, with walkdir and a lookup by path per entry.

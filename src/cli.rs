@@ -697,14 +697,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
     if !site_dir_exists(&args.site.dir) {
         return ExitCode::from(2);
     }
-    // Templates are part of the site's context: `check` loads them too.
-    let checked = build::check(&args.site.dir);
-    let mut diagnostics = checked.diagnostics;
+    // Templates are part of the site's context: `check` loads them too. Missing and outdated
+    // translations are warnings: the site builds, with the source text shown.
+    let checked = build::check_report(&args.site.dir);
+    let diagnostics = checked.diagnostics;
     let sources = checked.sources;
-    // Missing and outdated translations are warnings: the site builds, with the source text shown.
-    if let Some(site) = &checked.site {
-        diagnostics.extend(i18n::warnings(site));
-    }
     let failed = diagnostics.has_errors();
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
     if args.format == CheckFormat::Json {
@@ -716,7 +713,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     report(&diagnostics.sorted(), &sources, false);
     // One line for them all: hand-written translations are fine, only not watched.
-    let untracked = checked.site.as_ref().map_or(0, i18n::untracked);
+    let untracked = checked.untracked;
     if untracked > 0 {
         eprintln!(
             "info: {untracked} translation{} {} untracked (written without the fingerprint of {} source text, so a change of the source will not show {} as outdated); `guidegen i18n track` records it",
@@ -727,11 +724,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         );
     }
     // Said once for the site, as information: the setting is optional, the codes are a bonus.
-    if let Some(hint) = checked
-        .site
-        .as_ref()
-        .and_then(crate::address::continue_hint)
-    {
+    if let Some(hint) = checked.continue_hint {
         eprintln!("info: {hint}");
     }
     if failed {
@@ -742,7 +735,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         );
         ExitCode::from(1)
     } else {
-        let guides = checked.site.as_ref().map_or(0, |s| s.guides.len());
+        let guides = checked.guides.unwrap_or(0);
         println!(
             "ok: {guides} guide{}, {warnings} warning{}",
             plural(guides),

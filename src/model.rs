@@ -465,6 +465,18 @@ pub struct Guide {
     pub languages: Option<Vec<String>>,
     /// Its `guide:` links, for the check that each target is published where the link is shown.
     pub links: Vec<GuideLinkUse>,
+    /// In a card ([`Guide::card`]), which keeps no steps: what the index shows of them. `None` in a
+    /// guide with its steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_summary: Option<StepSummary>,
+}
+
+/// What an index card shows of a guide's steps: how many there are, and their devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StepSummary {
+    pub count: usize,
+    /// Each device once, in the order of the steps.
+    pub devices: Vec<String>,
 }
 
 /// An earlier id of a guide, and where it is written.
@@ -485,43 +497,18 @@ pub struct GuideLinkUse {
 }
 
 impl Guide {
-    /// What a language's index shows of the guide — its id, title, summary, and its steps' devices
-    /// and apps — kept once its own pages are written, so that a build's memory does not hold every
-    /// guide's texts and images.
+    /// What a language's index shows of the guide — its id, title, summary, and the number and
+    /// devices of its steps, not the steps — kept once its own pages are written, so that a build's
+    /// memory does not hold every guide's texts and images (a step was 368 bytes and two
+    /// allocations in a card; 25 of them were most of a card).
     pub fn card(&self) -> Guide {
-        let no_text = Text::invariant("", self.title.origin.clone());
-        let steps = self
-            .steps()
-            .map(|step| Step {
-                number: step.number,
-                anchor: step.anchor,
-                device: step.device.clone(),
-                device_switch: step.device_switch,
-                action: no_text.clone(),
-                screenshot: None,
-                app: step.app.clone(),
-                result: None,
-                callouts: Vec::new(),
-                video: None,
-                only: step.only.clone(),
-                variants: Vec::new(),
-                slot_number: step.slot_number,
-                snippet: step.snippet.clone(),
-            })
-            .collect();
         Guide {
             id: self.id.clone(),
             dir: self.dir.clone(),
             path: self.path.clone(),
             title: self.title.clone(),
             summary: self.summary.clone(),
-            sections: vec![Section {
-                title: None,
-                intro: None,
-                steps,
-                video: None,
-                only: Only::new(),
-            }],
+            sections: Vec::new(),
             video: None,
             attachments: BTreeMap::new(),
             aliases: self.aliases.clone(),
@@ -529,7 +516,36 @@ impl Guide {
             links: self.links.clone(),
             updated: self.updated,
             choice: self.choice.clone(),
+            step_summary: Some(StepSummary {
+                count: self.step_count(),
+                devices: self.step_devices().map(str::to_owned).collect(),
+            }),
         }
+    }
+
+    /// How many steps the guide has (a card's, as its guide had).
+    pub fn step_count(&self) -> usize {
+        match &self.step_summary {
+            Some(summary) => summary.count,
+            None => self.steps().count(),
+        }
+    }
+
+    /// The devices of the guide's steps, each once, in the order of the steps (a card's, as its
+    /// guide had).
+    pub fn step_devices(&self) -> impl Iterator<Item = &str> {
+        let mut seen: Vec<&str> = Vec::new();
+        let devices: Box<dyn Iterator<Item = &str>> = match &self.step_summary {
+            Some(summary) => Box::new(summary.devices.iter().map(String::as_str)),
+            None => Box::new(self.steps().map(|step| step.device.as_str())),
+        };
+        devices.filter(move |device| {
+            let new = !seen.contains(device);
+            if new {
+                seen.push(device);
+            }
+            new
+        })
     }
 
     /// Whether the guide is published in `lang` at all (before translation policies).

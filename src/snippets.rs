@@ -377,6 +377,7 @@ pub fn with_translation_units(site: &crate::model::Site) -> crate::model::Site {
             links: Vec::new(),
             updated: None,
             choice: Default::default(),
+            step_summary: None,
         }));
     }
     site

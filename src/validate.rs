@@ -2016,6 +2016,7 @@ pub fn validate_guide(
         links,
         updated,
         choice: crate::model::Choice::new(),
+        step_summary: None,
     })
 }
 

@@ -1156,10 +1156,8 @@ pub fn index_view<'a>(
         .iter()
         .map(|guide| {
             let mut devices: Vec<DeviceView> = Vec::new();
-            for step in guide.steps() {
-                if !devices.iter().any(|d| d.id == step.device)
-                    && let Some(device) = site.devices.get(&step.device)
-                {
+            for id in guide.step_devices() {
+                if let Some(device) = site.devices.get(id) {
                     devices.push(DeviceView {
                         id: device.id.clone(),
                         label: l.label(&device.label),
@@ -1180,7 +1178,7 @@ pub fn index_view<'a>(
                 href: format!("{}/index.html", guide.id),
                 steps: lang.catalog.format(
                     "site.steps_count",
-                    &[("n", &guide.steps().count().to_string())],
+                    &[("n", &guide.step_count().to_string())],
                 ),
                 devices,
             }

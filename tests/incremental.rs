@@ -333,3 +333,45 @@ fn a_guide_whose_files_did_not_change_is_not_read_again_and_any_change_is_seen()
     let fresh = site.fresh("fresh");
     assert_same_tree(&snapshot(&fresh), &snapshot(&site.out), "not read vs fresh");
 }
+
+/// What the index card of guide `id` says in `lang`: its step count and its devices.
+fn index_card(site: &Site, lang: &str, id: &str) -> (String, Vec<String>) {
+    let page = parse_html(&site.out.join(lang).join("index.html"));
+    let card_sel = sel(&format!("li.guide-card[data-guide=\"{id}\"]"));
+    let card = page.select(&card_sel).next().expect("the guide's card");
+    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_owned();
+    let steps = card.select(&sel(".card-steps")).map(text).collect();
+    let devices = card.select(&sel(".device-chip")).map(text).collect();
+    (steps, devices)
+}
+
+#[test]
+fn a_rebuild_after_changing_a_guides_steps_updates_its_index_card_and_keeps_the_others() {
+    let site = Site::new();
+    site.build_run();
+    site.settle();
+    site.build_run();
+    let before = index_card(&site, "en", "shared");
+    assert_eq!(before.0, "3 steps");
+    assert_eq!(index_card(&site, "en", "other").0, "1 steps");
+
+    let file = site.root.join("guides/other/guide.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let more = "  - device: computer\n    action: {en: Click., da: Klik.}\n  - action: {en: Done., da: Færdig.}\n";
+    std::fs::write(&file, format!("{text}{more}")).unwrap();
+    let run = site.build_run();
+    assert_eq!(
+        not_read(&run),
+        1,
+        "shared is taken from the record: {}",
+        run.stdout
+    );
+    let (steps, devices) = index_card(&site, "en", "other");
+    assert_eq!(steps, "3 steps");
+    assert_eq!(devices.len(), 2, "phone, then computer: {devices:?}");
+    assert_eq!(index_card(&site, "da", "other").0, "3 trin");
+    // The card of the guide not read is the one its steps make.
+    assert_eq!(index_card(&site, "en", "shared"), before);
+    let fresh = site.fresh("fresh");
+    assert_same_tree(&snapshot(&fresh), &snapshot(&site.out), "rebuilt vs fresh");
+}

@@ -17,7 +17,9 @@ pub mod yaml;
 pub use confirm::{ConfirmOptions, ConfirmSummary, confirm};
 pub use export::{ExportOptions, ExportSummary, export, po_catalog};
 pub use import::{ImportOptions, ImportSummary, import};
-pub use status::{GuideStatus, LanguageStatus, Report, status, untracked, warnings};
+pub use status::{
+    GuideStatus, LanguageStatus, Report, guide_warnings, status, untracked, warnings,
+};
 
 use std::path::{Path, PathBuf};
 

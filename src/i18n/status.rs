@@ -429,6 +429,23 @@ pub fn untracked(site: &Site) -> usize {
         .sum()
 }
 
+/// [`warnings`] and [`untracked`] of one guide alone (not of the snippets it shows, nor of
+/// guidegen.yaml): for `check`, which adds them up as the guides stream past.
+pub fn guide_warnings(site: &Site, guide: &Guide) -> (Vec<Diagnostic>, usize) {
+    let mut warnings = Vec::new();
+    let mut unpinned = 0;
+    for lang in site.languages.iter().skip(1).map(|l| l.code.as_str()) {
+        if !guide.offered_in(lang) {
+            continue;
+        }
+        let status = guide_language_status(site, guide, lang);
+        unpinned += status.unpinned;
+        let untranslated = status.untranslated.iter();
+        warnings.extend(untranslated.map(|f| f.diagnostic(lang, Severity::Warning)));
+    }
+    (warnings, unpinned)
+}
+
 /// Warnings for `guidegen check`: every missing or outdated translation, worded and placed as
 /// `build --strict` reports it.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
