@@ -118,10 +118,18 @@ pub fn near_misses(text: &str) -> Vec<(Range<usize>, String)> {
     out
 }
 
-/// Whether `mark` appears twice in a row in `text` (a byte search: `str::contains` with a
-/// two-character pattern sets up a substring searcher for every text).
+/// Whether the ASCII `mark` appears twice in a row in `text`: a search for the one character
+/// (memchr), where `str::contains` with a two-character pattern sets up a substring searcher.
 fn has_doubled(text: &str, mark: u8) -> bool {
-    text.as_bytes().windows(2).any(|pair| pair == [mark, mark])
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(char::from(mark)) {
+        from += at + 1;
+        if bytes.get(from) == Some(&mark) {
+            return true;
+        }
+    }
+    false
 }
 
 /// `text`, written in `lang`, with each variable's value in `lang` (or, untranslated, in the source
