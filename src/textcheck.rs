@@ -95,13 +95,10 @@ pub fn glyph_gaps(text: &str) -> Vec<Range<usize>> {
     let mut gaps: Vec<Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
-    loop {
-        // No ASCII character is a gap (every font has the printable ones; the rest are line
-        // breaks, tabs or forbidden), so the search for one skips them byte by byte.
-        match bytes[at..].iter().position(|&b| !b.is_ascii()) {
-            Some(skip) => at += skip,
-            None => break,
-        }
+    // No ASCII character is a gap (every font has the printable ones; the rest are line breaks,
+    // tabs or forbidden), so the search for one skips them byte by byte.
+    while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii()) {
+        at += skip;
         let Some(c) = text[at..].chars().next() else {
             break;
         };

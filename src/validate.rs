@@ -301,7 +301,7 @@ impl FileCheck<'_> {
                 .map(|t| (t.text.as_str(), t.origin.span)),
         );
         for (written, span) in variants {
-            for (range, meant) in crate::variables::near_misses(&written) {
+            for (range, meant) in crate::variables::near_misses(written) {
                 let name = meant.trim_start_matches('(').trim_end_matches(')');
                 if !self.variables.contains_key(name) {
                     continue;
