@@ -93,8 +93,15 @@ pub fn is_forbidden(c: char) -> bool {
 /// skin tones, tags, combining marks, the second half of a flag), so that one emoji is one gap.
 pub fn glyph_gaps(text: &str) -> Vec<Range<usize>> {
     let mut gaps: Vec<Range<usize>> = Vec::new();
+    let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(c) = text[at..].chars().next() {
+    // No ASCII character is a gap (every font has the printable ones; the rest are line breaks,
+    // tabs or forbidden), so the search for one skips them byte by byte.
+    while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii()) {
+        at += skip;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
         if is_gap(c) {
             let end = gap_end(text, at);
             // A mark no font has takes the character it marks along (the `1` of the keycap `1️⃣`).
@@ -203,6 +210,9 @@ fn too_long(text: &str) -> Option<Finding> {
 
 /// One error per different forbidden character, pointing at its first occurrence.
 fn forbidden_characters(text: &str) -> Vec<Finding> {
+    if !may_hold_forbidden(text) {
+        return Vec::new();
+    }
     let mut seen = Vec::new();
     for c in text.chars().filter(|&c| is_forbidden(c)) {
         if !seen.contains(&c) {
@@ -213,6 +223,20 @@ fn forbidden_characters(text: &str) -> Vec<Finding> {
         }
     }
     seen.into_iter().map(forbidden_character).collect()
+}
+
+/// Whether `text` has a byte that can start a forbidden character, so that most texts are spared
+/// decoding: an ASCII control but tab and line feed, DEL, `0xC2` (the C1 controls U+0080–U+009F),
+/// or `0xE2 0x80`/`0xE2 0x81` (U+2000–U+207F, which holds the separators and the bidirectional
+/// characters).
+fn may_hold_forbidden(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || b == 0x7f
+            || b == 0xc2
+            || (b == 0xe2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81)))
+    })
 }
 
 fn forbidden_character(c: char) -> Finding {
@@ -339,19 +363,20 @@ fn too_deep(text: &str) -> Vec<Finding> {
 /// after a digit), and each emphasis, bold, strikethrough or link at a character of its own (`*`,
 /// `_`, `~`, `[`, `<`): a text with no more of them than the limit cannot go over it.
 fn may_be_too_deep(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let block_marks = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| {
-            matches!(b, b'-' | b'+' | b'*' | b'>')
-                || (matches!(b, b'.' | b')') && i > 0 && bytes[i - 1].is_ascii_digit())
-        })
-        .count();
-    let inline_marks = bytes
-        .iter()
-        .filter(|&&b| matches!(b, b'*' | b'_' | b'~' | b'[' | b'<'))
-        .count();
+    // One pass counting both, with the byte before carried along.
+    let (mut block_marks, mut inline_marks) = (0, 0);
+    let mut before = 0u8;
+    for &b in text.as_bytes() {
+        if matches!(b, b'-' | b'+' | b'*' | b'>')
+            || (matches!(b, b'.' | b')') && before.is_ascii_digit())
+        {
+            block_marks += 1;
+        }
+        if matches!(b, b'*' | b'_' | b'~' | b'[' | b'<') {
+            inline_marks += 1;
+        }
+        before = b;
+    }
     block_marks > MAX_BLOCK_NESTING || inline_marks > MAX_INLINE_NESTING
 }
 
@@ -564,5 +589,97 @@ mod tests {
             messages(&long, TextKind::Markdown),
             ["the text is 17 KiB long, more than the 16 KiB one text may have"]
         );
+    }
+
+    /// The checks before their shortcuts (every character decoded, every byte counted twice), to
+    /// hold the shortcuts to.
+    mod slow {
+        use super::super::*;
+
+        pub fn forbidden(text: &str) -> Vec<char> {
+            let mut seen = Vec::new();
+            for c in text.chars().filter(|&c| is_forbidden(c)) {
+                if !seen.contains(&c) {
+                    seen.push(c);
+                }
+                if seen.len() == NAMED {
+                    break;
+                }
+            }
+            seen
+        }
+
+        pub fn gaps(text: &str) -> Vec<Range<usize>> {
+            let mut gaps: Vec<Range<usize>> = Vec::new();
+            let mut at = 0;
+            while let Some(c) = text[at..].chars().next() {
+                if is_gap(c) {
+                    let end = gap_end(text, at);
+                    let after_last = gaps.last().map_or(0, |gap| gap.end);
+                    let start = if joins_onto(c) {
+                        base_before(text, after_last, at)
+                    } else {
+                        at
+                    };
+                    gaps.push(start..end);
+                    at = end;
+                } else {
+                    at += c.len_utf8();
+                }
+            }
+            gaps
+        }
+
+        pub fn too_deep(text: &str) -> bool {
+            let bytes = text.as_bytes();
+            let block_marks = bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| {
+                    matches!(b, b'-' | b'+' | b'*' | b'>')
+                        || (matches!(b, b'.' | b')') && i > 0 && bytes[i - 1].is_ascii_digit())
+                })
+                .count();
+            let inline_marks = bytes
+                .iter()
+                .filter(|&&b| matches!(b, b'*' | b'_' | b'~' | b'[' | b'<'))
+                .count();
+            block_marks > MAX_BLOCK_NESTING || inline_marks > MAX_INLINE_NESTING
+        }
+    }
+
+    /// Every character of the first planes and the emoji ones, alone and between ASCII, a combining
+    /// mark and a skin tone: the shortcuts find what the full decoding finds.
+    #[test]
+    fn shortcuts_find_what_decoding_every_character_finds() {
+        let chars = (0u32..0x3100)
+            .chain(0xfe00..0xfe30)
+            .chain(0x1f1e0..0x1f700)
+            .chain(0xe0000..0xe0080)
+            .filter_map(char::from_u32);
+        for c in chars {
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!("{c}\u{301}x"),
+                format!("x\u{301}{c}\u{1f3fb}"),
+                format!("æ{c}{c}\u{200d}{c}ø"),
+            ] {
+                let fast: Vec<char> = forbidden_characters(&text)
+                    .iter()
+                    .map(|f| f.needles[0].chars().next().unwrap())
+                    .collect();
+                assert_eq!(fast, slow::forbidden(&text), "{text:?}");
+                assert_eq!(glyph_gaps(&text), slow::gaps(&text), "{text:?}");
+            }
+        }
+        let marks = "-+*>._)~[<1 a\n";
+        for n in 0..400u32 {
+            // Texts of the marks in many orders and counts, around the limits.
+            let text: String = (0..(n % 23))
+                .map(|i| marks.as_bytes()[(n * 7 + i * (n % 5 + 1)) as usize % marks.len()] as char)
+                .collect();
+            assert_eq!(may_be_too_deep(&text), slow::too_deep(&text), "{text:?}");
+        }
     }
 }

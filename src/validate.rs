@@ -295,14 +295,13 @@ impl FileCheck<'_> {
     /// A warning for each `{{portal}}`, `((Portal))` or `(( portal ))` that names a variable but is
     /// shown as written, since it is not `((portal))`.
     fn warn_near_misses(&mut self, text: &Text) {
-        let variants = std::iter::once((text.source.clone(), text.origin.span)).chain(
+        let variants = std::iter::once((text.source.as_str(), text.origin.span)).chain(
             text.translations
                 .values()
-                .map(|t| (t.text.clone(), t.origin.span)),
+                .map(|t| (t.text.as_str(), t.origin.span)),
         );
-        let variants: Vec<(String, Span)> = variants.collect();
         for (written, span) in variants {
-            for (range, meant) in crate::variables::near_misses(&written) {
+            for (range, meant) in crate::variables::near_misses(written) {
                 let name = meant.trim_start_matches('(').trim_end_matches(')');
                 if !self.variables.contains_key(name) {
                     continue;
@@ -400,30 +399,26 @@ impl FileCheck<'_> {
 
     /// Every link and image target of every language: only https, http, mailto, fragments, or files
     /// inside the guide's folder.
-    fn check_links(&mut self, text: &Text) {
+    fn check_links<'t>(&mut self, text: &'t Text) {
         // Links are checked as the page shows them: with the variables' values put in.
-        let source_lang = self.source_lang().to_owned();
-        let shown = |written: &str, lang: &str| {
-            crate::variables::substitute(written, lang, &self.variables)
+        // Borrowed where there is no variable to put in: most texts are not copied.
+        let shown = |written: &'t str, lang: &str| {
+            crate::variables::substituted(written, lang, &self.variables)
         };
-        // The source text is shown in its own language and wherever it has no translation.
-        let untranslated: Vec<String> = self
-            .languages
-            .iter()
-            .filter(|l| !text.translations.contains_key(*l))
-            .cloned()
+        // Each text, and the language it is shown in (None: the source, shown in its own language
+        // and wherever it has no translation).
+        let variants: Vec<(std::borrow::Cow<'t, str>, Span, Option<&'t String>)> =
+            std::iter::once((
+                shown(&text.source, self.source_lang()),
+                text.origin.span,
+                None,
+            ))
+            .chain(
+                text.translations
+                    .iter()
+                    .map(|(lang, t)| (shown(&t.text, lang), t.origin.span, Some(lang))),
+            )
             .collect();
-        let variants: Vec<(String, Span, Vec<String>)> = std::iter::once((
-            shown(&text.source, &source_lang),
-            text.origin.span,
-            untranslated,
-        ))
-        .chain(
-            text.translations
-                .iter()
-                .map(|(lang, t)| (shown(&t.text, lang), t.origin.span, vec![lang.clone()])),
-        )
-        .collect();
         for (markdown, span, shown_in) in variants {
             // Each search starts after the link found before, so that the same link written twice
             // is reported at each of its places.
@@ -470,9 +465,18 @@ impl FileCheck<'_> {
                         if let Some((message, hint)) = refused {
                             self.error(at, message, Some(hint));
                         } else if let Some(link) = crate::guidelinks::parse(&url) {
+                            let shown_in = match shown_in {
+                                Some(lang) => vec![lang.clone()],
+                                None => self
+                                    .languages
+                                    .iter()
+                                    .filter(|l| !text.translations.contains_key(*l))
+                                    .cloned()
+                                    .collect(),
+                            };
                             self.links.push(crate::model::GuideLinkUse {
                                 target: link.id.to_owned(),
-                                shown_in: shown_in.clone(),
+                                shown_in,
                                 origin: self.origin(at),
                             });
                         }

@@ -9,6 +9,7 @@
 //! The model keeps texts as written (PO files show translators the placeholder); the value is put
 //! in only when a page or a PDF shows the text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -76,6 +77,10 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
 
 /// Every `((name))` of `text`, in order.
 pub fn uses(text: &str) -> Vec<Use<'_>> {
+    // Every placeholder starts with `((`: most texts have none and need no splitting.
+    if !has_doubled(text, b'(') {
+        return Vec::new();
+    }
     pieces(text)
         .into_iter()
         .filter_map(|piece| match piece {
@@ -89,6 +94,9 @@ pub fn uses(text: &str) -> Vec<Use<'_>> {
 /// `(( portal ))`, `{{portal}}` — with the byte range and the placeholder it probably means.
 pub fn near_misses(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
+    if !has_doubled(text, b'(') && !has_doubled(text, b'{') {
+        return out;
+    }
     for (open, close) in [("((", "))"), ("{{", "}}")] {
         let mut from = 0;
         while let Some(start) = text[from..].find(open).map(|i| from + i) {
@@ -108,6 +116,20 @@ pub fn near_misses(text: &str) -> Vec<(Range<usize>, String)> {
     }
     out.sort_by_key(|(range, _)| range.start);
     out
+}
+
+/// Whether the ASCII `mark` appears twice in a row in `text`: a search for the one character
+/// (memchr), where `str::contains` with a two-character pattern sets up a substring searcher.
+fn has_doubled(text: &str, mark: u8) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(char::from(mark)) {
+        from += at + 1;
+        if bytes.get(from) == Some(&mark) {
+            return true;
+        }
+    }
+    false
 }
 
 /// `text`, written in `lang`, with each variable's value in `lang` (or, untranslated, in the source
@@ -131,6 +153,15 @@ pub fn substitute(text: &str, lang: &str, variables: &Variables) -> String {
     out
 }
 
+/// [`substitute`], borrowing `text` when it has no `((` to replace.
+pub fn substituted<'a>(text: &'a str, lang: &str, variables: &Variables) -> Cow<'a, str> {
+    if text.contains("((") {
+        Cow::Owned(substitute(text, lang, variables))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A variable's value in `lang`: its translation, else its source text. (A value is shown as the
 /// site owner wrote it, with no fallback marking: it is a name, a number or an address.)
 fn value_in<'a>(value: &'a Text, lang: &str) -> &'a str {
@@ -145,6 +176,49 @@ mod tests {
     use super::*;
     use crate::diagnostic::Span;
     use crate::model::{LocalizedText, Origin, TranslationState};
+
+    /// Texts without `((` (or `{{`) skip the search; with them, it still runs.
+    #[test]
+    fn texts_without_doubled_marks_skip_the_search_and_others_do_not() {
+        for text in [
+            "",
+            "(",
+            "((",
+            "a (b) c",
+            "( (portal) )",
+            "{ {portal} }",
+            "((portal))",
+            "x((a))y((b))",
+            "\\((portal))",
+            "æ((ø))",
+            "((Portal))",
+            "{{portal}}",
+            "(( portal ))",
+            "{{ Portal }}",
+            "((a)",
+            "(a))",
+            "{(portal)}",
+        ] {
+            let slow: Vec<Use<'_>> = pieces(text)
+                .into_iter()
+                .filter_map(|piece| match piece {
+                    Piece::Use(used) => Some(used),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(uses(text), slow, "{text:?}");
+        }
+        assert_eq!(uses("x((a))y")[0].name, "a");
+        assert_eq!(
+            near_misses("a ((Portal)) b"),
+            [(2..12, "((portal))".to_owned())]
+        );
+        assert_eq!(
+            near_misses("{{ portal }}"),
+            [(0..12, "((portal))".to_owned())]
+        );
+        assert!(near_misses("( (Portal) ) { {portal} }").is_empty());
+    }
 
     fn origin() -> Origin {
         Origin {

@@ -457,10 +457,15 @@ struct Checker<'a> {
     top: String,
     /// What the walk asks of each schema node, worked out once per file: the walk asks it at
     /// every node of the tree, and the schema has a few dozen nodes.
-    facts: RefCell<HashMap<*const Value, Facts<'a>>>,
+    facts: RefCell<SchemaMemo<Facts<'a>>>,
     /// The same for each map of the format.
-    maps: RefCell<HashMap<*const Value, Rc<MapSchema<'a>>>>,
+    maps: RefCell<SchemaMemo<Rc<MapSchema<'a>>>>,
 }
+
+/// Something remembered per schema node, by its address. Hashed with foldhash: SipHash was most
+/// of a lookup, and lookups run at every node of every file (nothing iterates the table, so the
+/// hasher decides no order).
+type SchemaMemo<T> = HashMap<*const Value, T, foldhash::fast::RandomState>;
 
 /// A schema node after its `$ref`s: the schema, the name of the last definition on the way, and
 /// the JSON types it accepts.
@@ -469,6 +474,9 @@ struct Facts<'a> {
     resolved: &'a Value,
     name: Option<&'a str>,
     types: Types,
+    /// The resolved schema's `anyOf` (else `oneOf`) branches, and its `items`.
+    branches: Option<&'a Vec<Value>>,
+    items: Option<&'a Value>,
 }
 
 /// What a map of the format allows.
@@ -569,6 +577,11 @@ impl<'a> Checker<'a> {
             resolved,
             name,
             types: Types::of(self.types_uncached(schema)),
+            branches: resolved
+                .get("anyOf")
+                .or_else(|| resolved.get("oneOf"))
+                .and_then(Value::as_array),
+            items: resolved.get("items"),
         };
         self.facts.borrow_mut().insert(key, facts);
         facts
@@ -698,7 +711,8 @@ impl<'a> Checker<'a> {
         outers: &mut Vec<Outer<'a>>,
         ctx: &Ctx<'n>,
     ) -> bool {
-        let (schema, name) = self.resolve(schema);
+        let facts = self.facts(schema);
+        let (schema, name) = (facts.resolved, facts.name);
         // Copied only where a text starts, not at every node.
         let text_ctx;
         let ctx = if matches!(name, Some("Text" | "Translation")) && !ctx.in_text {
@@ -713,11 +727,7 @@ impl<'a> Checker<'a> {
         if matches!(node.kind, NodeKind::Alias) {
             return true;
         }
-        if let Some(branches) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
+        if let Some(branches) = facts.branches {
             if matches!(node.kind, NodeKind::Null) && self.types(schema).has(Types::NULL) {
                 return true;
             }
@@ -743,7 +753,7 @@ impl<'a> Checker<'a> {
         match &node.kind {
             NodeKind::Map(entries) => self.map(node, entries, schema, name, outers, ctx),
             NodeKind::Seq(items) => {
-                let Some(item_schema) = schema.get("items") else {
+                let Some(item_schema) = facts.items else {
                     return true;
                 };
                 let mut ok = true;
@@ -1569,6 +1579,13 @@ mod tests {
                     "{node}"
                 );
                 let (resolved, _) = checker.resolve(node);
+                let facts = checker.facts(node);
+                let branches = resolved
+                    .get("anyOf")
+                    .or_else(|| resolved.get("oneOf"))
+                    .and_then(Value::as_array);
+                assert_eq!(facts.branches, branches, "{node}");
+                assert_eq!(facts.items, resolved.get("items"), "{node}");
                 let map = checker.map_schema(resolved);
                 let properties = resolved.get("properties").and_then(Value::as_object);
                 assert_eq!(map.properties, properties);

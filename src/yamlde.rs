@@ -473,15 +473,16 @@ impl<'de> de::Deserializer<'de> for LocationDeserializer {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
         let at = self.0;
-        visitor.visit_map(de::value::MapDeserializer::new(
-            [
-                ("line", Field::Number(u64::from(at.line))),
-                ("column", Field::Number(u64::from(at.column))),
-                ("span", Field::Span(at)),
-                ("source_id", Field::Number(0)),
-            ]
-            .into_iter(),
-        ))
+        visitor.visit_map(Fields {
+            names: ["line", "column", "span", "source_id"],
+            values: [
+                Field::Number(u64::from(at.line)),
+                Field::Number(u64::from(at.column)),
+                Field::Span(at),
+                Field::Number(0),
+            ],
+            next: 0,
+        })
     }
 
     serde::forward_to_deserialize_any! {
@@ -490,7 +491,48 @@ impl<'de> de::Deserializer<'de> for LocationDeserializer {
     }
 }
 
+/// The fields of a `Location` or of its `Span`, named and given in order: every `Spanned` value
+/// reads two `Location`s, so this is the reading's most frequent map (serde's `MapDeserializer`
+/// over an iterator of pairs did the same with more moves and checks).
+struct Fields<const N: usize> {
+    names: [&'static str; N],
+    values: [Field; N],
+    /// The field whose key is given next; its value is at `next - 1`.
+    next: usize,
+}
+
+impl<'de, const N: usize> de::MapAccess<'de> for Fields<N> {
+    type Error = Refused;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Refused> {
+        let Some(&name) = self.names.get(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Refused> {
+        match self.next.checked_sub(1).and_then(|at| self.values.get(at)) {
+            Some(&value) => seed.deserialize(value),
+            None => refuse("a value before its key"),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(N - self.next)
+    }
+}
+
 /// A field of a `Location` or of its `Span` (`offset`, `len`, `byte_info`).
+#[derive(Clone, Copy)]
 enum Field {
     Number(u64),
     Span(Location),
@@ -511,14 +553,15 @@ impl<'de> de::Deserializer<'de> for Field {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
         match self {
             Field::Number(n) => visitor.visit_u64(n),
-            Field::Span(at) => visitor.visit_map(de::value::MapDeserializer::new(
-                [
-                    ("offset", Field::Number(at.offset)),
-                    ("len", Field::Number(at.len)),
-                    ("byte_info", Field::Pair(at.bytes.0, at.bytes.1)),
-                ]
-                .into_iter(),
-            )),
+            Field::Span(at) => visitor.visit_map(Fields {
+                names: ["offset", "len", "byte_info"],
+                values: [
+                    Field::Number(at.offset),
+                    Field::Number(at.len),
+                    Field::Pair(at.bytes.0, at.bytes.1),
+                ],
+                next: 0,
+            }),
             Field::Pair(a, b) => {
                 visitor.visit_seq(de::value::SeqDeserializer::new([a, b].into_iter()))
             }
