@@ -209,7 +209,7 @@ fn below_real_parent(folder: &Path, id: FolderId) -> Option<PathBuf> {
     let parent = folder.parent().filter(|p| !p.as_os_str().is_empty())?;
     let real = real_folder(parent).ok()?.join(name);
     let meta = std::fs::symlink_metadata(&real).ok()?;
-    (meta.is_dir() && FolderId::from_meta(&meta) == Some(id)).then_some(real)
+    (meta.is_dir() && id.is_of(&meta)).then_some(real)
 }
 
 /// Which folder a path leads to, links followed.
@@ -222,22 +222,28 @@ struct FolderId {
 impl FolderId {
     #[cfg(unix)]
     fn of(folder: &Path) -> io::Result<FolderId> {
-        let meta = std::fs::metadata(folder)?;
-        Ok(FolderId::from_meta(&meta).expect("unix metadata has an inode"))
+        Ok(FolderId::from_meta(&std::fs::metadata(folder)?))
     }
 
     #[cfg(unix)]
-    fn from_meta(meta: &std::fs::Metadata) -> Option<FolderId> {
+    fn from_meta(meta: &std::fs::Metadata) -> FolderId {
         use std::os::unix::fs::MetadataExt;
-        Some(FolderId {
+        FolderId {
             device: meta.dev(),
             inode: meta.ino(),
-        })
+        }
     }
 
+    /// Whether `meta` is this folder's.
+    #[cfg(unix)]
+    fn is_of(self, meta: &std::fs::Metadata) -> bool {
+        FolderId::from_meta(meta) == self
+    }
+
+    /// Without inodes no two folders can be told the same: the folder is resolved instead.
     #[cfg(not(unix))]
-    fn from_meta(_: &std::fs::Metadata) -> Option<FolderId> {
-        None
+    fn is_of(self, _: &std::fs::Metadata) -> bool {
+        false
     }
 
     /// Without inodes, nothing is kept: every call resolves the folder.

@@ -91,8 +91,30 @@ pub const IO_THREADS: usize = 8;
 /// A file system operation queued for the writer threads.
 enum WriteOp {
     Put(OutFile),
-    TakeOver(String),
+    TakeOver(FolderTakeOver),
 }
+
+/// Files of one folder of the previous output to take over.
+#[derive(Debug)]
+struct FolderTakeOver {
+    /// The folder, `/`-separated, inside the output folder.
+    folder: String,
+    names: Vec<String>,
+    /// Each name's inode number in the previous output, when the folder was listed
+    /// ([`regular_files`]).
+    inodes: Option<Vec<u64>>,
+}
+
+impl FolderTakeOver {
+    fn rel(&self, name: &str) -> String {
+        format!("{}/{name}", self.folder)
+    }
+}
+
+/// How many files a guide's folder must hold for [`Staging::take_over`] to list it (one listing
+/// instead of a `stat` per file): a page's folder with one screenshot is not worth it, a folder of 25
+/// screenshots is.
+const LIST_FROM: usize = 4;
 
 /// What the writer threads share with the [`Staging`] that queues their work.
 #[derive(Debug)]
@@ -112,6 +134,9 @@ struct WriteState {
     /// Whether there is a previous output (`target` is a folder) whose files may be taken over;
     /// a first build into a new folder looks for none.
     previous: bool,
+    /// Whether the previous output and the staging folder are on one device, so that the same
+    /// inode number in both is the same file.
+    previous_same_device: bool,
     /// The paths this build made, when `reused`: everything else in the folder is removed.
     produced: Mutex<std::collections::HashSet<String>>,
     /// Folders of the staging folder known to exist: each is made (or found) once, not once per
@@ -468,14 +493,41 @@ impl Output for Staging {
     /// Queues taking over the previous output's files `rels` (hard links, no bytes written; copies
     /// where links cannot be made); false, and nothing queued, when one is not a regular file there.
     fn take_over(&self, rels: &[String]) -> bool {
-        let regular = |rel: &String| {
-            std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.is_file())
-        };
-        if !rels.iter().all(regular) {
-            return false;
+        let mut folders = Vec::new();
+        for (folder, names) in by_folder(rels) {
+            let listed = (names.len() >= LIST_FROM)
+                .then(|| regular_files(&self.target.join(folder)))
+                .flatten();
+            let inodes = match listed {
+                Some(listed) => {
+                    let inodes: Option<Vec<u64>> = names
+                        .iter()
+                        .map(|name| listed.get(*name).copied())
+                        .collect();
+                    let Some(inodes) = inodes else {
+                        return false;
+                    };
+                    Some(inodes)
+                }
+                None => {
+                    let regular = |name: &&str| {
+                        let path = self.target.join(folder).join(name);
+                        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+                    };
+                    if !names.iter().all(regular) {
+                        return false;
+                    }
+                    None
+                }
+            };
+            folders.push(FolderTakeOver {
+                folder: folder.to_owned(),
+                names: names.iter().map(|name| (*name).to_owned()).collect(),
+                inodes,
+            });
         }
-        for rel in rels {
-            self.writers.queue(WriteOp::TakeOver(rel.clone()));
+        for folder in folders {
+            self.writers.queue(WriteOp::TakeOver(folder));
         }
         true
     }
@@ -504,6 +556,7 @@ impl Writers {
             errors: Mutex::default(),
             reused,
             previous: std::fs::symlink_metadata(target).is_ok_and(|meta| meta.is_dir()),
+            previous_same_device: same_device(target, staging),
             produced: Mutex::default(),
             folders: Mutex::default(),
         });
@@ -586,9 +639,7 @@ impl WriteState {
             WriteOp::Put(file) => self
                 .put(file)
                 .map_err(|e| format!("cannot write {}: {e}", file.path)),
-            WriteOp::TakeOver(rel) => self.take_over(rel).map_err(|e| {
-                format!("cannot take {rel} over from the previous output: {e} (build again)")
-            }),
+            WriteOp::TakeOver(folder) => self.take_over_folder(folder),
         };
         result
             .map_err(|message| lock(&self.errors).push(message))
@@ -655,6 +706,33 @@ impl WriteState {
         std::fs::write(path, file.bytes.as_slice())
     }
 
+    /// Takes `folder`'s files over ([`WriteState::take_over`]). In a reused staging folder, a file
+    /// that already is the previous output's (the same inode) stays; with the previous output's
+    /// folder listed, the staging folder's is listed too, and that is told without a `stat` per file.
+    fn take_over_folder(&self, folder: &FolderTakeOver) -> Result<(), String> {
+        let staged = match &folder.inodes {
+            Some(_) if self.reused && self.previous_same_device => {
+                staged_path(&self.staging, &folder.folder)
+                    .ok()
+                    .and_then(|path| regular_files(&path))
+            }
+            _ => None,
+        };
+        for (i, name) in folder.names.iter().enumerate() {
+            let rel = folder.rel(name);
+            let previous = folder.inodes.as_ref().map(|inodes| inodes[i]);
+            let staged = staged.as_ref().and_then(|staged| staged.get(name.as_str()));
+            if previous.is_some() && previous == staged.copied() {
+                lock(&self.produced).insert(rel);
+                continue;
+            }
+            self.take_over(&rel).map_err(|e| {
+                format!("cannot take {rel} over from the previous output: {e} (build again)")
+            })?;
+        }
+        Ok(())
+    }
+
     /// Links the previous output's file `rel` into the staging folder, or copies it where a link
     /// cannot be made (another file system).
     fn take_over(&self, rel: &str) -> io::Result<()> {
@@ -671,7 +749,8 @@ impl WriteState {
         })
     }
 
-    /// [`link_over`], where the staging folder may hold something at `path`.
+    /// Links `path` to `source`, in place of any file of that name: a file in a reused staging
+    /// folder is replaced, never written through (it may be a link to the current output's).
     fn link_over(&self, source: &Path, path: &Path) -> io::Result<()> {
         self.clear_place(path)?;
         std::fs::hard_link(source, path)
@@ -798,13 +877,6 @@ impl WriteState {
     }
 }
 
-/// Links `path` to `source`, in place of any file of that name: a file in a reused staging folder
-/// is replaced, never written through (it may be a link to the current output's).
-fn link_over(source: &Path, path: &Path) -> io::Result<()> {
-    clear_place(path)?;
-    std::fs::hard_link(source, path)
-}
-
 /// Removes whatever a reused staging folder has at `path`: a file, or a folder where this build
 /// makes a file (an earlier output's layout).
 fn clear_place(path: &Path) -> io::Result<()> {
@@ -813,6 +885,61 @@ fn clear_place(path: &Path) -> io::Result<()> {
         Ok(_) => std::fs::remove_file(path),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(err) => Err(err),
+    }
+}
+
+/// Whether the folders `a` and `b` are on one device.
+fn same_device(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// `rels` by folder (`/`-separated, as given), in their order: each folder's file names.
+fn by_folder(rels: &[String]) -> Vec<(&str, Vec<&str>)> {
+    let mut folders: Vec<(&str, Vec<&str>)> = Vec::new();
+    for rel in rels {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        match folders.iter_mut().find(|(f, _)| *f == folder) {
+            Some((_, names)) => names.push(name),
+            None => folders.push((folder, vec![name])),
+        }
+    }
+    folders
+}
+
+/// The regular files (not links, not folders) of the folder `dir`, by name, with their inode
+/// numbers: one listing, no `stat` per file where the file system tells each entry's type. None
+/// when it cannot be listed, or (without inode numbers) on other systems.
+fn regular_files(dir: &Path) -> Option<HashMap<String, u64>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirEntryExt;
+        let mut files = HashMap::new();
+        for entry in std::fs::read_dir(dir).ok()? {
+            let entry = entry.ok()?;
+            if entry.file_type().ok()?.is_file()
+                && let Ok(name) = entry.file_name().into_string()
+            {
+                files.insert(name, entry.ino());
+            }
+        }
+        Some(files)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
     }
 }
 
@@ -929,6 +1056,8 @@ fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 struct Diverging<'a> {
     previous_path: &'a Path,
     path: &'a Path,
+    /// Whether the staging folder may already hold a file at `path` ([`WriteState::reused`]).
+    reused: bool,
     /// The previous file, while all streamed so far is alike.
     previous: Option<File>,
     /// How many bytes were alike.
@@ -939,12 +1068,16 @@ struct Diverging<'a> {
 }
 
 impl<'a> Diverging<'a> {
-    fn new(previous_path: &'a Path, path: &'a Path) -> Diverging<'a> {
-        let regular = std::fs::symlink_metadata(previous_path).is_ok_and(|m| m.is_file());
+    /// Streams to `path`, compared with `previous_path` (none when there is no previous output).
+    fn new(previous_path: Option<&'a Path>, path: &'a Path, reused: bool) -> Diverging<'a> {
+        let previous = previous_path
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+            .and_then(|p| File::open(p).ok());
         Diverging {
-            previous_path,
+            previous_path: previous_path.unwrap_or(path),
             path,
-            previous: regular.then(|| File::open(previous_path).ok()).flatten(),
+            reused,
+            previous,
             alike: 0,
             staged: None,
             buffer: Vec::new(),
@@ -955,7 +1088,9 @@ impl<'a> Diverging<'a> {
     /// bytes so far alike.
     fn diverge(&mut self) -> io::Result<&mut File> {
         use std::io::Read;
-        clear_place(self.path)?;
+        if self.reused {
+            clear_place(self.path)?;
+        }
         let mut staged = File::create(self.path)?;
         if self.alike > 0 {
             let mut from = File::open(self.previous_path)?.take(self.alike);
@@ -1204,7 +1339,7 @@ impl Staging {
             return Ok(());
         }
         // Never written through: in a reused staging folder it may be a link to the output's.
-        clear_place(&path)?;
+        self.writers.state.clear_place(&path)?;
         std::fs::write(&path, bytes)
     }
 
@@ -1255,12 +1390,14 @@ impl Staging {
         self.writers.state.create_parent(&path)?;
         // Noted as made by this build, so that the swap keeps it.
         self.writers.state.keeps(rel, |_| false);
+        let state = &self.writers.state;
         let previous = self.target.join(rel);
-        let mut out = io::BufWriter::with_capacity(1 << 16, Diverging::new(&previous, &path));
+        let diverging = Diverging::new(state.previous.then_some(&*previous), &path, state.reused);
+        let mut out = io::BufWriter::with_capacity(1 << 16, diverging);
         write(&mut out)?;
         let diverging = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         if diverging.finish()? && !same_file(&path, &previous) {
-            link_over(&previous, &path)?;
+            state.link_over(&previous, &path)?;
         }
         Ok(())
     }
@@ -1743,6 +1880,50 @@ mod tests {
             std::fs::read_to_string(out.join("en/a/index.html")).unwrap(),
             "a"
         );
+    }
+
+    #[test]
+    fn a_folder_of_many_files_is_taken_over_by_listing_it_and_stale_spare_files_are_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, site) = (tmp.path().join("out"), tmp.path().join("site"));
+        let spare = tmp.path().join(spare_name("out"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let rels: Vec<String> = std::iter::once("en/g/index.html".to_owned())
+            .chain((1..=6).map(|n| format!("en/g/shots/{n}.png")))
+            .collect();
+        let staging = Staging::begin(&out, &site).unwrap();
+        for rel in &rels {
+            staging.put(&page(rel, &format!("bytes of {rel}"))).unwrap();
+        }
+        staging.commit().unwrap();
+        // Listed (six files in shots/): one missing file means none is taken over.
+        std::fs::remove_file(out.join("en/g/shots/6.png")).unwrap();
+        let staging = Staging::begin(&out, &site).unwrap();
+        assert!(!staging.take_over(&rels));
+        staging.abort();
+        std::fs::write(out.join("en/g/shots/6.png"), "bytes of en/g/shots/6.png").unwrap();
+        let take_over = || {
+            let staging = Staging::begin(&out, &site).unwrap();
+            assert!(staging.take_over(&rels));
+            staging.commit().unwrap();
+        };
+        take_over();
+        let inodes: Vec<u64> = rels.iter().map(|rel| ino(&out.join(rel))).collect();
+
+        // The next build starts from the spare: files it shares with the output stay; one the
+        // spare has with other bytes, or lacks, is the output's again.
+        std::fs::remove_file(spare.join("en/g/shots/3.png")).unwrap();
+        std::fs::write(spare.join("en/g/shots/3.png"), "stale").unwrap();
+        std::fs::remove_file(spare.join("en/g/shots/4.png")).unwrap();
+        take_over();
+        for (rel, inode) in rels.iter().zip(&inodes) {
+            assert_eq!(
+                std::fs::read_to_string(out.join(rel)).unwrap(),
+                format!("bytes of {rel}")
+            );
+            assert_eq!(ino(&out.join(rel)), *inode, "{rel} is the same file");
+        }
     }
 
     #[test]
