@@ -18,7 +18,8 @@
 //! alternates too), the median of `GUIDEGEN_BENCH_RUNS` (3) runs:
 //!
 //! 1. fresh: the output folder (and guidegen's spare beside it, see `write::spare_name`) is
-//!    removed (not timed) and `sync` run (not timed), then
+//!    moved aside (not timed; removed at the end of the bench, see [`set_aside`] for why) and `sync`
+//!    run (not timed), then
 //!    `guidegen build SITE --out OUT --format html --quiet`, or `hugo -s SITE -d OUT --quiet`;
 //! 2. rebuild after one edit: the first word of the first step's action in one guide is changed in
 //!    both languages (guidegen: its guide.yaml; Hugo: its two index.md, the same texts), then the
@@ -225,6 +226,8 @@ fn main() -> ExitCode {
     );
 
     let mut results = Vec::new();
+    // Removed only once everything is measured ([`set_aside`]).
+    let mut measured_folders = Vec::new();
     for place in &places {
         for &plan in &plans {
             let bench = Bench {
@@ -235,9 +238,12 @@ fn main() -> ExitCode {
                 place,
                 plan,
             };
-            if let Err(message) = bench.measure(&mut results) {
-                eprintln!("{} {}: {message}", place.name, plan.name());
-                return ExitCode::FAILURE;
+            match bench.measure(&mut results) {
+                Ok(work) => measured_folders.push(work),
+                Err(message) => {
+                    eprintln!("{} {}: {message}", place.name, plan.name());
+                    return ExitCode::FAILURE;
+                }
             }
         }
     }
@@ -264,8 +270,11 @@ fn main() -> ExitCode {
         "\nwall: spawn to exit, median; × Hugo fresh: that median over Hugo's fresh median for the same \
          screenshots in the same place; peak: the largest ru_maxrss (wait4) of the runs; files: HTML \
          pages + other files in the output after the case's last run, by name (and the other names' \
-         distinct inodes: one file hard-linked to several names was written once). `sync` before every timed run."
+         distinct inodes: one file hard-linked to several names was written once). `sync` before every timed run; \
+         a fresh run's previous output is moved aside and removed only now."
     );
+    // Removed last: see `set_aside`.
+    drop(measured_folders);
     ExitCode::SUCCESS
 }
 
@@ -280,8 +289,9 @@ struct Bench<'a> {
 }
 
 impl Bench<'_> {
-    /// Writes both sites into a new folder of the place, runs the cases, removes the folder.
-    fn measure(&self, results: &mut Vec<Measured>) -> Result<(), String> {
+    /// Writes both sites into a new folder of the place and runs the cases; the folder, for the
+    /// caller to remove once every case of every place has run ([`set_aside`]).
+    fn measure(&self, results: &mut Vec<Measured>) -> Result<tempfile::TempDir, String> {
         let work = tempfile::Builder::new()
             .prefix("guidegen-disk-bench-")
             .tempdir_in(&self.place.dir)
@@ -347,11 +357,7 @@ impl Bench<'_> {
                                 ))
                             });
                             for dir in std::iter::once(out.clone()).chain(spare) {
-                                if dir.exists() {
-                                    std::fs::remove_dir_all(&dir).map_err(|e| {
-                                        format!("cannot remove {}: {e}", dir.display())
-                                    })?;
-                                }
+                                set_aside(work_dir, &dir)?;
                             }
                         }
                         Case::Edited => edits.apply(tool, run)?,
@@ -378,8 +384,7 @@ impl Bench<'_> {
             results.extend(measured);
         }
         sync();
-        drop(work);
-        Ok(())
+        Ok(work)
     }
 
     /// Runs one build of `tool` into its output folder; its wall time and peak memory.
@@ -416,6 +421,29 @@ impl Bench<'_> {
         }
         Ok(run)
     }
+}
+
+/// Moves `dir` (a previous run's output), if there is one, into `work_dir/set-aside/`, removed only
+/// at the end of the bench. Removing it here would be measured by the next run: ext4 without a
+/// journal (this machine's root file system) does not reuse an inode freed in the last 60 s (360 s
+/// while its table block is unwritten) and, for every new file, looks at each such inode in turn —
+/// after removing the 50,000 files of a previous `distinct` output, a third of the next build's time
+/// (and more for the tool that writes more files) went to that scan.
+fn set_aside(work_dir: &Path, dir: &Path) -> Result<(), String> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let aside = work_dir.join("set-aside");
+    std::fs::create_dir_all(&aside).map_err(|e| format!("cannot make {}: {e}", aside.display()))?;
+    let mut n = 0;
+    let to = loop {
+        let to = aside.join(n.to_string());
+        if !to.exists() {
+            break to;
+        }
+        n += 1;
+    };
+    std::fs::rename(dir, &to).map_err(|e| format!("cannot move {} aside: {e}", dir.display()))
 }
 
 fn site_dir(work_dir: &Path, tool: Tool) -> PathBuf {
