@@ -107,7 +107,11 @@ struct FolderTakeOver {
 
 impl FolderTakeOver {
     fn rel(&self, name: &str) -> String {
-        format!("{}/{name}", self.folder)
+        if self.folder.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}/{name}", self.folder)
+        }
     }
 }
 
@@ -1879,6 +1883,17 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("en/a/index.html")).unwrap(),
             "a"
+        );
+        // A file at the top of the output, too.
+        let staging = Staging::begin(&out, &site).unwrap();
+        staging.put(&page("top.html", "top")).unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::begin(&out, &site).unwrap();
+        assert!(staging.take_over(&["top.html".to_owned()]));
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("top.html")).unwrap(),
+            "top"
         );
     }
 
