@@ -427,8 +427,9 @@ impl Bench<'_> {
 /// at the end of the bench. Removing it here would be measured by the next run: ext4 without a
 /// journal (this machine's root file system) does not reuse an inode freed in the last 60 s (360 s
 /// while its table block is unwritten) and, for every new file, looks at each such inode in turn —
-/// after removing the 50,000 files of a previous `distinct` output, a third of the next build's time
-/// (and more for the tool that writes more files) went to that scan.
+/// after removing the 50,000 files of a previous `distinct` output, most of the next build's time
+/// (and more for the tool that writes more files) went to that scan (docs/benchmarks.md, "Removing
+/// the previous output was measured").
 fn set_aside(work_dir: &Path, dir: &Path) -> Result<(), String> {
     if !dir.exists() {
         return Ok(());

@@ -502,27 +502,21 @@ impl Output for Staging {
             let listed = (names.len() >= LIST_FROM)
                 .then(|| regular_files(&self.target.join(folder)))
                 .flatten();
+            let regular = |name: &&str| {
+                let path = self.target.join(folder).join(name);
+                std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+            };
             let inodes = match listed {
-                Some(listed) => {
-                    let inodes: Option<Vec<u64>> = names
-                        .iter()
-                        .map(|name| listed.get(*name).copied())
-                        .collect();
-                    let Some(inodes) = inodes else {
-                        return false;
-                    };
-                    Some(inodes)
-                }
-                None => {
-                    let regular = |name: &&str| {
-                        let path = self.target.join(folder).join(name);
-                        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
-                    };
-                    if !names.iter().all(regular) {
-                        return false;
-                    }
-                    None
-                }
+                Some(listed) => match names
+                    .iter()
+                    .map(|name| listed.get(*name).copied())
+                    .collect()
+                {
+                    Some(inodes) => Some(inodes),
+                    None => return false,
+                },
+                None if names.iter().all(regular) => None,
+                None => return false,
             };
             folders.push(FolderTakeOver {
                 folder: folder.to_owned(),
@@ -1078,6 +1072,7 @@ impl<'a> Diverging<'a> {
             .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
             .and_then(|p| File::open(p).ok());
         Diverging {
+            // Read only for the bytes alike, of which there are none without a previous file.
             previous_path: previous_path.unwrap_or(path),
             path,
             reused,
