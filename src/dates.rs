@@ -96,7 +96,8 @@ const COMMIT_MARK: &str = "\u{1e}";
 /// relative to the site. Run without a shell, with no configuration but the repository's and a
 /// fixed environment, so that the output does not depend on who runs it.
 fn git_log(site_dir: &Path) -> Option<String> {
-    let mut command = Command::new("git");
+    let path = std::env::var_os("PATH");
+    let mut command = Command::new(program_on_path("git", path.as_deref())?);
     command
         .arg("-C")
         .arg(site_dir)
@@ -119,7 +120,7 @@ fn git_log(site_dir: &Path) -> Option<String> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
         .stderr(Stdio::null());
-    if let Some(path) = std::env::var_os("PATH") {
+    if let Some(path) = path {
         command.env("PATH", path);
     }
     let output = command.output().ok()?;
@@ -127,6 +128,33 @@ fn git_log(site_dir: &Path) -> Option<String> {
         return None;
     }
     String::from_utf8(output.stdout).ok()
+}
+
+/// The first executable file called `name` in the folders of `path` (as `PATH` lists them).
+///
+/// Why not leave the search to [`Command`]: a command whose environment is cleared and which is
+/// named without a folder is started with a `fork`, which copies the page tables of the whole
+/// process (a `serve` or a build holding fonts and pages), and which the threads of the build wait
+/// on. Named by its path, it is started with `posix_spawn`, which does not copy them.
+///
+/// Folders of `PATH` that are not absolute are passed over: they would be looked up from wherever
+/// guidegen was started, perhaps the site's folder, whose files are not to be run.
+#[cfg(unix)]
+fn program_on_path(name: &str, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(path?)
+        .filter(|folder| folder.is_absolute())
+        .map(|folder| folder.join(name))
+        .find(|file| {
+            std::fs::metadata(file)
+                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// Elsewhere [`Command`] finds the program (and knows its file name's extensions).
+#[cfg(not(unix))]
+fn program_on_path(name: &str, _path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    Some(PathBuf::from(name))
 }
 
 /// Each folder's newest date, from a log as [`git_log`] prints it.
@@ -201,6 +229,34 @@ mod tests {
         assert_eq!(dates[Path::new("guides/a/shots")].iso(), "2024-01-01");
         assert_eq!(dates[Path::new("guides/b")].iso(), "2024-01-01");
         assert_eq!(dates[Path::new("guides")].iso(), "2026-12-01");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn git_is_the_first_executable_file_of_that_name_on_the_path() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let [folder, plain, found] = ["folder", "plain", "found"].map(|d| root.path().join(d));
+        // A folder called git, and a git that may not be executed, are passed over.
+        std::fs::create_dir_all(folder.join("git")).unwrap();
+        std::fs::create_dir_all(&plain).unwrap();
+        std::fs::write(plain.join("git"), "").unwrap();
+        std::fs::create_dir_all(&found).unwrap();
+        std::fs::write(found.join("git"), "").unwrap();
+        std::fs::set_permissions(found.join("git"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let path = std::env::join_paths([
+            Path::new("relative"),
+            &folder,
+            &plain,
+            &found,
+            &root.path().join("missing"),
+        ])
+        .unwrap();
+        assert_eq!(program_on_path("git", Some(&path)), Some(found.join("git")));
+        let without = std::env::join_paths([&folder, &plain]).unwrap();
+        assert_eq!(program_on_path("git", Some(&without)), None);
+        assert_eq!(program_on_path("git", None), None);
     }
 
     #[test]

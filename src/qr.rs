@@ -1,6 +1,7 @@
 //! Render stage: QR codes for store links, as inline SVG (error correction M) with an accessible name.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use qrcode::{EcLevel, QrCode};
 
@@ -74,10 +75,13 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
     Code::new(url).map(|code| code.svg(label))
 }
 
-/// The QR codes of every store link of a site, encoded once per build rather than once per page.
+/// The QR codes of every store link of a site, each encoded at most once per build rather than once
+/// per page — and only when a page shows it: encoding is about half a millisecond a code, and a build
+/// of one guide (a PDF, a `serve` rebuild) shows few of the site's links. The render threads encode
+/// the codes they need on first use, side by side, instead of the build's serial start encoding all.
 #[derive(Debug, Default)]
 pub struct Codes {
-    by_url: HashMap<String, Code>,
+    by_url: HashMap<String, OnceLock<Option<Code>>>,
 }
 
 impl Codes {
@@ -86,7 +90,7 @@ impl Codes {
             .apps
             .values()
             .flat_map(|app| app.stores.iter())
-            .filter_map(|link| Code::new(&link.url).map(|code| (link.url.clone(), code)))
+            .map(|link| (link.url.clone(), OnceLock::new()))
             .collect();
         Codes { by_url }
     }
@@ -94,9 +98,21 @@ impl Codes {
     /// The SVG of `url`'s code, encoding it now if it is not one of the site's.
     pub fn svg(&self, url: &str, label: &str) -> Option<String> {
         match self.by_url.get(url) {
-            Some(code) => Some(code.svg(label)),
+            Some(code) => code
+                .get_or_init(|| Code::new(url))
+                .as_ref()
+                .map(|code| code.svg(label)),
             None => svg(url, label),
         }
+    }
+
+    /// How many of the site's codes have been encoded so far.
+    #[cfg(test)]
+    fn encoded(&self) -> usize {
+        self.by_url
+            .values()
+            .filter(|code| code.get().is_some())
+            .count()
     }
 }
 
@@ -151,5 +167,24 @@ mod tests {
         let url = "https://play.google.com/store/apps/details?id=x";
         let codes = Codes::default();
         assert_eq!(codes.svg(url, "a"), svg(url, "a"));
+    }
+
+    #[test]
+    fn a_site_s_code_is_encoded_when_first_shown_and_then_reused() {
+        let shown = "https://apps.apple.com/app/id1";
+        let codes = Codes {
+            by_url: [shown, "https://play.google.com/store/apps/details?id=x"]
+                .into_iter()
+                .map(|url| (url.to_string(), OnceLock::new()))
+                .collect(),
+        };
+        assert_eq!(codes.encoded(), 0);
+        assert_eq!(codes.svg(shown, "a"), svg(shown, "a"));
+        assert_eq!(codes.encoded(), 1);
+        assert_eq!(codes.svg(shown, "b"), svg(shown, "b"));
+        assert_eq!(codes.encoded(), 1);
+        // A link that is not the site's is drawn, not kept.
+        assert!(codes.svg("https://example.org/", "c").is_some());
+        assert_eq!(codes.encoded(), 1);
     }
 }
