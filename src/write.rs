@@ -1052,7 +1052,6 @@ fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 /// nothing is written while the two are alike. Once they differ, the staged file is created with
 /// the part alike copied from the previous one, and the rest written to it.
 struct Diverging<'a> {
-    previous_path: &'a Path,
     path: &'a Path,
     /// Whether the staging folder may already hold a file at `path` ([`WriteState::reused`]).
     reused: bool,
@@ -1072,8 +1071,6 @@ impl<'a> Diverging<'a> {
             .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
             .and_then(|p| File::open(p).ok());
         Diverging {
-            // Read only for the bytes alike, of which there are none without a previous file.
-            previous_path: previous_path.unwrap_or(path),
             path,
             reused,
             previous,
@@ -1086,18 +1083,20 @@ impl<'a> Diverging<'a> {
     /// Creates the staged file, in place of what the (reused) staging folder has there, with the
     /// bytes so far alike.
     fn diverge(&mut self) -> io::Result<&mut File> {
-        use std::io::Read;
+        use std::io::{Read, Seek};
         if self.reused {
             clear_place(self.path)?;
         }
         let mut staged = File::create(self.path)?;
-        if self.alike > 0 {
-            let mut from = File::open(self.previous_path)?.take(self.alike);
-            if io::copy(&mut from, &mut staged)? != self.alike {
+        // Bytes are alike only while there is a previous file, which is read again from its start.
+        if let Some(mut previous) = self.previous.take()
+            && self.alike > 0
+        {
+            previous.seek(io::SeekFrom::Start(0))?;
+            if io::copy(&mut previous.take(self.alike), &mut staged)? != self.alike {
                 return Err(io::Error::other("the previous output changed while read"));
             }
         }
-        self.previous = None;
         Ok(self.staged.insert(staged))
     }
 
