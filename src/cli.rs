@@ -39,7 +39,8 @@ pub enum Command {
     Init(InitArgs),
     /// Add a guide: guides/<ID>/guide.yaml, commented, in the site's languages
     #[command(
-        after_help = "Exit codes: 0 written, 1 the site's settings have errors or the file cannot be written,         2 bad usage (an invalid id, or one the site already has)."
+        after_help = "Exit codes: 0 written, 1 the site's settings have errors or the file cannot be \
+            written, 2 bad usage (an invalid id, or one the site already has)."
     )]
     New(NewArgs),
     /// Show a screenshot with a grid of its pixel coordinates, to write callouts and redactions
@@ -796,5 +797,43 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    /// A help text continued over source lines keeps the next line's indentation unless the line
+    /// ends in `\\`: it showed as a gap of spaces in `guidegen new --help`.
+    #[test]
+    fn no_help_text_has_a_gap_of_spaces() {
+        fn texts(command: &clap::Command, out: &mut Vec<String>) {
+            let name = command.get_name().to_owned();
+            for text in [
+                command.get_about(),
+                command.get_long_about(),
+                command.get_after_help(),
+                command.get_after_long_help(),
+                command.get_before_help(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                out.push(format!("{name}: {text}"));
+            }
+            for arg in command.get_arguments() {
+                for text in [arg.get_help(), arg.get_long_help()].into_iter().flatten() {
+                    out.push(format!("{name} {}: {text}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                texts(sub, out);
+            }
+        }
+        let mut all = Vec::new();
+        texts(&super::Cli::command(), &mut all);
+        assert!(all.len() > 20, "{all:?}");
+        for text in all {
+            assert!(
+                !text.lines().any(|line| line.trim().contains("   ")),
+                "a gap of spaces in {text}"
+            );
+        }
     }
 }
