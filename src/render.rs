@@ -31,11 +31,16 @@ pub enum Job<'a> {
     Single(&'a str, &'a str),
 }
 
-/// What a file of the output is, for the build's summary.
+/// What a file of the output is, for the build's summary (media counts as other files) and for the
+/// writer: only media is looked up by the digest of its bytes, since only a guide's files (its
+/// screenshots, attachments, videos) are the same bytes under several paths — in each language, or
+/// in several guides. A search index is megabytes that no other path shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Page,
     Pdf,
+    /// A file of a guide's folder, published beside its pages.
+    Media,
     Other,
 }
 
@@ -67,7 +72,7 @@ impl OutFile {
         OutFile {
             path,
             bytes: Arc::default(),
-            kind: FileKind::Other,
+            kind: FileKind::Media,
             copy_of: Some(file),
         }
     }
@@ -508,7 +513,7 @@ impl<'a> Renderer<'a> {
         copies.retain(|rel, _| !beside.contains_key(*rel));
         files.extend(
             beside.into_iter().map(|(rel, bytes)| {
-                OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Other)
+                OutFile::new(format!("{folder}/{rel}"), bytes, FileKind::Media)
             }),
         );
         files.extend(
@@ -588,7 +593,7 @@ impl Counts {
             match file.kind {
                 FileKind::Page => self.pages += 1,
                 FileKind::Pdf => self.pdfs += 1,
-                FileKind::Other => self.other += 1,
+                FileKind::Media | FileKind::Other => self.other += 1,
             }
         }
     }

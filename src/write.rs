@@ -648,7 +648,7 @@ impl WriteState {
         let path = staged_path(&self.staging, &file.path)?;
         let key = match &file.copy_of {
             Some(source) => Some(source.digest),
-            None if file.kind == FileKind::Other => Some(digest(&file.bytes)),
+            None if file.kind == FileKind::Media => Some(digest(&file.bytes)),
             None => None,
         };
         let kept = self.keeps(&file.path, |staged| match &file.copy_of {
