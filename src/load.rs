@@ -364,6 +364,14 @@ fn walk_guides(root: &Path, diagnostics: &mut Diagnostics, dir: &SiteDir) -> Wal
     walked
 }
 
+/// Whether the walk of guides/ takes `entry`: anything but a folder whose name starts with a dot (the
+/// walk's own folder always).
+fn entered(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() == 0
+        || !entry.file_type().is_dir()
+        || !entry.file_name().to_string_lossy().starts_with('.')
+}
+
 /// Every entry under `root` (itself first), depth first and sorted by name, without entering
 /// folders whose names start with a dot (dot files are listed) or following links: what one
 /// sorted `WalkDir` gives. The folders of the top level are walked side by side on the worker
@@ -376,11 +384,7 @@ fn walk_sorted(root: &Path) -> Vec<walkdir::Result<walkdir::DirEntry>> {
             .max_depth(max_depth)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !e.file_name().to_string_lossy().starts_with('.')
-            })
+            .filter_entry(entered)
     };
     let top: Vec<_> = walk(root, 1).collect();
     top.into_par_iter()
@@ -565,26 +569,17 @@ mod tests {
         }
         #[cfg(unix)]
         std::os::unix::fs::symlink(root.join("b"), root.join("linked")).unwrap();
-        let one_walk: Vec<(PathBuf, usize)> = WalkDir::new(&root)
+        let seen = |e: walkdir::Result<walkdir::DirEntry>| {
+            let e = e.unwrap();
+            (e.path().to_path_buf(), e.file_type().is_dir())
+        };
+        let one_walk: Vec<(PathBuf, bool)> = WalkDir::new(&root)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !e.file_name().to_string_lossy().starts_with('.')
-            })
-            .map(|e| {
-                let e = e.unwrap();
-                (e.path().to_path_buf(), e.file_type().is_dir() as usize)
-            })
+            .filter_entry(entered)
+            .map(seen)
             .collect();
-        let side_by_side: Vec<(PathBuf, usize)> = walk_sorted(&root)
-            .into_iter()
-            .map(|e| {
-                let e = e.unwrap();
-                (e.path().to_path_buf(), e.file_type().is_dir() as usize)
-            })
-            .collect();
+        let side_by_side: Vec<(PathBuf, bool)> = walk_sorted(&root).into_iter().map(seen).collect();
         assert_eq!(side_by_side, one_walk);
         // The walk went below the top level, and not into dot folders.
         let has = |rel: &str| side_by_side.iter().any(|(p, _)| p.ends_with(rel));
