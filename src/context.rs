@@ -46,38 +46,45 @@ impl Context {
     pub fn load(site_dir: &Path) -> Result<(Context, Vec<FoundGuide>), Broken> {
         // One `git log` for the whole site, here rather than per guide: `serve` reloads the context
         // only when the settings change, so that a save of a guide never waits for git. It runs
-        // beside the loading and validation below, as most of its time is git's own.
-        std::thread::scope(|scope| {
-            let folder_dates = scope.spawn(|| crate::dates::git_folder_dates(site_dir));
-            let dir = SiteDir::new(site_dir);
-            let mut diagnostics = Diagnostics::new();
-            let mut loaded = load::load_site(&dir, &mut diagnostics);
-            // Validation finds positions inside guidegen.yaml's values (a link, a character) in its
-            // text.
-            let site = validate::validate_site(&dir, &loaded, &mut diagnostics);
-            let mut sources = std::mem::take(&mut loaded.sources);
-            let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
-            let (Some(mut site), Some(templates)) = (site, templates) else {
-                return Err(Broken {
-                    diagnostics,
-                    sources,
-                });
-            };
-            let folder_dates = folder_dates
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            site.folder_dates = Arc::new(folder_dates);
-            let context = Context {
-                codes: qr::Codes::for_site(&site),
-                pdf: PdfSettings::from_env(site.paper),
-                dir,
-                site,
-                templates,
+        // beside the loading and validation below, as most of its time is git's own; a site with
+        // errors in its settings is reported without waiting for it.
+        let git = {
+            let site_dir = site_dir.to_path_buf();
+            std::thread::Builder::new()
+                .name("guidegen-git".into())
+                .spawn(move || crate::dates::git_folder_dates(&site_dir))
+        };
+        let dir = SiteDir::new(site_dir);
+        let mut diagnostics = Diagnostics::new();
+        let mut loaded = load::load_site(&dir, &mut diagnostics);
+        // Validation finds positions inside guidegen.yaml's values (a link, a character) in its text.
+        let site = validate::validate_site(&dir, &loaded, &mut diagnostics);
+        let mut sources = std::mem::take(&mut loaded.sources);
+        let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
+        let (Some(mut site), Some(templates)) = (site, templates) else {
+            return Err(Broken {
                 diagnostics,
                 sources,
-            };
-            Ok((context, loaded.guides))
-        })
+            });
+        };
+        let folder_dates = match git {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // Without a thread of its own, this one runs it.
+            Err(_) => crate::dates::git_folder_dates(site_dir),
+        };
+        site.folder_dates = Arc::new(folder_dates);
+        let context = Context {
+            codes: qr::Codes::for_site(&site),
+            pdf: PdfSettings::from_env(site.paper),
+            dir,
+            site,
+            templates,
+            diagnostics,
+            sources,
+        };
+        Ok((context, loaded.guides))
     }
 }
 
