@@ -55,12 +55,27 @@ impl Context {
                 .spawn(move || crate::dates::git_folder_dates(&site_dir))
         };
         let dir = SiteDir::new(site_dir);
-        let mut diagnostics = Diagnostics::new();
-        let mut loaded = load::load_site(&dir, &mut diagnostics);
-        // Validation finds positions inside guidegen.yaml's values (a link, a character) in its text.
-        let site = validate::validate_site(&dir, &loaded, &mut diagnostics);
+        // The templates are compiled beside the settings' loading and validation, which they do not
+        // depend on; their diagnostics follow the settings' as before.
+        let ((mut loaded, site, mut diagnostics), (templates, of_templates, template_sources)) =
+            rayon::join(
+                || {
+                    let mut diagnostics = Diagnostics::new();
+                    let loaded = load::load_site(&dir, &mut diagnostics);
+                    // Validation finds positions inside guidegen.yaml's values (a link, a
+                    // character) in its text.
+                    let site = validate::validate_site(&dir, &loaded, &mut diagnostics);
+                    (loaded, site, diagnostics)
+                },
+                || {
+                    let (mut diagnostics, mut sources) = (Diagnostics::new(), Sources::default());
+                    let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
+                    (templates, diagnostics, sources)
+                },
+            );
+        diagnostics.extend(of_templates);
         let mut sources = std::mem::take(&mut loaded.sources);
-        let templates = Templates::load(&dir, &mut diagnostics, &mut sources);
+        sources.extend(template_sources);
         let (Some(mut site), Some(templates)) = (site, templates) else {
             return Err(Broken {
                 diagnostics,

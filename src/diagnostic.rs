@@ -161,6 +161,11 @@ impl Sources {
         self.files.get(path).map(String::as_str)
     }
 
+    /// Adds every file of `other`, its text replacing any this one has for the same path.
+    pub fn extend(&mut self, other: Sources) {
+        self.files.extend(other.files);
+    }
+
     /// Every file's path and text, in path order.
     pub fn sorted(&self) -> Vec<(&Path, &str)> {
         let mut files: Vec<(&Path, &str)> = self
