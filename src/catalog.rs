@@ -13,6 +13,15 @@ const BUILTIN: &[(&str, &str)] = &[
     ("da", include_str!("locales/da.yaml")),
 ];
 
+/// The text of guidegen's built-in catalog of `lang` (`locales/<lang>.yaml` in its source), if it has
+/// one.
+pub fn builtin_text(lang: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .map(|(_, text)| *text)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {
     #[default]
@@ -44,10 +53,22 @@ pub struct Catalog {
 impl Catalog {
     /// The built-in catalog of `lang`, if guidegen ships one.
     pub fn builtin(lang: &str) -> Option<Catalog> {
-        let (_, text) = BUILTIN.iter().find(|(code, _)| *code == lang)?;
-        let file: CatalogFile =
-            serde_saphyr::from_str(text).expect("built-in catalogs are valid (tested)");
-        Some(Catalog::from_file(file, lang))
+        // Parsed once per process: a build asks for them once per language and again for the
+        // reference keys, and `serve` for every rebuild.
+        static PARSED: std::sync::OnceLock<Vec<(&str, Catalog)>> = std::sync::OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
+            BUILTIN
+                .iter()
+                .map(|&(code, text)| {
+                    let file: CatalogFile =
+                        serde_saphyr::from_str(text).expect("built-in catalogs are valid (tested)");
+                    (code, Catalog::from_file(file, code))
+                })
+                .collect()
+        });
+        // A copy: the render stage fills a catalog's `ui_value` for its build.
+        let (_, catalog) = parsed.iter().find(|(code, _)| *code == lang)?;
+        Some(catalog.clone())
     }
 
     /// Every key a catalog must define, from the English reference.
@@ -210,8 +231,7 @@ pub fn load(
                     format!("guidegen has no interface strings for language `{lang}`"),
                 )
                 .with_hint(format!(
-                    "add locales/{lang}.yaml with the strings translated (docs/translation.md lists them; \
-                     start from a copy of the English catalog)"
+                    "run `guidegen i18n strings {lang}`: it writes locales/{lang}.yaml with every string to translate"
                 )),
             );
         }
@@ -297,7 +317,7 @@ pub fn load(
                         ),
                     )
                     .with_hint(format!(
-                        "add each under `strings:`; `{first}` reads \"{}\" in English (see src/locales/en.yaml of guidegen)",
+                        "add each under `strings:` (a line commented out with `#` does not count); `{first}` reads \"{}\" in English. `guidegen i18n strings {lang}` writes any this file lacks at its end, for you to translate",
                         reference.get(first)
                     )),
                 );
@@ -332,6 +352,18 @@ fn placeholders(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_translation_guide_lists_every_string() {
+        let docs = include_str!("../docs/translation.md");
+        let table = &docs[docs.find("## Adding a language").unwrap()..];
+        for key in Catalog::required_keys() {
+            let listed = table.contains(&format!("| `{key}` |"))
+                || key.starts_with("date.month.")
+                    && table.contains("| `date.month.1` … `date.month.12` |");
+            assert!(listed, "docs/translation.md does not list `{key}`");
+        }
+    }
 
     #[test]
     fn builtin_catalogs_are_complete_and_keep_placeholders() {

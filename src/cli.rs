@@ -136,6 +136,17 @@ pub enum I18nCommand {
     /// Bring translations back from PO files into guide.yaml
     #[command(override_usage = "guidegen i18n import [DIR] <FILE.po>... [--lang LANG]")]
     Import(ImportArgs),
+    /// Write locales/<LANG>.yaml: guidegen's interface strings to translate, each commented out until
+    /// it is translated (run again after an upgrade: it adds the strings the file lacks)
+    Strings(StringsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StringsArgs {
+    /// The language (e.g. de)
+    pub lang: String,
+    #[command(flatten)]
+    pub site: SiteArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -354,6 +365,7 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
         I18nCommand::Status(args) => Some(&args.site.dir),
         I18nCommand::Confirm(args) | I18nCommand::Track(args) => Some(&args.site.dir),
         I18nCommand::Export(args) => Some(&args.site.dir),
+        I18nCommand::Strings(args) => Some(&args.site.dir),
         I18nCommand::Import(_) => None,
     };
     if let Some(dir) = dir
@@ -411,6 +423,30 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
                     text.push_str(&format!("\n  {}", f.display()));
                 }
                 text
+            })
+        }
+        I18nCommand::Strings(args) => {
+            let outcome = i18n::strings(&i18n::StringsOptions {
+                site_dir: args.site.dir,
+                lang: args.lang,
+            });
+            finish(outcome, |s| {
+                let done = match (s.created, s.added) {
+                    (true, n) => format!("wrote {} with {n} interface strings", s.path.display()),
+                    (false, 0) => format!("nothing to add to {}", s.path.display()),
+                    (false, n) => format!(
+                        "added {n} interface string{} at the end of {}",
+                        plural(n),
+                        s.path.display()
+                    ),
+                };
+                match s.untranslated {
+                    0 => format!("{done}; every string is translated"),
+                    n => format!(
+                        "{done}; {n} string{} to translate: translate each commented line and remove its `#`",
+                        plural(n)
+                    ),
+                }
             })
         }
         I18nCommand::Import(args) => {

@@ -575,7 +575,18 @@ pub struct CatalogFile {
     /// The language's own name, shown in the language switcher ("Dansk", "English").
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
-    #[serde(default)]
-    #[schemars(with = "BTreeMap<String, String>")]
+    /// The strings by key. Empty when written with nothing under it (every string commented out, as
+    /// `guidegen i18n strings` starts a catalog).
+    #[serde(default, deserialize_with = "none_is_empty")]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub strings: BTreeMap<String, Spanned<String>>,
+}
+
+/// A map written as nothing (`strings:` with only comments under it) read as an empty one.
+fn none_is_empty<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    Ok(Option::<BTreeMap<String, V>>::deserialize(deserializer)?.unwrap_or_default())
 }

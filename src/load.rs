@@ -461,6 +461,10 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Dia
             max_nodes: 200_000,
             max_recorded_anchor_events: 100_000,
             max_total_scalar_bytes: 16 * 1024 * 1024,
+            // Comments between a key and its value are held until the value comes: the
+            // parser's default of 96 refused a key whose value follows a long commented-out part
+            // (locales/<lang>.yaml as `guidegen i18n strings` writes it). A file's size bounds them.
+            max_buffered_comment_events: crate::yamlcheck::MAX_EVENTS,
         },
         // `Yes`, `No`, `On` and `y` are words in a guide, not booleans.
         strict_booleans: true,

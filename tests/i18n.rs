@@ -763,3 +763,65 @@ fn status_and_check_name_and_place_each_fallback_alike() {
     }
     assert_eq!(from_check.len(), from_status.len(), "{from_check:#?}");
 }
+
+#[test]
+fn a_third_language_starts_from_i18n_strings_and_shows_each_string_once_translated() {
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guidegen.yaml",
+        "languages: [da, en]",
+        "languages: [da, en, de]",
+    );
+    // Without a catalog: an error whose hint is the command.
+    let out = run(&root, &["check"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("run `guidegen i18n strings de`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(&root, &["i18n", "strings", "de"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("locales/de.yaml with"),
+        "{}",
+        stdout(&out)
+    );
+    // Every string is still to translate: a warning names them, the site builds.
+    let out = run(&root, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let required = guidegen::catalog::Catalog::required_keys().len();
+    assert!(
+        stderr(&out).contains(&format!("{required} interface strings are missing")),
+        "{}",
+        stderr(&out)
+    );
+
+    edit(&root, "locales/de.yaml", "name: de ", "name: Deutsch ");
+    edit(
+        &root,
+        "locales/de.yaml",
+        "  # guide.all_guides: All guides",
+        "  guide.all_guides: Alle Anleitungen",
+    );
+    let out = run(&root, &["build", "--format", "html"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{} interface strings are missing", required - 1)),
+        "{}",
+        stderr(&out)
+    );
+    let page = Html::parse_document(&read(&root, "output/de/demo/index.html"));
+    let crumb = Selector::parse("nav.breadcrumb a").unwrap();
+    let crumb: String = page.select(&crumb).next().unwrap().text().collect();
+    assert_eq!(crumb, "Alle Anleitungen");
+    let index = Html::parse_document(&read(&root, "output/index.html"));
+    let german = Selector::parse("[lang=de]").unwrap();
+    assert!(
+        index
+            .select(&german)
+            .any(|e| e.text().collect::<String>().contains("Deutsch"))
+    );
+}

@@ -12,6 +12,7 @@ mod export;
 mod import;
 pub mod po;
 mod status;
+mod strings;
 pub mod yaml;
 
 pub use confirm::{ConfirmOptions, ConfirmSummary, confirm};
@@ -20,6 +21,7 @@ pub use import::{ImportOptions, ImportSummary, import};
 pub use status::{
     GuideStatus, LanguageStatus, Report, guide_warnings, status, untracked, warnings,
 };
+pub use strings::{StringsOptions, StringsSummary, strings};
 
 use std::path::{Path, PathBuf};
 
