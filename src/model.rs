@@ -359,6 +359,8 @@ pub struct Unsure {
     pub languages: bool,
     pub apps: bool,
     pub devices: bool,
+    /// A `((name))` the settings do not define may be one they meant to.
+    pub variables: bool,
 }
 
 impl Site {

@@ -92,6 +92,9 @@ struct FileCheck<'a> {
     unsure_languages: bool,
     /// The variables texts may use as `((name))`: the site's, borrowed by each guide's check.
     variables: std::borrow::Cow<'a, crate::variables::Variables>,
+    /// guidegen.yaml's variables could not be read (already reported): a name they do not define
+    /// is not an error of the text, nor is a link made of one.
+    unsure_variables: bool,
     /// The ids of the site's guides, for `guide:` links: borrowed, not copied for every guide.
     guide_ids: &'a std::collections::BTreeSet<String>,
     /// Where each line of a file's text starts, by the text's address and length: made when a
@@ -285,7 +288,8 @@ impl FileCheck<'_> {
         }
         let within_limits = self.check_limits(&text, kind, what);
         let variables_known = self.check_variables(&text);
-        if kind == Kind::Markdown {
+        // With the settings' variables unread, a link may be made of one: not checked.
+        if kind == Kind::Markdown && (variables_known || !self.unsure_variables) {
             self.check_links(&text);
             self.check_inline_tags(&text);
         }
@@ -340,6 +344,10 @@ impl FileCheck<'_> {
             }
         }
         self.warn_near_misses(text);
+        if self.unsure_variables {
+            // Already reported in guidegen.yaml; the build stops there.
+            return unknown.is_empty();
+        }
         for (at, name) in &unknown {
             let hint = did_you_mean(name, self.variables.keys().map(String::as_str))
                 .unwrap_or_else(|| {
@@ -1139,6 +1147,7 @@ pub fn validate_site(
         images: BTreeMap::new(),
         unsure_languages: unsure.languages,
         variables: std::borrow::Cow::Owned(BTreeMap::new()),
+        unsure_variables: false,
         guide_ids: &NO_GUIDE_IDS,
         line_starts: Default::default(),
         listings: BTreeMap::new(),
@@ -1664,6 +1673,7 @@ fn unsure_parts(loaded: &Loaded) -> crate::model::Unsure {
             languages: true,
             apps: true,
             devices: true,
+            variables: true,
         };
     }
     let known = [
@@ -1674,6 +1684,7 @@ fn unsure_parts(loaded: &Loaded) -> crate::model::Unsure {
         "devices",
         "pdf",
         "translation",
+        "variables",
     ];
     let misspelled = troubles.keys.iter().any(|k| !known.contains(&k.as_str()));
     let part = |key: &str, absent: bool| troubles.keys.contains(key) || (absent && misspelled);
@@ -1681,6 +1692,7 @@ fn unsure_parts(loaded: &Loaded) -> crate::model::Unsure {
         languages: part("languages", loaded.site.languages.is_none()),
         apps: part("apps", loaded.site.apps.is_empty()),
         devices: part("devices", loaded.site.devices.is_empty()),
+        variables: part("variables", loaded.site.variables.is_empty()),
     }
 }
 
@@ -1740,6 +1752,7 @@ pub fn validate_guide(
         images: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
         variables: std::borrow::Cow::Borrowed(&site.variables),
+        unsure_variables: site.unsure.variables,
         guide_ids: &site.guide_ids,
         line_starts: Default::default(),
         listings: BTreeMap::new(),
@@ -3286,6 +3299,7 @@ mod tests {
             attachments: BTreeMap::new(),
             images: BTreeMap::new(),
             unsure_languages: false,
+            unsure_variables: false,
             variables: std::borrow::Cow::Owned(BTreeMap::new()),
             guide_ids: &NO_GUIDE_IDS,
             line_starts: Default::default(),

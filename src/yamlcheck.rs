@@ -156,7 +156,7 @@ pub struct Comment {
 
 /// The most events a file may have, and the deepest nesting: beyond them the file is refused whole,
 /// as serde-saphyr's budget would.
-const MAX_EVENTS: usize = 500_000;
+pub const MAX_EVENTS: usize = 500_000;
 const MAX_DEPTH: usize = 64;
 
 /// Why a file has no tree.
@@ -201,7 +201,10 @@ pub fn read_tree(text: &str) -> Result<(Node, Vec<Comment>, Shape), TreeError> {
             }
         }
     };
-    for next in Parser::new_from_str(text) {
+    // Comments between a key and its value are held until the value comes (96 by default): as
+    // many as the file may have events, which its size bounds anyway.
+    let options = granit_parser::options! { max_buffered_comment_events: MAX_EVENTS };
+    for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(TreeError::Syntax)?;
         events += 1;
         let (start, end) = (pos(&span.start), pos(&span.end));
@@ -1429,12 +1432,76 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
         _ => {}
     }
 
+    // A `{…}` or `[…]` left open on an earlier line: YAML reads on into the lines after it and
+    // stops somewhere below, where the line itself is fine.
+    if let Some((open_line, column, open)) = unclosed_flow(text, line_no) {
+        let close = if open == '[' { ']' } else { '}' };
+        return Diagnostic::error(
+            path,
+            Span::new(open_line, column + 1),
+            format!("a `{open}` is not closed with `{close}`"),
+        )
+        .with_hint(format!(
+            "close it with `{close}` (YAML read on until line {line_no}); if it is a text that starts with `{open}`, put the text in quotes"
+        ));
+    }
+
     // Indentation: say which key the line seems to belong to.
     if let Some(d) = indentation_diagnostic(path, text, line_no) {
         return d;
     }
     Diagnostic::error(path, at(marker.col()), "YAML cannot read this line")
         .with_hint("check its indentation against the lines above, and put texts that contain `: ` or ` #`, or start with a special character, in quotes")
+}
+
+/// The outermost `{` or `[` that starts a value on a line before `before_line` and is still open
+/// when that line comes: (line, column from 0, the bracket). Brackets count inside an open one and
+/// where a value starts, not within a plain text (`Tap [Next]`), a quoted one or a comment.
+fn unclosed_flow(text: &str, before_line: usize) -> Option<(usize, usize, char)> {
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    for (index, line) in crate::diagnostic::yaml_lines(text)
+        .into_iter()
+        .enumerate()
+        .take(before_line.saturating_sub(1))
+    {
+        let chars: Vec<char> = line.chars().collect();
+        let mut at = 0;
+        if open.is_empty() && quote.is_none() {
+            match split_line(line).value {
+                Some((value, column)) if value.starts_with(['{', '[']) => at = column,
+                _ => continue,
+            }
+        }
+        // Whether a value may start here: a quote there opens a quoted text.
+        let mut token_start = true;
+        while at < chars.len() {
+            let c = chars[at];
+            match quote {
+                Some('\'') if c == '\'' && chars.get(at + 1) == Some(&'\'') => at += 1,
+                Some('"') if c == '\\' => at += 1,
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if at == 0 || chars[at - 1] == ' ' => break,
+                    '{' | '[' if token_start => open.push((index + 1, at, c)),
+                    '}' | ']' => {
+                        open.pop();
+                        if open.is_empty() {
+                            break;
+                        }
+                    }
+                    '\'' | '"' if token_start => quote = Some(c),
+                    _ => {}
+                },
+            }
+            let after_colon = at > 0 && chars[at - 1] == ':';
+            token_start = quote.is_none()
+                && (matches!(c, '{' | '[' | ',') || c == ' ' && (token_start || after_colon));
+            at += 1;
+        }
+    }
+    open.first().copied()
 }
 
 /// `[link](…) more` or `{x} more`: a flow collection followed by text on the line, so a text.
@@ -1622,6 +1689,16 @@ mod tests {
     }
 
     #[test]
+    fn a_long_commented_out_part_between_a_key_and_its_value_parses() {
+        // The parser holds these comments until the value comes; its default allowed 96.
+        let commented: String = (0..300).map(|n| format!("  # step {n}\n")).collect();
+        let text = format!("title:\n{commented}  da: Titel\n");
+        let (root, comments) = tree(&text).unwrap_or_else(|_| panic!("no tree"));
+        assert_eq!(comments.len(), 300);
+        assert_eq!(root.type_name(), "object");
+    }
+
+    #[test]
     fn masks_unknown_keys_and_keeps_positions() {
         let text = "title: x\nsteps:\n  - device: phone\n    acton: Open\n    tip: a\n";
         let checked = guide(text).unwrap();
@@ -1647,5 +1724,20 @@ mod tests {
         );
         let d = guide("title: [link](https://x.dk) here\n").unwrap_err();
         assert!(d.message.contains("as a list"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_bracket_left_open_is_named_where_it_opens_not_where_yaml_stopped() {
+        let text = "title: {da: \"Ny titel\", en: \"New title\"\nlanguages: [da]\nsteps: []\n";
+        let d = guide(text).unwrap_err();
+        assert_eq!(d.message, "a `{` is not closed with `}`");
+        assert_eq!(d.span, Span::new(1, 8));
+        assert!(d.hint.unwrap().contains("until line"));
+        // Open across lines, with quotes and an apostrophe inside, and then closed: not that.
+        let text = "title: {da: 'Tryk på ''OK''',\n  en: Tap the phone's [OK]}\nsteps: [\n";
+        assert_eq!(unclosed_flow(text, 3), None);
+        assert_eq!(unclosed_flow(text, 4), Some((3, 7, '[')));
+        // A bracket within a text or a comment opens nothing.
+        assert_eq!(unclosed_flow("title: Tap [Next\n# {\nx: 1\n", 3), None);
     }
 }

@@ -478,3 +478,36 @@ fn an_image_cannot_show_a_guide() {
         run.stderr
     );
 }
+
+#[test]
+fn settings_yaml_cannot_read_is_one_error_not_one_per_variable_the_guides_use() {
+    // A `{` left open in guidegen.yaml: its variables are unread, and the guides that use them
+    // (in texts, alt texts and link targets) are not blamed for it.
+    for broken in [
+        SETTINGS.replace("en: Guides}", "en: Guides"),
+        SETTINGS.replace("variables:", "variabels:"),
+    ] {
+        let (_tmp, root) = site();
+        std::fs::write(root.join("guidegen.yaml"), &broken).unwrap();
+        let run = run_in(&root, &[&"check"]);
+        run.expect_code(1);
+        assert_eq!(
+            run.error_locations()
+                .iter()
+                .map(|at| at.split(':').next().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            ["guidegen.yaml"],
+            "{}",
+            run.stderr
+        );
+    }
+    // With the settings read, an unknown variable is still the guide's error.
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "guides/vpn/guide.yaml",
+        "((phone)) if",
+        "((phnoe)) if",
+    );
+    run_in(&root, &[&"check"]).expect_code(1);
+}
