@@ -1,4 +1,4 @@
-//! A guide view as typst source: `template.typ`, then the guide as calls of its functions.
+//! A guide view as typst source: an import of `template.typ`, then the guide as calls of its functions.
 
 use std::fmt::Write;
 
@@ -9,11 +9,32 @@ use crate::view::{
     AppView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
 };
 
-/// The fixed layout every guide's source starts with; the guide's own part follows it.
-pub const TEMPLATE: &str = include_str!("template.typ");
+/// The fixed layout every guide's source imports; the guide's own part calls its functions.
+const TEMPLATE: &str = include_str!("template.typ");
 
 /// The template's line saying the guide is left-to-right, replaced for a right-to-left one.
 const LTR_FLAG: &str = "#let gg-rtl = false";
+
+/// The template as the virtual files a guide's source imports: left-to-right, right-to-left. A
+/// module of its own, so that a process parses it once (`world`), and evaluates it once for all the
+/// PDFs of a build (typst memoizes a module's evaluation), instead of once per PDF as the first
+/// 20 kB of every guide's source.
+pub const TEMPLATE_PATHS: [&str; 2] = ["/template.typ", "/template-rtl.typ"];
+
+/// The text of the template at `TEMPLATE_PATHS[rtl]`.
+pub fn template_text(rtl: bool) -> std::borrow::Cow<'static, str> {
+    if rtl {
+        // The template pads the number's gutter on the left; a right-to-left guide has it on the right.
+        TEMPLATE.replacen(LTR_FLAG, "#let gg-rtl = true", 1).into()
+    } else {
+        TEMPLATE.into()
+    }
+}
+
+/// The line a guide's source starts with.
+pub fn template_import(rtl: bool) -> String {
+    format!("#import \"{}\": *\n", TEMPLATE_PATHS[usize::from(rtl)])
+}
 
 /// Colours icons are drawn in (their SVG uses `currentColor`).
 const ICON_MUTED: &str = "#5a6472";
@@ -106,13 +127,7 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         attachments: view.attachments.clone(),
         link_titles: view.link_titles.clone(),
     };
-    if view.dir == "rtl" {
-        // The template pads the number's gutter on the left; a right-to-left guide has it on the right.
-        b.out
-            .push_str(&TEMPLATE.replacen(LTR_FLAG, "#let gg-rtl = true", 1));
-    } else {
-        b.out.push_str(TEMPLATE);
-    }
+    b.out.push_str(&template_import(view.dir == "rtl"));
     b.document(view, paper);
     (b.out, b.files)
 }

@@ -477,7 +477,7 @@ mod tests {
 
     /// The error of compiling the template followed by `generated`.
     fn compile_error(generated: &str) -> PdfError {
-        let source = format!("{}{generated}", document::TEMPLATE);
+        let source = format!("{}{generated}", document::template_import(false));
         let today = Datetime::from_ymd(2024, 1, 1).unwrap();
         let world = world::GuideWorld::new(source, world::Files::default(), today);
         let errors = typst::compile::<PagedDocument>(&world).output.unwrap_err();
@@ -521,8 +521,8 @@ mod tests {
         assert_eq!(at("#\"first\""), Some("step 1"));
         assert_eq!(at("#title["), Some("the guide's title"));
         assert_eq!(at("#show: gg-setup"), Some("the page header and footer"));
-        // The fixed template is no part of the guide.
-        assert_eq!(at("#let gg-setup"), None);
+        // The import of the fixed template is no part of the guide.
+        assert_eq!(at("#import \"/template.typ\""), None);
     }
 
     #[test]

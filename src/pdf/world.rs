@@ -1,5 +1,5 @@
-//! The typst `World` a guide compiles in: one generated main file, the guide's images as virtual files,
-//! and only the fonts embedded in guidegen. No system fonts, no file system, no network, no packages.
+//! The typst `World` a guide compiles in: one generated main file, the template it imports, the guide's
+//! images as virtual files, and only the fonts embedded in guidegen. No system fonts, no file system, no network, no packages.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -130,6 +130,17 @@ impl Files {
     }
 }
 
+/// The template's two versions as sources, parsed once per process.
+static TEMPLATES: LazyLock<[Source; 2]> = LazyLock::new(|| {
+    [false, true].map(|rtl| {
+        let path = super::document::TEMPLATE_PATHS[usize::from(rtl)];
+        Source::new(
+            file_id(path),
+            super::document::template_text(rtl).into_owned(),
+        )
+    })
+});
+
 /// One guide's compilation environment.
 pub struct GuideWorld {
     main: Source,
@@ -175,17 +186,19 @@ impl World for GuideWorld {
 
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(not_found(id))
+            return Ok(self.main.clone());
         }
+        TEMPLATES
+            .iter()
+            .find(|template| template.id() == id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            return Ok(Bytes::from_string(self.main.clone()));
-        }
-        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+        self.source(id)
+            .map(Bytes::from_string)
+            .or_else(|_| self.files.get(&id).cloned().ok_or_else(|| not_found(id)))
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -205,6 +218,30 @@ fn not_found(id: FileId) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_is_imported_from_one_source_per_direction_parsed_once() {
+        let today = Datetime::from_ymd(2024, 1, 1).unwrap();
+        let world = |rtl| {
+            let main = super::super::document::template_import(rtl);
+            GuideWorld::new(main, Files::default(), today)
+        };
+        let [ltr, rtl] = super::super::document::TEMPLATE_PATHS.map(file_id);
+        let (a, b) = (world(false), world(true));
+        // Two compilations get the one parsed source, not a copy.
+        let (first, second) = (a.source(ltr).unwrap(), b.source(ltr).unwrap());
+        assert_eq!(first.text().as_ptr(), second.text().as_ptr());
+        assert!(first.root().errors_and_warnings().0.is_empty());
+        let rtl = a.source(rtl).unwrap();
+        assert!(rtl.text().contains("#let gg-rtl = true"));
+        assert!(first.text().contains("#let gg-rtl = false"));
+        // Each compiles, the import found.
+        for world in [&a, &b] {
+            typst::compile::<typst_layout::PagedDocument>(world)
+                .output
+                .unwrap();
+        }
+    }
 
     #[test]
     fn fonts_are_embedded_and_cover_danish() {
