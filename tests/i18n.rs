@@ -26,6 +26,18 @@ fn site() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// [`site`] with German added to its languages, without a catalog for it.
+fn site_with_german() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site();
+    edit(
+        &root,
+        "guidegen.yaml",
+        "languages: [da, en]",
+        "languages: [da, en, de]",
+    );
+    (tmp, root)
+}
+
 /// Runs guidegen in `dir` with a clean environment.
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guidegen"))
@@ -495,13 +507,7 @@ fn a_plain_source_string_becomes_a_language_map_on_import() {
 
 #[test]
 fn a_third_language_builds_with_its_catalog_and_a_missing_string_is_named_and_shown_in_english() {
-    let (_tmp, root) = site();
-    edit(
-        &root,
-        "guidegen.yaml",
-        "languages: [da, en]",
-        "languages: [da, en, de]",
-    );
+    let (_tmp, root) = site_with_german();
     std::fs::create_dir_all(root.join("locales")).unwrap();
     let en = include_str!("../src/locales/en.yaml").replace("name: English", "name: Deutsch");
     std::fs::write(root.join("locales/de.yaml"), &en).unwrap();
@@ -766,13 +772,7 @@ fn status_and_check_name_and_place_each_fallback_alike() {
 
 #[test]
 fn a_third_language_starts_from_i18n_strings_and_shows_each_string_once_translated() {
-    let (_tmp, root) = site();
-    edit(
-        &root,
-        "guidegen.yaml",
-        "languages: [da, en]",
-        "languages: [da, en, de]",
-    );
+    let (_tmp, root) = site_with_german();
     // Without a catalog: an error whose hint is the command.
     let out = run(&root, &["check"]);
     assert_eq!(code(&out), 1);
