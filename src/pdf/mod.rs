@@ -523,6 +523,13 @@ mod tests {
         assert_eq!(at("#show: gg-setup"), Some("the page header and footer"));
         // The import of the fixed template is no part of the guide.
         assert_eq!(at("#import \"/template.typ\""), None);
+        // A right-to-left guide imports the template that pads the numbers' gutter on the right.
+        let rtl = GuideView { dir: "rtl", ..view };
+        let (source, _) = document::source(&rtl, Paper::A4);
+        assert!(
+            source.starts_with("#import \"/template-rtl.typ\": *\n"),
+            "{source}"
+        );
     }
 
     #[test]
