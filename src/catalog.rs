@@ -317,7 +317,7 @@ pub fn load(
                         ),
                     )
                     .with_hint(format!(
-                        "add each under `strings:` (a line commented out with `#` does not count); `{first}` reads \"{}\" in English. `guidegen i18n strings {lang}` writes any this file lacks at its end, for you to translate",
+                        "add each under `strings:` (a line commented out with `#` does not count); `{first}` reads \"{}\" in English. `guidegen i18n strings {lang}` adds any this file lacks under `strings:`, commented out, for you to translate",
                         reference.get(first)
                     )),
                 );

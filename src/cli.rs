@@ -435,7 +435,7 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
                     (true, n) => format!("wrote {} with {n} interface strings", s.path.display()),
                     (false, 0) => format!("nothing to add to {}", s.path.display()),
                     (false, n) => format!(
-                        "added {n} interface string{} at the end of {}",
+                        "added {n} interface string{} to the strings of {}",
                         plural(n),
                         s.path.display()
                     ),

@@ -4,8 +4,8 @@
 //! Every string is written as a comment (`# site.guides: Guides`): a string that is not translated
 //! yet stays missing, and `check` keeps listing it, rather than an English string passing for a
 //! translation. The translator translates a line and removes its `#`. Run again on a catalog that
-//! exists, it adds what the catalog lacks (a string a new version of guidegen brought) at its end,
-//! commented the same way, and changes nothing else.
+//! exists, it adds what the catalog lacks (a string a new version of guidegen brought) at the end
+//! of its `strings:`, commented the same way, and changes nothing else.
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,7 @@ fn create(path: &Path, lang: &str) -> Result<usize, std::io::Error> {
     Ok(lines.len())
 }
 
-/// The strings `file` lacks, added at the end of the catalog as comments; a string already there as
+/// The strings `file` lacks, added at the end of its `strings:` as comments; a string already there as
 /// a comment is not added twice.
 fn add_missing(
     path: &Path,
@@ -156,18 +156,42 @@ fn add_missing(
     if lines.is_empty() {
         return Ok(0);
     }
-    let mut added = String::new();
-    if !text.ends_with('\n') && !text.is_empty() {
-        added.push('\n');
-    }
-    added.push_str("  # Added by `guidegen i18n strings`: translate each, remove its `#`, and keep it under `strings:`.\n");
+    let mut added =
+        String::from("  # Added by `guidegen i18n strings`: translate each and remove its `#`.\n");
     for line in &lines {
         added.push_str(line);
         added.push('\n');
     }
-    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
-    std::io::Write::write_all(&mut file, added.as_bytes())?;
+    let at = end_of_strings(text);
+    let mut new = String::with_capacity(text.len() + added.len() + 1);
+    new.push_str(&text[..at]);
+    if !new.is_empty() && !new.ends_with('\n') {
+        new.push('\n');
+    }
+    new.push_str(&added);
+    new.push_str(&text[at..]);
+    std::fs::write(path, new)?;
     Ok(lines.len())
+}
+
+/// Where lines added to the `strings:` block of a catalog go: after its last line (a key written
+/// after `strings:`, such as `name:`, stays where it is), else at the end of the file.
+fn end_of_strings(text: &str) -> usize {
+    let mut offset = 0;
+    let mut end = None;
+    for line in text.split_inclusive('\n') {
+        let top_level = !line.starts_with([' ', '#', '\t', '\r', '\n']);
+        if top_level && end.is_some() {
+            break;
+        }
+        offset += line.len();
+        let key = line.split(" #").next().unwrap_or_default().trim_end();
+        // Only a block map: `strings: {…}` on one line takes no lines after it.
+        if top_level && key == "strings:" || end.is_some() && line.starts_with(' ') {
+            end = Some(offset);
+        }
+    }
+    end.unwrap_or(text.len())
 }
 
 /// `  # key: text` for each string `wanted` takes, in the built-in catalog's order, its text from the
@@ -295,6 +319,40 @@ mod tests {
         let again = run(site.path(), "de").result.unwrap();
         assert_eq!(again.added, 0);
         assert_eq!(catalog(site.path(), "de").0, after);
+    }
+
+    #[test]
+    fn strings_are_added_inside_the_strings_block_wherever_it_stands() {
+        let site = tempfile::tempdir().unwrap();
+        let path = site.path().join("locales/de.yaml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let written = "strings:   # translated by hand\n  site.guides: Anleitungen\n\n# The name:\nname: Deutsch\n";
+        std::fs::write(&path, written).unwrap();
+        let summary = run(site.path(), "de").result.unwrap();
+        let (text, file) = catalog(site.path(), "de");
+        assert_eq!(summary.added, Catalog::required_keys().len() - 1);
+        assert!(
+            text.starts_with(
+                "strings:   # translated by hand\n  site.guides: Anleitungen\n  # Added"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("\n\n# The name:\nname: Deutsch\n"), "{text}");
+        assert_eq!(file.name.unwrap().value, "Deutsch");
+        // Uncommented where they were put, the strings are the catalog's.
+        std::fs::write(
+            &path,
+            text.replace("  # guide.tip: Tip", "  guide.tip: Tipp"),
+        )
+        .unwrap();
+        assert_eq!(
+            catalog(site.path(), "de").1.strings["guide.tip"].value,
+            "Tipp"
+        );
+        // Without a `strings:` block of lines, at the end.
+        for text in ["name: x\nstrings: {a: b}\n", "name: x\n"] {
+            assert_eq!(end_of_strings(text), text.len());
+        }
     }
 
     #[test]
