@@ -2,10 +2,14 @@
 //! numbers), built in for English and Danish and extended by a site's `locales/<lang>.yaml`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::input::CatalogFile;
+
+/// How many missing interface strings a catalog's warning names; it counts the rest.
+const MISSING_NAMED: usize = 5;
 
 /// Built-in catalogs. English is the reference: its keys are the keys every catalog must have.
 const BUILTIN: &[(&str, &str)] = &[
@@ -304,7 +308,15 @@ pub fn load(
             // English until it is translated: an upgrade never stops a site from building.
             let missing: Vec<&String> = required.iter().filter(|key| !catalog.has(key)).collect();
             if let Some(first) = missing.first() {
-                let keys: Vec<String> = missing.iter().map(|key| format!("`{key}`")).collect();
+                // A catalog just begun lacks all hundred: the first few say which part is missing.
+                let named = missing
+                    .iter()
+                    .take(MISSING_NAMED)
+                    .map(|key| format!("`{key}`"));
+                let mut keys = named.collect::<Vec<_>>().join(", ");
+                if missing.len() > MISSING_NAMED {
+                    let _ = write!(keys, " and {} more", missing.len() - MISSING_NAMED);
+                }
                 diagnostics.push(
                     Diagnostic::warning(
                         path,
@@ -313,7 +325,7 @@ pub fn load(
                             "{} interface string{} missing, shown in English meanwhile: {}",
                             missing.len(),
                             if missing.len() == 1 { " is" } else { "s are" },
-                            keys.join(", ")
+                            keys
                         ),
                     )
                     .with_hint(format!(
@@ -414,11 +426,16 @@ mod tests {
         let warnings: Vec<_> = diagnostics.iter().collect();
         assert_eq!(warnings.len(), 1, "one warning for all of them");
         assert!(!diagnostics.has_errors());
+        // All but one are missing: the first few are named, the rest counted.
+        let missing = Catalog::required_keys().len() - 1;
+        let message = &warnings[0].message;
         assert!(
-            warnings[0].message.contains("`guide.step_of`")
-                && warnings[0].message.contains("shown in English"),
-            "{}",
-            warnings[0].message
+            message.starts_with(&format!("{missing} interface strings are missing"))
+                && message.contains("shown in English")
+                && message.contains("`alias.moved`")
+                && !message.contains("`guide.step_of`")
+                && message.ends_with(&format!(" and {} more", missing - MISSING_NAMED)),
+            "{message}"
         );
     }
 

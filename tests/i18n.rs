@@ -739,35 +739,66 @@ fn status_and_check_name_and_place_each_fallback_alike() {
     // The demo's step 2 outdated; every text of `every` missing.
     edit(&root, GUIDE, EDITED_FROM, EDITED_TO);
     let json = status_json(&root);
-    let mut from_status: Vec<String> = Vec::new();
+    // Per (file, missing or outdated), in reading order: (`path:line:column`, name) of each text.
+    type Texts = Vec<(String, String)>;
+    let mut groups: Vec<((String, bool), Texts)> = Vec::new();
     for guide in json["guides"].as_array().unwrap() {
         for item in guide["languages"][0]["untranslated"].as_array().unwrap() {
-            let what = if item["status"] == "missing" {
-                "has no"
-            } else {
-                "has an outdated"
-            };
-            from_status.push(format!(
-                "{}:{}:{}: warning: `{}` {what} `en` translation",
+            let place = format!(
+                "{}:{}:{}",
                 item["path"].as_str().unwrap(),
                 item["line"],
-                item["column"],
-                item["name"].as_str().unwrap()
+                item["column"]
+            );
+            let key = (
+                item["path"].as_str().unwrap().to_owned(),
+                item["status"] == "missing",
+            );
+            let text = (place, item["name"].as_str().unwrap().to_owned());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, texts)) => texts.push(text),
+                None => groups.push((key, vec![text])),
+            }
+        }
+    }
+    assert_eq!(groups.iter().map(|(_, t)| t.len()).sum::<usize>(), 11);
+    // `check` says each of a file's few, and of its many the first, counting the others.
+    let mut expected: Vec<String> = Vec::new();
+    for ((_, missing), texts) in &groups {
+        let what = if *missing { "no" } else { "an outdated" };
+        if texts.len() <= 3 {
+            let each = texts.iter().map(|(place, name)| {
+                format!("{place}: warning: `{name}` has {what} `en` translation")
+            });
+            expected.extend(each);
+        } else {
+            let (place, name) = &texts[0];
+            let many = if *missing {
+                "have no `en` translation"
+            } else {
+                "have outdated `en` translations"
+            };
+            let others = texts.len() - 1;
+            expected.push(format!(
+                "{place}: warning: `{name}` and {others} other texts {many}"
             ));
         }
     }
-    assert_eq!(from_status.len(), 11);
+    assert!(
+        groups.iter().any(|(_, t)| t.len() > 3) && groups.iter().any(|(_, t)| t.len() <= 3),
+        "the site has a file of few and a file of many untranslated texts: {groups:?}"
+    );
     let out = run(&root, &["check"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
     let from_check: Vec<&str> = err.lines().filter(|l| l.contains(": warning: `")).collect();
-    for line in &from_status {
+    for line in &expected {
         assert!(
             from_check.iter().any(|c| c.starts_with(line.as_str())),
             "{line}\n{from_check:#?}"
         );
     }
-    assert_eq!(from_check.len(), from_status.len(), "{from_check:#?}");
+    assert_eq!(from_check.len(), expected.len(), "{from_check:#?}");
 }
 
 #[test]
@@ -798,6 +829,19 @@ fn a_third_language_starts_from_i18n_strings_and_shows_each_string_once_translat
         "{}",
         stderr(&out)
     );
+    // No guide has a German text yet: one warning per file says so, not one per text.
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    let per_file: Vec<&&str> = warnings
+        .iter()
+        .filter(|l| l.contains("other texts have no `de` translation"))
+        .collect();
+    assert!(!per_file.is_empty(), "{warnings:#?}");
+    let files: std::collections::BTreeSet<&str> = warnings
+        .iter()
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    assert_eq!(warnings.len(), files.len(), "{warnings:#?}");
 
     edit(&root, "locales/de.yaml", "name: de ", "name: Deutsch ");
     edit(

@@ -441,7 +441,8 @@ pub fn guide_warnings(site: &Site, guide: &Guide) -> (Vec<Diagnostic>, usize) {
         let status = guide_language_status(site, guide, lang);
         unpinned += status.unpinned;
         let untranslated = status.untranslated.iter();
-        warnings.extend(untranslated.map(|f| f.diagnostic(lang, Severity::Warning)));
+        let untranslated = untranslated.map(|f| Reported::of_guide_text(f, lang));
+        warnings.extend(condensed(lang, untranslated));
     }
     (warnings, unpinned)
 }
@@ -450,19 +451,177 @@ pub fn guide_warnings(site: &Site, guide: &Guide) -> (Vec<Diagnostic>, usize) {
 /// `build --strict` reports it.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     let report = status(site, &[]);
-    let site_texts = report
-        .site_untranslated
-        .iter()
-        .map(|f| f.diagnostic(Severity::Warning));
-    report
+    let in_guides = report
         .guides
         .iter()
         .flat_map(|g| &g.languages)
         .flat_map(|l| {
-            l.untranslated
-                .iter()
-                .map(|f| f.diagnostic(&l.language, Severity::Warning))
-        })
-        .chain(site_texts)
-        .collect()
+            let lang = l.language.as_str();
+            let untranslated = l.untranslated.iter();
+            condensed(lang, untranslated.map(|f| Reported::of_guide_text(f, lang)))
+        });
+    let in_settings = report.languages.iter().flat_map(|lang| {
+        let untranslated = report
+            .site_untranslated
+            .iter()
+            .filter(|f| &f.language == lang);
+        condensed(lang, untranslated.map(Reported::of_settings_text))
+    });
+    in_guides.chain(in_settings).collect()
+}
+
+/// Past this many of one file, language and state, `check` reports untranslated texts as one
+/// warning at the first of them rather than one each: a language just added lacks every text of
+/// every guide, hundreds of warnings that would bury everything else. `guidegen i18n status` lists
+/// them all.
+const LISTED_ONE_BY_ONE: usize = 3;
+
+/// An untranslated text as `check` reports it: its name and state, and its own warning.
+struct Reported {
+    name: String,
+    status: Status,
+    warning: Diagnostic,
+}
+
+impl Reported {
+    fn of_guide_text(fallback: &Fallback, lang: &str) -> Self {
+        Reported {
+            name: fallback.slot.to_string(),
+            status: fallback.status,
+            warning: fallback.diagnostic(lang, Severity::Warning),
+        }
+    }
+
+    fn of_settings_text(fallback: &SiteFallback) -> Self {
+        Reported {
+            name: fallback.name.clone(),
+            status: fallback.status,
+            warning: fallback.diagnostic(Severity::Warning),
+        }
+    }
+}
+
+/// The warnings of `untranslated` (texts lacking a current `lang` translation, in reading order):
+/// each its own, but for a file with more than [`LISTED_ONE_BY_ONE`] missing (or outdated) ones,
+/// which get one warning, at the first, counting the others.
+fn condensed(lang: &str, untranslated: impl Iterator<Item = Reported>) -> Vec<Diagnostic> {
+    let mut groups: Vec<Vec<Reported>> = Vec::new();
+    for text in untranslated {
+        let same = |g: &&mut Vec<Reported>| {
+            g[0].status == text.status && g[0].warning.path == text.warning.path
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => group.push(text),
+            None => groups.push(vec![text]),
+        }
+    }
+    let mut warnings = Vec::new();
+    for mut group in groups {
+        if group.len() <= LISTED_ONE_BY_ONE {
+            warnings.extend(group.into_iter().map(|t| t.warning));
+            continue;
+        }
+        let others = group.len() - 1;
+        let first = group.swap_remove(0);
+        let (message, todo) = match first.status {
+            Status::Outdated => (
+                format!(
+                    "`{}` and {others} other texts have outdated `{lang}` translations: their source text changed after they were translated",
+                    first.name
+                ),
+                "update them, then record that they fit with `guidegen i18n confirm`".to_owned(),
+            ),
+            _ => (
+                format!(
+                    "`{}` and {others} other texts have no `{lang}` translation",
+                    first.name
+                ),
+                format!(
+                    "translate them in the file, or all at once with `guidegen i18n export --lang {lang}` and `guidegen i18n import`"
+                ),
+            ),
+        };
+        let hint = format!("`guidegen i18n status --lang {lang}` lists each with its line; {todo}");
+        warnings.push(
+            Diagnostic {
+                message,
+                ..first.warning
+            }
+            .with_hint(hint),
+        );
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Span;
+
+    fn reported(path: &str, line: usize, name: &str, status: Status) -> Reported {
+        let warning = Diagnostic::warning(path, Span::new(line, 3), format!("`{name}` alone"));
+        Reported {
+            name: name.to_owned(),
+            status,
+            warning,
+        }
+    }
+
+    #[test]
+    fn a_file_s_few_untranslated_texts_are_each_reported_and_its_many_once() {
+        let few =
+            (1..=3).map(|n| reported("a.yaml", n, &format!("step.{n}.action"), Status::Missing));
+        let many =
+            (1..=5).map(|n| reported("b.yaml", n, &format!("step.{n}.action"), Status::Missing));
+        // One outdated text among them is reported on its own, as what it is.
+        let outdated = reported("b.yaml", 9, "step.9.note", Status::Outdated);
+        let warnings = condensed("de", few.chain(many).chain([outdated]));
+        let said: Vec<(String, usize, &str)> = warnings
+            .iter()
+            .map(|w| {
+                (
+                    w.path.display().to_string(),
+                    w.span.line,
+                    w.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("a.yaml".into(), 1, "`step.1.action` alone"),
+                ("a.yaml".into(), 2, "`step.2.action` alone"),
+                ("a.yaml".into(), 3, "`step.3.action` alone"),
+                (
+                    "b.yaml".into(),
+                    1,
+                    "`step.1.action` and 4 other texts have no `de` translation"
+                ),
+                ("b.yaml".into(), 9, "`step.9.note` alone"),
+            ]
+        );
+        let hint = warnings[3].hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.starts_with("`guidegen i18n status --lang de` lists each"),
+            "{hint}"
+        );
+        assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn many_outdated_texts_of_a_file_are_one_warning_saying_so() {
+        let outdated =
+            (1..=4).map(|n| reported("a.yaml", n, &format!("step.{n}.action"), Status::Outdated));
+        let warnings = condensed("en", outdated);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("`step.1.action` and 3 other texts have outdated `en` translations"),
+            "{}",
+            warnings[0].message
+        );
+        let hint = warnings[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("guidegen i18n confirm"), "{hint}");
+    }
 }
