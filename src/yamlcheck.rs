@@ -1035,7 +1035,15 @@ impl<'a> Checker<'a> {
                         .join(", ");
                     let hint = match did_you_mean(key, keys.iter().copied()) {
                         Some(s) => format!("{s} (allowed here: {list})"),
-                        None => format!("allowed here: {list}"),
+                        None => match self.field_with_key(key, properties) {
+                            Some((field, first)) => {
+                                let example = written_as_map(field, first, key, entries);
+                                format!(
+                                    "if it is the {field}'s `{key}`, it goes inside `{field}:`: {example}; allowed here: {list}"
+                                )
+                            }
+                            None => format!("allowed here: {list}"),
+                        },
                     };
                     self.error(key_node.start, format!("unknown key `{key}`"), hint);
                 }
@@ -1113,6 +1121,37 @@ impl<'a> Checker<'a> {
         map
     }
 
+    /// The field of `properties` that, written as a map, has the key `key` (a screenshot's `alt`
+    /// written beside `screenshot:` instead of inside it), and that map's first required key.
+    fn field_with_key(
+        &self,
+        key: &str,
+        properties: Option<&'a serde_json::Map<String, Value>>,
+    ) -> Option<(&'a str, Option<&'a str>)> {
+        properties?.iter().find_map(|(field, schema)| {
+            let map = self.map_form_with_key(key, schema, 3)?;
+            Some((field.as_str(), map.required.first().copied()))
+        })
+    }
+
+    /// The map form of `schema` (through `anyOf` branches, `depth` deep) that has the key `key`.
+    fn map_form_with_key(
+        &self,
+        key: &str,
+        schema: &'a Value,
+        depth: usize,
+    ) -> Option<Rc<MapSchema<'a>>> {
+        let facts = self.facts(schema);
+        let map = self.map_schema(facts.resolved);
+        if map.properties.is_some_and(|p| p.contains_key(key)) {
+            return Some(map);
+        }
+        let branches = facts.branches.filter(|_| depth > 0).into_iter().flatten();
+        branches
+            .into_iter()
+            .find_map(|branch| self.map_form_with_key(key, branch, depth - 1))
+    }
+
     /// Drops a key and its value (and, in `{…}`, the comma after them).
     fn remove_entry(&mut self, map: &Node, key: &Node, value: &Node) {
         self.checked.suppress.insert(map.start.span());
@@ -1154,6 +1193,23 @@ impl<'a> Checker<'a> {
             return true;
         }
         false
+    }
+}
+
+/// How `field` is written with `key` inside it, with `field`'s value of `entries` (a plain one) in
+/// the map's first required key: `` `screenshot: {src: shots/login.png, alt: …}` ``.
+fn written_as_map(field: &str, first: Option<&str>, key: &str, entries: &[(Node, Node)]) -> String {
+    let value = entries.iter().find_map(|(k, v)| match (&k.kind, &v.kind) {
+        (NodeKind::Scalar { value: k, .. }, NodeKind::Scalar { value, .. }) if k == field => {
+            Some(value.as_str())
+        }
+        _ => None,
+    });
+    match first {
+        Some(first) if first != key => {
+            format!("`{field}: {{{first}: {}, {key}: …}}`", value.unwrap_or("…"))
+        }
+        _ => format!("`{field}: {{{key}: …}}`"),
     }
 }
 
@@ -1696,6 +1752,38 @@ mod tests {
         let (root, comments) = tree(&text).unwrap_or_else(|_| panic!("no tree"));
         assert_eq!(comments.len(), 300);
         assert_eq!(root.type_name(), "object");
+    }
+
+    #[test]
+    fn a_key_of_a_step_s_screenshot_written_beside_it_is_shown_inside_it() {
+        let text = "title: x\nsteps:\n  - device: phone\n    screenshot: shots/login.png\n    alt: The login page\n";
+        let checked = guide(text).unwrap();
+        let [d] = &checked.diagnostics[..] else {
+            panic!("{:?}", checked.diagnostics);
+        };
+        assert_eq!(
+            (d.message.as_str(), d.span),
+            ("unknown key `alt`", Span::new(5, 5))
+        );
+        let hint = d.hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.starts_with("if it is the screenshot's `alt`, it goes inside `screenshot:`: `screenshot: {src: shots/login.png, alt: …}`;"),
+            "{hint}"
+        );
+        // Without a screenshot yet, the map is shown with a gap for its file; a video's key likewise.
+        let text = "title: x\nsteps:\n  - device: phone\n    poster: shots/p.png\n";
+        let hint = guide(text).unwrap().diagnostics[0]
+            .hint
+            .clone()
+            .unwrap_or_default();
+        assert!(hint.contains("`video: {poster: …}`"), "{hint}");
+        // A key no part of a step has keeps the plain list.
+        let text = "title: x\nsteps:\n  - device: phone\n    colour: red\n";
+        let hint = guide(text).unwrap().diagnostics[0]
+            .hint
+            .clone()
+            .unwrap_or_default();
+        assert!(hint.starts_with("allowed here: `action`"), "{hint}");
     }
 
     #[test]
