@@ -914,6 +914,8 @@ pub struct Image {
     /// Its smaller copies for narrow screens, made when first asked for ([`crate::shots::renditions`])
     /// and shared by every step and language that shows this image.
     pub renditions: RenditionCell,
+    /// Its copy for PDFs, when it is far sharper than a page shows it ([`crate::shots::print_copy`]).
+    pub print: crate::shots::PrintCell,
 }
 
 /// Where an image's renditions are kept once made.

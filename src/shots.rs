@@ -1,5 +1,6 @@
 //! Model stage: what guidegen does to a screenshot's pixels — redaction (the published bytes have the
-//! hidden regions replaced, never covered) and the smaller renditions pages offer narrow screens.
+//! hidden regions replaced, never covered), the smaller renditions pages offer narrow screens, and the
+//! print copies PDFs embed.
 //!
 //! Everything here is deterministic (the same input gives the same bytes) and bounded: an image is
 //! decoded only after its header said it is within [`crate::validate::MAX_IMAGE_SIDE`] and
@@ -46,7 +47,6 @@ fn format_of(kind: ImageKind) -> Option<ImageFormat> {
     }
 }
 
-/// Decodes a PNG or JPEG within the limits.
 /// An image's width and height in pixels, from its header (an SVG's from its size or `viewBox`);
 /// `None` for an image that cannot be read.
 pub fn dimensions(bytes: &[u8], kind: ImageKind) -> Option<(u32, u32)> {
@@ -58,6 +58,7 @@ pub fn dimensions(bytes: &[u8], kind: ImageKind) -> Option<(u32, u32)> {
     }
 }
 
+/// Decodes a PNG or JPEG within the limits.
 pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
     let format = format_of(kind).ok_or("an SVG image has no pixels to decode")?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -312,6 +313,179 @@ fn make_renditions(image: &Image) -> Result<Vec<Rendition>, String> {
         .collect()
 }
 
+/// A PDF's screenshots are embedded at this resolution at the size the page shows them
+/// ([`print_copy`]): print quality, and sharp on screen at 200 % and more.
+pub const PRINT_DPI: f64 = 300.0;
+
+/// Past this resolution at the size shown, a PNG is embedded as a [`PRINT_DPI`] copy: a retina
+/// screenshot (2880 px across, in 100 mm: 730 dpi) would otherwise be decoded, compressed and
+/// stored at several times what paper or screen can show.
+pub const PRINT_MAX_DPI: f64 = 450.0;
+
+/// A screenshot's pixels as a PDF embeds them: `width`×`height`, 8 bits a channel, RGB or RGBA.
+#[derive(Debug)]
+pub struct PrintCopy {
+    pub width: u32,
+    pub height: u32,
+    pub alpha: bool,
+    pub pixels: Arc<Vec<u8>>,
+    /// The original's colour profile (a Mac's screenshots are in Display P3), kept with the pixels.
+    pub icc: Option<Arc<Vec<u8>>>,
+}
+
+/// Where an image's print copy is kept once made, with the width it was made for.
+pub type PrintCell = Arc<std::sync::Mutex<Option<(u32, Option<Arc<PrintCopy>>)>>>;
+
+/// The print copy of `image` for a PDF that shows it `shown_mm` wide, or `None` when the original
+/// is to be embedded as it is: an SVG or JPEG (a JPEG goes into the PDF as its own bytes), a PNG
+/// within [`PRINT_MAX_DPI`], or a PNG that cannot be decoded. Made once per image and width, and
+/// shared by every step and language that shows it.
+pub fn print_copy(image: &Image, shown_mm: f64) -> Option<Arc<PrintCopy>> {
+    let width = print_width(image, shown_mm)?;
+    let mut cell = image.print.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((made_for, copy)) = &*cell
+        && *made_for == width
+    {
+        return copy.clone();
+    }
+    let copy = make_print_copy(image, width).map(Arc::new);
+    *cell = Some((width, copy.clone()));
+    copy
+}
+
+/// The width of `image`'s print copy at `shown_mm`, when it needs one.
+fn print_width(image: &Image, shown_mm: f64) -> Option<u32> {
+    let inches = shown_mm / 25.4;
+    let dpi = f64::from(image.width) / inches;
+    if image.kind != ImageKind::Png || !inches.is_finite() || inches <= 0.0 || dpi <= PRINT_MAX_DPI
+    {
+        return None;
+    }
+    Some((inches * PRINT_DPI).ceil().max(1.0) as u32)
+}
+
+fn make_print_copy(image: &Image, width: u32) -> Option<PrintCopy> {
+    let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(&image.bytes[..])).ok()?;
+    let icc = image::ImageDecoder::icc_profile(&mut decoder)
+        .ok()
+        .flatten()
+        .filter(|icc| !icc.is_empty());
+    image::ImageDecoder::set_limits(&mut decoder, limits()).ok()?;
+    let decoded = DynamicImage::from_decoder(decoder).ok()?;
+    let height = (f64::from(image.height) * f64::from(width) / f64::from(image.width))
+        .round()
+        .max(1.0) as u32;
+    let alpha = decoded.color().has_alpha();
+    let (source, channels) = if alpha {
+        (decoded.into_rgba8().into_raw(), 4)
+    } else {
+        (decoded.into_rgb8().into_raw(), 3)
+    };
+    let from = (image.width as usize, image.height as usize);
+    let pixels = area_average(&source, channels, from, (width as usize, height as usize))?;
+    Some(PrintCopy {
+        width,
+        height,
+        alpha,
+        pixels: Arc::new(pixels),
+        icc: icc.map(Arc::new),
+    })
+}
+
+/// Fixed-point one of [`area_average`]'s weights.
+const WEIGHT_ONE: u32 = 1 << 14;
+
+/// `pixels` (`from` = width × height, `channels` bytes each) scaled down to `to`, each new pixel the
+/// average of the area of the old ones it covers: a screenshot's lines and letters shrink without
+/// ringing or aliasing. Separable (columns, then rows) with fixed-point weights, so it is exact
+/// arithmetic — the same bytes on every machine. `None` when `to` is not smaller.
+fn area_average(
+    pixels: &[u8],
+    channels: usize,
+    from: (usize, usize),
+    to: (usize, usize),
+) -> Option<Vec<u8>> {
+    let ((fw, fh), (tw, th)) = (from, to);
+    let sizes_ok = tw > 0 && th > 0 && tw <= fw && th <= fh && pixels.len() == fw * fh * channels;
+    if !sizes_ok || !matches!(channels, 3 | 4) {
+        return None;
+    }
+    // Down each column first, whole rows at a time (a loop the compiler vectorizes), into 8 more
+    // bits of precision: at most 255 × 256, in a u16.
+    let stride = fw * channels;
+    let mut columns = vec![0u16; stride * th];
+    let mut sum = vec![0u32; stride];
+    for ((start, weights), out) in area_weights(fh, th)
+        .iter()
+        .zip(columns.chunks_exact_mut(stride))
+    {
+        sum.fill(0);
+        for (k, &w) in weights.iter().enumerate() {
+            let row = &pixels[(start + k) * stride..][..stride];
+            for (s, &p) in sum.iter_mut().zip(row) {
+                *s += u32::from(p) * w;
+            }
+        }
+        for (o, &s) in out.iter_mut().zip(&sum) {
+            *o = ((s + (1 << 5)) >> 6) as u16;
+        }
+    }
+    // Then along each row.
+    let across = area_weights(fw, tw);
+    let mut out = vec![0u8; tw * th * channels];
+    let rows = columns
+        .chunks_exact(stride)
+        .zip(out.chunks_exact_mut(tw * channels));
+    for (row, out) in rows {
+        match channels {
+            3 => along_row::<3>(row, &across, out),
+            _ => along_row::<4>(row, &across, out),
+        }
+    }
+    Some(out)
+}
+
+/// One row of [`area_average`]'s second pass: `C` channels a pixel.
+fn along_row<const C: usize>(row: &[u16], across: &[(usize, Vec<u32>)], out: &mut [u8]) {
+    for ((start, weights), out) in across.iter().zip(out.chunks_exact_mut(C)) {
+        let mut sum = [0u32; C];
+        let taps = row[start * C..].chunks_exact(C).zip(weights);
+        for (pixel, &w) in taps {
+            for c in 0..C {
+                sum[c] += u32::from(pixel[c]) * w;
+            }
+        }
+        for c in 0..C {
+            out[c] = ((sum[c] + (1 << 21)) >> 22).min(255) as u8;
+        }
+    }
+}
+
+/// For each of `to` pixels along a side of `from` (`to` ≤ `from`): the first old pixel it covers
+/// and the share of each one it covers from there, summing to [`WEIGHT_ONE`].
+fn area_weights(from: usize, to: usize) -> Vec<(usize, Vec<u32>)> {
+    let scale = from as f64 / to as f64;
+    (0..to)
+        .map(|i| {
+            let (lo, hi) = (i as f64 * scale, ((i + 1) as f64 * scale).min(from as f64));
+            let first = lo.floor() as usize;
+            let last = (hi.ceil() as usize).clamp(first + 1, from);
+            let mut weights: Vec<u32> = (first..last)
+                .map(|j| {
+                    let covered = hi.min((j + 1) as f64) - lo.max(j as f64);
+                    (covered.max(0.0) / scale * f64::from(WEIGHT_ONE)).round() as u32
+                })
+                .collect();
+            // Rounding may leave the sum a little off: the largest share takes the difference.
+            let sum: u32 = weights.iter().sum();
+            if let Some(largest) = weights.iter_mut().max() {
+                *largest = (*largest + WEIGHT_ONE).saturating_sub(sum);
+            }
+            (first, weights)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +505,94 @@ mod tests {
             DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(image).into_rgb8())
         };
         encode(&image, ImageKind::Png).unwrap()
+    }
+
+    fn shot(bytes: Vec<u8>, kind: ImageKind, width: u32, height: u32) -> Image {
+        Image {
+            rel: "shots/a.png".into(),
+            kind,
+            width,
+            height,
+            bytes: Arc::new(bytes),
+            redacted: Vec::new(),
+            renditions: Default::default(),
+            print: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_png_past_450_dpi_where_shown_gets_a_300_dpi_copy_with_its_colour_profile() {
+        let profile = b"a colour profile's bytes".to_vec();
+        let mut bytes = Vec::new();
+        let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
+        image::ImageEncoder::set_icc_profile(&mut encoder, profile.clone()).unwrap();
+        let pixels =
+            image::RgbImage::from_fn(3000, 40, |x, _| image::Rgb([(x % 2 * 255) as u8; 3]));
+        image::ImageEncoder::write_image(
+            encoder,
+            &pixels,
+            3000,
+            40,
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+        let image = shot(bytes, ImageKind::Png, 3000, 40);
+        // 100 mm: 762 dpi, so a copy 100 mm × 300 dpi = 1182 px wide, as tall in proportion.
+        let copy = print_copy(&image, 100.0).expect("a copy");
+        assert_eq!((copy.width, copy.height, copy.alpha), (1182, 16, false));
+        assert_eq!(copy.pixels.len(), 1182 * 16 * 3);
+        assert_eq!(copy.icc.as_deref(), Some(&profile));
+        // Black and white columns averaged over each copy pixel's 2–3: grey, never aliased to either.
+        assert!(
+            copy.pixels.iter().all(|&v| (80..=175).contains(&v)),
+            "{:?}",
+            &copy.pixels[..12]
+        );
+        // Shown 254 mm (10 in) wide it is 300 dpi already: embedded as it is.
+        assert!(print_copy(&image, 254.0).is_none());
+        // The copy for 100 mm is made once.
+        assert!(Arc::ptr_eq(&copy, &print_copy(&image, 100.0).unwrap()));
+    }
+
+    #[test]
+    fn area_averages_are_exact_for_whole_blocks_and_keep_flat_colour() {
+        // 4 × 2 pixels of grey levels, halved each way: each new pixel the mean of a 2 × 2 block.
+        let pixels: Vec<u8> = [0, 100, 200, 255, 50, 150, 250, 255]
+            .iter()
+            .flat_map(|&v| [v; 3])
+            .collect();
+        let out = area_average(&pixels, 3, (4, 2), (2, 1)).unwrap();
+        assert_eq!(out, [75, 75, 75, 240, 240, 240]);
+        // A flat colour stays that colour through any ratio.
+        let flat: Vec<u8> = [12, 200, 77].repeat(97 * 31);
+        let out = area_average(&flat, 3, (97, 31), (40, 13)).unwrap();
+        assert!(out.chunks(3).all(|p| p == [12, 200, 77]), "{:?}", &out[..9]);
+        // Every weight list sums to one.
+        for (from, to) in [(2880, 1182), (2556, 947), (7, 3), (5, 5)] {
+            assert!(
+                area_weights(from, to)
+                    .iter()
+                    .all(|(_, w)| w.iter().sum::<u32>() == WEIGHT_ONE)
+            );
+        }
+        // Not a downscale, or a wrong length: none.
+        assert!(area_average(&pixels, 3, (4, 2), (5, 1)).is_none());
+        assert!(area_average(&pixels[1..], 3, (4, 2), (2, 1)).is_none());
+    }
+
+    #[test]
+    fn svgs_jpegs_and_undecodable_pngs_are_embedded_as_they_are() {
+        let jpeg = encode(&DynamicImage::new_rgb8(3000, 40), ImageKind::Jpeg).unwrap();
+        assert!(print_copy(&shot(jpeg, ImageKind::Jpeg, 3000, 40), 20.0).is_none());
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='3000' height='40'/>".to_vec();
+        assert!(print_copy(&shot(svg, ImageKind::Svg, 3000, 40), 20.0).is_none());
+        let broken = png(30, 30, true)[..60].to_vec();
+        assert!(print_copy(&shot(broken, ImageKind::Png, 3000, 3000), 20.0).is_none());
+        // With an alpha channel, the copy keeps it.
+        let image = shot(png(2000, 20, true), ImageKind::Png, 2000, 20);
+        let copy = print_copy(&image, 50.0).unwrap();
+        assert!(copy.alpha);
+        assert_eq!(copy.pixels.len(), (copy.width * copy.height * 4) as usize);
     }
 
     #[test]

@@ -940,6 +940,7 @@ fn read_image(
         bytes: Arc::new(bytes),
         redacted: redact.to_vec(),
         renditions: Default::default(),
+        print: Default::default(),
     };
     Ok((image, removed, under_text))
 }

@@ -57,6 +57,7 @@ fn screenshot(width: u32, height: u32, seed: u8) -> Image {
         bytes: Arc::new(bytes),
         redacted: Vec::new(),
         renditions: Default::default(),
+        print: Default::default(),
     }
 }
 
@@ -643,4 +644,76 @@ fn a_step_longer_than_a_page_breaks() {
     let note = pages.iter().filter(|p| p.contains("as some do")).count();
     assert!(note >= 2, "the note is on {note} page(s), not split");
     assert!(page_of(&pages, "Step 2 of 3") > page_of(&pages, "Step 1 of 3") + 1);
+}
+
+/// Every image the PDF embeds, in object order: (width, height, its decompressed samples).
+fn embedded_images(pdf: &[u8]) -> Vec<(i64, i64, Vec<u8>)> {
+    let doc = Document::load_mem(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|object| {
+            let Object::Stream(stream) = object else {
+                return None;
+            };
+            let dict = &stream.dict;
+            let is_image = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image");
+            // Soft masks (alpha) are images too; they have no colour space of their own.
+            let is_mask =
+                dict.get(b"ColorSpace").and_then(Object::as_name).ok() == Some(b"DeviceGray");
+            (is_image && !is_mask).then(|| {
+                let side = |key: &[u8]| dict.get(key).and_then(Object::as_i64).unwrap();
+                let samples = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                (side(b"Width"), side(b"Height"), samples)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_screenshot_far_sharper_than_the_page_shows_it_is_embedded_at_300_dpi() {
+    let en = Catalog::builtin("en").unwrap();
+    let mut view = mfa_guide(&en, "en", 3, 1);
+    // Step 1 a retina screenshot of a computer, step 3 a phone's at 3×, step 2 as the test makes
+    // it (1280 × 800 in at most 100 mm: 325 dpi, embedded as it is).
+    let sizes = [Some((2880, 1800)), None, Some((1179, 2556))];
+    let steps = view.sections.iter_mut().flat_map(|s| s.steps.iter_mut());
+    for (step, size) in steps.zip(sizes) {
+        let shot = step.screenshot.as_mut().unwrap();
+        if let Some((w, h)) = size {
+            shot.image = screenshot(w, h, 41);
+            (shot.width, shot.height) = (w, h);
+        }
+    }
+    let pdf = render(&view);
+    let mut sides: Vec<(i64, i64)> = embedded_images(&pdf)
+        .iter()
+        .filter(|(w, h, _)| *w > 100 && *h > 100)
+        .map(|(w, h, _)| (*w, *h))
+        .collect();
+    sides.sort();
+    // 100 mm (3.94 in) × 300 dpi = 1182 px; the phone's 80 mm tall (27 % of A4) × 300 dpi = 947 px.
+    assert_eq!(sides, [(437, 947), (1182, 739), (1280, 800)], "{sides:?}");
+    // The copy shows what the original does: the title bar's colour at its top, the page's below it.
+    let (w, _, samples) = embedded_images(&pdf)
+        .into_iter()
+        .find(|(w, _, _)| *w == 1182)
+        .unwrap();
+    let pixel = |x: i64, y: i64| {
+        let at = ((y * w + x) * 3) as usize;
+        [samples[at], samples[at + 1], samples[at + 2]]
+    };
+    assert_eq!(pixel(w / 2, 10), [30, 60, 120 + 41]);
+    assert_eq!(pixel(20, 200), [245, 247, 250]);
+    // Made once and shared: the Danish PDF of the same screenshots uses the same copies.
+    let copy = guidegen::shots::print_copy(
+        &view.sections[0].steps[0].screenshot.as_ref().unwrap().image,
+        100.0,
+    );
+    let again = guidegen::shots::print_copy(
+        &view.sections[0].steps[0].screenshot.as_ref().unwrap().image,
+        100.0,
+    );
+    assert!(Arc::ptr_eq(&copy.unwrap(), &again.unwrap()));
 }

@@ -79,6 +79,42 @@ impl Geometry {
     }
 }
 
+impl Geometry {
+    /// How wide a screenshot is shown, in millimetres: the column's width, or less for a tall one.
+    fn shown_width(&self, shot: &ScreenshotView) -> f64 {
+        let mut width = self.column;
+        if shot.width > 0 && shot.height > 0 {
+            let aspect = f64::from(shot.width) / f64::from(shot.height);
+            width = width.min(self.max_height * aspect);
+            // Small images are not blown up past their size at 96 dpi.
+            width = width.min(f64::from(shot.width) * 25.4 / 96.0);
+        }
+        width.max(10.0)
+    }
+}
+
+/// Makes the print copies of the guide's screenshots that need one ([`crate::shots::print_copy`]),
+/// side by side on rayon's threads: decoding and scaling a retina screenshot takes some 20 ms,
+/// most of a guide's PDF. The source is then written with them at hand.
+fn make_print_copies(view: &GuideView<'_>, geometry: &Geometry) {
+    use rayon::prelude::*;
+    let steps = view.sections.iter().flat_map(|section| &section.steps);
+    let shots: Vec<&ScreenshotView> = steps
+        .flat_map(|step| {
+            let parts = step
+                .parts
+                .screenshot
+                .iter()
+                .filter_map(|p| p.value.as_ref());
+            step.screenshot.iter().chain(parts)
+        })
+        .filter(|shot| shot.image.kind == crate::model::ImageKind::Png)
+        .collect();
+    shots.par_iter().for_each(|shot| {
+        crate::shots::print_copy(&shot.image, geometry.shown_width(shot));
+    });
+}
+
 /// Roughly how tall a step's parts are on paper, in millimetres, from their length alone (no layout):
 /// enough to tell a step that takes more than about half a page from one that does not. A step's
 /// text runs some 85 characters to a line of 10.5 pt in the step column, 5 mm a line.
@@ -127,6 +163,7 @@ pub fn source(view: &GuideView<'_>, paper: Paper) -> (String, Files) {
         attachments: view.attachments.clone(),
         link_titles: view.link_titles.clone(),
     };
+    make_print_copies(view, &b.geometry);
     b.out.push_str(&template_import(view.dir == "rtl"));
     b.document(view, paper);
     (b.out, b.files)
@@ -676,17 +713,10 @@ impl Builder {
             ImageKind::Jpeg => "jpg",
             ImageKind::Svg => "svg",
         };
-        let path = self.files.add_shared(ext, &shot.image.bytes);
         let g = &self.geometry;
-        let mut width = g.column;
-        if shot.width > 0 && shot.height > 0 {
-            let aspect = f64::from(shot.width) / f64::from(shot.height);
-            width = width.min(g.max_height * aspect);
-            // Small images are not blown up past their size at 96 dpi.
-            width = width.min(f64::from(shot.width) * 25.4 / 96.0);
-        }
-        let width = width.max(10.0);
+        let width = g.shown_width(shot);
         let beside = width <= g.beside;
+        let image = self.shot_image(shot, ext, width);
         let height = if shot.width > 0 {
             width * f64::from(shot.height) / f64::from(shot.width)
         } else {
@@ -699,13 +729,32 @@ impl Builder {
             .map(|c| format!("({}, [{}])", c.number, label(&c.label)))
             .collect();
         let call = format!(
-            "gg-shot({}, {}, {:.2}mm, marks: {marks}, labels: {})",
-            string(&path),
+            "gg-shot({image}, {}, {:.2}mm, marks: {marks}, labels: {})",
             string(&shot.alt.text),
             width,
             array(&labels)
         );
         (call, beside, height + estimate::SHOT_SPACE)
+    }
+
+    /// A screenshot's image as `gg-shot`'s first arguments: its file, or its print copy's pixels,
+    /// format and colour profile when the original is far sharper than `width_mm` shows.
+    fn shot_image(&mut self, shot: &ScreenshotView, ext: &str, width_mm: f64) -> String {
+        let Some(copy) = crate::shots::print_copy(&shot.image, width_mm) else {
+            return string(&self.files.add_shared(ext, &shot.image.bytes));
+        };
+        let pixels = self.files.add_shared("rgb", &copy.pixels);
+        let encoding = if copy.alpha { "rgba8" } else { "rgb8" };
+        let icc = match &copy.icc {
+            Some(icc) => string(&self.files.add_shared("icc", icc)),
+            None => "auto".to_owned(),
+        };
+        format!(
+            "{}, format: (encoding: \"{encoding}\", width: {}, height: {}), icc: {icc}",
+            string(&pixels),
+            copy.width,
+            copy.height
+        )
     }
 }
 

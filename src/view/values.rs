@@ -215,6 +215,7 @@ mod tests {
                 bytes: Default::default(),
                 redacted: Vec::new(),
                 renditions: Default::default(),
+                print: Default::default(),
             },
         }
     }
