@@ -296,11 +296,17 @@ fn make_renditions(image: &Image) -> Result<Vec<Rendition>, String> {
     }
     let decoded = decode(&image.bytes, image.kind)
         .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
-    // Each from the original, so that no rendition is a copy of a copy.
+    let (width, height) = (decoded.width(), decoded.height());
+    let (pixels, channels) = eight_bit(decoded);
+    // Each from the original, so that no rendition is a copy of a copy; by area averaging, which
+    // keeps a screenshot's text as crisp as Lanczos3 at these ratios, at a fraction of its time.
     sizes
         .into_iter()
         .map(|(w, h)| {
-            let scaled = decoded.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+            let from = (width as usize, height as usize);
+            let scaled = area_average(&pixels, channels, from, (w as usize, h as usize))
+                .and_then(|raw| eight_bit_image(w, h, raw, channels))
+                .ok_or_else(|| format!("cannot scale `{}` to {w} px", image.rel))?;
             let bytes = encode(&scaled, image.kind)
                 .map_err(|e| format!("cannot write a {w} px copy of `{}`: {e}", image.rel))?;
             Ok(Rendition {
@@ -375,21 +381,33 @@ fn make_print_copy(image: &Image, width: u32) -> Option<PrintCopy> {
     let height = (f64::from(image.height) * f64::from(width) / f64::from(image.width))
         .round()
         .max(1.0) as u32;
-    let alpha = decoded.color().has_alpha();
-    let (source, channels) = if alpha {
-        (decoded.into_rgba8().into_raw(), 4)
-    } else {
-        (decoded.into_rgb8().into_raw(), 3)
-    };
-    let from = (image.width as usize, image.height as usize);
+    let from = (decoded.width() as usize, decoded.height() as usize);
+    let (source, channels) = eight_bit(decoded);
     let pixels = area_average(&source, channels, from, (width as usize, height as usize))?;
     Some(PrintCopy {
         width,
         height,
-        alpha,
+        alpha: channels == 4,
         pixels: Arc::new(pixels),
         icc: icc.map(Arc::new),
     })
+}
+
+/// An image's pixels as 8-bit RGBA when it has alpha, else RGB, and how many channels that is.
+fn eight_bit(image: DynamicImage) -> (Vec<u8>, usize) {
+    if image.color().has_alpha() {
+        (image.into_rgba8().into_raw(), 4)
+    } else {
+        (image.into_rgb8().into_raw(), 3)
+    }
+}
+
+/// [`eight_bit`]'s pixels of a `width`×`height` image as an image again.
+fn eight_bit_image(width: u32, height: u32, raw: Vec<u8>, channels: usize) -> Option<DynamicImage> {
+    match channels {
+        4 => image::RgbaImage::from_raw(width, height, raw).map(DynamicImage::ImageRgba8),
+        _ => image::RgbImage::from_raw(width, height, raw).map(DynamicImage::ImageRgb8),
+    }
 }
 
 /// Fixed-point one of [`area_average`]'s weights.
