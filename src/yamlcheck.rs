@@ -438,9 +438,11 @@ struct Ctx<'n> {
 }
 
 /// An enclosing map of the format, and the key under which the check went down from it.
-struct Outer<'a> {
+struct Outer<'a, 'n> {
     /// Shared by every entry of the map rather than copied for each.
     keys: std::rc::Rc<[&'a str]>,
+    /// The map's entries as written.
+    entries: &'n [(Node, Node)],
     /// The map's noun ("the step").
     what: &'a str,
     start: Pos,
@@ -711,7 +713,7 @@ impl<'a> Checker<'a> {
         &mut self,
         node: &'n Node,
         schema: &'a Value,
-        outers: &mut Vec<Outer<'a>>,
+        outers: &mut Vec<Outer<'a, 'n>>,
         ctx: &Ctx<'n>,
     ) -> bool {
         let facts = self.facts(schema);
@@ -930,7 +932,7 @@ impl<'a> Checker<'a> {
         entries: &'n [(Node, Node)],
         schema: &'a Value,
         name: Option<&'a str>,
-        outers: &mut Vec<Outer<'a>>,
+        outers: &mut Vec<Outer<'a, 'n>>,
         ctx: &Ctx<'n>,
     ) -> bool {
         let map_schema = self.map_schema(schema);
@@ -1053,6 +1055,7 @@ impl<'a> Checker<'a> {
             };
             outers.push(Outer {
                 keys: Rc::clone(keys),
+                entries,
                 what,
                 start: node.start,
                 via: Some((leak_key(properties, key), key_node.start)),
@@ -1167,9 +1170,14 @@ impl<'a> Checker<'a> {
     }
 
     /// A key of an enclosing map written inside another key's value: an indentation mistake, said so.
-    fn misplaced(&mut self, key: &str, key_node: &Node, outers: &[Outer<'a>]) -> bool {
+    fn misplaced(&mut self, key: &str, key_node: &Node, outers: &[Outer<'a, '_>]) -> bool {
         for outer in outers.iter().rev() {
             if !outer.keys.contains(&key) {
+                continue;
+            }
+            // Moved out, it would be that map's second `key:`: not where it was meant to go.
+            let written = |(k, _): &(Node, Node)| matches!(&k.kind, NodeKind::Scalar { value, .. } if value == key);
+            if outer.entries.iter().any(written) {
                 continue;
             }
             let Some((via, via_at)) = outer.via else {
@@ -1784,6 +1792,24 @@ mod tests {
             .clone()
             .unwrap_or_default();
         assert!(hint.starts_with("allowed here: `action`"), "{hint}");
+    }
+
+    #[test]
+    fn a_key_the_outer_map_already_has_is_not_taken_for_a_misindented_one() {
+        // The file has its title: a step's `title:` is a key steps do not have, not a misplaced one.
+        let text =
+            "title: x\nsteps:\n  - device: phone\n    title: Open it\n    action: Open it.\n";
+        let d = &guide(text).unwrap().diagnostics[0];
+        assert_eq!(d.message, "unknown key `title`");
+        // Without one, it is where the file's title would be, indented too far.
+        let text = "steps:\n  - device: phone\n    action: Open it.\n    title: x\n";
+        let d = &guide(text).unwrap().diagnostics[0];
+        assert!(
+            d.message
+                .starts_with("`title:` is indented as part of `steps`"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
