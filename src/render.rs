@@ -449,27 +449,12 @@ impl<'a> Renderer<'a> {
         let page =
             crate::markdown::with_image_sizes(sizes, || self.context.templates.guide(&view))?;
         let mut beside: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
-        let shots = view
-            .sections
-            .iter()
-            .flat_map(|s| &s.steps)
-            .flat_map(|step| {
-                // A platform's own screenshots too ([`crate::variants`]).
-                let parts = step
-                    .parts
-                    .screenshot
-                    .iter()
-                    .filter_map(|p| p.value.as_ref());
-                step.screenshot.iter().chain(parts)
-            });
-        for shot in shots {
-            {
-                // The renditions first: a file of the guide's own of the same name wins.
-                for rendition in crate::shots::renditions(&shot.image)? {
-                    beside.insert(rendition.rel, rendition.bytes);
-                }
-                beside.insert(shot.image.rel.clone(), Arc::clone(&shot.image.bytes));
+        for shot in view.screenshots() {
+            // The renditions first: a file of the guide's own of the same name wins.
+            for rendition in crate::shots::renditions(&shot.image)? {
+                beside.insert(rendition.rel, rendition.bytes);
             }
+            beside.insert(shot.image.rel.clone(), Arc::clone(&shot.image.bytes));
         }
         let videos = view
             .video

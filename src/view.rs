@@ -472,6 +472,19 @@ pub struct GuideView<'a> {
     pub platform_script: bool,
 }
 
+impl GuideView<'_> {
+    /// Every screenshot of its steps, a platform's own ones too ([`crate::variants`]), in order.
+    pub fn screenshots(&self) -> impl Iterator<Item = &ScreenshotView> {
+        let steps = self.sections.iter().flat_map(|section| &section.steps);
+        steps.flat_map(|step| {
+            let parts = step.parts.screenshot.iter();
+            step.screenshot
+                .iter()
+                .chain(parts.filter_map(|p| p.value.as_ref()))
+        })
+    }
+}
+
 /// A guide that a `guide:` link names, as paper shows it.
 #[derive(Debug, Clone, Default)]
 pub struct LinkTitle {

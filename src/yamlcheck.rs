@@ -1780,17 +1780,12 @@ mod tests {
         );
         // Without a screenshot yet, the map is shown with a gap for its file; a video's key likewise.
         let text = "title: x\nsteps:\n  - device: phone\n    poster: shots/p.png\n";
-        let hint = guide(text).unwrap().diagnostics[0]
-            .hint
-            .clone()
-            .unwrap_or_default();
+        let hint_of = |text: &str| guide(text).unwrap().diagnostics[0].hint.clone();
+        let hint = hint_of(text).unwrap_or_default();
         assert!(hint.contains("`video: {poster: …}`"), "{hint}");
         // A key no part of a step has keeps the plain list.
         let text = "title: x\nsteps:\n  - device: phone\n    colour: red\n";
-        let hint = guide(text).unwrap().diagnostics[0]
-            .hint
-            .clone()
-            .unwrap_or_default();
+        let hint = hint_of(text).unwrap_or_default();
         assert!(hint.starts_with("allowed here: `action`"), "{hint}");
     }
 

@@ -98,16 +98,8 @@ impl Geometry {
 /// most of a guide's PDF. The source is then written with them at hand.
 fn make_print_copies(view: &GuideView<'_>, geometry: &Geometry) {
     use rayon::prelude::*;
-    let steps = view.sections.iter().flat_map(|section| &section.steps);
-    let shots: Vec<&ScreenshotView> = steps
-        .flat_map(|step| {
-            let parts = step
-                .parts
-                .screenshot
-                .iter()
-                .filter_map(|p| p.value.as_ref());
-            step.screenshot.iter().chain(parts)
-        })
+    let shots: Vec<&ScreenshotView> = view
+        .screenshots()
         .filter(|shot| shot.image.kind == crate::model::ImageKind::Png)
         .collect();
     shots.par_iter().for_each(|shot| {
