@@ -26,6 +26,9 @@
 //!   of one PDF (the whole build, load and validation included).
 //! * `example-site`: the repository itself (the example guides), HTML and PDF, into a temporary
 //!   output folder.
+//! * `retina-1`: one guide of 10 steps, each with a retina capture (2880×1800 or 1179×2556 PNG, made
+//!   up but compressing like real ones), English, HTML and PDF: what real screenshots cost — the
+//!   pages' renditions and the PDF's 300 dpi copies — which the synthetic guides' small images do not.
 //!
 //! A synthetic guide has 25 steps in two sections, text in both languages with Markdown (bold, links,
 //! code, emphasis, a list now and then), a device switch every few steps (computer, phone, tablet),
@@ -50,6 +53,7 @@
 //! numbers are guidegen's rather than the disk's), else the system's temporary folder. The parent
 //! makes each child's folder and removes it when the child has ended, however it ended.
 //!
+//! `--generate-retina DIR` writes the `retina-1` case's site.
 //! `--generate DIR [GUIDES [SCREENSHOTS]]` only writes a synthetic site, e.g. to profile the CLI on it:
 //! `target/release/deps/build-* --generate /tmp/site 1000 && perf record guidegen build /tmp/site`.
 //! The generator is `benches/common/site.rs`, shared with `benches/serve.rs`.
@@ -111,6 +115,9 @@ enum SiteSpec {
     Synthetic { guides: usize, screenshots: usize },
     /// The repository root, the example site.
     Examples,
+    /// One guide of 10 steps, each with a retina capture as real screenshots are: 5 of a laptop's
+    /// screen (2880×1800), 5 of a phone's (1179×2556), PNGs of some 200–300 kB ([`retina_site`]).
+    Retina,
 }
 
 const CASES: &[Case] = &[
@@ -193,6 +200,17 @@ const CASES: &[Case] = &[
         languages: &[],
         formats: &[Format::Html, Format::Pdf],
         target_time: Some(Duration::from_secs(1)),
+        target_mb: None,
+        selection: Selection::Default,
+        runs: Runs::WarmAndCold,
+    },
+    Case {
+        name: "retina-1",
+        what: "1 guide, 10 retina screenshots, en, HTML + PDF",
+        site: SiteSpec::Retina,
+        languages: &["en"],
+        formats: &[Format::Html, Format::Pdf],
+        target_time: None,
         target_mb: None,
         selection: Selection::Default,
         runs: Runs::WarmAndCold,
@@ -302,6 +320,20 @@ struct Row<'a> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate-retina") {
+        // Only writes the retina-1 case's site.
+        let Some(dir) = args.get(i + 1) else {
+            eprintln!("--generate-retina: name the folder to write the site into");
+            return ExitCode::from(2);
+        };
+        return match retina_site(Path::new(dir)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("cannot write the retina site: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(i) = args.iter().position(|a| a == "--generate") {
         // Only writes a synthetic site, e.g. to profile `guidegen build` on it.
         let dir = args.get(i + 1).map(PathBuf::from);
@@ -655,6 +687,11 @@ fn run_case(case: &Case, cold: bool, work_dir: &Path) -> Result<Measured, String
             dir
         }
         SiteSpec::Examples => PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        SiteSpec::Retina => {
+            let dir = work_dir.join("site");
+            retina_site(&dir).map_err(|e| format!("cannot write the retina site: {e}"))?;
+            dir
+        }
     };
     let out_dir = work_dir.join("out");
     let mut options = BuildOptions::new(&site_dir);
@@ -877,4 +914,75 @@ fn typst_scopes(runs: usize) -> Result<String, String> {
         );
     }
     Ok(out)
+}
+
+/// Writes [`SiteSpec::Retina`]'s site into `dir`.
+fn retina_site(dir: &Path) -> std::io::Result<()> {
+    let shots = dir.join("guides/retina/shots");
+    std::fs::create_dir_all(&shots)?;
+    std::fs::write(
+        dir.join("guidegen.yaml"),
+        "title: Retina\nlanguages: [en]\n",
+    )?;
+    let mut guide = String::from("title: Ten retina screenshots\nsteps:\n");
+    for step in 1..=10u32 {
+        let (device, (w, h)) = if step % 2 == 1 {
+            ("computer", (2880, 1800))
+        } else {
+            ("phone", (1179, 2556))
+        };
+        std::fs::write(shots.join(format!("s{step}.png")), retina_png(w, h, step)?)?;
+        let _ = write!(
+            guide,
+            "  - device: {device}\n    action: Select **Next** on the page of step {step}.\n    \
+             screenshot: {{src: shots/s{step}.png, alt: The page of step {step}.}}\n"
+        );
+    }
+    std::fs::write(dir.join("guides/retina/guide.yaml"), guide)
+}
+
+/// A `w`×`h` capture of a made-up page: a title bar and lines of "text" — 48 made-up glyphs 14 px
+/// wide, their strokes in shades of grey as anti-aliased letters are, repeated in words — so that it
+/// compresses and decodes like a real capture rather than like flat colour or noise. Different for
+/// each `seed`.
+fn retina_png(w: u32, h: u32, seed: u32) -> std::io::Result<Vec<u8>> {
+    let hash = |a: u32, b: u32| {
+        let mut v = a.wrapping_mul(0x9E37_79B1) ^ b.wrapping_mul(0x85EB_CA77);
+        v ^= v >> 15;
+        v = v.wrapping_mul(0x2C1B_3C6D);
+        v ^ (v >> 12)
+    };
+    let image = image::RgbImage::from_fn(w, h, |x, y| {
+        let paper = image::Rgb([246, 247, 250]);
+        if y < h / 16 {
+            return image::Rgb([20, 40, 90 + (seed * 9 % 100) as u8]);
+        }
+        let (line, row) = (y / 44, y % 44);
+        let margin = w / 12;
+        // Three lines in five have text, each of its own length; a letter's strokes are 12 rows tall.
+        let length = margin + hash(line, seed) % (w - 2 * margin);
+        if hash(line ^ seed, 11) % 5 >= 3 || !(16..28).contains(&row) || x < margin || x > length {
+            return paper;
+        }
+        let cell = (x - margin) / 14;
+        // Words of 2–9 letters, a space after each; which letter each cell is.
+        let word_hash = hash(cell / 10, line ^ seed.wrapping_mul(7919));
+        if cell % 10 >= 2 + word_hash % 8 {
+            return paper;
+        }
+        let glyph = hash(cell, line.wrapping_add(seed)) % 48;
+        match hash(glyph * 16 + (x - margin) % 14, row / 3) % 6 {
+            0 => image::Rgb([40, 42, 48]),
+            1 => image::Rgb([150, 152, 158]),
+            _ => paper,
+        }
+    });
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .map_err(std::io::Error::other)?;
+    Ok(bytes)
 }
