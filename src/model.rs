@@ -897,6 +897,15 @@ impl ImageKind {
             _ => None,
         }
     }
+
+    /// The extension a file of this kind is given: `png`, `jpg`, `svg`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageKind::Png => "png",
+            ImageKind::Jpeg => "jpg",
+            ImageKind::Svg => "svg",
+        }
+    }
 }
 
 /// One image file, read and measured.

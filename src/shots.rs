@@ -321,12 +321,12 @@ fn make_renditions(image: &Image) -> Result<Vec<Rendition>, String> {
 
 /// A PDF's screenshots are embedded at this resolution at the size the page shows them
 /// ([`print_copy`]): print quality, and sharp on screen at 200 % and more.
-pub const PRINT_DPI: f64 = 300.0;
+const PRINT_DPI: f64 = 300.0;
 
 /// Past this resolution at the size shown, a PNG is embedded as a [`PRINT_DPI`] copy: a retina
 /// screenshot (2880 px across, in 100 mm: 730 dpi) would otherwise be decoded, compressed and
 /// stored at several times what paper or screen can show.
-pub const PRINT_MAX_DPI: f64 = 450.0;
+const PRINT_MAX_DPI: f64 = 450.0;
 
 /// A screenshot's pixels as a PDF embeds them: `width`×`height`, 8 bits a channel, RGB or RGBA.
 #[derive(Debug)]

@@ -1149,10 +1149,8 @@ impl<'a> Checker<'a> {
         if map.properties.is_some_and(|p| p.contains_key(key)) {
             return Some(map);
         }
-        let branches = facts.branches.filter(|_| depth > 0).into_iter().flatten();
-        branches
-            .into_iter()
-            .find_map(|branch| self.map_form_with_key(key, branch, depth - 1))
+        let mut branches = facts.branches.filter(|_| depth > 0).into_iter().flatten();
+        branches.find_map(|branch| self.map_form_with_key(key, branch, depth - 1))
     }
 
     /// Drops a key and its value (and, in `{…}`, the comma after them).
@@ -1176,8 +1174,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             // Moved out, it would be that map's second `key:`: not where it was meant to go.
-            let written = |(k, _): &(Node, Node)| matches!(&k.kind, NodeKind::Scalar { value, .. } if value == key);
-            if outer.entries.iter().any(written) {
+            if value_of(outer.entries, key).is_some() {
                 continue;
             }
             let Some((via, via_at)) = outer.via else {
@@ -1204,13 +1201,19 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The value of `key` among a map's `entries`, when it is written there.
+fn value_of<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
+    entries.iter().find_map(|(k, v)| match &k.kind {
+        NodeKind::Scalar { value, .. } if value == key => Some(v),
+        _ => None,
+    })
+}
+
 /// How `field` is written with `key` inside it, with `field`'s value of `entries` (a plain one) in
 /// the map's first required key: `` `screenshot: {src: shots/login.png, alt: …}` ``.
 fn written_as_map(field: &str, first: Option<&str>, key: &str, entries: &[(Node, Node)]) -> String {
-    let value = entries.iter().find_map(|(k, v)| match (&k.kind, &v.kind) {
-        (NodeKind::Scalar { value: k, .. }, NodeKind::Scalar { value, .. }) if k == field => {
-            Some(value.as_str())
-        }
+    let value = value_of(entries, field).and_then(|v| match &v.kind {
+        NodeKind::Scalar { value, .. } => Some(value.as_str()),
         _ => None,
     });
     match first {

@@ -77,9 +77,7 @@ impl Geometry {
             half_page: (height - 24.0 - 22.0) / 2.0,
         }
     }
-}
 
-impl Geometry {
     /// How wide a screenshot is shown, in millimetres: the column's width, or less for a tall one.
     fn shown_width(&self, shot: &ScreenshotView) -> f64 {
         let mut width = self.column;
@@ -98,10 +96,8 @@ impl Geometry {
 /// most of a guide's PDF. The source is then written with them at hand.
 fn make_print_copies(view: &GuideView<'_>, geometry: &Geometry) {
     use rayon::prelude::*;
-    let shots: Vec<&ScreenshotView> = view
-        .screenshots()
-        .filter(|shot| shot.image.kind == crate::model::ImageKind::Png)
-        .collect();
+    // Which need one is print_copy's to say (it answers at once for the others).
+    let shots: Vec<&ScreenshotView> = view.screenshots().collect();
     shots.par_iter().for_each(|shot| {
         crate::shots::print_copy(&shot.image, geometry.shown_width(shot));
     });
@@ -200,13 +196,8 @@ fn inline_image(
     let ext = rel.rsplit('.').next().unwrap_or_default();
     let kind = ImageKind::from_extension(ext)?;
     let (width, _) = crate::shots::dimensions(bytes, kind)?;
-    let ext = match kind {
-        ImageKind::Png => "png",
-        ImageKind::Jpeg => "jpg",
-        ImageKind::Svg => "svg",
-    };
     Some(markup::InlineImage {
-        path: files.add_shared(ext, bytes),
+        path: files.add_shared(kind.extension(), bytes),
         width_mm: f64::from(width.max(1)) * 25.4 / 96.0,
     })
 }
@@ -652,11 +643,7 @@ impl Builder {
         let mut args = vec![content(&video.label), format!("[{}]", label(&video.title))];
         let poster = match &video.poster {
             Some(poster) => {
-                let ext = match poster.image.kind {
-                    ImageKind::Png => "png",
-                    ImageKind::Jpeg => "jpg",
-                    ImageKind::Svg => "svg",
-                };
+                let ext = poster.image.kind.extension();
                 let path = self.files.add_shared(ext, &poster.image.bytes);
                 let mut width = POSTER_WIDTH;
                 if poster.width > 0 && poster.height > 0 {
@@ -700,15 +687,10 @@ impl Builder {
     /// A screenshot as a call of `gg-shot`, whether it goes beside the step's text (narrow ones do)
     /// rather than below it, and about how tall it is in millimetres, with its callouts' labels.
     fn screenshot(&mut self, shot: &ScreenshotView) -> (String, bool, f64) {
-        let ext = match shot.image.kind {
-            ImageKind::Png => "png",
-            ImageKind::Jpeg => "jpg",
-            ImageKind::Svg => "svg",
-        };
         let g = &self.geometry;
         let width = g.shown_width(shot);
         let beside = width <= g.beside;
-        let image = self.shot_image(shot, ext, width);
+        let image = self.shot_image(shot, width);
         let height = if shot.width > 0 {
             width * f64::from(shot.height) / f64::from(shot.width)
         } else {
@@ -731,8 +713,9 @@ impl Builder {
 
     /// A screenshot's image as `gg-shot`'s first arguments: its file, or its print copy's pixels,
     /// format and colour profile when the original is far sharper than `width_mm` shows.
-    fn shot_image(&mut self, shot: &ScreenshotView, ext: &str, width_mm: f64) -> String {
+    fn shot_image(&mut self, shot: &ScreenshotView, width_mm: f64) -> String {
         let Some(copy) = crate::shots::print_copy(&shot.image, width_mm) else {
+            let ext = shot.image.kind.extension();
             return string(&self.files.add_shared(ext, &shot.image.bytes));
         };
         let pixels = self.files.add_shared("rgb", &copy.pixels);
