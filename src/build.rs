@@ -852,6 +852,7 @@ fn render_guide(
     counts: &mut Counts,
 ) -> Result<Vec<String>, String> {
     let plan = renderer.plan;
+    renderer.prepare_images(guide);
     let mut written = Vec::new();
     for lang in &publication.languages {
         let jobs = [
@@ -947,6 +948,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_build_of_pages_and_pdfs_decodes_a_retina_screenshot_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let guide = site.join("guides/retina");
+        std::fs::create_dir_all(guide.join("shots")).unwrap();
+        std::fs::write(
+            site.join("guidegen.yaml"),
+            "title: Retina\nlanguages: [en, da]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            guide.join("guide.yaml"),
+            "title: {en: Sign in, da: Log ind}\nsteps:\n  - device: computer\n    \
+             action: {en: Sign in., da: Log ind.}\n    \
+             screenshot: {src: shots/wide.png, alt: {en: The page, da: Siden}}\n  \
+             - device: computer\n    action: {en: Again., da: Igen.}\n    screenshot: shots/wide.png\n",
+        )
+        .unwrap();
+        // A laptop's capture, 2880 px across: renditions for pages, a 300 dpi copy for PDFs.
+        let pixels = image::RgbImage::from_fn(2880, 1800, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, 0x5c])
+        });
+        let png = crate::shots::encode(
+            &image::DynamicImage::ImageRgb8(pixels),
+            crate::model::ImageKind::Png,
+        )
+        .unwrap();
+        std::fs::write(guide.join("shots/wide.png"), &png).unwrap();
+        let mut options = BuildOptions::new(&site);
+        options.out_dir = Some(tmp.path().join("out"));
+        let outcome = build(&options);
+        let summary = outcome
+            .result
+            .as_ref()
+            .map_err(|e| format!("{e:?} {:?}", outcome.diagnostics));
+        assert!(summary.is_ok(), "{summary:?}");
+        for lang in ["en", "da"] {
+            let folder = tmp.path().join("out").join(lang).join("retina");
+            assert!(folder.join("retina-".to_owned() + lang + ".pdf").is_file());
+        }
+        // Two steps, two languages, a page and a PDF each: one decode.
+        assert_eq!(crate::shots::tests::decodes_of(&png), 1);
     }
 
     #[test]

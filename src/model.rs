@@ -499,6 +499,22 @@ pub struct GuideLinkUse {
 }
 
 impl Guide {
+    /// Every image its steps show as a screenshot — each step's and each variant's, in every
+    /// language — once each, however many steps and languages share it.
+    pub fn screenshot_images(&self) -> Vec<&Image> {
+        let steps = self.sections.iter().flat_map(|section| &section.steps);
+        let steps = steps.flat_map(|step| {
+            std::iter::once(step).chain(step.variants.iter().map(|variant| &variant.step))
+        });
+        let mut seen = std::collections::HashSet::new();
+        steps
+            .filter_map(|step| step.screenshot.as_deref())
+            .flat_map(|shot| std::iter::once(&shot.default).chain(shot.localized.values()))
+            // Steps that show the same file hold the same image: its cells are one.
+            .filter(|image| seen.insert(std::sync::Arc::as_ptr(&image.renditions)))
+            .collect()
+    }
+
     /// What a language's index shows of the guide — its id, title, summary, and the number and
     /// devices of its steps, not the steps — kept once its own pages are written, so that a build's
     /// memory does not hold every guide's texts and images (a step was 368 bytes and two

@@ -509,6 +509,20 @@ impl<'a> Renderer<'a> {
         Ok(files)
     }
 
+    /// Makes what this build's jobs will ask of `guide`'s screenshots — the renditions pages and
+    /// fragments offer narrow screens, the print copies PDFs embed — before its jobs run, each image
+    /// decoded once for both, the images side by side on rayon's threads.
+    pub fn prepare_images(&self, guide: &Guide) {
+        use rayon::prelude::*;
+        let plan = self.plan;
+        let renditions = plan.html || plan.fragment || plan.single;
+        let paper = plan.pdf.then_some(self.context.pdf.paper);
+        guide.screenshot_images().par_iter().for_each(|image| {
+            let print_mm = paper.map(|paper| pdf::shot_width_mm(paper, image.width, image.height));
+            crate::shots::prepare(image, renditions, print_mm);
+        });
+    }
+
     /// The guide's PDF in `lang`; for a guide with platform variants, one PDF per combination of
     /// platforms instead, each resolved for it.
     fn pdfs(

@@ -285,27 +285,92 @@ pub struct Rendition {
 pub fn renditions(image: &Image) -> Result<Vec<Rendition>, String> {
     image
         .renditions
-        .get_or_init(|| make_renditions(image))
+        .get_or_init(|| {
+            if rendition_sizes(image.kind, image.width, image.height).is_empty() {
+                return Ok(Vec::new());
+            }
+            make_renditions(image, &decode_pixels(image)?)
+        })
         .clone()
 }
 
-fn make_renditions(image: &Image) -> Result<Vec<Rendition>, String> {
-    let sizes = rendition_sizes(image.kind, image.width, image.height);
-    if sizes.is_empty() {
-        return Ok(Vec::new());
+/// Makes, ahead of the pages and PDFs that will ask for them, an image's renditions (`renditions`)
+/// and its print copy for a PDF that shows it `print_mm` wide — from one decode when it needs both,
+/// where asking for each in turn would decode a retina screenshot twice. What is made already, or
+/// not needed, is left; the rest is made when asked for, as before.
+pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
+    let renditions_wanted = renditions
+        && image.renditions.get().is_none()
+        && !rendition_sizes(image.kind, image.width, image.height).is_empty();
+    let print = print_mm.and_then(|mm| Some(mm).zip(print_width(image, mm)));
+    let print = print.filter(|(_, width)| !print_cell_holds(image, *width));
+    match (renditions_wanted, print) {
+        (true, Some((_, width))) => {
+            let decoded = decode_pixels(image);
+            let made = match &decoded {
+                Ok(pixels) => make_renditions(image, pixels),
+                Err(e) => Err(e.clone()),
+            };
+            // Another thread that made them first made the same.
+            let _ = image.renditions.set(made);
+            let copy = decoded
+                .ok()
+                .and_then(|pixels| make_print_copy(image, width, &pixels))
+                .map(Arc::new);
+            *lock_print(image) = Some((width, copy));
+        }
+        (true, None) => drop(self::renditions(image)),
+        (false, Some((mm, _))) => drop(print_copy(image, mm)),
+        (false, None) => {}
     }
-    let decoded = decode(&image.bytes, image.kind)
-        .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
-    let (width, height) = (decoded.width(), decoded.height());
-    let (pixels, channels) = eight_bit(decoded);
+}
+
+/// An image's pixels, decoded once for every copy made of them: 8-bit RGB, or RGBA when it has
+/// alpha, with its colour profile.
+struct Pixels {
+    width: usize,
+    height: usize,
+    raw: Vec<u8>,
+    channels: usize,
+    icc: Option<Vec<u8>>,
+}
+
+/// Decodes a PNG or JPEG within the limits, keeping its colour profile.
+fn decode_pixels(image: &Image) -> Result<Pixels, String> {
+    let cannot = |e: String| format!("cannot scale `{}`: {e}", image.rel);
+    let format =
+        format_of(image.kind).ok_or_else(|| cannot("an SVG image has no pixels".into()))?;
+    #[cfg(test)]
+    tests::count_decode(&image.bytes);
+    let mut reader = ImageReader::with_format(Cursor::new(&image.bytes[..]), format);
+    reader.limits(limits());
+    let mut decoder = reader.into_decoder().map_err(|e| cannot(e.to_string()))?;
+    let icc = image::ImageDecoder::icc_profile(&mut decoder)
+        .ok()
+        .flatten()
+        .filter(|icc| !icc.is_empty());
+    let decoded = DynamicImage::from_decoder(decoder).map_err(|e| cannot(e.to_string()))?;
+    let (width, height) = (decoded.width() as usize, decoded.height() as usize);
+    let (raw, channels) = eight_bit(decoded);
+    Ok(Pixels {
+        width,
+        height,
+        raw,
+        channels,
+        icc,
+    })
+}
+
+fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, String> {
+    let sizes = rendition_sizes(image.kind, image.width, image.height);
     // Each from the original, so that no rendition is a copy of a copy; by area averaging, which
     // keeps a screenshot's text as crisp as Lanczos3 at these ratios, at a fraction of its time.
     sizes
         .into_iter()
         .map(|(w, h)| {
-            let from = (width as usize, height as usize);
-            let scaled = area_average(&pixels, channels, from, (w as usize, h as usize))
-                .and_then(|raw| eight_bit_image(w, h, raw, channels))
+            let from = (pixels.width, pixels.height);
+            let scaled = area_average(&pixels.raw, pixels.channels, from, (w as usize, h as usize))
+                .and_then(|raw| eight_bit_image(w, h, raw, pixels.channels))
                 .ok_or_else(|| format!("cannot scale `{}` to {w} px", image.rel))?;
             let bytes = encode(&scaled, image.kind)
                 .map_err(|e| format!("cannot write a {w} px copy of `{}`: {e}", image.rel))?;
@@ -348,15 +413,27 @@ pub type PrintCell = Arc<std::sync::Mutex<Option<(u32, Option<Arc<PrintCopy>>)>>
 /// shared by every step and language that shows it.
 pub fn print_copy(image: &Image, shown_mm: f64) -> Option<Arc<PrintCopy>> {
     let width = print_width(image, shown_mm)?;
-    let mut cell = image.print.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cell = lock_print(image);
     if let Some((made_for, copy)) = &*cell
         && *made_for == width
     {
         return copy.clone();
     }
-    let copy = make_print_copy(image, width).map(Arc::new);
+    let copy = decode_pixels(image)
+        .ok()
+        .and_then(|pixels| make_print_copy(image, width, &pixels))
+        .map(Arc::new);
     *cell = Some((width, copy.clone()));
     copy
+}
+
+fn lock_print(image: &Image) -> std::sync::MutexGuard<'_, Option<(u32, Option<Arc<PrintCopy>>)>> {
+    image.print.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether `image`'s print copy for `width` is made (or known not to be possible).
+fn print_cell_holds(image: &Image, width: u32) -> bool {
+    matches!(&*lock_print(image), Some((made_for, _)) if *made_for == width)
 }
 
 /// The width of `image`'s print copy at `shown_mm`, when it needs one.
@@ -370,26 +447,19 @@ fn print_width(image: &Image, shown_mm: f64) -> Option<u32> {
     Some((inches * PRINT_DPI).ceil().max(1.0) as u32)
 }
 
-fn make_print_copy(image: &Image, width: u32) -> Option<PrintCopy> {
-    let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(&image.bytes[..])).ok()?;
-    let icc = image::ImageDecoder::icc_profile(&mut decoder)
-        .ok()
-        .flatten()
-        .filter(|icc| !icc.is_empty());
-    image::ImageDecoder::set_limits(&mut decoder, limits()).ok()?;
-    let decoded = DynamicImage::from_decoder(decoder).ok()?;
+fn make_print_copy(image: &Image, width: u32, pixels: &Pixels) -> Option<PrintCopy> {
     let height = (f64::from(image.height) * f64::from(width) / f64::from(image.width))
         .round()
         .max(1.0) as u32;
-    let from = (decoded.width() as usize, decoded.height() as usize);
-    let (source, channels) = eight_bit(decoded);
-    let pixels = area_average(&source, channels, from, (width as usize, height as usize))?;
+    let from = (pixels.width, pixels.height);
+    let to = (width as usize, height as usize);
+    let scaled = area_average(&pixels.raw, pixels.channels, from, to)?;
     Some(PrintCopy {
         width,
         height,
-        alpha: channels == 4,
-        pixels: Arc::new(pixels),
-        icc: icc.map(Arc::new),
+        alpha: pixels.channels == 4,
+        pixels: Arc::new(scaled),
+        icc: pixels.icc.clone().map(Arc::new),
     })
 }
 
@@ -505,8 +575,35 @@ fn area_weights(from: usize, to: usize) -> Vec<(usize, Vec<u32>)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// How many times each image's bytes were decoded, by a hash of the bytes: tests running side
+    /// by side count their own images.
+    static DECODES: std::sync::Mutex<BTreeMap<u64, usize>> = std::sync::Mutex::new(BTreeMap::new());
+
+    fn key(bytes: &[u8]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    pub(super) fn count_decode(bytes: &[u8]) {
+        *DECODES.lock().unwrap().entry(key(bytes)).or_default() += 1;
+    }
+
+    /// How many times these bytes were decoded into pixels so far.
+    pub(crate) fn decodes_of(bytes: &[u8]) -> usize {
+        DECODES
+            .lock()
+            .unwrap()
+            .get(&key(bytes))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    use std::collections::BTreeMap;
 
     fn png(width: u32, height: u32, alpha: bool) -> Vec<u8> {
         let image = image::RgbaImage::from_fn(width, height, |x, y| {
@@ -570,6 +667,46 @@ mod tests {
         assert!(print_copy(&image, 254.0).is_none());
         // The copy for 100 mm is made once.
         assert!(Arc::ptr_eq(&copy, &print_copy(&image, 100.0).unwrap()));
+    }
+
+    #[test]
+    fn prepared_renditions_and_print_copy_come_from_one_decode_and_are_the_ones_asked_for() {
+        // A retina capture: renditions for pages, and 300 dpi for a PDF that shows it 100 mm wide.
+        let bytes = png(2880, 90, true);
+        let prepared = shot(bytes.clone(), ImageKind::Png, 2880, 90);
+        prepare(&prepared, true, Some(100.0));
+        assert_eq!(decodes_of(&bytes), 1);
+        let renditions_made = renditions(&prepared).unwrap();
+        let copy = print_copy(&prepared, 100.0).unwrap();
+        assert_eq!(
+            decodes_of(&bytes),
+            1,
+            "asking for what was prepared decodes nothing"
+        );
+        assert_eq!(renditions_made.len(), 3);
+        // Each asked for on its own (two decodes), they are the same.
+        let alone = shot(bytes.clone(), ImageKind::Png, 2880, 90);
+        let copy_alone = print_copy(&alone, 100.0).unwrap();
+        let renditions_alone = renditions(&alone).unwrap();
+        assert_eq!(decodes_of(&bytes), 3);
+        assert_eq!(copy.pixels, copy_alone.pixels);
+        assert_eq!(
+            (copy.width, copy.height),
+            (copy_alone.width, copy_alone.height)
+        );
+        let bytes_of = |r: &[Rendition]| r.iter().map(|r| r.bytes.clone()).collect::<Vec<_>>();
+        assert_eq!(bytes_of(&renditions_made), bytes_of(&renditions_alone));
+        // Prepared again, or for only one of the two, nothing more is decoded.
+        prepare(&prepared, true, Some(100.0));
+        prepare(&alone, false, Some(100.0));
+        assert_eq!(decodes_of(&bytes), 3);
+        // A PDF that shows it at a size that needs no copy: the renditions alone, one decode.
+        let small = png(1000, 40, false);
+        let image = shot(small.clone(), ImageKind::Png, 1000, 40);
+        prepare(&image, true, Some(100.0));
+        assert_eq!(decodes_of(&small), 1);
+        assert!(image.renditions.get().is_some());
+        assert!(print_copy(&image, 100.0).is_none());
     }
 
     #[test]

@@ -80,15 +80,26 @@ impl Geometry {
 
     /// How wide a screenshot is shown, in millimetres: the column's width, or less for a tall one.
     fn shown_width(&self, shot: &ScreenshotView) -> f64 {
-        let mut width = self.column;
-        if shot.width > 0 && shot.height > 0 {
-            let aspect = f64::from(shot.width) / f64::from(shot.height);
-            width = width.min(self.max_height * aspect);
-            // Small images are not blown up past their size at 96 dpi.
-            width = width.min(f64::from(shot.width) * 25.4 / 96.0);
-        }
-        width.max(10.0)
+        self.shown_width_of(shot.width, shot.height)
     }
+
+    /// How wide an image of `width`×`height` pixels is shown as a step's screenshot.
+    fn shown_width_of(&self, width: u32, height: u32) -> f64 {
+        let mut shown = self.column;
+        if width > 0 && height > 0 {
+            let aspect = f64::from(width) / f64::from(height);
+            shown = shown.min(self.max_height * aspect);
+            // Small images are not blown up past their size at 96 dpi.
+            shown = shown.min(f64::from(width) * 25.4 / 96.0);
+        }
+        shown.max(10.0)
+    }
+}
+
+/// How wide, in millimetres, a PDF on `paper` shows a step's screenshot of `width`×`height` pixels:
+/// what [`crate::shots::prepare`] makes its print copy for.
+pub fn shot_width_mm(paper: Paper, width: u32, height: u32) -> f64 {
+    Geometry::of(paper).shown_width_of(width, height)
 }
 
 /// Makes the print copies of the guide's screenshots that need one ([`crate::shots::print_copy`]),

@@ -14,6 +14,7 @@ mod document;
 pub mod markup;
 mod world;
 
+pub use document::shot_width_mm;
 pub use world::covers;
 
 use std::fmt;
