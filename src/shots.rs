@@ -60,23 +60,57 @@ pub fn dimensions(bytes: &[u8], kind: ImageKind) -> Option<(u32, u32)> {
 
 /// Decodes a PNG or JPEG within the limits.
 pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
+    decode_with_profile(bytes, kind).map(|(image, _)| image)
+}
+
+/// [`decode`], and the image's colour profile when it has one.
+fn decode_with_profile(
+    bytes: &[u8],
+    kind: ImageKind,
+) -> Result<(DynamicImage, Option<Vec<u8>>), String> {
     let format = format_of(kind).ok_or("an SVG image has no pixels to decode")?;
+    #[cfg(test)]
+    tests::count_decode(bytes);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());
-    reader.decode().map_err(|e| e.to_string())
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let icc = image::ImageDecoder::icc_profile(&mut decoder)
+        .ok()
+        .flatten()
+        .filter(|icc| !icc.is_empty());
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    Ok((image, icc))
 }
 
 /// Encodes an image as `kind`, the same bytes for the same pixels every time. Pixels without alpha
 /// are written without it; 16-bit images as 8-bit.
 pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> {
+    encode_with_profile(image, kind, None)
+}
+
+/// [`encode`], with the colour profile `icc` (the original's, so that a copy of a Display P3
+/// screenshot shows the original's colours, not washed-out ones read as sRGB).
+fn encode_with_profile(
+    image: &DynamicImage,
+    kind: ImageKind,
+    icc: Option<&[u8]>,
+) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
     let mut out = Vec::new();
+    let profile = |encoder: &mut dyn ImageEncoder| match icc {
+        Some(icc) => encoder
+            .set_icc_profile(icc.to_vec())
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
+    };
     match kind {
         ImageKind::Png => {
-            let encoder = image::codecs::png::PngEncoder::new_with_quality(
+            let mut encoder = image::codecs::png::PngEncoder::new_with_quality(
                 &mut out,
                 image::codecs::png::CompressionType::Default,
                 image::codecs::png::FilterType::Adaptive,
             );
+            profile(&mut encoder)?;
             if image.color().has_alpha() {
                 image.to_rgba8().write_with_encoder(encoder)
             } else {
@@ -84,8 +118,9 @@ pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> 
             }
         }
         ImageKind::Jpeg => {
-            let encoder =
+            let mut encoder =
                 image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            profile(&mut encoder)?;
             image.to_rgb8().write_with_encoder(encoder)
         }
         ImageKind::Svg => return Err("an SVG image is not encoded from pixels".into()),
@@ -107,9 +142,9 @@ pub fn pixel_bounds(region: &Region, width: u32, height: u32) -> (u32, u32, u32,
 }
 
 /// A PNG or JPEG with every pixel of `regions` replaced by [`REDACT_FILL`] (opaque), re-encoded. The
-/// file's metadata (text chunks, EXIF) does not survive either.
+/// file's metadata (text chunks, EXIF) does not survive either; its colour profile does.
 pub fn redact_raster(bytes: &[u8], kind: ImageKind, regions: &[Region]) -> Result<Vec<u8>, String> {
-    let image = decode(bytes, kind)?;
+    let (image, icc) = decode_with_profile(bytes, kind)?;
     let (width, height) = (image.width(), image.height());
     let [r, g, b] = REDACT_FILL;
     let image = if image.color().has_alpha() {
@@ -135,7 +170,7 @@ pub fn redact_raster(bytes: &[u8], kind: ImageKind, regions: &[Region]) -> Resul
         }
         DynamicImage::ImageRgb8(pixels)
     };
-    encode(&image, kind)
+    encode_with_profile(&image, kind, icc.as_deref())
 }
 
 /// A sanitized SVG with a rectangle of [`REDACT_FILL`] over each region, drawn last (over everything
@@ -337,19 +372,8 @@ struct Pixels {
 
 /// Decodes a PNG or JPEG within the limits, keeping its colour profile.
 fn decode_pixels(image: &Image) -> Result<Pixels, String> {
-    let cannot = |e: String| format!("cannot scale `{}`: {e}", image.rel);
-    let format =
-        format_of(image.kind).ok_or_else(|| cannot("an SVG image has no pixels".into()))?;
-    #[cfg(test)]
-    tests::count_decode(&image.bytes);
-    let mut reader = ImageReader::with_format(Cursor::new(&image.bytes[..]), format);
-    reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(|e| cannot(e.to_string()))?;
-    let icc = image::ImageDecoder::icc_profile(&mut decoder)
-        .ok()
-        .flatten()
-        .filter(|icc| !icc.is_empty());
-    let decoded = DynamicImage::from_decoder(decoder).map_err(|e| cannot(e.to_string()))?;
+    let (decoded, icc) = decode_with_profile(&image.bytes, image.kind)
+        .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
     let (width, height) = (decoded.width() as usize, decoded.height() as usize);
     let (raw, channels) = eight_bit(decoded);
     Ok(Pixels {
@@ -372,7 +396,7 @@ fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, Str
             let scaled = area_average(&pixels.raw, pixels.channels, from, (w as usize, h as usize))
                 .and_then(|raw| eight_bit_image(w, h, raw, pixels.channels))
                 .ok_or_else(|| format!("cannot scale `{}` to {w} px", image.rel))?;
-            let bytes = encode(&scaled, image.kind)
+            let bytes = encode_with_profile(&scaled, image.kind, pixels.icc.as_deref())
                 .map_err(|e| format!("cannot write a {w} px copy of `{}`: {e}", image.rel))?;
             Ok(Rendition {
                 rel: rendition_rel(&image.rel, w),
@@ -707,6 +731,47 @@ pub(crate) mod tests {
         assert_eq!(decodes_of(&small), 1);
         assert!(image.renditions.get().is_some());
         assert!(print_copy(&image, 100.0).is_none());
+    }
+
+    /// The colour profile of an encoded PNG or JPEG.
+    fn profile_of(bytes: &[u8], kind: ImageKind) -> Option<Vec<u8>> {
+        decode_with_profile(bytes, kind).unwrap().1
+    }
+
+    #[test]
+    fn renditions_and_redacted_copies_keep_the_original_s_colour_profile() {
+        // A profile's bytes are not checked by the codecs; a real one is some 500 bytes to 4 kB.
+        let profile = b"a Display P3 profile".repeat(20);
+        let pixels = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1300, 30, |x, y| {
+            image::Rgb([(x % 256) as u8, (y * 8) as u8, 90])
+        }));
+        for kind in [ImageKind::Png, ImageKind::Jpeg] {
+            let with = encode_with_profile(&pixels, kind, Some(&profile)).unwrap();
+            let without = encode(&pixels, kind).unwrap();
+            assert_eq!(profile_of(&with, kind).as_deref(), Some(&profile[..]));
+            assert_eq!(profile_of(&without, kind), None);
+            let made = renditions(&shot(with.clone(), kind, 1300, 30)).unwrap();
+            assert_eq!(made.len(), 2, "480 and 960 px");
+            for rendition in made {
+                assert_eq!(
+                    profile_of(&rendition.bytes, kind).as_deref(),
+                    Some(&profile[..])
+                );
+            }
+            let region = Region {
+                x: 1.0,
+                y: 1.0,
+                w: 10.0,
+                h: 10.0,
+            };
+            let redacted = redact_raster(&with, kind, &[region]).unwrap();
+            assert_eq!(profile_of(&redacted, kind).as_deref(), Some(&profile[..]));
+            // Without one, none is made up.
+            let made = renditions(&shot(without.clone(), kind, 1300, 30)).unwrap();
+            assert!(made.iter().all(|r| profile_of(&r.bytes, kind).is_none()));
+            let redacted = redact_raster(&without, kind, &[region]).unwrap();
+            assert_eq!(profile_of(&redacted, kind), None);
+        }
     }
 
     #[test]
