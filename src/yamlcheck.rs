@@ -1035,7 +1035,9 @@ impl<'a> Checker<'a> {
                         .map(|k| format!("`{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
+                    let other_name = other_name(name, key);
                     let hint = match did_you_mean(key, keys.iter().copied()) {
+                        _ if let Some(hint) = other_name => format!("{hint}; allowed here: {list}"),
                         Some(s) => format!("{s} (allowed here: {list})"),
                         None => match self.field_with_key(key, properties) {
                             Some((field, first)) => {
@@ -1234,6 +1236,64 @@ fn leak_key<'a>(properties: Option<&'a serde_json::Map<String, Value>>, key: &st
 }
 
 /// How messages name a map of the format.
+/// Keys that other formats for guides and how-tos use, in the maps where authors write them, and
+/// what guidegen calls the same thing: a key no edit distance would lead to (`image` for
+/// `screenshot`), or one that names something guidegen has elsewhere (a step's `title`).
+struct OtherName {
+    /// The schema's definitions of the maps where the key is met.
+    maps: &'static [&'static str],
+    keys: &'static [&'static str],
+    hint: &'static str,
+}
+
+const STEP_MAPS: &[&str] = &["StepInput", "VariantInput"];
+
+const OTHER_NAMES: &[OtherName] = &[
+    OtherName {
+        maps: STEP_MAPS,
+        keys: &["title", "heading", "header", "name"],
+        hint: "a step has no title: its `action` is what the reader reads first (write what to click \
+               in **bold**); to put steps under a heading, group them in sections: \
+               `sections: [{title: …, steps: […]}]`",
+    },
+    OtherName {
+        maps: STEP_MAPS,
+        keys: &["image", "img", "picture", "photo", "shot", "screen"],
+        hint: "a step's picture is its `screenshot`: `screenshot: shots/step-1.png`",
+    },
+    OtherName {
+        maps: STEP_MAPS,
+        keys: &[
+            "text",
+            "description",
+            "instruction",
+            "instructions",
+            "body",
+            "content",
+        ],
+        hint: "what a step tells the reader to do is its `action`: `action: Open the app.`",
+    },
+    OtherName {
+        maps: STEP_MAPS,
+        keys: &["expected", "outcome"],
+        hint: "what the reader sees after a step is its `result`: `result: The app asks for a code.`",
+    },
+    OtherName {
+        maps: &["SectionInput"],
+        keys: &["heading", "header", "name"],
+        hint: "a section's heading is its `title`: `title: Install the app`",
+    },
+];
+
+/// What [`OTHER_NAMES`] says of `key` in a map of the definition `map`.
+fn other_name(map: Option<&str>, key: &str) -> Option<&'static str> {
+    let map = map?;
+    OTHER_NAMES
+        .iter()
+        .find(|o| o.maps.contains(&map) && o.keys.contains(&key))
+        .map(|o| o.hint)
+}
+
 fn what_of(name: Option<&str>) -> &'static str {
     match name {
         Some("StepInput") => "the step",
@@ -1793,12 +1853,57 @@ mod tests {
     }
 
     #[test]
+    fn keys_other_formats_use_are_named_as_guidegen_calls_them() {
+        // Every key of the table, in a step, a variant and a section as the table places it: its
+        // hint, and the key it names is one the map has.
+        for other in OTHER_NAMES {
+            for map in other.maps {
+                for key in other.keys {
+                    let text = match *map {
+                        "StepInput" => format!(
+                            "title: x\nsteps:\n  - device: phone\n    action: Go.\n    {key}: y\n"
+                        ),
+                        "VariantInput" => format!(
+                            "title: x\nsteps:\n  - device: phone\n    action: Go.\n    \
+                             variants:\n      ios: {{action: Go., {key}: y}}\n"
+                        ),
+                        "SectionInput" => format!(
+                            "title: x\nsections:\n  - {key}: y\n    steps:\n      \
+                             - {{device: phone, action: Go.}}\n"
+                        ),
+                        other => panic!("a map the test does not write: {other}"),
+                    };
+                    let d = &guide(&text).unwrap().diagnostics[0];
+                    let hint = d.hint.as_deref().unwrap_or_default();
+                    assert_eq!(d.message, format!("unknown key `{key}`"), "{text}");
+                    assert!(hint.starts_with(other.hint), "{key} in {map}: {hint}");
+                    let named = other.hint.split('`').nth(1).unwrap();
+                    let named = named.split(':').next().unwrap();
+                    let (_, allowed) = hint.split_once("; allowed here: ").unwrap_or_default();
+                    assert!(
+                        allowed.contains(&format!("`{named}`")),
+                        "{key} in {map}: `{named}` is not a key here: {hint}"
+                    );
+                }
+            }
+        }
+        // Elsewhere the same words get the usual hint: `image` beside a guide's title is unknown.
+        let d = &guide("title: x\nimage: y\nsteps:\n  - {device: phone, action: Go.}\n")
+            .unwrap()
+            .diagnostics[0];
+        let hint = d.hint.as_deref().unwrap_or_default();
+        assert!(hint.starts_with("allowed here:"), "{hint}");
+    }
+
+    #[test]
     fn a_key_the_outer_map_already_has_is_not_taken_for_a_misindented_one() {
         // The file has its title: a step's `title:` is a key steps do not have, not a misplaced one.
         let text =
             "title: x\nsteps:\n  - device: phone\n    title: Open it\n    action: Open it.\n";
         let d = &guide(text).unwrap().diagnostics[0];
         assert_eq!(d.message, "unknown key `title`");
+        let hint = d.hint.as_deref().unwrap_or_default();
+        assert!(hint.starts_with("a step has no title"), "{hint}");
         // Without one, it is where the file's title would be, indented too far.
         let text = "steps:\n  - device: phone\n    action: Open it.\n    title: x\n";
         let d = &guide(text).unwrap().diagnostics[0];
