@@ -1035,7 +1035,13 @@ impl<'a> Checker<'a> {
                         .map(|k| format!("`{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let other_name = other_name(name, key);
+                    // The value as written, when it is all on the key's line.
+                    let written = (value.start.line == key_node.start.line
+                        && value.end.line == value.start.line)
+                        .then(|| {
+                            &self.text[value.start.byte..value.end.byte.max(value.start.byte)]
+                        });
+                    let other_name = other_name(name, key, written);
                     let hint = match did_you_mean(key, keys.iter().copied()) {
                         _ if let Some(hint) = other_name => format!("{hint}; allowed here: {list}"),
                         Some(s) => format!("{s} (allowed here: {list})"),
@@ -1244,6 +1250,9 @@ struct OtherName {
     maps: &'static [&'static str],
     keys: &'static [&'static str],
     hint: &'static str,
+    /// The key that takes the same value, where it does: the hint's example is then the author's
+    /// own value under it (`screenshot: shots/wifi.png`), else this example.
+    becomes: Option<(&'static str, &'static str)>,
 }
 
 const STEP_MAPS: &[&str] = &["StepInput", "VariantInput"];
@@ -1255,11 +1264,13 @@ const OTHER_NAMES: &[OtherName] = &[
         hint: "a step has no title: its `action` is what the reader reads first (write what to click \
                in **bold**); to put steps under a heading, group them in sections: \
                `sections: [{title: …, steps: […]}]`",
+        becomes: None,
     },
     OtherName {
         maps: STEP_MAPS,
         keys: &["image", "img", "picture", "photo", "shot", "screen"],
-        hint: "a step's picture is its `screenshot`: `screenshot: shots/step-1.png`",
+        hint: "a step's picture is its `screenshot`",
+        becomes: Some(("screenshot", "shots/step-1.png")),
     },
     OtherName {
         maps: STEP_MAPS,
@@ -1271,27 +1282,39 @@ const OTHER_NAMES: &[OtherName] = &[
             "body",
             "content",
         ],
-        hint: "what a step tells the reader to do is its `action`: `action: Open the app.`",
+        hint: "what a step tells the reader to do is its `action`",
+        becomes: Some(("action", "Open the app.")),
     },
     OtherName {
         maps: STEP_MAPS,
         keys: &["expected", "outcome"],
-        hint: "what the reader sees after a step is its `result`: `result: The app asks for a code.`",
+        hint: "what the reader sees after a step is its `result`",
+        becomes: Some(("result", "The app asks for a code.")),
     },
     OtherName {
         maps: &["SectionInput"],
         keys: &["heading", "header", "name"],
-        hint: "a section's heading is its `title`: `title: Install the app`",
+        hint: "a section's heading is its `title`",
+        becomes: Some(("title", "Install the app")),
     },
 ];
 
-/// What [`OTHER_NAMES`] says of `key` in a map of the definition `map`.
-fn other_name(map: Option<&str>, key: &str) -> Option<&'static str> {
+/// What [`OTHER_NAMES`] says of `key` in a map of the definition `map`; `written` is the value as
+/// the author wrote it after `key:`, when it is on that line.
+fn other_name(map: Option<&str>, key: &str, written: Option<&str>) -> Option<String> {
     let map = map?;
-    OTHER_NAMES
+    let other = OTHER_NAMES
         .iter()
-        .find(|o| o.maps.contains(&map) && o.keys.contains(&key))
-        .map(|o| o.hint)
+        .find(|o| o.maps.contains(&map) && o.keys.contains(&key))?;
+    Some(match other.becomes {
+        Some((key, example)) => {
+            let value = written
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.chars().count() <= 60);
+            format!("{}: `{key}: {}`", other.hint, value.unwrap_or(example))
+        }
+        None => other.hint.to_owned(),
+    })
 }
 
 fn what_of(name: Option<&str>) -> &'static str {
@@ -1887,6 +1910,25 @@ mod tests {
                 }
             }
         }
+        // The author's own value, under the key that takes it.
+        let text = "title: x\nsteps:\n  - device: phone\n    image: shots/wifi.png\n    \
+                    description: {en: Open it., da: Åbn den.}\n";
+        let hints: Vec<String> = guide(text)
+            .unwrap()
+            .diagnostics
+            .iter()
+            .map(|d| d.hint.clone().unwrap_or_default())
+            .collect();
+        assert!(
+            hints[0].contains("`screenshot: shots/wifi.png`"),
+            "{}",
+            hints[0]
+        );
+        assert!(
+            hints[1].contains("`action: {en: Open it., da: Åbn den.}`"),
+            "{}",
+            hints[1]
+        );
         // Elsewhere the same words get the usual hint: `image` beside a guide's title is unknown.
         let d = &guide("title: x\nimage: y\nsteps:\n  - {device: phone, action: Go.}\n")
             .unwrap()
