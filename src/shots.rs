@@ -535,7 +535,7 @@ fn area_average(
         for (k, &w) in weights.iter().enumerate() {
             let row = &pixels[(start + k) * stride..][..stride];
             for (s, &p) in sum.iter_mut().zip(row) {
-                *s += u32::from(p) * w;
+                *s += u32::from(u16::from(p)) * u32::from(w);
             }
         }
         for (o, &s) in out.iter_mut().zip(&sum) {
@@ -558,13 +558,13 @@ fn area_average(
 }
 
 /// One row of [`area_average`]'s second pass: `C` channels a pixel.
-fn along_row<const C: usize>(row: &[u16], across: &[(usize, Vec<u32>)], out: &mut [u8]) {
+fn along_row<const C: usize>(row: &[u16], across: &[(usize, Vec<u16>)], out: &mut [u8]) {
     for ((start, weights), out) in across.iter().zip(out.chunks_exact_mut(C)) {
         let mut sum = [0u32; C];
         let taps = row[start * C..].chunks_exact(C).zip(weights);
         for (pixel, &w) in taps {
             for c in 0..C {
-                sum[c] += u32::from(pixel[c]) * w;
+                sum[c] += u32::from(pixel[c]) * u32::from(w);
             }
         }
         for c in 0..C {
@@ -574,24 +574,27 @@ fn along_row<const C: usize>(row: &[u16], across: &[(usize, Vec<u32>)], out: &mu
 }
 
 /// For each of `to` pixels along a side of `from` (`to` ≤ `from`): the first old pixel it covers
-/// and the share of each one it covers from there, summing to [`WEIGHT_ONE`].
-fn area_weights(from: usize, to: usize) -> Vec<(usize, Vec<u32>)> {
+/// and the share of each one it covers from there, summing to [`WEIGHT_ONE`]. In a `u16`: a
+/// product of a pixel and a weight is then 16 by 16 bits, which SSE2 multiplies eight at a time
+/// (32-bit products take it several instructions each), a third of the scaling's time.
+fn area_weights(from: usize, to: usize) -> Vec<(usize, Vec<u16>)> {
     let scale = from as f64 / to as f64;
     (0..to)
         .map(|i| {
             let (lo, hi) = (i as f64 * scale, ((i + 1) as f64 * scale).min(from as f64));
             let first = lo.floor() as usize;
             let last = (hi.ceil() as usize).clamp(first + 1, from);
-            let mut weights: Vec<u32> = (first..last)
+            let mut weights: Vec<u16> = (first..last)
                 .map(|j| {
                     let covered = hi.min((j + 1) as f64) - lo.max(j as f64);
-                    (covered.max(0.0) / scale * f64::from(WEIGHT_ONE)).round() as u32
+                    (covered.max(0.0) / scale * f64::from(WEIGHT_ONE)).round() as u16
                 })
                 .collect();
             // Rounding may leave the sum a little off: the largest share takes the difference.
-            let sum: u32 = weights.iter().sum();
+            let sum: u32 = weights.iter().map(|&w| u32::from(w)).sum();
             if let Some(largest) = weights.iter_mut().max() {
-                *largest = (*largest + WEIGHT_ONE).saturating_sub(sum);
+                let fixed = (u32::from(*largest) + WEIGHT_ONE).saturating_sub(sum);
+                *largest = u16::try_from(fixed).unwrap_or(u16::MAX);
             }
             (first, weights)
         })
@@ -790,9 +793,11 @@ pub(crate) mod tests {
         // Every weight list sums to one.
         for (from, to) in [(2880, 1182), (2556, 947), (7, 3), (5, 5)] {
             assert!(
-                area_weights(from, to)
+                area_weights(from, to).iter().all(|(_, w)| w
                     .iter()
-                    .all(|(_, w)| w.iter().sum::<u32>() == WEIGHT_ONE)
+                    .map(|&w| u32::from(w))
+                    .sum::<u32>()
+                    == WEIGHT_ONE)
             );
         }
         // Not a downscale, or a wrong length: none.
