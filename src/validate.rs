@@ -88,6 +88,9 @@ struct FileCheck<'a> {
     /// Screenshots read so far, by path and redacted regions: a file shown by several steps is read
     /// (and redacted, and scaled) once.
     images: BTreeMap<String, ReadImage>,
+    /// The regions each screenshot file is redacted with, and where that was first said: a file is
+    /// published once, so every use must redact the same.
+    redactions: BTreeMap<String, (Vec<Region>, Span)>,
     /// The site's languages could not be read (already reported): texts are not checked against them.
     unsure_languages: bool,
     /// The variables texts may use as `((name))`: the site's, borrowed by each guide's check.
@@ -1146,6 +1149,7 @@ pub fn validate_site(
         guide_dir: None,
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
+        redactions: BTreeMap::new(),
         unsure_languages: unsure.languages,
         variables: std::borrow::Cow::Owned(BTreeMap::new()),
         unsure_variables: false,
@@ -1751,6 +1755,7 @@ pub fn validate_guide(
         guide_dir: Some(&loaded.dir),
         attachments: BTreeMap::new(),
         images: BTreeMap::new(),
+        redactions: BTreeMap::new(),
         unsure_languages: site.unsure.languages,
         variables: std::borrow::Cow::Borrowed(&site.variables),
         unsure_variables: site.unsure.variables,
@@ -2016,6 +2021,7 @@ pub fn validate_guide(
     let guide_languages = guide_languages(&mut check, file);
     let links = std::mem::take(&mut check.links);
     let updated = updated_date(&mut check, file, site, &loaded.dir);
+    redact_attachments(&mut check, &loaded.dir);
     let attachments = std::mem::take(&mut check.attachments);
     if check.diagnostics.error_count() > errors_before {
         return None;
@@ -2863,6 +2869,7 @@ fn screenshot_image(
     at: Span,
 ) -> Result<Image, (String, String)> {
     let regions: Vec<Region> = redact.iter().map(|(r, _)| *r).collect();
+    same_redactions(check, dir, rel, &regions, at);
     // A snippet's `shot.png` is another file than a guide's: the folder is part of the key.
     let key = format!("{}\n{rel}\n{regions:?}", dir.display());
     let (image, removed, under_text) = match check.images.get(&key) {
@@ -2882,6 +2889,64 @@ fn screenshot_image(
         );
     }
     Ok(image)
+}
+
+/// A file of `dir` that a text links to (`[full size](shots/x.png)`, `![](shots/x.png)`) and a step
+/// shows redacted is published, and drawn in the PDF, as the step shows it: the link and the
+/// screenshot are one file in the output, and the original's regions must not reach it.
+fn redact_attachments(check: &mut FileCheck, dir: &Path) {
+    let prefix = format!("{}\n", dir.display());
+    for (file, (regions, _)) in &check.redactions {
+        let Some(rel) = file.strip_prefix(&prefix).filter(|_| !regions.is_empty()) else {
+            continue;
+        };
+        let read = check.images.get(&format!("{file}\n{regions:?}"));
+        if let (Some(bytes), Some((image, ..))) =
+            (check.attachments.get_mut(&normalize_rel(rel)), read)
+        {
+            *bytes = Arc::clone(&image.bytes);
+        }
+    }
+}
+
+/// Reports a screenshot file shown with other redacted regions than where it was first shown: it is
+/// published once, under its name, so one of the two would be published — and a region hidden in
+/// one step readable in the other (the PDF embeds each as its step shows it).
+fn same_redactions(check: &mut FileCheck, dir: &Path, rel: &str, regions: &[Region], at: Span) {
+    let sorted = |regions: &[Region]| {
+        let mut sorted: Vec<String> = regions.iter().map(|r| format!("{r:?}")).collect();
+        sorted.sort_unstable();
+        sorted
+    };
+    let file = format!("{}\n{rel}", dir.display());
+    let Some((first, first_at)) = check.redactions.get(&file) else {
+        check.redactions.insert(file, (regions.to_vec(), at));
+        return;
+    };
+    if sorted(first) == sorted(regions) {
+        return;
+    }
+    let said = |regions: &[Region]| match regions.len() {
+        0 => "no `redact:`".to_owned(),
+        1 => "1 redacted region".to_owned(),
+        n => format!("{n} redacted regions"),
+    };
+    let message = format!(
+        "`{rel}` is redacted differently in two places: {} here, {} at line {}",
+        said(regions),
+        said(first),
+        first_at.line
+    );
+    check.error(
+        at,
+        message,
+        Some(
+            "a screenshot file is published once, so a region hidden in one step would be readable in the \
+             other: give every step that shows it the same `redact:` list, or show a copy of the file under \
+             another name where it must differ"
+                .into(),
+        ),
+    );
 }
 
 fn screenshot(
@@ -3299,6 +3364,7 @@ mod tests {
             guide_dir: Some(root),
             attachments: BTreeMap::new(),
             images: BTreeMap::new(),
+            redactions: BTreeMap::new(),
             unsure_languages: false,
             unsure_variables: false,
             variables: std::borrow::Cow::Owned(BTreeMap::new()),

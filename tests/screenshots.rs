@@ -890,3 +890,59 @@ fn callout_labels_are_translated_like_every_text() {
         .expect("the label under the image");
     assert!(label.text().collect::<String>().contains("Næste"));
 }
+
+#[test]
+fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows_it_again() {
+    let site = Site::new();
+    site.write(
+        "guides/shots/next.png",
+        encode(&screenshot(), image::ImageFormat::Png),
+    );
+    let [x, y, w, h] = SECRET_AT;
+    let redact = format!("      redact: [[{x}, {y}, {w}, {h}]]\n");
+    // A text links to the file and shows it inline before the step that redacts it: the link, the
+    // inline image and the PDF's drawing of it all get the redacted bytes.
+    site.guide(&format!(
+        "title: Shots\nsteps:\n  - device: computer\n    action: \"See [the full picture](next.png): ![The window](next.png)\"\n  \
+         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
+    ));
+    site.build(&[]).expect_code(0);
+    let page = std::fs::read_to_string(site.out().join("en/shots/index.html")).unwrap();
+    assert!(page.contains("href=\"next.png\""), "the link is kept");
+    let (pixels, copies) = secrets_in_output(&site);
+    assert_eq!(pixels, 0, "no pixel of the secret in any published file");
+    assert!(
+        copies.is_empty(),
+        "the original is not published: {copies:?}"
+    );
+
+    // A second step showing the same file without `redact:` would publish one of the two: an
+    // error at the second, naming the first, and nothing is written.
+    std::fs::remove_dir_all(site.out()).unwrap();
+    site.guide(&format!(
+        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    screenshot: next.png\n  \
+         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
+    ));
+    let run = site.build(&[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("guide.yaml:8:12: error: `next.png` is redacted differently in two places: 1 redacted region here, no `redact:` at line 5"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the same `redact:` list"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.out().exists(), "nothing is written");
+    // The same regions in both (in any order): one file, redacted.
+    let two = format!("      redact: [[0, 0, 10, 10], [{x}, {y}, {w}, {h}]]\n");
+    let two_reversed = format!("      redact: [[{x}, {y}, {w}, {h}], [0, 0, 10, 10]]\n");
+    site.guide(&format!(
+        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    screenshot:\n      src: next.png\n      alt: The window\n{two}  \
+         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{two_reversed}"
+    ));
+    site.build(&[]).expect_code(0);
+    assert_eq!(secrets_in_output(&site).0, 0);
+}
