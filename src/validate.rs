@@ -2941,9 +2941,10 @@ fn same_redactions(check: &mut FileCheck, dir: &Path, rel: &str, regions: &[Regi
         at,
         message,
         Some(
-            "a screenshot file is published once, so a region hidden in one step would be readable in the \
-             other: give every step that shows it the same `redact:` list, or show a copy of the file under \
-             another name where it must differ"
+            "a screenshot file is published once, so a region hidden in one place would be readable in the \
+             other: give every step that shows it the same `redact:` list (a video's poster has none: give it \
+             a copy of the file with the region blacked out), or show a copy under another name where it must \
+             differ"
                 .into(),
         ),
     );

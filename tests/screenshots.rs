@@ -936,6 +936,20 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
         run.stderr
     );
     assert!(!site.out().exists(), "nothing is written");
+    // So is the file as a video's poster, which has no `redact:` (the PDF draws it in the video's
+    // place).
+    site.guide(&format!(
+        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    video: {{title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: next.png}}\n  \
+         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
+    ));
+    let run = site.build(&[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("guide.yaml:8:12: error: `next.png` is redacted differently in two places: 1 redacted region here, no `redact:` at line 5"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.out().exists(), "nothing is written");
     // The same regions in both (in any order): one file, redacted.
     let two = format!("      redact: [[0, 0, 10, 10], [{x}, {y}, {w}, {h}]]\n");
     let two_reversed = format!("      redact: [[{x}, {y}, {w}, {h}], [0, 0, 10, 10]]\n");

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use super::{
-    FileCheck, GUIDE_FOLDER, Kind, attachment_allowed, normalize_rel, read_image, warn_removed,
+    FileCheck, GUIDE_FOLDER, Kind, attachment_allowed, normalize_rel, read_image, same_redactions,
+    warn_removed,
 };
 use crate::diagnostic::Span;
 use crate::files;
@@ -237,6 +238,8 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
         );
         return None;
     };
+    // A poster cannot be redacted: the file may not be one a step shows redacted.
+    same_redactions(check, &dir, src, &[], at);
     let default = match read_image(&dir, src, kind, &[]) {
         Ok((image, removed, _)) => {
             warn_removed(check, at, src, &removed);
@@ -255,6 +258,7 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
         if std::fs::symlink_metadata(dir.join(&variant)).is_err() {
             continue;
         }
+        same_redactions(check, &dir, &variant, &[], at);
         match read_image(&dir, &variant, kind, &[]) {
             Ok((image, removed, _)) => {
                 warn_removed(check, at, &variant, &removed);
