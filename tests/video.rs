@@ -808,3 +808,48 @@ fn the_video_fixture_site_checks_clean() {
         run.stderr
     );
 }
+
+/// The width and height of each image a PDF embeds (soft masks left out).
+fn embedded_image_sizes(pdf: &Path) -> Vec<(i64, i64)> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|object| {
+            let Object::Stream(stream) = object else {
+                return None;
+            };
+            let dict = &stream.dict;
+            let name = |key: &[u8]| dict.get(key).and_then(Object::as_name).ok();
+            let side = |key: &[u8]| dict.get(key).and_then(Object::as_i64).unwrap();
+            (name(b"Subtype") == Some(b"Image") && name(b"ColorSpace") != Some(b"DeviceGray"))
+                .then(|| (side(b"Width"), side(b"Height")))
+        })
+        .collect()
+}
+
+#[test]
+fn a_retina_poster_is_embedded_in_the_pdf_at_300_dpi_of_its_printed_size() {
+    let site = Site::new("", &LOCAL.replace("video/intro.svg", "video/intro.png"));
+    site.write("video/intro.mp4", mp4_bytes(0));
+    // A still of a retina screen recording: 2880 × 1620.
+    let still = image::RgbImage::from_fn(2880, 1620, |x, y| {
+        image::Rgb([(x / 12) as u8, (y / 7) as u8, 0x80])
+    });
+    let mut png = Vec::new();
+    still
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    site.write("video/intro.png", &png);
+    site.build(&["pdf"]);
+    for lang in ["da", "en"] {
+        let pdf = site.out().join(lang).join(format!("demo/demo-{lang}.pdf"));
+        // Printed 55 mm wide (2.17 in): 300 dpi is 650 px, not the recording's 2880.
+        assert_eq!(
+            embedded_image_sizes(&pdf),
+            [(650, 366)],
+            "{}",
+            pdf.display()
+        );
+    }
+}

@@ -654,18 +654,17 @@ impl Builder {
         let mut args = vec![content(&video.label), format!("[{}]", label(&video.title))];
         let poster = match &video.poster {
             Some(poster) => {
-                let ext = poster.image.kind.extension();
-                let path = self.files.add_shared(ext, &poster.image.bytes);
                 let mut width = POSTER_WIDTH;
                 if poster.width > 0 && poster.height > 0 {
                     let aspect = f64::from(poster.width) / f64::from(poster.height);
                     width = width.min(POSTER_HEIGHT * aspect);
                 }
+                let width = width.max(10.0);
+                // A still from a screen recording is as sharp as a screenshot: a copy at print size.
+                let image = self.image_args(&poster.image, width);
                 Some(format!(
-                    "gg-poster({}, {}, {:.2}mm)",
-                    string(&path),
+                    "gg-poster({image}, {}, {width:.2}mm)",
                     string(&video.title.text),
-                    width.max(10.0)
                 ))
             }
             None if video.status == "ready" => {
@@ -701,7 +700,7 @@ impl Builder {
         let g = &self.geometry;
         let width = g.shown_width(shot);
         let beside = width <= g.beside;
-        let image = self.shot_image(shot, width);
+        let image = self.image_args(&shot.image, width);
         let height = if shot.width > 0 {
             width * f64::from(shot.height) / f64::from(shot.width)
         } else {
@@ -722,12 +721,12 @@ impl Builder {
         (call, beside, height + estimate::SHOT_SPACE)
     }
 
-    /// A screenshot's image as `gg-shot`'s first arguments: its file, or its print copy's pixels,
-    /// format and colour profile when the original is far sharper than `width_mm` shows.
-    fn shot_image(&mut self, shot: &ScreenshotView, width_mm: f64) -> String {
-        let Some(copy) = crate::shots::print_copy(&shot.image, width_mm) else {
-            let ext = shot.image.kind.extension();
-            return string(&self.files.add_shared(ext, &shot.image.bytes));
+    /// An image as the first arguments of `gg-shot` or `gg-poster`: its file, or its print copy's
+    /// pixels, format and colour profile when the original is far sharper than `width_mm` shows.
+    fn image_args(&mut self, image: &crate::model::Image, width_mm: f64) -> String {
+        let Some(copy) = crate::shots::print_copy(image, width_mm) else {
+            let ext = image.kind.extension();
+            return string(&self.files.add_shared(ext, &image.bytes));
         };
         let pixels = self.files.add_shared("rgb", &copy.pixels);
         let encoding = if copy.alpha { "rgba8" } else { "rgb8" };
