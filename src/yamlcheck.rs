@@ -870,6 +870,58 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// For a text written where a map is expected, the map it belongs in when the text says which
+    /// key it is: an address for a map with `url` (`video: https://…` → `video: {title: …, url:
+    /// https://…}`), a file's path for one with `src`. The map's `title`, where it has one, first.
+    fn text_as_map(&self, node: &Node, schema: &'a Value, key: Option<&str>) -> Option<String> {
+        let NodeKind::Scalar { value, .. } = &node.kind else {
+            return None;
+        };
+        let value = value.trim();
+        let is_address = value.starts_with("https://") || value.starts_with("http://");
+        let is_path = !is_address
+            && !value.contains(char::is_whitespace)
+            && value.rsplit_once('.').is_some_and(|(stem, ext)| {
+                !stem.is_empty()
+                    && (1..=4).contains(&ext.len())
+                    && ext.chars().all(char::is_alphanumeric)
+            });
+        let wanted = match (is_address, is_path) {
+            (true, _) => "url",
+            (_, true) => "src",
+            _ => return None,
+        };
+        let properties = self.map_properties_with(schema, wanted)?;
+        let title = if properties.contains_key("title") {
+            "title: …, "
+        } else {
+            ""
+        };
+        Some(format!(
+            "`{}: {{{title}{wanted}: {value}}}`",
+            key.unwrap_or("…")
+        ))
+    }
+
+    /// The properties of the map form of `schema` (itself, or a branch of its `anyOf`) that has
+    /// the property `wanted`.
+    fn map_properties_with(
+        &self,
+        schema: &'a Value,
+        wanted: &str,
+    ) -> Option<&'a serde_json::Map<String, Value>> {
+        let (resolved, _) = self.resolve(schema);
+        if let Some(properties) = resolved.get("properties").and_then(Value::as_object)
+            && properties.contains_key(wanted)
+        {
+            return Some(properties);
+        }
+        let branches = resolved.get("anyOf").and_then(Value::as_array)?;
+        branches
+            .iter()
+            .find_map(|b| self.map_properties_with(b, wanted))
+    }
+
     fn wrong_type(&mut self, node: &Node, schema: &'a Value, ctx: &Ctx) {
         let key = ctx.key.map(|(k, _)| k);
         let first = self.text[node.start.byte..].chars().next().unwrap_or(' ');
@@ -913,6 +965,8 @@ impl<'a> Checker<'a> {
         let noun = self.noun(schema);
         let hint = if noun == "a list" {
             "write a list here, one `- item` per line".to_owned()
+        } else if let Some(example) = self.text_as_map(node, schema, key) {
+            format!("write it inside the map, under the key it is: {example}")
         } else if noun.starts_with("a map") {
             "write `key: value` pairs here, one per line, indented under the key".to_owned()
         } else {
@@ -1241,7 +1295,6 @@ fn leak_key<'a>(properties: Option<&'a serde_json::Map<String, Value>>, key: &st
         .unwrap_or("")
 }
 
-/// How messages name a map of the format.
 /// Keys that other formats for guides and how-tos use, in the maps where authors write them, and
 /// what guidegen calls the same thing: a key no edit distance would lead to (`image` for
 /// `screenshot`), or one that names something guidegen has elsewhere (a step's `title`).
@@ -1317,6 +1370,7 @@ fn other_name(map: Option<&str>, key: &str, written: Option<&str>) -> Option<Str
     })
 }
 
+/// How messages name a map of the format.
 fn what_of(name: Option<&str>) -> &'static str {
     match name {
         Some("StepInput") => "the step",
@@ -1935,6 +1989,27 @@ mod tests {
             .diagnostics[0];
         let hint = d.hint.as_deref().unwrap_or_default();
         assert!(hint.starts_with("allowed here:"), "{hint}");
+    }
+
+    #[test]
+    fn a_video_written_as_its_address_or_file_is_shown_inside_its_map() {
+        let hint = |video: &str| {
+            let text = format!(
+                "title: x\nsteps:\n  - device: phone\n    action: Go.\n    video: {video}\n"
+            );
+            let d = &guide(&text).unwrap().diagnostics[0];
+            d.hint.clone().unwrap_or_default()
+        };
+        assert_eq!(
+            hint("https://www.youtube.com/watch?v=abc"),
+            "write it inside the map, under the key it is: `video: {title: …, url: https://www.youtube.com/watch?v=abc}`"
+        );
+        assert_eq!(
+            hint("video/intro.mp4"),
+            "write it inside the map, under the key it is: `video: {title: …, src: video/intro.mp4}`"
+        );
+        // Any other text: what a map is.
+        assert!(hint("the intro").starts_with("write `key: value` pairs here"));
     }
 
     #[test]
