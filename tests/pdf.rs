@@ -1,6 +1,8 @@
 //! The PDF of a guide, read back as a reader's tools would: its text in order, and the objects that make
 //! it an accessible (PDF/UA-1) document.
 
+mod common;
+
 use std::sync::Arc;
 
 use guidegen::catalog::Catalog;
@@ -646,31 +648,6 @@ fn a_step_longer_than_a_page_breaks() {
     assert!(page_of(&pages, "Step 2 of 3") > page_of(&pages, "Step 1 of 3") + 1);
 }
 
-/// Every image the PDF embeds, in object order: (width, height, its decompressed samples).
-fn embedded_images(pdf: &[u8]) -> Vec<(i64, i64, Vec<u8>)> {
-    let doc = Document::load_mem(pdf).unwrap();
-    doc.objects
-        .values()
-        .filter_map(|object| {
-            let Object::Stream(stream) = object else {
-                return None;
-            };
-            let dict = &stream.dict;
-            let is_image = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image");
-            // Soft masks (alpha) are images too; they have no colour space of their own.
-            let is_mask =
-                dict.get(b"ColorSpace").and_then(Object::as_name).ok() == Some(b"DeviceGray");
-            (is_image && !is_mask).then(|| {
-                let side = |key: &[u8]| dict.get(key).and_then(Object::as_i64).unwrap();
-                let samples = stream
-                    .decompressed_content()
-                    .unwrap_or_else(|_| stream.content.clone());
-                (side(b"Width"), side(b"Height"), samples)
-            })
-        })
-        .collect()
-}
-
 #[test]
 fn a_screenshot_far_sharper_than_the_page_shows_it_is_embedded_at_300_dpi() {
     let en = Catalog::builtin("en").unwrap();
@@ -687,7 +664,7 @@ fn a_screenshot_far_sharper_than_the_page_shows_it_is_embedded_at_300_dpi() {
         }
     }
     let pdf = render(&view);
-    let mut sides: Vec<(i64, i64)> = embedded_images(&pdf)
+    let mut sides: Vec<(i64, i64)> = common::embedded_images(&pdf)
         .iter()
         .filter(|(w, h, _)| *w > 100 && *h > 100)
         .map(|(w, h, _)| (*w, *h))
@@ -696,7 +673,7 @@ fn a_screenshot_far_sharper_than_the_page_shows_it_is_embedded_at_300_dpi() {
     // 100 mm (3.94 in) × 300 dpi = 1182 px; the phone's 80 mm tall (27 % of A4) × 300 dpi = 947 px.
     assert_eq!(sides, [(437, 947), (1182, 739), (1280, 800)], "{sides:?}");
     // The copy shows what the original does: the title bar's colour at its top, the page's below it.
-    let (w, _, samples) = embedded_images(&pdf)
+    let (w, _, samples) = common::embedded_images(&pdf)
         .into_iter()
         .find(|(w, _, _)| *w == 1182)
         .unwrap();

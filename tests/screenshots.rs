@@ -916,40 +916,31 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
         "the original is not published: {copies:?}"
     );
 
-    // A second step showing the same file without `redact:` would publish one of the two: an
-    // error at the second, naming the first, and nothing is written.
+    // A second step showing the same file without `redact:` would publish one of the two; so would
+    // the file as a video's poster, which has no `redact:` (the PDF draws it in the video's place).
+    // An error at the second use, naming the first, and nothing is written.
     std::fs::remove_dir_all(site.out()).unwrap();
-    site.guide(&format!(
-        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    screenshot: next.png\n  \
-         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
-    ));
-    let run = site.build(&[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr.contains("guide.yaml:8:12: error: `next.png` is redacted differently in two places: 1 redacted region here, no `redact:` at line 5"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("the same `redact:` list"),
-        "{}",
-        run.stderr
-    );
-    assert!(!site.out().exists(), "nothing is written");
-    // So is the file as a video's poster, which has no `redact:` (the PDF draws it in the video's
-    // place).
-    site.guide(&format!(
-        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    video: {{title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: next.png}}\n  \
-         - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
-    ));
-    let run = site.build(&[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr.contains("guide.yaml:8:12: error: `next.png` is redacted differently in two places: 1 redacted region here, no `redact:` at line 5"),
-        "{}",
-        run.stderr
-    );
-    assert!(!site.out().exists(), "nothing is written");
+    let first_uses = [
+        "screenshot: next.png",
+        "video: {title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: next.png}",
+    ];
+    for first in first_uses {
+        site.guide(&format!(
+            "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    {first}\n  \
+             - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
+        ));
+        let run = site.build(&[]);
+        run.expect_code(1);
+        let said = "guide.yaml:8:12: error: `next.png` is redacted differently in two places: \
+                    1 redacted region here, no `redact:` at line 5";
+        assert!(run.stderr.contains(said), "{first}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("the same `redact:` list"),
+            "{}",
+            run.stderr
+        );
+        assert!(!site.out().exists(), "nothing is written");
+    }
     // The same regions in both (in any order): one file, redacted.
     let two = format!("      redact: [[0, 0, 10, 10], [{x}, {y}, {w}, {h}]]\n");
     let two_reversed = format!("      redact: [[{x}, {y}, {w}, {h}], [0, 0, 10, 10]]\n");

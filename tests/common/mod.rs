@@ -405,3 +405,32 @@ pub fn stays_inside(path: &Path) -> bool {
     path.components()
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
+
+/// Every image the PDF embeds, in object order: (width, height, its decompressed samples).
+pub fn embedded_images(pdf: &[u8]) -> Vec<(i64, i64, Vec<u8>)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|object| {
+            let lopdf::Object::Stream(stream) = object else {
+                return None;
+            };
+            let dict = &stream.dict;
+            let is_image =
+                dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image");
+            // Soft masks (alpha) are images too; they have no colour space of their own.
+            let is_mask = dict
+                .get(b"ColorSpace")
+                .and_then(lopdf::Object::as_name)
+                .ok()
+                == Some(b"DeviceGray");
+            (is_image && !is_mask).then(|| {
+                let side = |key: &[u8]| dict.get(key).and_then(lopdf::Object::as_i64).unwrap();
+                let samples = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                (side(b"Width"), side(b"Height"), samples)
+            })
+        })
+        .collect()
+}
