@@ -2870,8 +2870,9 @@ fn screenshot_image(
 ) -> Result<Image, (String, String)> {
     let regions: Vec<Region> = redact.iter().map(|(r, _)| *r).collect();
     same_redactions(check, dir, rel, &regions, at);
-    // A snippet's `shot.png` is another file than a guide's: the folder is part of the key.
-    let key = format!("{}\n{rel}\n{regions:?}", dir.display());
+    // A snippet's `shot.png` is another file than a guide's: the folder is part of the key. The
+    // name as published (`./shots//x.png` is `shots/x.png`).
+    let key = format!("{}\n{}\n{regions:?}", dir.display(), normalize_rel(rel));
     let (image, removed, under_text) = match check.images.get(&key) {
         Some(read) => read.clone(),
         None => {
@@ -2901,9 +2902,7 @@ fn redact_attachments(check: &mut FileCheck, dir: &Path) {
             continue;
         };
         let read = check.images.get(&format!("{file}\n{regions:?}"));
-        if let (Some(bytes), Some((image, ..))) =
-            (check.attachments.get_mut(&normalize_rel(rel)), read)
-        {
+        if let (Some(bytes), Some((image, ..))) = (check.attachments.get_mut(rel), read) {
             *bytes = Arc::clone(&image.bytes);
         }
     }
@@ -2918,7 +2917,8 @@ fn same_redactions(check: &mut FileCheck, dir: &Path, rel: &str, regions: &[Regi
         sorted.sort_unstable();
         sorted
     };
-    let file = format!("{}\n{rel}", dir.display());
+    // By the name it is published under: `./shots//x.png` is `shots/x.png`.
+    let file = format!("{}\n{}", dir.display(), normalize_rel(rel));
     let Some((first, first_at)) = check.redactions.get(&file) else {
         check.redactions.insert(file, (regions.to_vec(), at));
         return;

@@ -903,7 +903,7 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
     // A text links to the file and shows it inline before the step that redacts it: the link, the
     // inline image and the PDF's drawing of it all get the redacted bytes.
     site.guide(&format!(
-        "title: Shots\nsteps:\n  - device: computer\n    action: \"See [the full picture](next.png): ![The window](next.png)\"\n  \
+        "title: Shots\nsteps:\n  - device: computer\n    action: \"See [the full picture](next.png): ![The window](./next.png)\"\n  \
          - action: Select **Next**.\n    screenshot:\n      src: next.png\n      alt: The window\n{redact}"
     ));
     site.build(&[]).expect_code(0);
@@ -922,6 +922,8 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
     std::fs::remove_dir_all(site.out()).unwrap();
     let first_uses = [
         "screenshot: next.png",
+        // The same file, spelled otherwise.
+        "screenshot: {src: ./next.png, alt: The window}",
         "video: {title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: next.png}",
     ];
     for first in first_uses {
