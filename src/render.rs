@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use crate::context::Context;
-use crate::model::{Guide, Language, MediaFile, Site};
+use crate::model::{Guide, Image, Language, MediaFile, Site};
 use crate::pdf;
 use crate::plan::Plan;
 use crate::view;
@@ -517,10 +517,18 @@ impl<'a> Renderer<'a> {
         let plan = self.plan;
         let renditions = plan.html || plan.fragment || plan.single;
         let paper = plan.pdf.then_some(self.context.pdf.paper);
-        guide.screenshot_images().par_iter().for_each(|image| {
-            let print_mm = paper.map(|paper| pdf::shot_width_mm(paper, image.width, image.height));
-            crate::shots::prepare(image, renditions, print_mm);
-        });
+        let print_mm =
+            |image: &Image| paper.map(|p| pdf::shot_width_mm(p, image.width, image.height));
+        let mut todo = guide.screenshot_images();
+        todo.retain(|image| crate::shots::needs_preparing(image, renditions, print_mm(image)));
+        // Most guides' screenshots need nothing: no trip through rayon's pool for them.
+        match todo[..] {
+            [] => {}
+            [image] => crate::shots::prepare(image, renditions, print_mm(image)),
+            _ => todo.par_iter().for_each(|image| {
+                crate::shots::prepare(image, renditions, print_mm(image));
+            }),
+        }
     }
 
     /// The guide's PDF in `lang`; for a guide with platform variants, one PDF per combination of

@@ -334,12 +334,7 @@ pub fn renditions(image: &Image) -> Result<Vec<Rendition>, String> {
 /// where asking for each in turn would decode a retina screenshot twice. What is made already, or
 /// not needed, is left; the rest is made when asked for, as before.
 pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
-    let renditions_wanted = renditions
-        && image.renditions.get().is_none()
-        && !rendition_sizes(image.kind, image.width, image.height).is_empty();
-    let print = print_mm.and_then(|mm| Some(mm).zip(print_width(image, mm)));
-    let print = print.filter(|(_, width)| !print_cell_holds(image, *width));
-    match (renditions_wanted, print) {
+    match to_prepare(image, renditions, print_mm) {
         (true, Some((_, width))) => {
             let decoded = decode_pixels(image);
             let made = match &decoded {
@@ -358,6 +353,29 @@ pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
         (false, Some((mm, _))) => drop(print_copy(image, mm)),
         (false, None) => {}
     }
+}
+
+/// Whether [`prepare`] has anything to make of `image`: a build of small screenshots asks this of
+/// every one, and makes nothing.
+pub fn needs_preparing(image: &Image, renditions: bool, print_mm: Option<f64>) -> bool {
+    !matches!(to_prepare(image, renditions, print_mm), (false, None))
+}
+
+/// What [`prepare`] would make: whether the renditions, and the print copy for which size and
+/// width, each where it is wanted and not made yet.
+fn to_prepare(
+    image: &Image,
+    renditions: bool,
+    print_mm: Option<f64>,
+) -> (bool, Option<(f64, u32)>) {
+    let renditions = renditions
+        && image.renditions.get().is_none()
+        && !rendition_sizes(image.kind, image.width, image.height).is_empty();
+    let print = print_mm.and_then(|mm| Some(mm).zip(print_width(image, mm)));
+    (
+        renditions,
+        print.filter(|(_, width)| !print_cell_holds(image, *width)),
+    )
 }
 
 /// An image's pixels, decoded once for every copy made of them: 8-bit RGB, or RGBA when it has
@@ -701,8 +719,13 @@ pub(crate) mod tests {
         // A retina capture: renditions for pages, and 300 dpi for a PDF that shows it 100 mm wide.
         let bytes = png(2880, 90, true);
         let prepared = shot(bytes.clone(), ImageKind::Png, 2880, 90);
+        assert!(needs_preparing(&prepared, true, Some(100.0)));
         prepare(&prepared, true, Some(100.0));
         assert_eq!(decodes_of(&bytes), 1);
+        assert!(!needs_preparing(&prepared, true, Some(100.0)));
+        // A small one has nothing to prepare, for a page or a PDF.
+        let small = shot(png(400, 300, false), ImageKind::Png, 400, 300);
+        assert!(!needs_preparing(&small, true, Some(100.0)));
         let renditions_made = renditions(&prepared).unwrap();
         let copy = print_copy(&prepared, 100.0).unwrap();
         assert_eq!(
