@@ -2950,6 +2950,27 @@ fn same_redactions(check: &mut FileCheck, dir: &Path, rel: &str, regions: &[Regi
     );
 }
 
+/// For an image named by its web address (`https://…/x.png`) where a file of the guide is wanted:
+/// what to do instead. guidegen fetches nothing, and publishes what the site folder holds.
+pub(crate) fn address_not_file(src: &str) -> Option<String> {
+    let lower = src.trim().to_ascii_lowercase();
+    let is_address = ["https://", "http://", "//", "data:", "file:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    is_address.then(|| {
+        let name = src
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .and_then(|last| last.split(['?', '#']).next())
+            .filter(|last| !last.is_empty() && !last.contains(':'))
+            .unwrap_or("picture.png");
+        format!(
+            "guidegen publishes the files of the guide's folder and fetches nothing: save the image \
+             there and name it, e.g. `shots/{name}`"
+        )
+    })
+}
+
 fn screenshot(
     check: &mut FileCheck,
     written: &Spanned<ScreenshotInput>,
@@ -3062,6 +3083,14 @@ fn screenshot(
     }
 
     let dir = check.guide_dir?.to_path_buf();
+    if let Some(hint) = address_not_file(src) {
+        check.error(
+            src_span,
+            format!("`{src}` is an address, not a file of the guide"),
+            Some(hint),
+        );
+        return None;
+    }
     let Some(kind) = Path::new(src)
         .extension()
         .and_then(|e| e.to_str())

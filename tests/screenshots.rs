@@ -953,3 +953,36 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
     site.build(&[]).expect_code(0);
     assert_eq!(secrets_in_output(&site).0, 0);
 }
+
+#[test]
+fn a_screenshot_or_poster_named_by_its_web_address_says_to_save_the_file_in_the_guide() {
+    let site = Site::new();
+    site.guide(
+        "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    \
+         screenshot: https://intra.example.edu/img/login.png?v=2\n  \
+         - action: Watch.\n    video: {title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: \"//cdn.example.edu/still.jpg\"}\n",
+    );
+    let run = site.build(&[]);
+    run.expect_code(1);
+    for (at, address, name) in [
+        (
+            "guide.yaml:5:17",
+            "https://intra.example.edu/img/login.png?v=2",
+            "login.png",
+        ),
+        (
+            "guide.yaml:7:77",
+            "//cdn.example.edu/still.jpg",
+            "still.jpg",
+        ),
+    ] {
+        let said = format!("{at}: error: `{address}` is an address, not a file of the guide");
+        assert!(run.stderr.contains(&said), "{said}\n{}", run.stderr);
+        let hint =
+            format!("fetches nothing: save the image there and name it, e.g. `shots/{name}`");
+        assert!(run.stderr.contains(&hint), "{hint}\n{}", run.stderr);
+    }
+    // Nothing else is said of them (no "does not exist", no "not a supported image").
+    assert!(!run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert!(!site.out().exists());
+}

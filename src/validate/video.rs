@@ -230,6 +230,14 @@ fn poster(check: &mut FileCheck, written: &Spanned<String>) -> Option<Poster> {
     let dir = check.guide_dir?.to_path_buf();
     let src = written.value.as_str();
     let at: Span = written.referenced.into();
+    if let Some(hint) = super::address_not_file(src) {
+        check.error(
+            at,
+            format!("`{src}` is an address, not a file of the guide"),
+            Some(hint),
+        );
+        return None;
+    }
     let Some(kind) = ImageKind::from_extension(super::extension(src)) else {
         check.error(
             at,
