@@ -450,6 +450,11 @@ impl FileCheck<'_> {
                     None => span,
                 };
                 match markdown::classify(&target.url) {
+                    TargetKind::External if target.is_image => self.error(
+                        at,
+                        web_image(&target.url),
+                        address_not_file(&target.url),
+                    ),
                     TargetKind::External | TargetKind::Fragment => {}
                     TargetKind::Forbidden(url) => {
                         let what = if target.is_image { "image" } else { "link" };
@@ -629,6 +634,10 @@ pub fn link_refusals(
     let markdown = &crate::variables::substitute(markdown, lang, &site.variables);
     for target in markdown::targets(markdown) {
         match markdown::classify(&target.url) {
+            TargetKind::External if target.is_image => refusals.push((
+                web_image(&target.url),
+                address_not_file(&target.url).unwrap_or_default(),
+            )),
             TargetKind::External | TargetKind::Fragment => {}
             TargetKind::Guide(url) if target.is_image => refusals.push((
                 format!("image target `{url}` is a guide, not an image"),
@@ -2948,6 +2957,15 @@ fn same_redactions(check: &mut FileCheck, dir: &Path, rel: &str, regions: &[Regi
                 .into(),
         ),
     );
+}
+
+/// The error for an image in a text that is on the web (`![](https://…/a.png)`): every reader's
+/// browser would fetch it from there, which no page of guidegen does (and a translation could make it
+/// a tracking pixel).
+fn web_image(url: &str) -> String {
+    format!(
+        "image `{url}` is on the web, not a file of the guide: every reader's browser would fetch it"
+    )
 }
 
 /// For an image named by its web address (`https://…/x.png`) where a file of the guide is wanted:

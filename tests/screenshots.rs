@@ -955,28 +955,39 @@ fn a_redacted_screenshot_stays_redacted_where_a_text_links_to_it_or_a_step_shows
 }
 
 #[test]
-fn a_screenshot_or_poster_named_by_its_web_address_says_to_save_the_file_in_the_guide() {
+fn an_image_named_by_its_web_address_says_to_save_the_file_in_the_guide() {
     let site = Site::new();
     site.guide(
         "title: Shots\nsteps:\n  - device: computer\n    action: Look.\n    \
          screenshot: https://intra.example.edu/img/login.png?v=2\n  \
-         - action: Watch.\n    video: {title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: \"//cdn.example.edu/still.jpg\"}\n",
+         - action: Watch.\n    video: {title: How, url: \"https://www.youtube.com/watch?v=abc\", poster: \"//cdn.example.edu/still.jpg\"}\n  \
+         - action: \"Tap ![the button](https://intra.example.edu/img/ok.png), [or read](https://intra.example.edu/help).\"\n",
     );
     let run = site.build(&[]);
     run.expect_code(1);
-    for (at, address, name) in [
+    let address = "is an address, not a file of the guide";
+    // An image in a text, too: every reader's browser would fetch it (in a translation, a tracking
+    // pixel). A link to the web stays a link.
+    let on_the_web =
+        "is on the web, not a file of the guide: every reader's browser would fetch it";
+    for (said, name) in [
         (
-            "guide.yaml:5:17",
-            "https://intra.example.edu/img/login.png?v=2",
+            format!(
+                "guide.yaml:5:17: error: `https://intra.example.edu/img/login.png?v=2` {address}"
+            ),
             "login.png",
         ),
         (
-            "guide.yaml:7:77",
-            "//cdn.example.edu/still.jpg",
+            format!("guide.yaml:7:77: error: `//cdn.example.edu/still.jpg` {address}"),
             "still.jpg",
         ),
+        (
+            format!(
+                "guide.yaml:8:32: error: image `https://intra.example.edu/img/ok.png` {on_the_web}"
+            ),
+            "ok.png",
+        ),
     ] {
-        let said = format!("{at}: error: `{address}` is an address, not a file of the guide");
         assert!(run.stderr.contains(&said), "{said}\n{}", run.stderr);
         let hint =
             format!("fetches nothing: save the image there and name it, e.g. `shots/{name}`");
@@ -984,5 +995,10 @@ fn a_screenshot_or_poster_named_by_its_web_address_says_to_save_the_file_in_the_
     }
     // Nothing else is said of them (no "does not exist", no "not a supported image").
     assert!(!run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the site has 3 errors"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.out().exists());
 }
