@@ -343,11 +343,7 @@ pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
             };
             // Another thread that made them first made the same.
             let _ = image.renditions.set(made);
-            let copy = decoded
-                .ok()
-                .and_then(|pixels| make_print_copy(image, width, &pixels))
-                .map(Arc::new);
-            *lock_print(image) = Some((width, copy));
+            *lock_print(image) = Some((width, print_copy_of(image, width, decoded)));
         }
         (true, None) => drop(self::renditions(image)),
         (false, Some((mm, _))) => drop(print_copy(image, mm)),
@@ -461,12 +457,20 @@ pub fn print_copy(image: &Image, shown_mm: f64) -> Option<Arc<PrintCopy>> {
     {
         return copy.clone();
     }
-    let copy = decode_pixels(image)
-        .ok()
-        .and_then(|pixels| make_print_copy(image, width, &pixels))
-        .map(Arc::new);
+    let copy = print_copy_of(image, width, decode_pixels(image));
     *cell = Some((width, copy.clone()));
     copy
+}
+
+/// The print copy `width` wide made of `image`'s decoded pixels; `None` when they could not be
+/// decoded (the original is embedded then).
+fn print_copy_of(
+    image: &Image,
+    width: u32,
+    decoded: Result<Pixels, String>,
+) -> Option<Arc<PrintCopy>> {
+    let pixels = decoded.ok()?;
+    make_print_copy(image, width, &pixels).map(Arc::new)
 }
 
 fn lock_print(image: &Image) -> std::sync::MutexGuard<'_, Option<(u32, Option<Arc<PrintCopy>>)>> {

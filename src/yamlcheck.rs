@@ -1084,31 +1084,8 @@ impl<'a> Checker<'a> {
             let Some(field_schema) = field_schema else {
                 // A key inside `{…}` is where its author put it: an unknown key, not a misindented one.
                 if node.flow || !self.misplaced(key, key_node, outers) {
-                    let list = keys
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    // The value as written, when it is all on the key's line.
-                    let written = (value.start.line == key_node.start.line
-                        && value.end.line == value.start.line)
-                        .then(|| {
-                            &self.text[value.start.byte..value.end.byte.max(value.start.byte)]
-                        });
-                    let other_name = other_name(name, key, written);
-                    let hint = match did_you_mean(key, keys.iter().copied()) {
-                        _ if let Some(hint) = other_name => format!("{hint}; allowed here: {list}"),
-                        Some(s) => format!("{s} (allowed here: {list})"),
-                        None => match self.field_with_key(key, properties) {
-                            Some((field, first)) => {
-                                let example = written_as_map(field, first, key, entries);
-                                format!(
-                                    "if it is the {field}'s `{key}`, it goes inside `{field}:`: {example}; allowed here: {list}"
-                                )
-                            }
-                            None => format!("allowed here: {list}"),
-                        },
-                    };
+                    let hint =
+                        self.unknown_key_hint(name, (key, key_node, value), &map_schema, entries);
                     self.error(key_node.start, format!("unknown key `{key}`"), hint);
                 }
                 self.remove_entry(node, key_node, value);
@@ -1158,6 +1135,43 @@ impl<'a> Checker<'a> {
             self.write_at(node.start.byte, "{}");
         }
         ok
+    }
+
+    /// The hint for `key`, unknown in a map of the definition `name`: what guidegen calls it (a word
+    /// of other formats), the allowed key it is a slip of, or the field whose map it belongs in —
+    /// each with the keys allowed here.
+    fn unknown_key_hint(
+        &self,
+        name: Option<&str>,
+        (key, key_node, value): (&str, &Node, &Node),
+        map: &MapSchema<'a>,
+        entries: &[(Node, Node)],
+    ) -> String {
+        let list = map
+            .keys
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The value as written, when it is all on the key's line.
+        let written = (value.start.line == key_node.start.line
+            && value.end.line == value.start.line)
+            .then(|| &self.text[value.start.byte..value.end.byte.max(value.start.byte)]);
+        if let Some(hint) = other_name(name, key, written) {
+            return format!("{hint}; allowed here: {list}");
+        }
+        if let Some(s) = did_you_mean(key, map.keys.iter().copied()) {
+            return format!("{s} (allowed here: {list})");
+        }
+        match self.field_with_key(key, map.properties) {
+            Some((field, first)) => {
+                let example = written_as_map(field, first, key, entries);
+                format!(
+                    "if it is the {field}'s `{key}`, it goes inside `{field}:`: {example}; allowed here: {list}"
+                )
+            }
+            None => format!("allowed here: {list}"),
+        }
     }
 
     /// What the map `schema` (resolved) allows, worked out on first asking.
