@@ -78,6 +78,10 @@ use table::{median, ms};
 
 use site::generate_site;
 
+/// The allocator of the `guidegen` binary (src/main.rs), so that these figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One measured case.
 struct Case {
     name: &'static str,
