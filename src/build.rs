@@ -966,7 +966,8 @@ mod tests {
             "title: {en: Sign in, da: Log ind}\nsteps:\n  - device: computer\n    \
              action: {en: Sign in., da: Log ind.}\n    \
              screenshot: {src: shots/wide.png, alt: {en: The page, da: Siden}}\n  \
-             - device: computer\n    action: {en: Again., da: Igen.}\n    screenshot: shots/wide.png\n",
+             - device: computer\n    action: {en: Again., da: Igen.}\n    screenshot: shots/wide.png\n  \
+             - device: phone\n    action: {en: Open it., da: Åbn den.}\n    screenshot: shots/phone.png\n",
         )
         .unwrap();
         // A laptop's capture, 2880 px across: renditions for pages, a 300 dpi copy for PDFs.
@@ -979,6 +980,15 @@ mod tests {
         )
         .unwrap();
         std::fs::write(guide.join("shots/wide.png"), &png).unwrap();
+        let phone = image::RgbImage::from_fn(1280, 800, |x, y| {
+            image::Rgb([(y % 233) as u8, (x % 227) as u8, 0x3a])
+        });
+        let phone = crate::shots::encode(
+            &image::DynamicImage::ImageRgb8(phone),
+            crate::model::ImageKind::Png,
+        )
+        .unwrap();
+        std::fs::write(guide.join("shots/phone.png"), &phone).unwrap();
         let mut options = BuildOptions::new(&site);
         options.out_dir = Some(tmp.path().join("out"));
         let outcome = build(&options);
@@ -993,6 +1003,12 @@ mod tests {
         }
         // Two steps, two languages, a page and a PDF each: one decode.
         assert_eq!(crate::shots::tests::decodes_of(&png), 1);
+        // A phone's capture printed at 325 dpi: its renditions come from the decode typst makes
+        // for the PDF, guidegen's own decoder never sees it.
+        assert_eq!(crate::shots::tests::decodes_of(&phone), 0);
+        let renditions = tmp.path().join("out/en/retina/shots");
+        assert!(renditions.join("phone.480w.png").is_file());
+        assert!(renditions.join("phone.960w.png").is_file());
     }
 
     #[test]

@@ -345,6 +345,11 @@ pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
             let _ = image.renditions.set(made);
             *lock_print(image) = Some((width, print_copy_of(image, width, decoded)));
         }
+        (true, None) if print_mm.is_some_and(|mm| embeds_original(image, mm)) => {
+            let made =
+                decode_as_the_pdf_does(image).and_then(|pixels| make_renditions(image, &pixels));
+            let _ = image.renditions.set(made);
+        }
         (true, None) => drop(self::renditions(image)),
         (false, Some((mm, _))) => drop(print_copy(image, mm)),
         (false, None) => {}
@@ -396,6 +401,49 @@ fn decode_pixels(image: &Image) -> Result<Pixels, String> {
         raw,
         channels,
         icc,
+    })
+}
+
+/// Whether a PDF that shows `image` `shown_mm` wide embeds the original, and so has typst decode it
+/// for layout and export: a PNG or JPEG that needs no print copy.
+fn embeds_original(image: &Image, shown_mm: f64) -> bool {
+    image.kind != ImageKind::Svg && print_width(image, shown_mm).is_none()
+}
+
+/// An image's pixels decoded by typst, as the PDF will decode it: typst memoizes its decode by the
+/// bytes, format and colour profile asked for, so the PDF of the guide, made right after its pages,
+/// finds this decode instead of making another. The arguments are the ones the PDF's `image(path)`
+/// gives it (the file's bytes, its format, no profile of ours). An image typst turns upright by its
+/// EXIF orientation is decoded by [`decode_pixels`] instead, so that its renditions stay as before.
+fn decode_as_the_pdf_does(image: &Image) -> Result<Pixels, String> {
+    use typst::foundations::Smart;
+    use typst::visualize::{ExchangeFormat, RasterImage};
+    let format = match image.kind {
+        ImageKind::Png => ExchangeFormat::Png,
+        ImageKind::Jpeg => ExchangeFormat::Jpg,
+        ImageKind::Svg => return decode_pixels(image),
+    };
+    let bytes = crate::pdf::shared_bytes(&image.bytes);
+    let raster = RasterImage::new(bytes, format, Smart::Auto)
+        .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
+    if raster.exif_rotation().is_some() {
+        return decode_pixels(image);
+    }
+    #[cfg(test)]
+    tests::note_typst_decode(&image.bytes, raster.dynamic());
+    let decoded = raster.dynamic();
+    let (width, height) = (decoded.width() as usize, decoded.height() as usize);
+    let (raw, channels) = if decoded.color().has_alpha() {
+        (decoded.to_rgba8().into_raw(), 4)
+    } else {
+        (decoded.to_rgb8().into_raw(), 3)
+    };
+    Ok(Pixels {
+        width,
+        height,
+        raw,
+        channels,
+        icc: raster.icc().map(|icc| icc.as_slice().to_vec()),
     })
 }
 
@@ -642,6 +690,16 @@ pub(crate) mod tests {
         *DECODES.lock().unwrap().entry(key(bytes)).or_default() += 1;
     }
 
+    /// The decode typst made of each image's bytes for its renditions ([`decode_as_the_pdf_does`]),
+    /// as the address of its pixels, by a hash of the bytes.
+    static TYPST_DECODES: std::sync::Mutex<BTreeMap<u64, usize>> =
+        std::sync::Mutex::new(BTreeMap::new());
+
+    pub(super) fn note_typst_decode(bytes: &[u8], pixels: &Arc<DynamicImage>) {
+        let at = Arc::as_ptr(pixels) as usize;
+        TYPST_DECODES.lock().unwrap().insert(key(bytes), at);
+    }
+
     /// How many times these bytes were decoded into pixels so far.
     pub(crate) fn decodes_of(bytes: &[u8]) -> usize {
         DECODES
@@ -754,13 +812,65 @@ pub(crate) mod tests {
         prepare(&prepared, true, Some(100.0));
         prepare(&alone, false, Some(100.0));
         assert_eq!(decodes_of(&bytes), 3);
-        // A PDF that shows it at a size that needs no copy: the renditions alone, one decode.
+        // A PDF that shows it at a size that needs no copy: the renditions alone, from the
+        // decode typst makes for the PDF (see the test below).
         let small = png(1000, 40, false);
         let image = shot(small.clone(), ImageKind::Png, 1000, 40);
         prepare(&image, true, Some(100.0));
-        assert_eq!(decodes_of(&small), 1);
+        assert_eq!(decodes_of(&small), 0);
+        assert!(TYPST_DECODES.lock().unwrap().contains_key(&key(&small)));
         assert!(image.renditions.get().is_some());
         assert!(print_copy(&image, 100.0).is_none());
+    }
+
+    #[test]
+    fn renditions_for_a_build_with_pdfs_come_from_the_decode_the_pdf_uses() {
+        use typst::foundations::Smart;
+        use typst::visualize::{ExchangeFormat, RasterImage};
+        // A phone's capture, 1280 px in 100 mm (325 dpi): renditions for pages, the original in
+        // the PDF, which typst decodes.
+        let (width, height) = (1280, 30);
+        for (kind, format) in [
+            (ImageKind::Png, ExchangeFormat::Png),
+            (ImageKind::Jpeg, ExchangeFormat::Jpg),
+        ] {
+            let pixels =
+                DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+                    image::Rgb([(x % 251) as u8, (y * 9) as u8, 0x5c])
+                }));
+            let bytes = encode(&pixels, kind).unwrap();
+            let image = shot(bytes.clone(), kind, width, height);
+            assert!(embeds_original(&image, 100.0));
+            prepare(&image, true, Some(100.0));
+            assert_eq!(
+                decodes_of(&bytes),
+                0,
+                "{kind:?}: guidegen's decoder is not used"
+            );
+            let made = renditions(&image).unwrap();
+            assert_eq!(made.len(), 2, "{kind:?}: 480 and 960 px");
+            // What the PDF's `image(path)` asks typst for: the file's bytes (another copy of
+            // them), its format, no colour profile of ours. typst finds the decode made above.
+            let file = Arc::new(bytes.clone());
+            let asked = RasterImage::new(crate::pdf::shared_bytes(&file), format, Smart::Auto);
+            let at = Arc::as_ptr(asked.unwrap().dynamic()) as usize;
+            let noted = TYPST_DECODES.lock().unwrap().get(&key(&bytes)).copied();
+            assert_eq!(
+                Some(at),
+                noted,
+                "{kind:?}: one decode for the renditions and the PDF"
+            );
+            // The renditions are the ones guidegen's own decode makes (as for pages alone).
+            let alone = shot(bytes.clone(), kind, width, height);
+            prepare(&alone, true, None);
+            assert_eq!(decodes_of(&bytes), 1);
+            let bytes_of = |r: &[Rendition]| r.iter().map(|r| r.bytes.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                bytes_of(&made),
+                bytes_of(&renditions(&alone).unwrap()),
+                "{kind:?}"
+            );
+        }
     }
 
     /// The colour profile of an encoded PNG or JPEG.

@@ -15,7 +15,7 @@ pub mod markup;
 mod world;
 
 pub use document::shot_width_mm;
-pub use world::covers;
+pub use world::{covers, shared_bytes};
 
 use std::fmt;
 

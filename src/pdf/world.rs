@@ -91,6 +91,11 @@ pub fn file_id(path: &str) -> FileId {
 /// Shared bytes of an image (`Arc<Vec<u8>>` is not `AsRef<[u8]>` by itself).
 struct Shared(std::sync::Arc<Vec<u8>>);
 
+/// `bytes` as typst holds a file, without copying them.
+pub fn shared_bytes(bytes: &std::sync::Arc<Vec<u8>>) -> Bytes {
+    Bytes::new(Shared(bytes.clone()))
+}
+
 impl AsRef<[u8]> for Shared {
     fn as_ref(&self) -> &[u8] {
         self.0.as_slice()
@@ -116,7 +121,7 @@ impl Files {
 
     /// Adds shared image bytes.
     pub fn add_shared(&mut self, ext: &str, bytes: &std::sync::Arc<Vec<u8>>) -> String {
-        self.add(ext, Bytes::new(Shared(bytes.clone())))
+        self.add(ext, shared_bytes(bytes))
     }
 
     /// Adds a text file once per `key` (the same icon in the same colour is one file).
