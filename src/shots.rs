@@ -4,7 +4,9 @@
 //!
 //! Everything here is deterministic (the same input gives the same bytes) and bounded: an image is
 //! decoded only after its header said it is within [`crate::validate::MAX_IMAGE_SIDE`] and
-//! [`crate::validate::MAX_IMAGE_PIXELS`], and the decoder is held to the same limits.
+//! [`crate::validate::MAX_IMAGE_PIXELS`], and guidegen's decoder is held to the same limits. An
+//! image a PDF of the build embeds as it is goes through typst's decoder instead, the one the PDF
+//! would use on it anyway (`decode_as_the_pdf_does`).
 
 use std::io::Cursor;
 use std::sync::Arc;
