@@ -654,12 +654,7 @@ pub fn render_into(
 
 /// Puts every file into `output`; the first failure as a message naming the file.
 pub fn put_all(output: &dyn Output, files: &[OutFile]) -> Result<(), String> {
-    for file in files {
-        output
-            .put(file)
-            .map_err(|e| format!("cannot write {}: {e}", file.path))?;
-    }
-    Ok(())
+    output.put_all(files)
 }
 
 /// Stack of a render worker: typst's layout recurses with the depth of the guide's Markdown.
