@@ -970,25 +970,23 @@ mod tests {
              - device: phone\n    action: {en: Open it., da: Åbn den.}\n    screenshot: shots/phone.png\n",
         )
         .unwrap();
+        // A PNG of a patterned capture `width` × `height`, saved as `shots/<name>`.
+        let capture = |name: &str, width: u32, height: u32| {
+            let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+                image::Rgb([(x % 251) as u8, (y % 241) as u8, (width % 256) as u8])
+            });
+            let png = crate::shots::encode(
+                &image::DynamicImage::ImageRgb8(pixels),
+                crate::model::ImageKind::Png,
+            )
+            .unwrap();
+            std::fs::write(guide.join("shots").join(name), &png).unwrap();
+            png
+        };
         // A laptop's capture, 2880 px across: renditions for pages, a 300 dpi copy for PDFs.
-        let pixels = image::RgbImage::from_fn(2880, 1800, |x, y| {
-            image::Rgb([(x % 251) as u8, (y % 241) as u8, 0x5c])
-        });
-        let png = crate::shots::encode(
-            &image::DynamicImage::ImageRgb8(pixels),
-            crate::model::ImageKind::Png,
-        )
-        .unwrap();
-        std::fs::write(guide.join("shots/wide.png"), &png).unwrap();
-        let phone = image::RgbImage::from_fn(1280, 800, |x, y| {
-            image::Rgb([(y % 233) as u8, (x % 227) as u8, 0x3a])
-        });
-        let phone = crate::shots::encode(
-            &image::DynamicImage::ImageRgb8(phone),
-            crate::model::ImageKind::Png,
-        )
-        .unwrap();
-        std::fs::write(guide.join("shots/phone.png"), &phone).unwrap();
+        let png = capture("wide.png", 2880, 1800);
+        // A phone's, 1280 px across: renditions, and the original in the PDF.
+        let phone = capture("phone.png", 1280, 800);
         let mut options = BuildOptions::new(&site);
         options.out_dir = Some(tmp.path().join("out"));
         let outcome = build(&options);
