@@ -865,7 +865,7 @@ fn render_guide(
             let mut files = renderer.render_guide(job, guide, lang, &publication.languages)?;
             // A fragment's images beside it are the page's, when the page is written too.
             files.retain(|f| !written.contains(&f.path));
-            render::put_all(output, &files)?;
+            output.put_all(&files)?;
             counts.add(&files);
             written.extend(files.into_iter().map(|f| f.path));
         }

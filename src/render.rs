@@ -630,7 +630,7 @@ pub fn render_into(
     for_each_on_workers(jobs, |job| {
         let written = renderer
             .render(*job)
-            .and_then(|files| put_all(output, &files).map(|()| files));
+            .and_then(|files| output.put_all(&files).map(|()| files));
         match written {
             Ok(files) => {
                 let mut progress = progress.lock().unwrap_or_else(|e| e.into_inner());
@@ -650,11 +650,6 @@ pub fn render_into(
         return Err(errors);
     }
     Ok(progress.into_inner().unwrap_or_else(|e| e.into_inner()).0)
-}
-
-/// Puts every file into `output`; the first failure as a message naming the file.
-pub fn put_all(output: &dyn Output, files: &[OutFile]) -> Result<(), String> {
-    output.put_all(files)
 }
 
 /// Stack of a render worker: typst's layout recurses with the depth of the guide's Markdown.

@@ -395,15 +395,21 @@ struct Pixels {
 fn decode_pixels(image: &Image) -> Result<Pixels, String> {
     let (decoded, icc) = decode_with_profile(&image.bytes, image.kind)
         .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
-    let (width, height) = (decoded.width() as usize, decoded.height() as usize);
-    let (raw, channels) = eight_bit(decoded);
-    Ok(Pixels {
-        width,
-        height,
-        raw,
-        channels,
-        icc,
-    })
+    Ok(Pixels::of(decoded, icc))
+}
+
+impl Pixels {
+    fn of(decoded: DynamicImage, icc: Option<Vec<u8>>) -> Pixels {
+        let (width, height) = (decoded.width() as usize, decoded.height() as usize);
+        let (raw, channels) = eight_bit(decoded);
+        Pixels {
+            width,
+            height,
+            raw,
+            channels,
+            icc,
+        }
+    }
 }
 
 /// Whether a PDF that shows `image` `shown_mm` wide embeds the original, and so has typst decode it
@@ -433,20 +439,9 @@ fn decode_as_the_pdf_does(image: &Image) -> Result<Pixels, String> {
     }
     #[cfg(test)]
     tests::note_typst_decode(&image.bytes, raster.dynamic());
-    let decoded = raster.dynamic();
-    let (width, height) = (decoded.width() as usize, decoded.height() as usize);
-    let (raw, channels) = if decoded.color().has_alpha() {
-        (decoded.to_rgba8().into_raw(), 4)
-    } else {
-        (decoded.to_rgb8().into_raw(), 3)
-    };
-    Ok(Pixels {
-        width,
-        height,
-        raw,
-        channels,
-        icc: raster.icc().map(|icc| icc.as_slice().to_vec()),
-    })
+    // typst keeps its pixels for the PDF: ours are a copy (one, for an 8-bit image).
+    let icc = raster.icc().map(|icc| icc.as_slice().to_vec());
+    Ok(Pixels::of(raster.dynamic().as_ref().clone(), icc))
 }
 
 fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, String> {

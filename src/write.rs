@@ -1880,7 +1880,7 @@ mod tests {
         let files: Vec<OutFile> = (0..200)
             .map(|i| page(&format!("en/guide-{i}/index.html"), &format!("page {i}")))
             .collect();
-        crate::render::put_all(&staging, &files).unwrap();
+        staging.put_all(&files).unwrap();
         staging.commit().unwrap();
         for i in 0..200 {
             let text = std::fs::read_to_string(out.join(format!("en/guide-{i}/index.html")));
@@ -1896,7 +1896,7 @@ mod tests {
             page("en/x/index.html", "under a file"),
             page("en/z/index.html", "after"),
         ];
-        crate::render::put_all(&staging, &batch).unwrap();
+        staging.put_all(&batch).unwrap();
         let errors = staging.finish_writes().unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("en/x/index.html"), "{errors:?}");
