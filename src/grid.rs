@@ -32,13 +32,7 @@ pub fn page_for(path: &Path) -> Result<String, String> {
             (clean.bytes, w, h, "image/svg+xml")
         }
         ImageKind::Png | ImageKind::Jpeg => {
-            let format = if kind == ImageKind::Png {
-                image::ImageFormat::Png
-            } else {
-                image::ImageFormat::Jpeg
-            };
-            let (w, h) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
-                .into_dimensions()
+            let (w, h) = crate::shots::raster_size(&bytes, kind)
                 .map_err(|e| format!("{shown} is not a valid image: {e}"))?;
             let mime = if kind == ImageKind::Png {
                 "image/png"

@@ -11,6 +11,7 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use crate::model::{Image, ImageKind, Region};
@@ -50,17 +51,49 @@ fn format_of(kind: ImageKind) -> Option<ImageFormat> {
 }
 
 /// An image's width and height in pixels, from its header (an SVG's from its size or `viewBox`);
-/// `None` for an image that cannot be read.
+/// `None` for an image that cannot be read. A PNG or JPEG is measured upright: see [`raster_size`].
 pub fn dimensions(bytes: &[u8], kind: ImageKind) -> Option<(u32, u32)> {
-    match format_of(kind) {
-        Some(format) => ImageReader::with_format(Cursor::new(bytes), format)
-            .into_dimensions()
-            .ok(),
-        None => crate::validate::svg_size(bytes).ok(),
+    match kind {
+        ImageKind::Png | ImageKind::Jpeg => raster_size(bytes, kind).ok(),
+        ImageKind::Svg => crate::validate::svg_size(bytes).ok(),
     }
 }
 
-/// Decodes a PNG or JPEG within the limits.
+/// A PNG's or JPEG's width and height as it is shown: upright, after the turn its EXIF orientation
+/// asks for (a photo taken with a phone held sideways), from its header alone. Browsers and typst
+/// show such an image turned, and the author sees it so, so every size, region and copy guidegen
+/// makes of it is upright too ([`decode`] turns its pixels the same way).
+pub fn raster_size(bytes: &[u8], kind: ImageKind) -> Result<(u32, u32), String> {
+    let format = format_of(kind).ok_or("an SVG image has no pixels")?;
+    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    Ok(if turns_sideways(orientation(&mut decoder)) {
+        (height, width)
+    } else {
+        (width, height)
+    })
+}
+
+/// The turn an image's EXIF orientation asks for; none when it has no orientation or an unreadable
+/// one (as browsers do).
+fn orientation(decoder: &mut impl image::ImageDecoder) -> Orientation {
+    decoder.orientation().unwrap_or(Orientation::NoTransforms)
+}
+
+/// Whether `orientation` swaps the width and the height.
+fn turns_sideways(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+/// Decodes a PNG or JPEG within the limits, turned upright by its EXIF orientation.
 pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
     decode_with_profile(bytes, kind).map(|(image, _)| image)
 }
@@ -80,7 +113,9 @@ fn decode_with_profile(
         .ok()
         .flatten()
         .filter(|icc| !icc.is_empty());
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let orientation = orientation(&mut decoder);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
     Ok((image, icc))
 }
 
@@ -421,8 +456,8 @@ fn embeds_original(image: &Image, shown_mm: f64) -> bool {
 /// An image's pixels decoded by typst, as the PDF will decode it: typst memoizes its decode by the
 /// bytes, format and colour profile asked for, so the PDF of the guide, made right after its pages,
 /// finds this decode instead of making another. The arguments are the ones the PDF's `image(path)`
-/// gives it (the file's bytes, its format, no profile of ours). An image typst turns upright by its
-/// EXIF orientation is decoded by [`decode_pixels`] instead, so that its renditions stay as before.
+/// gives it (the file's bytes, its format, no profile of ours). typst turns an image upright by its
+/// EXIF orientation as [`decode`] does, so its pixels are the ones guidegen's decoder would give.
 fn decode_as_the_pdf_does(image: &Image) -> Result<Pixels, String> {
     use typst::foundations::Smart;
     use typst::visualize::{ExchangeFormat, RasterImage};
@@ -434,9 +469,6 @@ fn decode_as_the_pdf_does(image: &Image) -> Result<Pixels, String> {
     let bytes = crate::pdf::shared_bytes(&image.bytes);
     let raster = RasterImage::new(bytes, format, Smart::Auto)
         .map_err(|e| format!("cannot scale `{}`: {e}", image.rel))?;
-    if raster.exif_rotation().is_some() {
-        return decode_pixels(image);
-    }
     #[cfg(test)]
     tests::note_typst_decode(&image.bytes, raster.dynamic());
     // typst keeps its pixels for the PDF: ours are a copy (one, for an 8-bit image).
@@ -868,6 +900,111 @@ pub(crate) mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    /// The EXIF block (a TIFF header and one entry) that gives an image the orientation `turn`.
+    fn exif_orientation(turn: u16) -> Vec<u8> {
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        tiff.extend_from_slice(&turn.to_be_bytes());
+        tiff.extend_from_slice(&[0; 6]);
+        tiff
+    }
+
+    /// `pixels` encoded as `kind` with the EXIF orientation `turn`.
+    fn encode_turned(pixels: &image::RgbImage, kind: ImageKind, turn: u16) -> Vec<u8> {
+        use image::ImageEncoder;
+        let mut out = Vec::new();
+        let (w, h) = pixels.dimensions();
+        let rgb = image::ExtendedColorType::Rgb8;
+        let exif = exif_orientation(turn);
+        match kind {
+            ImageKind::Png => {
+                let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+                encoder.set_exif_metadata(exif).unwrap();
+                encoder.write_image(pixels, w, h, rgb).unwrap();
+            }
+            _ => {
+                let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95);
+                encoder.set_exif_metadata(exif).unwrap();
+                encoder.write_image(pixels, w, h, rgb).unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_image_turned_by_its_exif_orientation_is_measured_decoded_and_copied_upright() {
+        use typst::foundations::Smart;
+        use typst::visualize::{ExchangeFormat, RasterImage};
+        // What the reader sees: 1300 × 40, wide, each pixel telling where it is.
+        let upright = image::RgbImage::from_fn(1300, 40, |x, y| {
+            image::Rgb([(x % 256) as u8, (x / 256 * 40) as u8, (y * 6) as u8])
+        });
+        for turn in 1..=8u16 {
+            let orientation = Orientation::from_exif(turn as u8).unwrap();
+            // The pixels as a camera stores them: the inverse turn of the upright ones.
+            let mut stored = DynamicImage::ImageRgb8(upright.clone());
+            stored.apply_orientation(match orientation {
+                Orientation::Rotate90 => Orientation::Rotate270,
+                Orientation::Rotate270 => Orientation::Rotate90,
+                other => other,
+            });
+            for (kind, format) in [
+                (ImageKind::Png, ExchangeFormat::Png),
+                (ImageKind::Jpeg, ExchangeFormat::Jpg),
+            ] {
+                let bytes = encode_turned(&stored.to_rgb8(), kind, turn);
+                let case = format!("{kind:?}, orientation {turn}");
+                assert_eq!(raster_size(&bytes, kind), Ok((1300, 40)), "{case}");
+                assert_eq!(dimensions(&bytes, kind), Some((1300, 40)), "{case}");
+                // Its renditions, for a build with PDFs: upright, from typst's one decode.
+                let image = shot(bytes.clone(), kind, 1300, 40);
+                prepare(&image, true, Some(100.0));
+                assert_eq!(decodes_of(&bytes), 0, "{case}");
+                let ours = decode(&bytes, kind).unwrap().to_rgb8();
+                if kind == ImageKind::Png {
+                    assert!(ours == upright, "{case}: decoded upright");
+                }
+                // typst, which shows the original in the PDF, turns it the same way.
+                let file = crate::pdf::shared_bytes(&Arc::new(bytes.clone()));
+                let typst = RasterImage::new(file, format, Smart::Auto).unwrap();
+                assert!(
+                    typst.dynamic().to_rgb8() == ours,
+                    "{case}: as typst turns it"
+                );
+                let sizes: Vec<_> = renditions(&image)
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.width, r.height, raster_size(&r.bytes, kind).unwrap()))
+                    .collect();
+                assert_eq!(
+                    sizes,
+                    [(480, 15, (480, 15)), (960, 30, (960, 30))],
+                    "{case}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_turned_screenshot_is_redacted_where_the_author_sees_the_region() {
+        // Shown 200 × 100, stored 100 × 200 with orientation 6 (turn 90° clockwise to show).
+        let upright = image::RgbImage::from_pixel(200, 100, image::Rgb([250, 250, 250]));
+        let stored = DynamicImage::ImageRgb8(upright).rotate270().to_rgb8();
+        let bytes = encode_turned(&stored, ImageKind::Png, 6);
+        let region = Region {
+            x: 150.0,
+            y: 10.0,
+            w: 40.0,
+            h: 20.0,
+        };
+        let out = redact_raster(&bytes, ImageKind::Png, &[region]).unwrap();
+        // Written upright, without the orientation, so that every viewer shows the same pixels.
+        let shown = decode(&out, ImageKind::Png).unwrap().to_rgb8();
+        assert_eq!(shown.dimensions(), (200, 100));
+        assert_eq!(shown.get_pixel(160, 20).0, REDACT_FILL, "inside the region");
+        assert_eq!(shown.get_pixel(100, 20).0, [250; 3], "left of it");
+        assert_eq!(shown.get_pixel(160, 60).0, [250; 3], "below it");
     }
 
     /// The colour profile of an encoded PNG or JPEG.

@@ -914,14 +914,13 @@ fn read_image(
             (clean.bytes, width, height)
         }
         ImageKind::Png | ImageKind::Jpeg => {
-            let (format, name) = match kind {
-                ImageKind::Png => (image::ImageFormat::Png, "PNG"),
-                _ => (image::ImageFormat::Jpeg, "JPEG"),
+            let name = if kind == ImageKind::Png {
+                "PNG"
+            } else {
+                "JPEG"
             };
-            let (width, height) =
-                image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
-                    .into_dimensions()
-                    .map_err(|e| (format!("`{rel}` is not a valid {name} image: {e}"), redo()))?;
+            let (width, height) = shots::raster_size(&bytes, kind)
+                .map_err(|e| (format!("`{rel}` is not a valid {name} image: {e}"), redo()))?;
             (bytes, width, height)
         }
     };

@@ -642,6 +642,91 @@ fn renditions_exist_at_the_sizes_the_page_declares() {
     assert!(!folder.join("phone.480w.png").exists());
 }
 
+/// `image` encoded as `format` with the EXIF orientation 6: "turn 90° clockwise to show", as a phone
+/// held upright stores a photo.
+fn encode_turned(image: &image::RgbImage, format: image::ImageFormat) -> Vec<u8> {
+    use image::ImageEncoder;
+    // A TIFF header and one entry: Orientation (0x0112), a SHORT, 6.
+    let exif = b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+    let (w, h) = image.dimensions();
+    let rgb = image::ExtendedColorType::Rgb8;
+    let mut bytes = Vec::new();
+    if format == image::ImageFormat::Png {
+        let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
+        encoder.set_exif_metadata(exif).expect("exif");
+        encoder.write_image(image, w, h, rgb).expect("encode");
+    } else {
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95);
+        encoder.set_exif_metadata(exif).expect("exif");
+        encoder.write_image(image, w, h, rgb).expect("encode");
+    }
+    bytes
+}
+
+#[test]
+fn a_photo_turned_by_its_exif_orientation_is_sized_scaled_and_redacted_as_it_is_shown() {
+    let site = Site::new();
+    // Shown 1200 × 1600 (portrait), stored 1600 × 1200 and turned by its EXIF orientation: a phone
+    // photo of a screen. Upright, its top half is light and its bottom half dark.
+    let upright = image::RgbImage::from_fn(1200, 1600, |_, y| {
+        image::Rgb(if y < 800 { [235; 3] } else { [20; 3] })
+    });
+    let stored = image::imageops::rotate270(&upright);
+    site.write(
+        "guides/shots/photo.jpg",
+        encode_turned(&stored, image::ImageFormat::Jpeg),
+    );
+    site.write(
+        "guides/shots/secret.png",
+        encode_turned(&stored, image::ImageFormat::Png),
+    );
+    // The region as the author sees it (upright): within 1200 × 1600, past the stored height.
+    site.guide(
+        "title: Shots\nsteps:\n  - device: phone\n    action: Look.\n    screenshot: {src: photo.jpg, alt: A photo of the screen}\n  - device: phone\n    action: And here.\n    screenshot: {src: secret.png, alt: The same with a code hidden, redact: [[100, 1400, 300, 100]]}\n",
+    );
+    site.build(&["html"]).expect_code(0);
+    let page = site.page("en");
+    let folder = site.out().join("en/shots");
+    let imgs: Vec<_> = page.select(&sel("figure.screenshot img")).collect();
+    assert_eq!(imgs.len(), 2);
+    for img in &imgs {
+        assert_eq!((attr(img, "width"), attr(img, "height")), ("1200", "1600"));
+    }
+    // Each rendition upright: light above, dark below, as tall as its width says.
+    for candidate in attr(&imgs[0], "srcset")
+        .split(", ")
+        .filter(|c| !c.starts_with("photo.jpg"))
+    {
+        let (src, w) = candidate.split_once(' ').expect("url and width");
+        let w: u32 = w.trim_end_matches('w').parse().expect("a width");
+        let rendition = image::open(folder.join(src))
+            .expect("the rendition")
+            .to_rgb8();
+        assert_eq!(rendition.dimensions(), (w, w * 4 / 3), "{src}");
+        assert!(
+            rendition.get_pixel(w / 2, w / 6).0[0] > 200,
+            "{src}: light at the top"
+        );
+        assert!(
+            rendition.get_pixel(w / 2, w * 7 / 6).0[0] < 60,
+            "{src}: dark at the bottom"
+        );
+    }
+    // Redacted where the author marked it, written upright (the published file has no orientation
+    // left to turn it by).
+    let redacted = image::open(folder.join("secret.png"))
+        .expect("published")
+        .to_rgb8();
+    assert_eq!(redacted.dimensions(), (1200, 1600));
+    assert_eq!(
+        redacted.get_pixel(200, 1450).0,
+        [0x40; 3],
+        "inside the region"
+    );
+    assert_eq!(redacted.get_pixel(600, 1450).0, [20; 3], "beside it");
+    assert_eq!(redacted.get_pixel(200, 400).0, [235; 3], "above it");
+}
+
 /// The highest memory use a process reached, from Linux's /proc, in bytes.
 #[cfg(target_os = "linux")]
 fn peak_memory(pid: u32) -> Option<u64> {
