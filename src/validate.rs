@@ -1062,6 +1062,162 @@ pub fn validate_site(
     let mut unsure = unsure_parts(loaded);
 
     // Languages first: every text's check depends on them.
+    let (codes, languages) = site_languages(loaded, &mut unsure, diagnostics)?;
+
+    let mut check = FileCheck {
+        path: &loaded.site_path,
+        source: site_source,
+        languages: &codes,
+        diagnostics,
+        guide_dir: None,
+        attachments: BTreeMap::new(),
+        images: BTreeMap::new(),
+        redactions: BTreeMap::new(),
+        unsure_languages: unsure.languages,
+        variables: std::borrow::Cow::Owned(BTreeMap::new()),
+        unsure_variables: false,
+        guide_ids: &NO_GUIDE_IDS,
+        line_starts: Default::default(),
+        listings: BTreeMap::new(),
+        links: Vec::new(),
+    };
+
+    let variables = site_variables(&mut check, settings, site_source);
+    check.variables = std::borrow::Cow::Owned(variables.clone());
+    let title = match &settings.title {
+        Some(t) => check.text(t, Kind::Plain, "the site title"),
+        None => None,
+    }
+    .unwrap_or_else(|| catalog_text(&languages, "site.guides", check.origin(Span::START)));
+    let organization = settings
+        .organization
+        .as_ref()
+        .and_then(|o| check.text(o, Kind::Plain, "the organization"));
+
+    let apps = site_apps(&mut check, settings, site_source, &mut unsure);
+
+    let mut devices = site_devices(&mut check, settings, site_source, &languages, &mut unsure);
+    unique_platforms(&mut check, &mut devices, &mut unsure);
+
+    let paper = one_of(
+        &mut check,
+        settings.pdf.as_ref().and_then(|p| p.paper.as_ref()),
+        &PAPER,
+    );
+    let translation = settings.translation.as_ref();
+    let incomplete = one_of(
+        &mut check,
+        translation.and_then(|t| t.incomplete.as_ref()),
+        &INCOMPLETE,
+    );
+    let outdated = one_of(
+        &mut check,
+        translation.and_then(|t| t.outdated.as_ref()),
+        &OUTDATED,
+    );
+    let list_other_languages = one_of(
+        &mut check,
+        translation.and_then(|t| t.other_languages.as_ref()),
+        &OTHER_LANGUAGES,
+    );
+    let video_embed = video_embed(&mut check, settings);
+    let base_url = settings
+        .base_url
+        .as_ref()
+        .and_then(|written| publish::base_url(&mut check, written));
+    let support = settings.support.as_ref().and_then(|written| {
+        validate_support(&mut check, &written.value, written.referenced.into())
+    });
+
+    let site = Site {
+        base_url,
+        root: dir.root.clone(),
+        title,
+        languages,
+        organization,
+        apps,
+        devices,
+        paper,
+        incomplete,
+        video_embed,
+        outdated,
+        guides: Vec::new(),
+        unsure,
+        variables,
+        guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
+        link_targets: crate::guidelinks::targets(
+            &loaded.guides,
+            loaded.snippets.values().map(|s| s.source.as_str()),
+        ),
+        list_other_languages,
+        support,
+        folder_dates: Arc::default(),
+        snippets: loaded.snippets.clone(),
+    };
+
+    if loaded.guides.is_empty() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::warning(&loaded.site_path, Span::START, "the site has no guides")
+                .with_hint("add guides/<id>/guide.yaml; `guidegen build` looks for guide.yaml files at any depth under guides/"),
+        );
+    }
+    Some(site)
+}
+
+/// `languages:` of guidegen.yaml, and each one's catalog (the site's `i18n/<lang>.yaml` over the
+/// built-in one): the codes and the languages, or `None` when there is no language to check texts
+/// in, or a catalog could not be read.
+fn site_languages(
+    loaded: &Loaded,
+    unsure: &mut crate::model::Unsure,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Vec<String>, Vec<Language>)> {
+    let (codes, language_spans) = language_codes(loaded, unsure, diagnostics);
+    if codes.is_empty() {
+        return None;
+    }
+
+    let mut languages = Vec::new();
+    for (code, span) in codes.iter().zip(&language_spans) {
+        let site_catalog = loaded.catalogs.iter().find(|(lang, _, _)| lang == code);
+        let catalog = catalog::load(
+            code,
+            site_catalog.map(|(_, path, text)| (path.as_path(), text.as_str())),
+            (&loaded.site_path, *span),
+            diagnostics,
+        );
+        if let Some(catalog) = catalog {
+            languages.push(Language {
+                code: code.clone(),
+                catalog,
+            });
+        }
+    }
+    for (lang, path, _) in &loaded.catalogs {
+        if !codes.contains(lang) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    path,
+                    Span::START,
+                    format!("language `{lang}` is not one of the site's languages"),
+                )
+                .with_hint(format!(
+                    "add `{lang}` to `languages` in guidegen.yaml to publish in it"
+                )),
+            );
+        }
+    }
+    (languages.len() == codes.len()).then_some((codes, languages))
+}
+
+/// The language codes of `languages:` (`en` when there is none) that can be used, each with where
+/// it is written; a code that is not one, or is listed twice, is reported and left out.
+fn language_codes(
+    loaded: &Loaded,
+    unsure: &mut crate::model::Unsure,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<String>, Vec<Span>) {
+    let settings = &loaded.site;
     let mut codes: Vec<String> = Vec::new();
     let mut language_spans: Vec<Span> = Vec::new();
     match &settings.languages {
@@ -1111,74 +1267,16 @@ pub fn validate_site(
             }
         }
     }
-    if codes.is_empty() {
-        return None;
-    }
+    (codes, language_spans)
+}
 
-    let mut languages = Vec::new();
-    for (code, span) in codes.iter().zip(&language_spans) {
-        let site_catalog = loaded.catalogs.iter().find(|(lang, _, _)| lang == code);
-        let catalog = catalog::load(
-            code,
-            site_catalog.map(|(_, path, text)| (path.as_path(), text.as_str())),
-            (&loaded.site_path, *span),
-            diagnostics,
-        );
-        if let Some(catalog) = catalog {
-            languages.push(Language {
-                code: code.clone(),
-                catalog,
-            });
-        }
-    }
-    for (lang, path, _) in &loaded.catalogs {
-        if !codes.contains(lang) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    path,
-                    Span::START,
-                    format!("language `{lang}` is not one of the site's languages"),
-                )
-                .with_hint(format!(
-                    "add `{lang}` to `languages` in guidegen.yaml to publish in it"
-                )),
-            );
-        }
-    }
-    if languages.len() != codes.len() {
-        return None;
-    }
-
-    let mut check = FileCheck {
-        path: &loaded.site_path,
-        source: site_source,
-        languages: &codes,
-        diagnostics,
-        guide_dir: None,
-        attachments: BTreeMap::new(),
-        images: BTreeMap::new(),
-        redactions: BTreeMap::new(),
-        unsure_languages: unsure.languages,
-        variables: std::borrow::Cow::Owned(BTreeMap::new()),
-        unsure_variables: false,
-        guide_ids: &NO_GUIDE_IDS,
-        line_starts: Default::default(),
-        listings: BTreeMap::new(),
-        links: Vec::new(),
-    };
-
-    let variables = site_variables(&mut check, settings, site_source);
-    check.variables = std::borrow::Cow::Owned(variables.clone());
-    let title = match &settings.title {
-        Some(t) => check.text(t, Kind::Plain, "the site title"),
-        None => None,
-    }
-    .unwrap_or_else(|| catalog_text(&languages, "site.guides", check.origin(Span::START)));
-    let organization = settings
-        .organization
-        .as_ref()
-        .and_then(|o| check.text(o, Kind::Plain, "the organization"));
-
+/// `apps:` of guidegen.yaml, by id (and by the id as it should be written, where it is not).
+fn site_apps(
+    check: &mut FileCheck,
+    settings: &input::SiteFile,
+    site_source: &str,
+    unsure: &mut crate::model::Unsure,
+) -> BTreeMap<String, App> {
     let mut apps = BTreeMap::new();
     for (id, app) in &settings.apps {
         let span: Span = app.referenced.into();
@@ -1244,18 +1342,47 @@ pub fn validate_site(
             }
         }
     }
+    apps
+}
 
+/// The devices: the built-in ones, with their labels from the catalogs, and `devices:` of
+/// guidegen.yaml, which adds devices or changes a built-in one.
+fn site_devices(
+    check: &mut FileCheck,
+    settings: &input::SiteFile,
+    site_source: &str,
+    languages: &[Language],
+    unsure: &mut crate::model::Unsure,
+) -> BTreeMap<String, Device> {
+    let mut devices = builtin_devices(languages, check.origin(Span::START));
+    for (id, device) in &settings.devices {
+        if let Some(device) = site_device(
+            check,
+            (id, device),
+            site_source,
+            languages,
+            &devices,
+            unsure,
+        ) {
+            devices.insert(id.clone(), device);
+        }
+    }
+    devices
+}
+
+/// The built-in devices (computer, phone, tablet), in the site's languages.
+fn builtin_devices(languages: &[Language], origin: Origin) -> BTreeMap<String, Device> {
     let mut devices = BTreeMap::new();
     for builtin in &crate::model::BUILTIN_DEVICES {
         let (id, icon) = (builtin.id, builtin.icon);
-        let origin = check.origin(Span::START);
+        let origin = origin.clone();
         let platforms = builtin
             .platforms
             .iter()
             .map(|(platform, store)| Platform {
                 id: (*platform).to_owned(),
                 label: catalog_text(
-                    &languages,
+                    languages,
                     &format!("platform.{platform}.label"),
                     origin.clone(),
                 ),
@@ -1267,157 +1394,134 @@ pub fn validate_site(
             id.to_owned(),
             Device {
                 id: id.to_owned(),
-                label: catalog_text(&languages, &format!("device.{id}.label"), origin.clone()),
-                banner: catalog_text(&languages, &format!("device.{id}.banner"), origin.clone()),
+                label: catalog_text(languages, &format!("device.{id}.label"), origin.clone()),
+                banner: catalog_text(languages, &format!("device.{id}.banner"), origin.clone()),
                 icon,
                 // Carried in the hand: a switch to it from a computer gets a continue code.
                 mobile: id != "computer",
                 platforms,
-                question: catalog_text(&languages, &format!("device.{id}.question"), origin),
+                question: catalog_text(languages, &format!("device.{id}.question"), origin),
             },
         );
     }
-    for (id, device) in &settings.devices {
-        let span: Span = device.referenced.into();
-        if !is_id(id) {
-            let suggestion = id_suggestion(id);
-            check.error(
-                key_span(site_source, id, span),
-                format!("device id `{id}` may only have lowercase letters, digits and `-`"),
-                Some(format!("write `{suggestion}:` here, and `device: {suggestion}` in the steps that use it")),
-            );
-            unsure.devices = true;
-            continue;
-        }
-        let builtin = devices.get(id).cloned();
-        let label = device
-            .value
-            .label
-            .as_ref()
-            .and_then(|t| check.text(t, Kind::Plain, "the device's label"));
-        let banner = device
-            .value
-            .banner
-            .as_ref()
-            .and_then(|t| check.text(t, Kind::Plain, "the device's banner"));
-        let icon = match &device.value.icon {
-            None => builtin.as_ref().map_or(Icon::Device, |b| b.icon),
-            Some(name) => Icon::from_name(&name.value).unwrap_or_else(|| {
-                let names: Vec<&str> = Icon::ALL.iter().map(|i| i.name()).collect();
-                check.error(
-                    name.referenced,
-                    format!("unknown icon `{}`", name.value),
-                    Some(format!("the icons are {}", names.join(", "))),
-                );
-                Icon::Device
-            }),
-        };
-        let (label, banner) = match (label, banner, builtin.clone()) {
-            (label, banner, Some(b)) => (label.unwrap_or(b.label), banner.unwrap_or(b.banner)),
-            (Some(label), Some(banner), None) => (label, banner),
-            (label, banner, None) => {
-                if device.value.label.is_none() {
-                    check.error(
-                        span,
-                        format!("device `{id}` has no `label`"),
-                        Some("add `label:`, the device's name as a reader calls it".into()),
-                    );
-                }
-                if device.value.banner.is_none() {
-                    check.error(
-                        span,
-                        format!("device `{id}` has no `banner`"),
-                        Some("add `banner:`, such as \"You must now use your smartwatch.\"".into()),
-                    );
-                }
-                let _ = (label, banner);
-                unsure.devices = true;
-                continue;
-            }
-        };
-        let mobile = device
-            .value
-            .mobile
-            .as_ref()
-            .map(|m| m.value)
-            .or(builtin.as_ref().map(|b| b.mobile))
-            .unwrap_or(false);
-        let question = device
-            .value
-            .question
-            .as_ref()
-            .and_then(|t| check.text(t, Kind::Plain, "the device's question"));
-        let question = question
-            .or_else(|| builtin.as_ref().map(|b| b.question.clone()))
-            .unwrap_or_else(|| {
-                let mut text = catalog_text(&languages, "platform.question", check.origin(span));
-                // "Which {device} do you have?", with the device's own label in each language.
-                text.source = text
-                    .source
-                    .replace("{device}", &label.source.to_lowercase());
-                for (lang, t) in &mut text.translations {
-                    let name = label
-                        .translations
-                        .get(lang)
-                        .map_or(&label.source, |l| &l.text);
-                    t.text = t.text.replace("{device}", &name.to_lowercase());
-                }
-                text
-            });
-        let platforms = match &device.value.platforms {
-            None => builtin.map(|b| b.platforms).unwrap_or_default(),
-            Some(written) => site_platforms(&mut check, written, icon, &devices),
-        };
-        devices.insert(
-            id.clone(),
-            Device {
-                id: id.clone(),
-                label,
-                banner,
-                icon,
-                mobile,
-                platforms,
-                question,
-            },
-        );
-    }
-    unique_platforms(&mut check, &mut devices, &mut unsure);
+    devices
+}
 
-    let paper = match settings.pdf.as_ref().and_then(|p| p.paper.as_ref()) {
-        None => Paper::A4,
-        Some(p) => match p.value.to_ascii_lowercase().as_str() {
-            "a4" => Paper::A4,
-            "letter" => Paper::Letter,
-            _ => {
-                check.error(
-                    p.referenced,
-                    format!("unknown paper size `{}`", p.value),
-                    Some("write `a4` or `letter`".into()),
-                );
-                Paper::A4
-            }
-        },
-    };
-    let incomplete = match settings
-        .translation
+/// One device of `devices:` in guidegen.yaml; `None` (reported) when it cannot be used. A built-in
+/// device of that id gives what it leaves out.
+fn site_device(
+    check: &mut FileCheck,
+    (id, device): (&String, &Spanned<input::DeviceInput>),
+    site_source: &str,
+    languages: &[Language],
+    devices: &BTreeMap<String, Device>,
+    unsure: &mut crate::model::Unsure,
+) -> Option<Device> {
+    let span: Span = device.referenced.into();
+    if !is_id(id) {
+        let suggestion = id_suggestion(id);
+        check.error(
+            key_span(site_source, id, span),
+            format!("device id `{id}` may only have lowercase letters, digits and `-`"),
+            Some(format!(
+                "write `{suggestion}:` here, and `device: {suggestion}` in the steps that use it"
+            )),
+        );
+        unsure.devices = true;
+        return None;
+    }
+    let builtin = devices.get(id).cloned();
+    let label = device
+        .value
+        .label
         .as_ref()
-        .and_then(|t| t.incomplete.as_ref())
-    {
-        None => IncompletePolicy::Fallback,
-        Some(p) => match p.value.as_str() {
-            "fallback" => IncompletePolicy::Fallback,
-            "omit" => IncompletePolicy::Omit,
-            _ => {
-                check.error(
-                    p.referenced,
-                    format!("unknown value `{}`", p.value),
-                    Some("write `fallback` (publish, marking untranslated text) or `omit` (leave the guide out of the language)".into()),
-                );
-                IncompletePolicy::Fallback
-            }
-        },
+        .and_then(|t| check.text(t, Kind::Plain, "the device's label"));
+    let banner = device
+        .value
+        .banner
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the device's banner"));
+    let icon = match &device.value.icon {
+        None => builtin.as_ref().map_or(Icon::Device, |b| b.icon),
+        Some(name) => Icon::from_name(&name.value).unwrap_or_else(|| {
+            let names: Vec<&str> = Icon::ALL.iter().map(|i| i.name()).collect();
+            check.error(
+                name.referenced,
+                format!("unknown icon `{}`", name.value),
+                Some(format!("the icons are {}", names.join(", "))),
+            );
+            Icon::Device
+        }),
     };
+    let (label, banner) = match (label, banner, builtin.clone()) {
+        (label, banner, Some(b)) => (label.unwrap_or(b.label), banner.unwrap_or(b.banner)),
+        (Some(label), Some(banner), None) => (label, banner),
+        (label, banner, None) => {
+            if device.value.label.is_none() {
+                check.error(
+                    span,
+                    format!("device `{id}` has no `label`"),
+                    Some("add `label:`, the device's name as a reader calls it".into()),
+                );
+            }
+            if device.value.banner.is_none() {
+                check.error(
+                    span,
+                    format!("device `{id}` has no `banner`"),
+                    Some("add `banner:`, such as \"You must now use your smartwatch.\"".into()),
+                );
+            }
+            let _ = (label, banner);
+            unsure.devices = true;
+            return None;
+        }
+    };
+    let mobile = device
+        .value
+        .mobile
+        .as_ref()
+        .map(|m| m.value)
+        .or(builtin.as_ref().map(|b| b.mobile))
+        .unwrap_or(false);
+    let question = device
+        .value
+        .question
+        .as_ref()
+        .and_then(|t| check.text(t, Kind::Plain, "the device's question"));
+    let question = question
+        .or_else(|| builtin.as_ref().map(|b| b.question.clone()))
+        .unwrap_or_else(|| {
+            let mut text = catalog_text(languages, "platform.question", check.origin(span));
+            // "Which {device} do you have?", with the device's own label in each language.
+            text.source = text
+                .source
+                .replace("{device}", &label.source.to_lowercase());
+            for (lang, t) in &mut text.translations {
+                let name = label
+                    .translations
+                    .get(lang)
+                    .map_or(&label.source, |l| &l.text);
+                t.text = t.text.replace("{device}", &name.to_lowercase());
+            }
+            text
+        });
+    let platforms = match &device.value.platforms {
+        None => builtin.map(|b| b.platforms).unwrap_or_default(),
+        Some(written) => site_platforms(check, written, icon, devices),
+    };
+    Some(Device {
+        id: id.clone(),
+        label,
+        banner,
+        icon,
+        mobile,
+        platforms,
+        question,
+    })
+}
 
+/// `video: {embed: […]}` of guidegen.yaml: the services whose players pages embed.
+fn video_embed(check: &mut FileCheck, settings: &input::SiteFile) -> Vec<Service> {
     let mut video_embed = Vec::new();
     if let Some(embed) = settings.video.as_ref().and_then(|v| v.embed.as_ref()) {
         for id in &embed.value {
@@ -1445,87 +1549,115 @@ pub fn validate_site(
             }
         }
     }
-    let outdated = match settings
-        .translation
-        .as_ref()
-        .and_then(|t| t.outdated.as_ref())
-    {
-        None => OutdatedPolicy::Show,
-        Some(p) => match p.value.as_str() {
-            "show" => OutdatedPolicy::Show,
-            "fallback" => OutdatedPolicy::Fallback,
-            _ => {
-                check.error(
-                    p.referenced,
-                    format!("unknown value `{}`", p.value),
-                    Some("write `show` (publish the outdated translation, reported as outdated) or `fallback` (publish the source text in its place)".into()),
-                );
-                OutdatedPolicy::Show
-            }
-        },
-    };
+    video_embed
+}
 
-    let base_url = settings
-        .base_url
-        .as_ref()
-        .and_then(|written| publish::base_url(&mut check, written));
+/// A setting that is one of a few words: each word with what it sets and, for the hint, what it
+/// means. The first is the default.
+struct Choices<T: 'static> {
+    /// What a word not among them is called: "unknown {noun} `a5`".
+    noun: &'static str,
+    words: &'static [(&'static str, T, &'static str)],
+    /// Whether `A4` is `a4`.
+    any_case: bool,
+}
 
-    let list_other_languages = match settings
-        .translation
-        .as_ref()
-        .and_then(|t| t.other_languages.as_ref())
-    {
-        None => false,
-        Some(p) => match p.value.as_str() {
-            "omit" => false,
-            "list" => true,
-            _ => {
-                check.error(
-                    p.referenced,
-                    format!("unknown value `{}`", p.value),
-                    Some("write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")".into()),
-                );
-                false
-            }
-        },
-    };
-    let support = settings.support.as_ref().and_then(|written| {
-        validate_support(&mut check, &written.value, written.referenced.into())
-    });
+const PAPER: Choices<Paper> = Choices {
+    noun: "paper size",
+    words: &[("a4", Paper::A4, ""), ("letter", Paper::Letter, "")],
+    any_case: true,
+};
 
-    let site = Site {
-        base_url,
-        root: dir.root.clone(),
-        title,
-        languages,
-        organization,
-        apps,
-        devices,
-        paper,
-        incomplete,
-        video_embed,
-        outdated,
-        guides: Vec::new(),
-        unsure,
-        variables,
-        guide_ids: loaded.guides.iter().map(|g| g.id.clone()).collect(),
-        link_targets: crate::guidelinks::targets(
-            &loaded.guides,
-            loaded.snippets.values().map(|s| s.source.as_str()),
+const INCOMPLETE: Choices<IncompletePolicy> = Choices {
+    noun: "value",
+    words: &[
+        (
+            "fallback",
+            IncompletePolicy::Fallback,
+            "publish, marking untranslated text",
         ),
-        list_other_languages,
-        support,
-        folder_dates: Arc::default(),
-        snippets: loaded.snippets.clone(),
-    };
+        (
+            "omit",
+            IncompletePolicy::Omit,
+            "leave the guide out of the language",
+        ),
+    ],
+    any_case: false,
+};
 
-    if loaded.guides.is_empty() && !diagnostics.has_errors() {
-        diagnostics.push(
-            Diagnostic::warning(&loaded.site_path, Span::START, "the site has no guides")
-                .with_hint("add guides/<id>/guide.yaml; `guidegen build` looks for guide.yaml files at any depth under guides/"),
-        );
+const OUTDATED: Choices<OutdatedPolicy> = Choices {
+    noun: "value",
+    words: &[
+        (
+            "show",
+            OutdatedPolicy::Show,
+            "publish the outdated translation, reported as outdated",
+        ),
+        (
+            "fallback",
+            OutdatedPolicy::Fallback,
+            "publish the source text in its place",
+        ),
+    ],
+    any_case: false,
+};
+
+/// `translation: {other_languages: …}`: whether a language's index lists the guides published only
+/// in others.
+const OTHER_LANGUAGES: Choices<bool> = Choices {
+    noun: "value",
+    words: &[
+        (
+            "omit",
+            false,
+            "a guide published only in some languages is left out of the others' indexes",
+        ),
+        ("list", true, "listed there as \"only in Danish\""),
+    ],
+    any_case: false,
+};
+
+/// What the word `written` sets among `choices`: the default when none is written, and when the word
+/// is not one of them (reported, with the words and what each means).
+fn one_of<T: Copy>(
+    check: &mut FileCheck,
+    written: Option<&Spanned<String>>,
+    choices: &Choices<T>,
+) -> T {
+    let default = choices.words[0].1;
+    let Some(written) = written else {
+        return default;
+    };
+    let word = if choices.any_case {
+        written.value.to_ascii_lowercase()
+    } else {
+        written.value.clone()
+    };
+    if let Some((_, value, _)) = choices.words.iter().find(|(w, _, _)| *w == word) {
+        return *value;
     }
-    Some(site)
+    let listed: Vec<String> = choices
+        .words
+        .iter()
+        .map(|(word, _, meaning)| {
+            if meaning.is_empty() {
+                format!("`{word}`")
+            } else {
+                format!("`{word}` ({meaning})")
+            }
+        })
+        .collect();
+    let (last, first) = listed.split_last().expect("a choice has words");
+    let hint = match first {
+        [] => format!("write {last}"),
+        first => format!("write {} or {last}", first.join(", ")),
+    };
+    check.error(
+        written.referenced,
+        format!("unknown {} `{}`", choices.noun, written.value),
+        Some(hint),
+    );
+    default
 }
 
 /// `variables:` of guidegen.yaml: each name checked, each value a plain translatable text (which

@@ -571,6 +571,54 @@ fn track_brings_guidegen_yaml_texts_under_tracking_too() {
 }
 
 #[test]
+fn each_setting_of_a_few_words_names_them_and_what_each_does() {
+    let settings = format!(
+        "{SETTINGS}pdf: {{paper: a5}}\ntranslation: {{incomplete: skip, outdated: hide, other_languages: show}}\n"
+    );
+    let (_tmp, root) = site(&settings, HAND_WRITTEN);
+    let check = run_in(&root, &[&"check"]);
+    check.expect_code(1);
+    let file = root.join("guidegen.yaml");
+    let errors = diagnostics(&check.stderr, "error");
+    for (word, message, hint) in [
+        ("a5", "unknown paper size `a5`", "write `a4` or `letter`"),
+        (
+            "skip",
+            "unknown value `skip`",
+            "write `fallback` (publish, marking untranslated text) or `omit` (leave the guide out of the language)",
+        ),
+        (
+            "hide",
+            "unknown value `hide`",
+            "write `show` (publish the outdated translation, reported as outdated) or `fallback` (publish the source text in its place)",
+        ),
+        (
+            "show}",
+            "unknown value `show`",
+            "write `omit` (a guide published only in some languages is left out of the others' indexes) or `list` (listed there as \"only in Danish\")",
+        ),
+    ] {
+        let (line, column) = position_of(&file, word);
+        // `check` runs in the site folder: it names the file from there.
+        let at = format!("guidegen.yaml:{line}:{column}");
+        let error = errors
+            .iter()
+            .find(|d| d.location == at)
+            .unwrap_or_else(|| panic!("no error at {at}: {}", check.stderr));
+        assert_eq!(error.message, message);
+        assert_eq!(error.hint.as_deref(), Some(hint));
+    }
+    assert_eq!(errors.len(), 4, "{}", check.stderr);
+    // The paper size in any case; the words of the translation settings as written.
+    let settings = format!("{SETTINGS}pdf: {{paper: Letter}}\ntranslation: {{outdated: Show}}\n");
+    let (_tmp, root) = site(&settings, HAND_WRITTEN);
+    let check = run_in(&root, &[&"check"]);
+    let errors = diagnostics(&check.stderr, "error");
+    assert_eq!(errors.len(), 1, "{}", check.stderr);
+    assert_eq!(errors[0].message, "unknown value `Show`");
+}
+
+#[test]
 fn the_outdated_setting_takes_show_or_fallback_only() {
     for (setting, message) in [
         ("translation: {outdated: hide}\n", "unknown value `hide`"),
