@@ -112,11 +112,19 @@ fn decode_with_profile(
     let icc = image::ImageDecoder::icc_profile(&mut decoder)
         .ok()
         .flatten()
-        .filter(|icc| !icc.is_empty());
+        .filter(|icc| describes_rgb(icc));
     let orientation = orientation(&mut decoder);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     image.apply_orientation(orientation);
     Ok((image, icc))
+}
+
+/// Whether the ICC profile `icc` describes RGB colour (its header's colour space, bytes 16–19, is
+/// `RGB `): the only profile a copy guidegen writes may carry, since its pixels are RGB whatever the
+/// original's were. A grey or CMYK original's profile would not describe them, and viewers ignore
+/// (or refuse) a profile of another colour space — a CMYK one of 0.5–1 MB in every rendition.
+fn describes_rgb(icc: &[u8]) -> bool {
+    icc.get(16..20) == Some(b"RGB ")
 }
 
 /// Encodes an image as `kind`, the same bytes for the same pixels every time. Pixels without alpha
@@ -472,7 +480,10 @@ fn decode_as_the_pdf_does(image: &Image) -> Result<Pixels, String> {
     #[cfg(test)]
     tests::note_typst_decode(&image.bytes, raster.dynamic());
     // typst keeps its pixels for the PDF: ours are a copy (one, for an 8-bit image).
-    let icc = raster.icc().map(|icc| icc.as_slice().to_vec());
+    let icc = raster
+        .icc()
+        .filter(|icc| describes_rgb(icc.as_slice()))
+        .map(|icc| icc.as_slice().to_vec());
     Ok(Pixels::of(raster.dynamic().as_ref().clone(), icc))
 }
 
@@ -773,7 +784,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_png_past_450_dpi_where_shown_gets_a_300_dpi_copy_with_its_colour_profile() {
-        let profile = b"a colour profile's bytes".to_vec();
+        let profile = fake_profile(b"RGB ");
         let mut bytes = Vec::new();
         let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
         image::ImageEncoder::set_icc_profile(&mut encoder, profile.clone()).unwrap();
@@ -1012,10 +1023,17 @@ pub(crate) mod tests {
         decode_with_profile(bytes, kind).unwrap().1
     }
 
+    /// A colour profile's bytes as far as guidegen reads them: its colour space in the header. The
+    /// codecs do not check the rest; a real one is some 500 bytes to 4 kB (CMYK ones up to 1 MB).
+    fn fake_profile(space: &[u8; 4]) -> Vec<u8> {
+        let mut profile = b"a Display P3 profile".repeat(20);
+        profile[16..20].copy_from_slice(space);
+        profile
+    }
+
     #[test]
     fn renditions_and_redacted_copies_keep_the_original_s_colour_profile() {
-        // A profile's bytes are not checked by the codecs; a real one is some 500 bytes to 4 kB.
-        let profile = b"a Display P3 profile".repeat(20);
+        let profile = fake_profile(b"RGB ");
         let pixels = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1300, 30, |x, y| {
             image::Rgb([(x % 256) as u8, (y * 8) as u8, 90])
         }));
@@ -1046,6 +1064,71 @@ pub(crate) mod tests {
             let redacted = redact_raster(&without, kind, &[region]).unwrap();
             assert_eq!(profile_of(&redacted, kind), None);
         }
+    }
+
+    #[test]
+    fn a_grey_or_cmyk_profile_stays_with_the_original_not_with_rgb_copies() {
+        // Copies are RGB: a grey screenshot's pixels become grey RGB ones, and a CMYK JPEG's are
+        // converted on decoding; the original's profile would not describe them.
+        let grey = DynamicImage::ImageLuma8(image::GrayImage::from_fn(1300, 30, |x, _| {
+            image::Luma([(x % 256) as u8])
+        }));
+        let colour = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            1300,
+            30,
+            image::Rgb([9, 99, 199]),
+        ));
+        let cases = [
+            (&grey, ImageKind::Png, fake_profile(b"GRAY")),
+            (&colour, ImageKind::Jpeg, fake_profile(b"CMYK")),
+        ];
+        for (pixels, kind, profile) in cases {
+            let bytes = written_with(pixels, kind, &profile);
+            let image = shot(bytes.clone(), kind, 1300, 30);
+            for rendition in renditions(&image).unwrap() {
+                assert_eq!(profile_of(&rendition.bytes, kind), None, "{kind:?}");
+            }
+            let region = Region {
+                x: 1.0,
+                y: 1.0,
+                w: 10.0,
+                h: 10.0,
+            };
+            let redacted = redact_raster(&bytes, kind, &[region]).unwrap();
+            assert_eq!(profile_of(&redacted, kind), None, "{kind:?}");
+            // As the PDF's decode gives them to renditions, too.
+            assert_eq!(
+                decode_as_the_pdf_does(&image).unwrap().icc,
+                None,
+                "{kind:?}"
+            );
+        }
+        // A PNG past 450 dpi: its print copy (RGB pixels handed to typst) has none either.
+        let wide = DynamicImage::ImageLuma8(image::GrayImage::from_fn(3000, 40, |x, _| {
+            image::Luma([(x % 2 * 255) as u8])
+        }));
+        let bytes = written_with(&wide, ImageKind::Png, &fake_profile(b"GRAY"));
+        let copy = print_copy(&shot(bytes, ImageKind::Png, 3000, 40), 100.0).expect("a copy");
+        assert_eq!(copy.icc, None);
+    }
+
+    /// `pixels` as they are (grey stays grey) encoded as `kind` with the colour profile `profile`.
+    fn written_with(pixels: &DynamicImage, kind: ImageKind, profile: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let profile = profile.to_vec();
+        match kind {
+            ImageKind::Png => {
+                let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
+                image::ImageEncoder::set_icc_profile(&mut encoder, profile).unwrap();
+                pixels.write_with_encoder(encoder).unwrap();
+            }
+            _ => {
+                let mut encoder = image::codecs::jpeg::JpegEncoder::new(&mut bytes);
+                image::ImageEncoder::set_icc_profile(&mut encoder, profile).unwrap();
+                pixels.write_with_encoder(encoder).unwrap();
+            }
+        }
+        bytes
     }
 
     #[test]
