@@ -914,6 +914,15 @@ impl ImageKind {
         }
     }
 
+    /// The kind as messages name it: `PNG`, `JPEG`, `SVG`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageKind::Png => "PNG",
+            ImageKind::Jpeg => "JPEG",
+            ImageKind::Svg => "SVG",
+        }
+    }
+
     /// The extension a file of this kind is given: `png`, `jpg`, `svg`.
     pub fn extension(self) -> &'static str {
         match self {

@@ -903,6 +903,9 @@ fn read_image(
     let redo = || "export the screenshot again from your image editor".to_owned();
     let bytes = files::read_inside(dir, Path::new(rel), files::MAX_MEDIA_FILE_BYTES)
         .map_err(|e| refusal(dir, rel, &e))?;
+    if let Some(refusal) = misnamed(rel, &bytes, kind) {
+        return Err(refusal);
+    }
     let mut removed = Vec::new();
     let (bytes, width, height) = match kind {
         ImageKind::Svg => {
@@ -914,11 +917,7 @@ fn read_image(
             (clean.bytes, width, height)
         }
         ImageKind::Png | ImageKind::Jpeg => {
-            let name = if kind == ImageKind::Png {
-                "PNG"
-            } else {
-                "JPEG"
-            };
+            let name = kind.name();
             let (width, height) = shots::raster_size(&bytes, kind)
                 .map_err(|e| (format!("`{rel}` is not a valid {name} image: {e}"), redo()))?;
             (bytes, width, height)
@@ -954,6 +953,62 @@ fn read_image(
         print: Default::default(),
     };
     Ok((image, removed, under_text))
+}
+
+/// What to do with an image of a kind guidegen does not publish.
+const SAVE_AS_PNG_OR_JPEG: &str = "save it as PNG (a screenshot) or JPEG (a photo) from your image editor, and write that file's name here";
+
+/// The refusal of an image whose bytes are another kind than its name says — a PNG saved as
+/// `x.jpg`, a phone's HEIC photo renamed `.jpg` — saying what it holds and what to do: the decoder's
+/// own message ("Illegal start bytes") would not.
+fn misnamed(rel: &str, bytes: &[u8], kind: ImageKind) -> Option<(String, String)> {
+    let (held, held_kind) = image_held(bytes)?;
+    if held_kind == Some(kind) {
+        return None;
+    }
+    let message = format!(
+        "`{rel}` holds a {held} image, though its name says {}",
+        kind.name()
+    );
+    let hint = match held_kind {
+        Some(held_kind) => {
+            let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
+            format!(
+                "rename the file to `{stem}.{}`, and write that name here",
+                held_kind.extension()
+            )
+        }
+        None => SAVE_AS_PNG_OR_JPEG.into(),
+    };
+    Some((message, hint))
+}
+
+/// The kind of image `bytes` hold, by their first bytes: its name, and its kind when guidegen
+/// publishes it. `None` for what is not a known image (an SVG is text).
+fn image_held(bytes: &[u8]) -> Option<(&'static str, Option<ImageKind>)> {
+    use image::ImageFormat as Format;
+    // HEIF and AVIF are ISO media files: a `ftyp` box with the brand.
+    if bytes.get(4..8) == Some(b"ftyp") {
+        return match bytes.get(8..12)? {
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
+                Some(("HEIC", None))
+            }
+            b"avif" | b"avis" => Some(("AVIF", None)),
+            _ => None,
+        };
+    }
+    let held = match image::guess_format(bytes).ok()? {
+        Format::Png => ("PNG", Some(ImageKind::Png)),
+        Format::Jpeg => ("JPEG", Some(ImageKind::Jpeg)),
+        Format::WebP => ("WebP", None),
+        Format::Gif => ("GIF", None),
+        Format::Bmp => ("BMP", None),
+        Format::Tiff => ("TIFF", None),
+        Format::Avif => ("AVIF", None),
+        Format::Ico => ("ICO", None),
+        _ => return None,
+    };
+    Some(held)
 }
 
 /// The size of a sanitized SVG: from its root's `width` and `height` (or `viewBox`) when they say
@@ -3248,7 +3303,9 @@ fn screenshot(
         check.error(
             src_span,
             format!("`{src}` is not a supported image"),
-            Some("screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg)".into()),
+            Some(format!(
+                "screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg): {SAVE_AS_PNG_OR_JPEG}"
+            )),
         );
         return None;
     };

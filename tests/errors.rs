@@ -189,6 +189,59 @@ fn screenshot_of_an_unsupported_kind() {
 }
 
 #[test]
+fn screenshot_whose_bytes_are_another_kind_than_its_name_says() {
+    let s = Scene::new("screenshot-gif", |site| {
+        let shots = site.join("guides/gif/shots");
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(8, 8, image::Rgb([9, 9, 9]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        std::fs::write(shots.join("saved.jpg"), &png).unwrap();
+        std::fs::write(shots.join("drawing.svg"), &png).unwrap();
+        // The start of an iPhone's photo: an ISO media file of brand `heic`.
+        std::fs::write(
+            shots.join("IMG_0042.jpg"),
+            b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+        )
+        .unwrap();
+        std::fs::copy(shots.join("anim.gif"), shots.join("anim.png")).unwrap();
+        std::fs::write(
+            site.join("guides/gif/guide.yaml"),
+            "title: Misnamed screenshots\nsteps:\n  - device: computer\n    action: Look.\n    screenshot: {src: shots/saved.jpg, alt: A}\n  - action: Look.\n    screenshot: {src: shots/drawing.svg, alt: B}\n  - action: Look.\n    screenshot: {src: shots/IMG_0042.jpg, alt: C}\n  - action: Look.\n    screenshot: {src: shots/anim.png, alt: D}\n",
+        )
+        .unwrap();
+    });
+    let run = s.build_fails();
+    let file = s.file(&guide("gif"));
+    let save_as = "save it as PNG (a screenshot) or JPEG (a photo) from your image editor, and write that file's name here";
+    for (src, message, hint) in [
+        (
+            "shots/saved.jpg",
+            "`shots/saved.jpg` holds a PNG image, though its name says JPEG",
+            "rename the file to `shots/saved.png`, and write that name here",
+        ),
+        (
+            "shots/drawing.svg",
+            "`shots/drawing.svg` holds a PNG image, though its name says SVG",
+            "rename the file to `shots/drawing.png`, and write that name here",
+        ),
+        (
+            "shots/IMG_0042.jpg",
+            "`shots/IMG_0042.jpg` holds a HEIC image, though its name says JPEG",
+            save_as,
+        ),
+        (
+            "shots/anim.png",
+            "`shots/anim.png` holds a GIF image, though its name says PNG",
+            save_as,
+        ),
+    ] {
+        run.expect_error(&location_of(&file, src), message, Some(hint));
+    }
+    assert_eq!(run.error_locations().len(), 4, "{}", run.stderr);
+}
+
+#[test]
 fn screenshot_outside_the_guide_through_dot_dot() {
     let s = Scene::new("screenshot-dotdot", |_| {});
     assert!(
