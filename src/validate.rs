@@ -1336,16 +1336,7 @@ fn site_apps(
     for (id, app) in &settings.apps {
         let span: Span = app.referenced.into();
         let errors_before = check.diagnostics.error_count();
-        if !is_id(id) {
-            let suggestion = id_suggestion(id);
-            check.error(
-                key_span(site_source, id, span),
-                format!("app id `{id}` may only have lowercase letters, digits and `-`"),
-                Some(format!(
-                    "write `{suggestion}:` here, and `app: {suggestion}` in the steps that use it"
-                )),
-            );
-        }
+        site_id_ok(check, site_source, (id, span), "app");
         let name = check.text(&app.value.name, Kind::Plain, "the app's name");
         let mut stores = Vec::new();
         for store in Store::ALL {
@@ -1398,6 +1389,28 @@ fn site_apps(
         }
     }
     apps
+}
+
+/// Whether `id`, the key of an app or a device (`kind`) in guidegen.yaml, is a valid id; if not, an
+/// error at the key saying how to write it there and in the steps.
+fn site_id_ok(
+    check: &mut FileCheck,
+    site_source: &str,
+    (id, span): (&str, Span),
+    kind: &str,
+) -> bool {
+    if is_id(id) {
+        return true;
+    }
+    let suggestion = id_suggestion(id);
+    check.error(
+        key_span(site_source, id, span),
+        format!("{kind} id `{id}` may only have lowercase letters, digits and `-`"),
+        Some(format!(
+            "write `{suggestion}:` here, and `{kind}: {suggestion}` in the steps that use it"
+        )),
+    );
+    false
 }
 
 /// The devices: the built-in ones, with their labels from the catalogs, and `devices:` of
@@ -1473,15 +1486,7 @@ fn site_device(
     unsure: &mut crate::model::Unsure,
 ) -> Option<Device> {
     let span: Span = device.referenced.into();
-    if !is_id(id) {
-        let suggestion = id_suggestion(id);
-        check.error(
-            key_span(site_source, id, span),
-            format!("device id `{id}` may only have lowercase letters, digits and `-`"),
-            Some(format!(
-                "write `{suggestion}:` here, and `device: {suggestion}` in the steps that use it"
-            )),
-        );
+    if !site_id_ok(check, site_source, (id, span), "device") {
         unsure.devices = true;
         return None;
     }
@@ -1983,7 +1988,59 @@ pub fn validate_guide(
         .as_ref()
         .and_then(|s| check.text(s, Kind::Markdown, "the summary"));
 
-    let written_sections: Vec<WrittenSection> = match (&file.sections, &file.steps) {
+    let written_sections = written_sections(&mut check, file);
+    let guide_video = file
+        .video
+        .as_ref()
+        .and_then(|v| video::video(&mut check, site, v));
+
+    if !within_guide_limits(&mut check, file, &written_sections) {
+        return None;
+    }
+
+    let mut so_far = StepsSoFar::default();
+    let mut sections = Vec::new();
+    for written in written_sections {
+        sections.extend(section(
+            &mut check,
+            site,
+            &loaded.path,
+            written,
+            &mut so_far,
+        ));
+    }
+
+    let aliases = publish::aliases(&mut check, file, &loaded.id);
+    let guide_languages = guide_languages(&mut check, file);
+    let links = std::mem::take(&mut check.links);
+    let updated = updated_date(&mut check, file, site, &loaded.dir);
+    redact_attachments(&mut check, &loaded.dir);
+    let attachments = std::mem::take(&mut check.attachments);
+    if check.diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(Guide {
+        id: loaded.id.clone(),
+        dir: loaded.dir.clone(),
+        path: loaded.path.clone(),
+        title: title?,
+        summary,
+        sections,
+        video: guide_video,
+        attachments,
+        aliases,
+        languages: guide_languages,
+        links,
+        updated,
+        choice: crate::model::Choice::new(),
+        step_summary: None,
+    })
+}
+
+/// The guide's lists of steps: each section's, or the one list of a guide without sections; a guide
+/// with both, or with neither (and no video), is reported.
+fn written_sections<'a>(check: &mut FileCheck, file: &'a GuideFile) -> Vec<WrittenSection<'a>> {
+    match (&file.sections, &file.steps) {
         (Some(sections), Some(steps)) => {
             check.error(
                 steps.referenced,
@@ -2018,225 +2075,234 @@ pub fn validate_guide(
             }
             Vec::new()
         }
-    };
-    let guide_video = file
-        .video
-        .as_ref()
-        .and_then(|v| video::video(&mut check, site, v));
-
-    if !within_guide_limits(&mut check, file, &written_sections) {
-        return None;
     }
+}
 
-    let mut sections = Vec::new();
-    let mut number = 0;
-    // The steps' numbers as written in guide.yaml, where a `snippet:` item counts as one.
-    let mut own_number = 0;
-    let mut previous_device: Option<String> = None;
-    for (section, span, steps) in written_sections {
-        let (section_title, intro) = match section {
-            Some(s) => (
-                s.value
-                    .title
-                    .as_ref()
-                    .and_then(|t| check.text(t, Kind::Plain, "the section's title")),
-                s.value
-                    .intro
-                    .as_ref()
-                    .and_then(|t| check.text(t, Kind::Markdown, "the section's intro")),
-            ),
-            None => (None, None),
-        };
-        let written_video = section.and_then(|s| s.value.video.as_ref());
-        let section_video = written_video.and_then(|v| video::video(&mut check, site, v));
-        let steps = match steps {
-            Some(steps) if !steps.value.is_empty() => steps,
-            // A section may be a video alone, as the guide a school started from opens with one.
-            None if written_video.is_some() => {
-                sections.push(Section {
-                    title: section_title,
-                    intro,
-                    video: section_video,
-                    steps: Vec::new(),
-                    only: section
-                        .and_then(|s| s.value.only.as_ref())
-                        .map(|o| only(&mut check, site, o, None))
-                        .unwrap_or_default(),
-                });
-                continue;
-            }
-            Some(steps) => {
-                check.error(
-                    steps.referenced,
-                    "this list of steps is empty",
-                    Some("add at least one step with `action:`".into()),
-                );
-                continue;
-            }
-            None => {
-                check.error(
-                    span,
-                    "the section has no `steps`",
-                    Some("add `steps:` with at least one step, or a `video:`".into()),
-                );
-                continue;
-            }
-        };
-        let section_only = section
-            .and_then(|s| s.value.only.as_ref())
-            .map(|o| only(&mut check, site, o, None))
-            .unwrap_or_default();
-        let mut model_steps = Vec::new();
-        let included = crate::snippets::expand(
-            &steps.value,
-            &loaded.path,
-            &site.snippets,
-            &mut own_number,
-            check.diagnostics,
-        );
-        for crate::snippets::Included {
-            step: written,
-            snippet,
-            chain,
-            slot_number,
-        } in included
-        {
-            number += 1;
-            // A snippet's step is checked in its own file, and its errors say where it was included.
-            let reported_before = check.diagnostics.len();
-            let (path, source, dir) = (check.path, check.source, check.guide_dir);
-            if let Some(snippet) = snippet {
-                check.path = &snippet.path;
-                check.source = &snippet.source;
-                check.guide_dir = Some(&snippet.dir);
-            }
-            let step_span: Span = written.referenced.into();
-            let step = &written.value;
-            let device = match &step.device {
-                Some(d) if site.devices.contains_key(&d.value) => Some(d.value.clone()),
-                // The site's devices had errors, already reported.
-                Some(_) if site.unsure.devices => None,
-                Some(d) => {
-                    let hint = did_you_mean(&d.value, site.devices.keys().map(String::as_str)).unwrap_or_else(|| {
-                        format!(
-                            "the devices are {}; define others under `devices:` in guidegen.yaml",
-                            site.devices.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                        )
-                    });
-                    check.error(
-                        d.referenced,
-                        format!("unknown device `{}`", d.value),
-                        Some(hint),
-                    );
-                    None
-                }
-                None if previous_device.is_none() && number == 1 => {
-                    check.error(
-                        step_span,
-                        "the first step does not say which device to use",
-                        Some("add `device: computer` (or phone, tablet) to the first step".into()),
-                    );
-                    None
-                }
-                None => previous_device.clone(),
-            };
-            let parts = step_parts(&mut check, site, step, number);
-            let action = match parts.action {
-                Some(action) => Some(action),
-                None if step.action.is_some() => None,
-                None => {
-                    check.error(
-                        step_span,
-                        "the step has no `action`",
-                        Some("add `action:`, what the reader does in this step".into()),
-                    );
-                    None
-                }
-            };
-            let StepParts {
-                screenshot,
+/// Where the walk through a guide's steps is: the steps' numbers so far and the device in hand.
+#[derive(Default)]
+struct StepsSoFar {
+    /// The steps so far, snippets' steps included.
+    number: usize,
+    /// The steps' numbers as written in guide.yaml, where a `snippet:` item counts as one.
+    own_number: usize,
+    /// The device of the last step: a step that names none is on it.
+    previous_device: Option<String>,
+}
+
+/// One section of a guide (or the guide's one list of steps), its steps numbered on from `so_far`;
+/// `None` when it has no steps (reported), unless it is a video alone.
+fn section<'a>(
+    check: &mut FileCheck<'a>,
+    site: &'a Site,
+    guide_path: &Path,
+    (section, span, steps): WrittenSection<'a>,
+    so_far: &mut StepsSoFar,
+) -> Option<Section> {
+    let (section_title, intro) = match section {
+        Some(s) => (
+            s.value
+                .title
+                .as_ref()
+                .and_then(|t| check.text(t, Kind::Plain, "the section's title")),
+            s.value
+                .intro
+                .as_ref()
+                .and_then(|t| check.text(t, Kind::Markdown, "the section's intro")),
+        ),
+        None => (None, None),
+    };
+    let written_video = section.and_then(|s| s.value.video.as_ref());
+    let section_video = written_video.and_then(|v| video::video(check, site, v));
+    let steps = match steps {
+        Some(steps) if !steps.value.is_empty() => steps,
+        // A section may be a video alone, as the guide a school started from opens with one.
+        None if written_video.is_some() => {
+            return Some(Section {
+                title: section_title,
+                intro,
+                video: section_video,
+                steps: Vec::new(),
+                only: section
+                    .and_then(|s| s.value.only.as_ref())
+                    .map(|o| only(check, site, o, None))
+                    .unwrap_or_default(),
+            });
+        }
+        Some(steps) => {
+            check.error(
+                steps.referenced,
+                "this list of steps is empty",
+                Some("add at least one step with `action:`".into()),
+            );
+            return None;
+        }
+        None => {
+            check.error(
+                span,
+                "the section has no `steps`",
+                Some("add `steps:` with at least one step, or a `video:`".into()),
+            );
+            return None;
+        }
+    };
+    let section_only = section
+        .and_then(|s| s.value.only.as_ref())
+        .map(|o| only(check, site, o, None))
+        .unwrap_or_default();
+    let mut model_steps = Vec::new();
+    let included = crate::snippets::expand(
+        &steps.value,
+        guide_path,
+        &site.snippets,
+        &mut so_far.own_number,
+        check.diagnostics,
+    );
+    for included in included {
+        model_steps.extend(step(check, site, included, &section_only, so_far));
+    }
+    Some(Section {
+        title: section_title,
+        intro,
+        video: section_video,
+        steps: model_steps,
+        only: section_only,
+    })
+}
+
+/// One step of a section (a guide's own, or a snippet's, checked in the snippet's file): `None` when
+/// it cannot be used (reported).
+fn step<'a>(
+    check: &mut FileCheck<'a>,
+    site: &'a Site,
+    included: crate::snippets::Included<'a>,
+    section_only: &crate::model::Only,
+    so_far: &mut StepsSoFar,
+) -> Option<Step> {
+    let crate::snippets::Included {
+        step: written,
+        snippet,
+        chain,
+        slot_number,
+    } = included;
+    so_far.number += 1;
+    let number = so_far.number;
+    // A snippet's step is checked in its own file, and its errors say where it was included.
+    let reported_before = check.diagnostics.len();
+    let (path, source, dir) = (check.path, check.source, check.guide_dir);
+    if let Some(snippet) = snippet {
+        check.path = &snippet.path;
+        check.source = &snippet.source;
+        check.guide_dir = Some(&snippet.dir);
+    }
+    let step_span: Span = written.referenced.into();
+    let step = &written.value;
+    let device = step_device(check, site, step, step_span, so_far);
+    let parts = step_parts(check, site, step, number);
+    let action = match parts.action {
+        Some(action) => Some(action),
+        None if step.action.is_some() => None,
+        None => {
+            check.error(
+                step_span,
+                "the step has no `action`",
+                Some("add `action:`, what the reader does in this step".into()),
+            );
+            None
+        }
+    };
+    let StepParts {
+        screenshot,
+        app,
+        result,
+        callouts,
+        video: step_video,
+        ..
+    } = parts;
+    let only = step
+        .only
+        .as_ref()
+        .map(|o| only(check, site, o, device.as_deref()))
+        .unwrap_or_default();
+    let only = combine_only(check, step_span, section_only.clone(), only);
+    let model_step = match (device, action) {
+        (Some(device), Some(action)) => {
+            let device_switch = so_far.previous_device.as_deref() != Some(device.as_str());
+            so_far.previous_device = Some(device.clone());
+            let mut model_step = Step {
+                number,
+                anchor: number,
+                device,
+                device_switch,
+                action,
+                screenshot: screenshot.map(Box::new),
                 app,
                 result,
                 callouts,
-                video: step_video,
-                ..
-            } = parts;
-            let only = step
-                .only
-                .as_ref()
-                .map(|o| only(&mut check, site, o, device.as_deref()))
-                .unwrap_or_default();
-            let only = combine_only(&mut check, step_span, section_only.clone(), only);
-            let model_step = match (device, action) {
-                (Some(device), Some(action)) => {
-                    let device_switch = previous_device.as_deref() != Some(device.as_str());
-                    previous_device = Some(device.clone());
-                    let mut model_step = Step {
-                        number,
-                        anchor: number,
-                        device,
-                        device_switch,
-                        action,
-                        screenshot: screenshot.map(Box::new),
-                        app,
-                        result,
-                        callouts,
-                        video: step_video.map(Box::new),
-                        only,
-                        variants: Vec::new(),
-                        slot_number,
-                        snippet: snippet.map(|s| s.name.clone()),
-                    };
-                    if let Some(written) = &step.variants {
-                        model_step.variants = variants(&mut check, site, &model_step, written);
-                    }
-                    if snippet.is_some() {
-                        publish_apart(&mut model_step);
-                    }
-                    Some(model_step)
-                }
-                _ => None,
+                video: step_video.map(Box::new),
+                only,
+                variants: Vec::new(),
+                slot_number,
+                snippet: snippet.map(|s| s.name.clone()),
             };
-            (check.path, check.source, check.guide_dir) = (path, source, dir);
-            if let Some(note) = crate::snippets::included_note(&chain) {
-                check.diagnostics.note_since(reported_before, &note);
+            if let Some(written) = &step.variants {
+                model_step.variants = variants(check, site, &model_step, written);
             }
-            model_steps.extend(model_step);
+            if snippet.is_some() {
+                publish_apart(&mut model_step);
+            }
+            Some(model_step)
         }
-        sections.push(Section {
-            title: section_title,
-            intro,
-            video: section_video,
-            steps: model_steps,
-            only: section_only,
-        });
+        _ => None,
+    };
+    (check.path, check.source, check.guide_dir) = (path, source, dir);
+    if let Some(note) = crate::snippets::included_note(&chain) {
+        check.diagnostics.note_since(reported_before, &note);
     }
+    model_step
+}
 
-    let aliases = publish::aliases(&mut check, file, &loaded.id);
-    let guide_languages = guide_languages(&mut check, file);
-    let links = std::mem::take(&mut check.links);
-    let updated = updated_date(&mut check, file, site, &loaded.dir);
-    redact_attachments(&mut check, &loaded.dir);
-    let attachments = std::mem::take(&mut check.attachments);
-    if check.diagnostics.error_count() > errors_before {
-        return None;
+/// The device a step is on: the one it names, else the one in hand; `None` when it names an unknown
+/// one or is the first and names none (reported).
+fn step_device(
+    check: &mut FileCheck,
+    site: &Site,
+    step: &StepInput,
+    step_span: Span,
+    so_far: &StepsSoFar,
+) -> Option<String> {
+    match &step.device {
+        Some(d) if site.devices.contains_key(&d.value) => Some(d.value.clone()),
+        // The site's devices had errors, already reported.
+        Some(_) if site.unsure.devices => None,
+        Some(d) => {
+            let hint = did_you_mean(&d.value, site.devices.keys().map(String::as_str))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the devices are {}; define others under `devices:` in guidegen.yaml",
+                        site.devices
+                            .keys()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            check.error(
+                d.referenced,
+                format!("unknown device `{}`", d.value),
+                Some(hint),
+            );
+            None
+        }
+        None if so_far.previous_device.is_none() && so_far.number == 1 => {
+            check.error(
+                step_span,
+                "the first step does not say which device to use",
+                Some("add `device: computer` (or phone, tablet) to the first step".into()),
+            );
+            None
+        }
+        None => so_far.previous_device.clone(),
     }
-    Some(Guide {
-        id: loaded.id.clone(),
-        dir: loaded.dir.clone(),
-        path: loaded.path.clone(),
-        title: title?,
-        summary,
-        sections,
-        video: guide_video,
-        attachments,
-        aliases,
-        languages: guide_languages,
-        links,
-        updated,
-        choice: crate::model::Choice::new(),
-        step_summary: None,
-    })
 }
 
 /// A snippet's `shots/x.png` is published apart from the guide's own `shots/x.png`: under

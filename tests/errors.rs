@@ -957,6 +957,27 @@ fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wro
 }
 
 #[test]
+fn a_device_id_that_is_not_an_id_is_reported_at_its_key_with_how_to_write_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = copy_fixture("valid", &tmp.path().join("site"));
+    let settings = site.join("guidegen.yaml");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    std::fs::write(
+        &settings,
+        format!("{text}devices:\n  Smart Watch:\n    label: Watch\n    banner: You must now use your watch.\n"),
+    )
+    .expect("write");
+    let run = run(&[&"check", &site]);
+    run.expect_code(1);
+    run.expect_error(
+        &location_of(&settings, "Smart Watch:"),
+        "device id `Smart Watch` may only have lowercase letters, digits and `-`",
+        Some("write `smart-watch:` here, and `device: smart-watch` in the steps that use it"),
+    );
+    assert_eq!(run.error_locations().len(), 1, "{}", run.stderr);
+}
+
+#[test]
 fn a_missing_screenshot_suggests_the_file_meant() {
     for (written, meant) in [
         ("Shots/A.svg", "did you mean `shots/a.svg`?"),
