@@ -30,7 +30,8 @@ const RENDITION_MAX_SHARE: f64 = 0.8;
 /// The most bytes the decoder may allocate for one image: a 40-megapixel RGBA image and its copy.
 const DECODE_ALLOC_LIMIT: u64 = 400 * 1024 * 1024;
 
-/// JPEG quality of redacted and scaled JPEG screenshots.
+/// The highest JPEG quality of redacted and scaled JPEG screenshots; a copy of one saved at a lower
+/// quality is made at that one ([`copy_quality`]).
 const JPEG_QUALITY: u8 = 90;
 
 /// The decoder's limits: the same sides as validation allows, and a bound on memory.
@@ -98,6 +99,94 @@ pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
     decode_with_profile(bytes, kind).map(|(image, _)| image)
 }
 
+/// The JPEG quality of a copy of the JPEG `original` (a rendition, a redacted file): the quality the
+/// original was saved with, at most [`JPEG_QUALITY`]. A copy of a strongly compressed photo made at
+/// quality 90 would be larger than the original, and no sharper. Any quality for a PNG.
+fn copy_quality(original: &[u8]) -> u8 {
+    jpeg_quality(original).map_or(JPEG_QUALITY, |quality| quality.min(JPEG_QUALITY))
+}
+
+/// The IJG (libjpeg) luminance quantization table at quality 50, ITU T.81 Annex K.1. Only its sum
+/// is used, so the order of its values does not matter.
+const IJG_LUMA_TABLE: [u8; 64] = [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+    92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+
+/// The quality (1–100) a JPEG was saved with, as libjpeg scales its tables (as most cameras and
+/// editors do): the quality whose luminance table sums closest to the file's. `None` when the
+/// bytes hold no luminance table before the image data.
+fn jpeg_quality(bytes: &[u8]) -> Option<u8> {
+    let written = luma_table_sum(bytes)?;
+    (1..=100u32)
+        .min_by_key(|&quality| {
+            let scale = if quality < 50 {
+                5000 / quality
+            } else {
+                200 - 2 * quality
+            };
+            let sum: u32 = IJG_LUMA_TABLE
+                .iter()
+                .map(|&v| ((u32::from(v) * scale + 50) / 100).clamp(1, 255))
+                .sum();
+            sum.abs_diff(written)
+        })
+        .and_then(|quality| u8::try_from(quality).ok())
+}
+
+/// The sum of a JPEG's luminance quantization table (table 0), read from its `DQT` segments before
+/// the first scan. Untrusted bytes: every length is checked, and what does not add up is `None`.
+fn luma_table_sum(bytes: &[u8]) -> Option<u32> {
+    if bytes.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut at = 2;
+    loop {
+        let (&[0xFF, marker], rest) = bytes.get(at..)?.split_first_chunk::<2>()? else {
+            return None;
+        };
+        match marker {
+            // A fill byte before a marker.
+            0xFF => {
+                at += 1;
+                continue;
+            }
+            // The image data (or its end) before any table.
+            0xDA | 0xD9 => return None,
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes(*rest.first_chunk::<2>()?));
+        let segment = rest.get(2..len)?;
+        if marker == 0xDB
+            && let Some(sum) = luma_in_dqt(segment)
+        {
+            return Some(sum);
+        }
+        at += 2 + len;
+    }
+}
+
+/// The sum of table 0 among the tables of one `DQT` segment, if it holds that table.
+fn luma_in_dqt(mut segment: &[u8]) -> Option<u32> {
+    while let Some((&precision_and_id, rest)) = segment.split_first() {
+        let wide = precision_and_id >> 4 == 1;
+        let table = rest.get(..if wide { 128 } else { 64 })?;
+        if precision_and_id & 0x0F == 0 {
+            return Some(if wide {
+                table
+                    .chunks_exact(2)
+                    .map(|v| u32::from(u16::from_be_bytes([v[0], v[1]])))
+                    .sum()
+            } else {
+                table.iter().map(|&v| u32::from(v)).sum()
+            });
+        }
+        segment = &rest[table.len()..];
+    }
+    None
+}
+
 /// [`decode`], and the image's colour profile when it has one.
 fn decode_with_profile(
     bytes: &[u8],
@@ -130,7 +219,7 @@ fn describes_rgb(icc: &[u8]) -> bool {
 /// Encodes an image as `kind`, the same bytes for the same pixels every time. Pixels without alpha
 /// are written without it; 16-bit images as 8-bit.
 pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> {
-    encode_with_profile(image, kind, None)
+    encode_with_profile(image, kind, None, JPEG_QUALITY)
 }
 
 /// [`encode`], with the colour profile `icc` (the original's, so that a copy of a Display P3
@@ -139,6 +228,7 @@ fn encode_with_profile(
     image: &DynamicImage,
     kind: ImageKind,
     icc: Option<&[u8]>,
+    jpeg_quality: u8,
 ) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     let mut out = Vec::new();
@@ -164,7 +254,7 @@ fn encode_with_profile(
         }
         ImageKind::Jpeg => {
             let mut encoder =
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, jpeg_quality);
             profile(&mut encoder)?;
             image.to_rgb8().write_with_encoder(encoder)
         }
@@ -215,7 +305,7 @@ pub fn redact_raster(bytes: &[u8], kind: ImageKind, regions: &[Region]) -> Resul
         }
         DynamicImage::ImageRgb8(pixels)
     };
-    encode_with_profile(&image, kind, icc.as_deref())
+    encode_with_profile(&image, kind, icc.as_deref(), copy_quality(bytes))
 }
 
 /// A sanitized SVG with a rectangle of [`REDACT_FILL`] over each region, drawn last (over everything
@@ -498,7 +588,8 @@ fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, Str
             let scaled = area_average(&pixels.raw, pixels.channels, from, (w as usize, h as usize))
                 .and_then(|raw| eight_bit_image(w, h, raw, pixels.channels))
                 .ok_or_else(|| format!("cannot scale `{}` to {w} px", image.rel))?;
-            let bytes = encode_with_profile(&scaled, image.kind, pixels.icc.as_deref())
+            let quality = copy_quality(&image.bytes);
+            let bytes = encode_with_profile(&scaled, image.kind, pixels.icc.as_deref(), quality)
                 .map_err(|e| format!("cannot write a {w} px copy of `{}`: {e}", image.rel))?;
             Ok(Rendition {
                 rel: rendition_rel(&image.rel, w),
@@ -1038,7 +1129,7 @@ pub(crate) mod tests {
             image::Rgb([(x % 256) as u8, (y * 8) as u8, 90])
         }));
         for kind in [ImageKind::Png, ImageKind::Jpeg] {
-            let with = encode_with_profile(&pixels, kind, Some(&profile)).unwrap();
+            let with = encode_with_profile(&pixels, kind, Some(&profile), JPEG_QUALITY).unwrap();
             let without = encode(&pixels, kind).unwrap();
             assert_eq!(profile_of(&with, kind).as_deref(), Some(&profile[..]));
             assert_eq!(profile_of(&without, kind), None);
@@ -1129,6 +1220,56 @@ pub(crate) mod tests {
             }
         }
         bytes
+    }
+
+    /// A photo-like 1300 × 900 image saved as a JPEG at `quality`.
+    fn photo_at(quality: u8) -> Vec<u8> {
+        let pixels = image::RgbImage::from_fn(1300, 900, |x, y| {
+            let wave = ((x * 7 + y * 13) % 97) as u8;
+            image::Rgb([wave.wrapping_mul(3), (x % 251) as u8, (y % 241) as u8])
+        });
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
+            .encode_image(&pixels)
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_jpeg_s_quality_is_read_from_its_luminance_table() {
+        for quality in [10, 35, 50, 62, 75, 85, 90, 95, 100] {
+            assert_eq!(jpeg_quality(&photo_at(quality)), Some(quality));
+        }
+        // No table, or one that does not add up: no quality read, and nothing read past the end.
+        let whole = photo_at(75);
+        for cut in [0, 2, 4, 6, 20, 25] {
+            assert_eq!(jpeg_quality(&whole[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(jpeg_quality(&png(4, 4, false)), None);
+        assert_eq!(jpeg_quality(b"\xff\xd8\xff\xdb\x00\x01"), None);
+        assert_eq!(jpeg_quality(b"\xff\xd8\xff\xda\x00\x02"), None);
+    }
+
+    #[test]
+    fn copies_of_a_compressed_jpeg_keep_its_quality_and_are_smaller_than_it() {
+        let region = Region {
+            x: 10.0,
+            y: 10.0,
+            w: 40.0,
+            h: 20.0,
+        };
+        for (saved, copied) in [(40, 40), (70, 70), (95, 90)] {
+            let original = photo_at(saved);
+            let image = shot(original.clone(), ImageKind::Jpeg, 1300, 900);
+            let made = renditions(&image).unwrap();
+            assert_eq!(made.len(), 2, "480 and 960 px");
+            for rendition in &made {
+                assert_eq!(jpeg_quality(&rendition.bytes), Some(copied), "from {saved}");
+                assert!(rendition.bytes.len() < original.len(), "from {saved}");
+            }
+            let redacted = redact_raster(&original, ImageKind::Jpeg, &[region]).unwrap();
+            assert_eq!(jpeg_quality(&redacted), Some(copied), "from {saved}");
+        }
     }
 
     #[test]
