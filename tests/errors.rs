@@ -896,15 +896,8 @@ fn init_refuses_unknown_and_repeated_languages() {
 
 #[test]
 fn a_country_code_in_the_settings_or_a_text_suggests_the_language() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let site = copy_fixture("valid", &tmp.path().join("site"));
-    let settings = site.join("guidegen.yaml");
-    let text = std::fs::read_to_string(&settings).expect("settings");
-    std::fs::write(
-        &settings,
-        text.replace("languages: [en, da]", "languages: [en, dk]"),
-    )
-    .expect("write");
+    let (_tmp, site, settings) =
+        valid_site_with_settings(|text| text.replace("languages: [en, da]", "languages: [en, dk]"));
     let run1 = run(&[&"check", &site]);
     run1.expect_code(1);
     run1.expect_error(
@@ -930,17 +923,23 @@ fn a_country_code_in_the_settings_or_a_text_suggests_the_language() {
     );
 }
 
-#[test]
-fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wrong() {
+/// The `valid` fixture in a temporary folder, its guidegen.yaml changed by `edit`: the folder, the
+/// site and its settings file.
+fn valid_site_with_settings(
+    edit: impl FnOnce(&str) -> String,
+) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = copy_fixture("valid", &tmp.path().join("site"));
     let settings = site.join("guidegen.yaml");
     let text = std::fs::read_to_string(&settings).expect("settings");
-    std::fs::write(
-        &settings,
-        text.replace("  authenticator:", "  Authenticator:"),
-    )
-    .expect("write");
+    std::fs::write(&settings, edit(&text)).expect("write");
+    (tmp, site, settings)
+}
+
+#[test]
+fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wrong() {
+    let (_tmp, site, settings) =
+        valid_site_with_settings(|text| text.replace("  authenticator:", "  Authenticator:"));
     let run = run(&[&"check", &site]);
     run.expect_code(1);
     run.expect_error(
@@ -958,15 +957,11 @@ fn an_app_id_that_is_not_lowercase_is_reported_at_its_key_and_its_use_is_not_wro
 
 #[test]
 fn a_device_id_that_is_not_an_id_is_reported_at_its_key_with_how_to_write_it() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let site = copy_fixture("valid", &tmp.path().join("site"));
-    let settings = site.join("guidegen.yaml");
-    let text = std::fs::read_to_string(&settings).expect("settings");
-    std::fs::write(
-        &settings,
-        format!("{text}devices:\n  Smart Watch:\n    label: Watch\n    banner: You must now use your watch.\n"),
-    )
-    .expect("write");
+    let (_tmp, site, settings) = valid_site_with_settings(|text| {
+        format!(
+            "{text}devices:\n  Smart Watch:\n    label: Watch\n    banner: You must now use your watch.\n"
+        )
+    });
     let run = run(&[&"check", &site]);
     run.expect_code(1);
     run.expect_error(
