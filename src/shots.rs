@@ -99,6 +99,83 @@ pub fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, String> {
     decode_with_profile(bytes, kind).map(|(image, _)| image)
 }
 
+/// [`decode`], and the image's colour profile when it has one.
+fn decode_with_profile(
+    bytes: &[u8],
+    kind: ImageKind,
+) -> Result<(DynamicImage, Option<Vec<u8>>), String> {
+    let format = format_of(kind).ok_or("an SVG image has no pixels to decode")?;
+    #[cfg(test)]
+    tests::count_decode(bytes);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let icc = image::ImageDecoder::icc_profile(&mut decoder)
+        .ok()
+        .flatten()
+        .filter(|icc| describes_rgb(icc));
+    let orientation = orientation(&mut decoder);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
+    Ok((image, icc))
+}
+
+/// Whether the ICC profile `icc` describes RGB colour (its header's colour space, bytes 16–19, is
+/// `RGB `): the only profile a copy guidegen writes may carry, since its pixels are RGB whatever the
+/// original's were. A grey or CMYK original's profile would not describe them, and viewers ignore
+/// (or refuse) a profile of another colour space — a CMYK one of 0.5–1 MB in every rendition.
+fn describes_rgb(icc: &[u8]) -> bool {
+    icc.get(16..20) == Some(b"RGB ")
+}
+
+/// Encodes an image as `kind`, the same bytes for the same pixels every time. Pixels without alpha
+/// are written without it; 16-bit images as 8-bit.
+pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> {
+    encode_with_profile(image, kind, None, JPEG_QUALITY)
+}
+
+/// [`encode`], with the colour profile `icc` (the original's, so that a copy of a Display P3
+/// screenshot shows the original's colours, not washed-out ones read as sRGB).
+fn encode_with_profile(
+    image: &DynamicImage,
+    kind: ImageKind,
+    icc: Option<&[u8]>,
+    jpeg_quality: u8,
+) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let profile = |encoder: &mut dyn ImageEncoder| match icc {
+        Some(icc) => encoder
+            .set_icc_profile(icc.to_vec())
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
+    };
+    match kind {
+        ImageKind::Png => {
+            let mut encoder = image::codecs::png::PngEncoder::new_with_quality(
+                &mut out,
+                image::codecs::png::CompressionType::Default,
+                image::codecs::png::FilterType::Adaptive,
+            );
+            profile(&mut encoder)?;
+            if image.color().has_alpha() {
+                image.to_rgba8().write_with_encoder(encoder)
+            } else {
+                image.to_rgb8().write_with_encoder(encoder)
+            }
+        }
+        ImageKind::Jpeg => {
+            let mut encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, jpeg_quality);
+            profile(&mut encoder)?;
+            image.to_rgb8().write_with_encoder(encoder)
+        }
+        ImageKind::Svg => return Err("an SVG image is not encoded from pixels".into()),
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 /// The JPEG quality of a copy of the JPEG `original` (a rendition, a redacted file): the quality the
 /// original was saved with, at most [`JPEG_QUALITY`]. A copy of a strongly compressed photo made at
 /// quality 90 would be larger than the original, and no sharper. Any quality for a PNG.
@@ -185,83 +262,6 @@ fn luma_in_dqt(mut segment: &[u8]) -> Option<u32> {
         segment = &rest[table.len()..];
     }
     None
-}
-
-/// [`decode`], and the image's colour profile when it has one.
-fn decode_with_profile(
-    bytes: &[u8],
-    kind: ImageKind,
-) -> Result<(DynamicImage, Option<Vec<u8>>), String> {
-    let format = format_of(kind).ok_or("an SVG image has no pixels to decode")?;
-    #[cfg(test)]
-    tests::count_decode(bytes);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let icc = image::ImageDecoder::icc_profile(&mut decoder)
-        .ok()
-        .flatten()
-        .filter(|icc| describes_rgb(icc));
-    let orientation = orientation(&mut decoder);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    image.apply_orientation(orientation);
-    Ok((image, icc))
-}
-
-/// Whether the ICC profile `icc` describes RGB colour (its header's colour space, bytes 16–19, is
-/// `RGB `): the only profile a copy guidegen writes may carry, since its pixels are RGB whatever the
-/// original's were. A grey or CMYK original's profile would not describe them, and viewers ignore
-/// (or refuse) a profile of another colour space — a CMYK one of 0.5–1 MB in every rendition.
-fn describes_rgb(icc: &[u8]) -> bool {
-    icc.get(16..20) == Some(b"RGB ")
-}
-
-/// Encodes an image as `kind`, the same bytes for the same pixels every time. Pixels without alpha
-/// are written without it; 16-bit images as 8-bit.
-pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Vec<u8>, String> {
-    encode_with_profile(image, kind, None, JPEG_QUALITY)
-}
-
-/// [`encode`], with the colour profile `icc` (the original's, so that a copy of a Display P3
-/// screenshot shows the original's colours, not washed-out ones read as sRGB).
-fn encode_with_profile(
-    image: &DynamicImage,
-    kind: ImageKind,
-    icc: Option<&[u8]>,
-    jpeg_quality: u8,
-) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    let profile = |encoder: &mut dyn ImageEncoder| match icc {
-        Some(icc) => encoder
-            .set_icc_profile(icc.to_vec())
-            .map_err(|e| e.to_string()),
-        None => Ok(()),
-    };
-    match kind {
-        ImageKind::Png => {
-            let mut encoder = image::codecs::png::PngEncoder::new_with_quality(
-                &mut out,
-                image::codecs::png::CompressionType::Default,
-                image::codecs::png::FilterType::Adaptive,
-            );
-            profile(&mut encoder)?;
-            if image.color().has_alpha() {
-                image.to_rgba8().write_with_encoder(encoder)
-            } else {
-                image.to_rgb8().write_with_encoder(encoder)
-            }
-        }
-        ImageKind::Jpeg => {
-            let mut encoder =
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, jpeg_quality);
-            profile(&mut encoder)?;
-            image.to_rgb8().write_with_encoder(encoder)
-        }
-        ImageKind::Svg => return Err("an SVG image is not encoded from pixels".into()),
-    }
-    .map_err(|e| e.to_string())?;
-    Ok(out)
 }
 
 /// The whole pixels a region covers, grown outwards to pixel edges and clipped to the image:
@@ -581,6 +581,7 @@ fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, Str
     let sizes = rendition_sizes(image.kind, image.width, image.height);
     // Each from the original, so that no rendition is a copy of a copy; by area averaging, which
     // keeps a screenshot's text as crisp as Lanczos3 at these ratios, at a fraction of its time.
+    let quality = copy_quality(&image.bytes);
     sizes
         .into_iter()
         .map(|(w, h)| {
@@ -588,7 +589,6 @@ fn make_renditions(image: &Image, pixels: &Pixels) -> Result<Vec<Rendition>, Str
             let scaled = area_average(&pixels.raw, pixels.channels, from, (w as usize, h as usize))
                 .and_then(|raw| eight_bit_image(w, h, raw, pixels.channels))
                 .ok_or_else(|| format!("cannot scale `{}` to {w} px", image.rel))?;
-            let quality = copy_quality(&image.bytes);
             let bytes = encode_with_profile(&scaled, image.kind, pixels.icc.as_deref(), quality)
                 .map_err(|e| format!("cannot write a {w} px copy of `{}`: {e}", image.rel))?;
             Ok(Rendition {
