@@ -18,7 +18,7 @@ use crate::model::{Guide, Site};
 pub use crate::plan::Format;
 use crate::plan::{Plan, Publication, Request};
 use crate::render::{self, Counts, Job, Renderer, for_each_on_workers};
-use crate::write::{Output, Staging};
+use crate::write::{Early, Output, Staging};
 
 /// What `guidegen build` was asked to do.
 #[derive(Debug, Clone)]
@@ -333,79 +333,52 @@ pub fn build(options: &BuildOptions) -> Outcome {
 /// folder; every guide loaded, validated and rendered in one pass (so that a build holds the
 /// images of the guides being worked on, not of the whole site); the indexes; the swap.
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Outcome {
-    let fail = |failure: Failure, diagnostics: Diagnostics, sources: Sources| Outcome {
-        result: Err(failure),
-        diagnostics: diagnostics.sorted(),
-        sources,
-    };
+    let mut report = Report::default();
+    let result = build_steps(options, progress, &mut report);
+    Outcome {
+        result,
+        diagnostics: report.diagnostics.sorted(),
+        sources: report.sources,
+    }
+}
+
+/// What a build says besides its result: every diagnostic, and the texts they quote.
+#[derive(Default)]
+struct Report {
+    diagnostics: Diagnostics,
+    sources: Sources,
+}
+
+/// The steps of [`build_with_progress`]. A step that fails returns, dropping the staging folder,
+/// which leaves the output as it was.
+fn build_steps(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Result<Summary, Failure> {
     let out_dir = options
         .out_dir
         .clone()
         .unwrap_or_else(|| options.site_dir.join("output"));
-    // The previous build's record (tens of MB for a large site) is read and parsed while the site
-    // context loads: each is mostly one core's work.
-    let (loaded, early) = std::thread::scope(|scope| {
-        let early = std::thread::Builder::new()
-            .name("guidegen-record".into())
-            .spawn_scoped(scope, || {
-                crate::write::read_early(&out_dir, CACHE_FILE).map(|text| text.map(Manifest::parse))
-            });
-        let loaded = Context::load(&options.site_dir);
-        let early = early.ok().and_then(|thread| thread.join().ok()).flatten();
-        (loaded, early)
-    });
-    let (mut context, found) = match loaded {
-        Ok(loaded) => loaded,
-        Err(broken) => return fail(Failure::Site, broken.diagnostics, broken.sources),
-    };
-    let mut diagnostics = std::mem::take(&mut context.diagnostics);
-    let mut sources = std::mem::take(&mut context.sources);
-    let mut plan = match Plan::for_request(&context.site, &options.request()) {
-        Ok(plan) => plan,
-        Err(usage) => return fail(Failure::Usage(usage), diagnostics, sources),
-    };
+    let Loaded {
+        context,
+        found,
+        early,
+    } = load_beside_record(options, &out_dir, report)?;
+    let mut plan = Plan::for_request(&context.site, &options.request()).map_err(Failure::Usage)?;
     plan.inline_images = options.inline_images;
-    // With errors in the settings the guides are still checked, so that one run reports every
-    // error; nothing is rendered.
-    let staging = if diagnostics.has_errors() {
-        None
-    } else {
-        match Staging::begin_waiting(&out_dir, &options.site_dir, |_| progress.waiting(&out_dir)) {
-            Ok(staging) => Some(staging),
-            Err(refusal) => {
-                return fail(Failure::Output(refusal.to_string()), diagnostics, sources);
-            }
-        }
-    };
-    let output = staging.as_ref().map(|s| s as &dyn Output);
+    let staging = begin_output(options, &out_dir, progress, &report.diagnostics)?;
     let cache = Cache {
         previous: staging
             .as_ref()
             .and_then(|s| s.previous_checked(CACHE_FILE, early, Manifest::parse))
             .unwrap_or_default(),
-        ..Cache::new(&context, &sources, &plan, options.strict)
+        ..Cache::new(&context, &report.sources, &plan, options.strict)
     };
-    if found.is_empty()
-        && !options.allow_empty
-        && staging.is_some()
-        && cache.previous.guide_count() > 0
-    {
-        // Dropping the staging folder on return leaves the output as it was.
-        let published = cache.previous.guide_count();
-        diagnostics.push(
-            Diagnostic::error(
-                options.site_dir.join("guides"),
-                Span::START,
-                format!(
-                    "no guide was found, and {} holds a published site of {published} guide{}: the build would replace it with an empty site",
-                    out_dir.display(),
-                    if published == 1 { "" } else { "s" }
-                ),
-            )
-            .with_hint("check that each guide is at guides/<id>/guide.yaml (not guide.yml or Guide.yaml); to publish a site without guides, build with --allow-empty"),
-        );
-        return fail(Failure::Site, diagnostics, sources);
+    if staging.is_some() {
+        refuse_emptying(options, &out_dir, &found, &cache, &mut report.diagnostics)?;
     }
+    let output = staging.as_ref().map(|s| s as &dyn Output);
     let streamed = stream_guides(
         &context,
         &plan,
@@ -415,89 +388,30 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         output,
         progress,
     );
-    diagnostics.extend(streamed.diagnostics);
-    diagnostics.extend(crate::guidelinks::unpublished_targets(
-        streamed.cards.iter().map(|(card, _)| &**card),
-    ));
-    for (path, text) in streamed.sources {
-        sources.insert(path, text);
-    }
-    let clashes = crate::validate::alias_clashes(streamed.cards.iter().map(|(guide, _)| &**guide));
-    for clash in clashes.iter() {
-        // A guide without problems of its own was not kept as text: read again, to quote the line.
-        if sources.get(&clash.path).is_none()
-            && let Ok(text) = std::fs::read_to_string(&clash.path)
-        {
-            sources.insert(&clash.path, text);
-        }
-    }
-    diagnostics.extend(clashes);
-    let (Some(staging), false) = (staging, diagnostics.has_errors()) else {
-        return fail(Failure::Site, diagnostics, sources);
+    let streamed = report_guides(streamed, report);
+    let staging = match staging {
+        Some(staging) if !report.diagnostics.has_errors() => staging,
+        _ => return Err(Failure::Site),
     };
     if !streamed.render_errors.is_empty() {
-        staging.abort();
-        let message = streamed.render_errors.join("\n");
-        return fail(Failure::Output(message), diagnostics, sources);
+        return Err(Failure::Output(streamed.render_errors.join("\n")));
     }
-
-    let mut site = context.site.clone();
-    let mut cards = streamed.cards;
-    cards.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    for (card, publication) in &cards {
-        plan.add(&card.id, publication.clone());
-        site.guides.push(Arc::clone(card));
-    }
+    let (site, cards) = published_site(&context, &mut plan, streamed.cards);
     let mut renderer = Renderer::new(&context, &site, &plan);
     renderer.search = Some(&streamed.search);
-    let jobs: Vec<Job> = renderer
-        .jobs()
-        .into_iter()
-        .filter(|job| matches!(job, Job::Root | Job::Assets | Job::Index(_) | Job::Sitemap))
-        .collect();
-    // The record for the next build is written while the index pages render: the pages keep both
-    // cores busy only part of the time.
-    let manifest = Mutex::new(Some(streamed.manifest));
     let held = |id: &str| held_reusable(&cards, &streamed.search, id);
-    let record = || match lock(&manifest).take() {
-        Some(manifest) => staging
-            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }, held))
-            .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
-        None => Ok(()),
-    };
-    let (rendered, recorded) = std::thread::scope(|scope| {
-        let recording = std::thread::Builder::new()
-            .name("guidegen-record".into())
-            .spawn_scoped(scope, record);
-        let rendered = render::render_into(&renderer, &jobs, &staging, &|_| {});
-        let recorded = match recording {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|_| Err(vec![format!("cannot write {CACHE_FILE}")])),
-            // Without a thread of its own, this thread writes it.
-            Err(_) => record(),
-        };
-        (rendered, recorded)
-    });
-    let counts = match rendered {
-        Ok(counts) => counts + streamed.counts,
-        Err(errors) => {
-            staging.abort();
-            return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
-        }
-    };
+    let counts = render_indexes_beside_record(&renderer, &staging, streamed.manifest, held)?
+        + streamed.counts;
     // A large site's cards, search places and previous record take tens of ms to free: freed
     // beside the swap rather than before the build returns.
     let search = streamed.search;
     let _ = std::thread::Builder::new()
         .name("guidegen-free".into())
         .spawn(move || drop((site, cards, search, cache)));
-    let written = recorded.and_then(|()| staging.finish_writes());
-    if let Err(errors) = written {
-        staging.abort();
-        return fail(Failure::Output(errors.join("\n")), diagnostics, sources);
-    }
-    let mut summary = Summary {
+    staging
+        .finish_writes()
+        .map_err(|errors| Failure::Output(errors.join("\n")))?;
+    let summary = Summary {
         html_pages: counts.pages,
         pdfs: counts.pdfs,
         other_files: counts.other,
@@ -509,24 +423,192 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> O
         not_read: streamed.not_read,
         ..Summary::default()
     };
-    match staging.commit() {
-        Ok(committed) => {
-            summary.out_dir = committed.path;
-            if let Some(warning) = committed.warning {
-                diagnostics.push(Diagnostic::warning(&out_dir, Span::START, warning));
-            }
-            Outcome {
-                result: Ok(summary),
-                diagnostics: diagnostics.sorted(),
-                sources,
-            }
+    swap_in(staging, &out_dir, summary, &mut report.diagnostics)
+}
+
+/// The site context and its guide files, and the previous build's record if it could be read.
+struct Loaded {
+    context: Context,
+    found: Vec<FoundGuide>,
+    early: Option<Early<Manifest>>,
+}
+
+/// The site context, loaded while the previous build's record (tens of MB for a large site) is
+/// read and parsed: each is mostly one core's work.
+fn load_beside_record(
+    options: &BuildOptions,
+    out_dir: &Path,
+    report: &mut Report,
+) -> Result<Loaded, Failure> {
+    let (loaded, early) = std::thread::scope(|scope| {
+        let early = std::thread::Builder::new()
+            .name("guidegen-record".into())
+            .spawn_scoped(scope, || {
+                crate::write::read_early(out_dir, CACHE_FILE).map(|text| text.map(Manifest::parse))
+            });
+        let loaded = Context::load(&options.site_dir);
+        let early = early.ok().and_then(|thread| thread.join().ok()).flatten();
+        (loaded, early)
+    });
+    match loaded {
+        Ok((mut context, found)) => {
+            report.diagnostics = std::mem::take(&mut context.diagnostics);
+            report.sources = std::mem::take(&mut context.sources);
+            Ok(Loaded {
+                context,
+                found,
+                early,
+            })
         }
-        Err(err) => fail(
-            Failure::Output(format!("cannot replace {}: {err}", out_dir.display())),
-            diagnostics,
-            sources,
-        ),
+        Err(broken) => {
+            report.diagnostics = broken.diagnostics;
+            report.sources = broken.sources;
+            Err(Failure::Site)
+        }
     }
+}
+
+/// The staging folder, or none while the settings have errors: the guides are then still checked,
+/// so that one run reports every error, and nothing is rendered.
+fn begin_output(
+    options: &BuildOptions,
+    out_dir: &Path,
+    progress: &dyn Progress,
+    diagnostics: &Diagnostics,
+) -> Result<Option<Staging>, Failure> {
+    if diagnostics.has_errors() {
+        return Ok(None);
+    }
+    Staging::begin_waiting(out_dir, &options.site_dir, |_| progress.waiting(out_dir))
+        .map(Some)
+        .map_err(|refusal| Failure::Output(refusal.to_string()))
+}
+
+/// Refuses to replace a published site with an empty one unless asked to (`--allow-empty`): guide
+/// files that went missing or were renamed must not empty a site without a word.
+fn refuse_emptying(
+    options: &BuildOptions,
+    out_dir: &Path,
+    found: &[FoundGuide],
+    cache: &Cache,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), Failure> {
+    let published = cache.previous.guide_count();
+    if !found.is_empty() || options.allow_empty || published == 0 {
+        return Ok(());
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            options.site_dir.join("guides"),
+            Span::START,
+            format!(
+                "no guide was found, and {} holds a published site of {published} guide{}: the build would replace it with an empty site",
+                out_dir.display(),
+                if published == 1 { "" } else { "s" }
+            ),
+        )
+        .with_hint("check that each guide is at guides/<id>/guide.yaml (not guide.yml or Guide.yaml); to publish a site without guides, build with --allow-empty"),
+    );
+    Err(Failure::Site)
+}
+
+/// The guides' diagnostics and the texts they quote moved into `report`, with the checks across
+/// guides (links to unpublished guides, clashing old ids).
+fn report_guides(mut streamed: Streamed, report: &mut Report) -> Streamed {
+    report
+        .diagnostics
+        .extend(std::mem::take(&mut streamed.diagnostics));
+    report
+        .diagnostics
+        .extend(crate::guidelinks::unpublished_targets(
+            streamed.cards.iter().map(|(card, _)| &**card),
+        ));
+    for (path, text) in std::mem::take(&mut streamed.sources) {
+        report.sources.insert(path, text);
+    }
+    let clashes = crate::validate::alias_clashes(streamed.cards.iter().map(|(guide, _)| &**guide));
+    for clash in clashes.iter() {
+        // A guide without problems of its own was not kept as text: read again, to quote the line.
+        if report.sources.get(&clash.path).is_none()
+            && let Ok(text) = std::fs::read_to_string(&clash.path)
+        {
+            report.sources.insert(&clash.path, text);
+        }
+    }
+    report.diagnostics.extend(clashes);
+    streamed
+}
+
+/// The site the indexes show: the settings and each valid guide's card, by id, each added to the
+/// plan where it is published.
+fn published_site(
+    context: &Context,
+    plan: &mut Plan,
+    mut cards: Vec<(Arc<Guide>, Publication)>,
+) -> (Site, Vec<(Arc<Guide>, Publication)>) {
+    let mut site = context.site.clone();
+    cards.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    for (card, publication) in &cards {
+        plan.add(&card.id, publication.clone());
+        site.guides.push(Arc::clone(card));
+    }
+    (site, cards)
+}
+
+/// The indexes, root page, assets and sitemap, rendered while the record for the next build is
+/// written on a thread of its own: the pages keep both cores busy only part of the time.
+fn render_indexes_beside_record<'a>(
+    renderer: &Renderer,
+    staging: &Staging,
+    manifest: Manifest,
+    held: impl Fn(&str) -> Option<HeldReusable<'a>> + Sync,
+) -> Result<Counts, Failure> {
+    let jobs: Vec<Job> = renderer
+        .jobs()
+        .into_iter()
+        .filter(|job| matches!(job, Job::Root | Job::Assets | Job::Index(_) | Job::Sitemap))
+        .collect();
+    // Taken by whichever runs it: the thread, or this thread when none could be started.
+    let manifest = Mutex::new(Some(manifest));
+    let record = || match lock(&manifest).take() {
+        Some(manifest) => staging
+            .write_streamed(CACHE_FILE, |out| manifest.write_to(&mut { out }, &held))
+            .map_err(|err| vec![format!("cannot write {CACHE_FILE}: {err}")]),
+        None => Ok(()),
+    };
+    let (rendered, recorded) = std::thread::scope(|scope| {
+        let recording = std::thread::Builder::new()
+            .name("guidegen-record".into())
+            .spawn_scoped(scope, record);
+        let rendered = render::render_into(renderer, &jobs, staging, &|_| {});
+        let recorded = match recording {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(vec![format!("cannot write {CACHE_FILE}")])),
+            Err(_) => record(),
+        };
+        (rendered, recorded)
+    });
+    rendered
+        .and_then(|counts| recorded.map(|()| counts))
+        .map_err(|errors| Failure::Output(errors.join("\n")))
+}
+
+/// The staging folder swapped in for the output folder.
+fn swap_in(
+    staging: Staging,
+    out_dir: &Path,
+    mut summary: Summary,
+    diagnostics: &mut Diagnostics,
+) -> Result<Summary, Failure> {
+    let committed = staging
+        .commit()
+        .map_err(|err| Failure::Output(format!("cannot replace {}: {err}", out_dir.display())))?;
+    summary.out_dir = committed.path;
+    if let Some(warning) = committed.warning {
+        diagnostics.push(Diagnostic::warning(out_dir, Span::START, warning));
+    }
+    Ok(summary)
 }
 
 /// What the pass over the guides found and wrote.
