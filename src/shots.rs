@@ -491,6 +491,18 @@ pub fn prepare(image: &Image, renditions: bool, print_mm: Option<f64>) {
     }
 }
 
+/// How many times its width a screenshot must be tall to be a long capture (a page scrolled down,
+/// captured whole): taller than any phone's screen, the tallest of which (21:9, a foldable's cover
+/// screen) are under 2.6 times as tall as wide.
+const LONG_ASPECT: f64 = 2.6;
+
+/// Whether a screenshot of `width`×`height` pixels is a long capture: pages and PDFs show it as wide
+/// as a computer's screenshot (a PDF cuts it into pieces that pages break between), not held to a
+/// phone's height, which would leave a strip too narrow to read.
+pub fn is_long_capture(width: u32, height: u32) -> bool {
+    width > 0 && f64::from(height) >= LONG_ASPECT * f64::from(width)
+}
+
 /// Whether [`prepare`] has anything to make of `image`: a build of small screenshots asks this of
 /// every one, and makes nothing.
 pub fn needs_preparing(image: &Image, renditions: bool, print_mm: Option<f64>) -> bool {
@@ -1233,6 +1245,25 @@ pub(crate) mod tests {
             .encode_image(&pixels)
             .unwrap();
         bytes
+    }
+
+    #[test]
+    fn a_long_capture_is_taller_than_any_phone_s_screen() {
+        // iPhone 15, a 21:9 Xperia, a Galaxy Z Fold's cover screen, an iPad upright: screens.
+        for (w, h) in [
+            (1179, 2556),
+            (1644, 3840),
+            (904, 2316),
+            (2048, 2732),
+            (1280, 800),
+        ] {
+            assert!(!is_long_capture(w, h), "{w}×{h}");
+        }
+        // A settings page scrolled down, on a computer and on a phone.
+        for (w, h) in [(1280, 5200), (1179, 6000), (400, 1040)] {
+            assert!(is_long_capture(w, h), "{w}×{h}");
+        }
+        assert!(!is_long_capture(0, 100));
     }
 
     #[test]

@@ -860,7 +860,10 @@ pub(crate) fn step_view(
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let tall = image.height > image.width;
+        // A long capture is shown as wide as the page allows: held to the screen's height, it would
+        // be a strip too narrow to read.
+        let tall =
+            image.height > image.width && !crate::shots::is_long_capture(image.width, image.height);
         let full_size = (image.width > FULL_SIZE_FROM).then(|| {
             l.catalog.format(
                 "guide.full_size",

@@ -1087,3 +1087,108 @@ fn an_image_named_by_its_web_address_says_to_save_the_file_in_the_guide() {
     );
     assert!(!site.out().exists());
 }
+
+#[test]
+fn a_long_capture_is_shown_as_wide_as_a_computer_s_cut_into_pieces_that_pages_break_between() {
+    if std::process::Command::new("pdftoppm")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("pdftoppm is not installed: skipped");
+        return;
+    }
+    // A page scrolled down and captured whole, 5 times as tall as wide: its red grows from 0 at
+    // the top to 255 at the bottom, so that each part of it shown on paper says where it is from.
+    let (width, height) = (400, 2000);
+    let long = image::RgbImage::from_fn(width, height, |_, y| {
+        image::Rgb([(y * 255 / (height - 1)) as u8, 128, 200])
+    });
+    let site = Site::new();
+    site.write(
+        "guides/shots/long.png",
+        encode(&long, image::ImageFormat::Png),
+    );
+    site.guide(&format!(
+        "{}  - action: Close the page.\n",
+        guide("      src: long.png\n      alt: The whole settings page\n")
+    ));
+    site.build(&["html", "pdf"]).expect_code(0);
+
+    // The page shows it as wide as it can, not held to a phone's height.
+    let html = std::fs::read_to_string(site.out().join("en/shots/index.html")).unwrap();
+    let figure = html
+        .split("<figure")
+        .find(|f| f.contains("long.png"))
+        .expect("the step's figure");
+    assert!(!figure.contains("screenshot-tall"), "{figure}");
+
+    // The PDF embeds it once, and draws it 100 mm wide (the column, as a computer's screenshot),
+    // its whole height (500 mm) on pieces across pages; held to a phone's 80 mm it was 16 mm wide.
+    let pdf = site.out().join("en/shots/shots-en.pdf");
+    let embedded = common::embedded_images(&std::fs::read(&pdf).unwrap());
+    let copies = embedded.iter().filter(|(w, h, _)| (*w, *h) == (400, 2000));
+    assert_eq!(copies.count(), 1, "embedded once");
+    let prefix = site.out().join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "40", "-png"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    let mut pages: Vec<_> = std::fs::read_dir(site.out())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("page"))
+        })
+        .collect();
+    pages.sort();
+    // Down every page, the rows of the capture as they come: each row's red and how wide it is.
+    let mut rows: Vec<(u8, u32)> = Vec::new();
+    let mut on_pages = 0;
+    for page in &pages {
+        let page = image::open(page).unwrap().to_rgb8();
+        let before = rows.len();
+        for y in 0..page.height() {
+            let of_capture: Vec<u8> = (0..page.width())
+                .map(|x| page.get_pixel(x, y).0)
+                .filter(|[_, g, b]| g.abs_diff(128) < 12 && b.abs_diff(200) < 12)
+                .map(|[r, _, _]| r)
+                .collect();
+            if of_capture.len() > 20 {
+                let middle = of_capture[of_capture.len() / 2];
+                rows.push((middle, of_capture.len() as u32));
+            }
+        }
+        on_pages += usize::from(rows.len() > before);
+    }
+    assert!(on_pages >= 2, "the capture is on {on_pages} page(s)");
+    // 100 mm at 40 dpi is 157 px; 500 mm is 787 rows.
+    let widest = rows.iter().map(|r| r.1).max().unwrap();
+    assert!(
+        (150..=160).contains(&widest),
+        "shown {widest} px wide at 40 dpi"
+    );
+    assert!(
+        (770..=800).contains(&rows.len()),
+        "{} rows shown",
+        rows.len()
+    );
+    // Every part of it, in order, once: from the top's red to the bottom's, never back, no jump.
+    assert!(
+        rows[0].0 < 8 && rows[rows.len() - 1].0 > 247,
+        "{:?}",
+        (rows[0], rows.last())
+    );
+    for pair in rows.windows(2) {
+        let (a, b) = (i32::from(pair[0].0), i32::from(pair[1].0));
+        assert!(
+            (-2..=6).contains(&(b - a)),
+            "the capture goes from red {a} to {b}"
+        );
+    }
+}

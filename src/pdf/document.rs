@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::markup::{self, content, in_lang, string, text};
 use super::world::Files;
 use crate::model::{ImageKind, Paper};
+use crate::shots::is_long_capture;
 use crate::view::{
     AppView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
 };
@@ -88,13 +89,21 @@ impl Geometry {
         let mut shown = self.column;
         if width > 0 && height > 0 {
             let aspect = f64::from(width) / f64::from(height);
-            shown = shown.min(self.max_height * aspect);
+            // A long capture is cut into pieces instead ([`is_long_capture`]): held to a phone's
+            // height, a page scrolled down would be a strip too narrow to read.
+            if !is_long_capture(width, height) {
+                shown = shown.min(self.max_height * aspect);
+            }
             // Small images are not blown up past their size at 96 dpi.
             shown = shown.min(f64::from(width) * 25.4 / 96.0);
         }
         shown.max(10.0)
     }
 }
+
+/// How tall each piece of a long capture is on paper, in millimetres: the pieces stand one under
+/// the other and a page breaks between two, so a page is left at most this much short.
+const LONG_PIECE: f64 = 45.0;
 
 /// How wide, in millimetres, a PDF on `paper` shows a step's screenshot of `width`×`height` pixels:
 /// what [`crate::shots::prepare`] makes its print copy for.
@@ -112,6 +121,29 @@ fn make_print_copies(view: &GuideView<'_>, geometry: &Geometry) {
     shots.par_iter().for_each(|shot| {
         crate::shots::print_copy(&shot.image, geometry.shown_width(shot));
     });
+}
+
+/// A screenshot as the PDF's source shows it ([`Builder::screenshot`]).
+struct ShotCall {
+    /// The call of `gg-shot` or `gg-long-shot`, or `none`.
+    call: String,
+    /// Narrow enough to stand beside the step's text.
+    beside: bool,
+    /// A long capture ([`is_long_capture`]): pages may break between its pieces.
+    long: bool,
+    /// About how tall it is on paper, in millimetres, with the space around it.
+    height: f64,
+}
+
+impl ShotCall {
+    fn none() -> ShotCall {
+        ShotCall {
+            call: "none".to_owned(),
+            beside: false,
+            long: false,
+            height: 0.0,
+        }
+    }
 }
 
 /// Roughly how tall a step's parts are on paper, in millimetres, from their length alone (no layout):
@@ -486,12 +518,15 @@ impl Builder {
             text(&step.label)
         );
 
-        // A step's head is kept on one page, unless its text alone is too long for that.
-        let breakable = step.action.markdown.len() > LONG_ACTION;
         let mut action = self.prose(&step.action);
-        let (mut shot, mut beside, mut shot_height) = match &step.screenshot {
+        let ShotCall {
+            call: mut shot,
+            mut beside,
+            height: mut shot_height,
+            mut long,
+        } = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
-            None => ("none".to_owned(), false, 0.0),
+            None => ShotCall::none(),
         };
         let mut text_height = estimate::text(step.action.markdown.len());
         // Parts that differ per platform (the PDF of every variant): each labelled with its platform.
@@ -516,15 +551,18 @@ impl Builder {
                 .sum();
         }
         if varies(&step.parts.screenshot) {
-            (shot, beside, shot_height) = ("none".to_owned(), false, 0.0);
+            (shot, beside, shot_height, long) = ("none".to_owned(), false, 0.0, false);
             for part in &step.parts.screenshot {
                 if let Some(value) = &part.value {
-                    let (call, _, value_height) = self.screenshot(value);
-                    height += value_height + 8.0;
-                    per_platform.push(format!("[#{} #{call}]", platform_label(part)));
+                    let each = self.screenshot(value);
+                    height += each.height + 8.0;
+                    per_platform.push(format!("[#{} #{}]", platform_label(part), each.call));
                 }
             }
         }
+        // A step's head is kept on one page, unless its text alone is too long for that, or its
+        // screenshot is a long capture, cut into pieces for pages to break between.
+        let breakable = step.action.markdown.len() > LONG_ACTION || long;
         // What the reader should see belongs with the screenshot that shows it.
         let result = match &step.result {
             _ if varies(&step.parts.result) => {
@@ -694,12 +732,14 @@ impl Builder {
         format!("gg-video({})", args.join(", "))
     }
 
-    /// A screenshot as a call of `gg-shot`, whether it goes beside the step's text (narrow ones do)
-    /// rather than below it, and about how tall it is in millimetres, with its callouts' labels.
-    fn screenshot(&mut self, shot: &ScreenshotView) -> (String, bool, f64) {
+    /// A screenshot as a call of `gg-shot` (`gg-long-shot` for a long capture), whether it goes
+    /// beside the step's text (narrow ones do) rather than below it, whether pages may break in it,
+    /// and about how tall it is in millimetres, with its callouts' labels.
+    fn screenshot(&mut self, shot: &ScreenshotView) -> ShotCall {
         let g = &self.geometry;
         let width = g.shown_width(shot);
-        let beside = width <= g.beside;
+        let long = is_long_capture(shot.width, shot.height);
+        let beside = !long && width <= g.beside;
         let image = self.image_args(&shot.image, width);
         let height = if shot.width > 0 {
             width * f64::from(shot.height) / f64::from(shot.width)
@@ -712,13 +752,21 @@ impl Builder {
             .iter()
             .map(|c| format!("({}, [{}])", c.number, label(&c.label)))
             .collect();
-        let call = format!(
-            "gg-shot({image}, {}, {:.2}mm, marks: {marks}, labels: {})",
-            string(&shot.alt.text),
-            width,
-            array(&labels)
-        );
-        (call, beside, height + estimate::SHOT_SPACE)
+        let alt = string(&shot.alt.text);
+        let labels = array(&labels);
+        let call = if long {
+            format!(
+                "gg-long-shot({image}, {alt}, {width:.2}mm, {height:.2}mm, {LONG_PIECE:.2}mm, marks: {marks}, labels: {labels})"
+            )
+        } else {
+            format!("gg-shot({image}, {alt}, {width:.2}mm, marks: {marks}, labels: {labels})")
+        };
+        ShotCall {
+            call,
+            beside,
+            long,
+            height: height + estimate::SHOT_SPACE,
+        }
     }
 
     /// An image as the first arguments of `gg-shot` or `gg-poster`: its file, or its print copy's
