@@ -4,10 +4,11 @@ use std::fmt::Write;
 
 use super::markup::{self, content, in_lang, string, text};
 use super::world::Files;
+use crate::catalog::Catalog;
 use crate::model::{ImageKind, Paper};
 use crate::shots::is_long_capture;
 use crate::view::{
-    AppView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
+    AppView, BannerView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
 };
 
 /// The fixed layout every guide's source imports; the guide's own part calls its functions.
@@ -143,6 +144,29 @@ impl ShotCall {
             long: false,
             height: 0.0,
         }
+    }
+}
+
+/// A step's head as the PDF's source shows it ([`Builder::step_head`]).
+struct Head {
+    action: String,
+    shot: ShotCall,
+    result: String,
+    /// About how tall it is on paper, in millimetres, without the label row and banner.
+    height: f64,
+}
+
+/// What follows a step's head, as typst content blocks, and about how tall it is in millimetres.
+#[derive(Default)]
+struct Rest {
+    items: Vec<String>,
+    height: f64,
+}
+
+impl Rest {
+    fn push(&mut self, item: String, height: f64) {
+        self.items.push(item);
+        self.height += height;
     }
 }
 
@@ -466,71 +490,102 @@ impl Builder {
         );
     }
 
+    /// A step as a call of `gg-step`: its head (banner, label, action, screenshot, result), kept on
+    /// one page when it can be, and its rest (the parts that differ per platform, apps, callouts, a
+    /// video), which may go to the next page when the whole step is tall.
     fn step(&mut self, step: &StepView, view: &GuideView<'_>, level: u8) {
-        let ui = view.ui;
-        // The step's height on paper, estimated (see [`estimate`]).
-        let mut height = estimate::LABEL_ROW;
-        let banner = match &step.banner {
-            Some(banner) => {
-                let icon = self.icon(banner.device.icon, ICON_BANNER);
-                let codes: Vec<String> = banner
-                    .continue_codes
-                    .iter()
-                    .map(|code| {
-                        let qr = self.files.add(
-                            "svg",
-                            typst::foundations::Bytes::from_string(code.qr_svg.clone()),
-                        );
-                        // On paper every platform's code is shown: each says which it is for.
-                        let hint = match &code.platform_label {
-                            Some(name) => format!("{name}: {}", code.hint),
-                            None => code.hint.clone(),
-                        };
-                        format!(
-                            "#gg-continue({}, {}, {}, {})",
-                            string(&qr),
-                            string(&code.qr_label),
-                            content(&hint),
-                            string(&code.url)
-                        )
-                    })
-                    .collect();
-                height += estimate::BANNER + estimate::CONTINUE * codes.len() as f64;
-                let cont = if codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(", cont: [{}]", codes.join(" "))
-                };
-                format!("gg-banner({icon}, [{}]{cont})", label(&banner.text))
-            }
-            None => "none".to_owned(),
+        let (banner, banner_height) = match &step.banner {
+            Some(banner) => self.banner(banner),
+            None => ("none".to_owned(), 0.0),
         };
-        let device_icon = self.icon(step.device.icon, ICON_MUTED);
-        // A step for some platforms only says so beside its device ("Computer · Only for Mac").
-        let only = step.variants.as_ref().and_then(|v| v.only.as_ref());
-        let only = only.map(|o| format!(" · {}", text(o))).unwrap_or_default();
-        let device = format!(
-            "gg-device({device_icon}, [{}{only}])",
-            label(&step.device.label)
-        );
+        let device = self.step_device(step);
         let heading = format!(
             "heading(level: {level}, outlined: false)[{}]",
             text(&step.label)
         );
+        let mut rest = Rest::default();
+        let head = self.step_head(step, view.ui, &mut rest);
+        self.apps(step, view.ui, &mut rest);
+        self.callouts(step, &mut rest);
+        if let Some(video) = &step.video {
+            let video = self.video(video);
+            rest.push(video, estimate::VIDEO);
+        }
+        // The step's height on paper, estimated (see [`estimate`]).
+        let height = estimate::LABEL_ROW + banner_height + head.height + rest.height;
+        let tall = height > self.geometry.half_page;
+        // A step's head is kept on one page, unless its text alone is too long for that, or its
+        // screenshot is a long capture, cut into pieces for pages to break between.
+        let breakable = step.action.markdown.len() > LONG_ACTION || head.shot.long;
+        let Head {
+            action,
+            shot,
+            result,
+            ..
+        } = head;
+        self.mark(&format!("step {}", step.number));
+        let _ = writeln!(
+            self.out,
+            "#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {}, beside: {}, result: {result}, rest: {}, breakable: {breakable}, tall: {tall})",
+            step.number,
+            shot.call,
+            shot.beside,
+            array(&rest.items)
+        );
+    }
 
+    /// The banner saying to switch device, with its "continue on your phone" codes (every
+    /// platform's: on paper each says which it is for), and about how tall it is.
+    fn banner(&mut self, banner: &BannerView) -> (String, f64) {
+        let icon = self.icon(banner.device.icon, ICON_BANNER);
+        let codes: Vec<String> = banner
+            .continue_codes
+            .iter()
+            .map(|code| {
+                let qr = self.files.add(
+                    "svg",
+                    typst::foundations::Bytes::from_string(code.qr_svg.clone()),
+                );
+                let hint = match &code.platform_label {
+                    Some(name) => format!("{name}: {}", code.hint),
+                    None => code.hint.clone(),
+                };
+                format!(
+                    "#gg-continue({}, {}, {}, {})",
+                    string(&qr),
+                    string(&code.qr_label),
+                    content(&hint),
+                    string(&code.url)
+                )
+            })
+            .collect();
+        let height = estimate::BANNER + estimate::CONTINUE * codes.len() as f64;
+        let cont = if codes.is_empty() {
+            String::new()
+        } else {
+            format!(", cont: [{}]", codes.join(" "))
+        };
+        let call = format!("gg-banner({icon}, [{}]{cont})", label(&banner.text));
+        (call, height)
+    }
+
+    /// The step's device, and for a step of some platforms only, which ("Computer · Only for Mac").
+    fn step_device(&mut self, step: &StepView) -> String {
+        let icon = self.icon(step.device.icon, ICON_MUTED);
+        let only = step.variants.as_ref().and_then(|v| v.only.as_ref());
+        let only = only.map(|o| format!(" · {}", text(o))).unwrap_or_default();
+        format!("gg-device({icon}, [{}{only}])", label(&step.device.label))
+    }
+
+    /// The step's action, screenshot and result. Those that differ per platform (the PDF of every
+    /// variant) go to `rest` instead, each labelled with its platform.
+    fn step_head(&mut self, step: &StepView, ui: &Catalog, rest: &mut Rest) -> Head {
         let mut action = self.prose(&step.action);
-        let ShotCall {
-            call: mut shot,
-            mut beside,
-            height: mut shot_height,
-            mut long,
-        } = match &step.screenshot {
+        let mut shot = match &step.screenshot {
             Some(shot) => self.screenshot(shot),
             None => ShotCall::none(),
         };
         let mut text_height = estimate::text(step.action.markdown.len());
-        // Parts that differ per platform (the PDF of every variant): each labelled with its platform.
-        let mut per_platform = Vec::new();
         if varies(&step.parts.action) {
             let actions: Vec<String> = step
                 .parts
@@ -551,54 +606,59 @@ impl Builder {
                 .sum();
         }
         if varies(&step.parts.screenshot) {
-            (shot, beside, shot_height, long) = ("none".to_owned(), false, 0.0, false);
+            shot = ShotCall::none();
             for part in &step.parts.screenshot {
                 if let Some(value) = &part.value {
                     let each = self.screenshot(value);
-                    height += each.height + 8.0;
-                    per_platform.push(format!("[#{} #{}]", platform_label(part), each.call));
+                    rest.push(
+                        format!("[#{} #{}]", platform_label(part), each.call),
+                        each.height + 8.0,
+                    );
                 }
             }
         }
-        // A step's head is kept on one page, unless its text alone is too long for that, or its
-        // screenshot is a long capture, cut into pieces for pages to break between.
-        let breakable = step.action.markdown.len() > LONG_ACTION || long;
         // What the reader should see belongs with the screenshot that shows it.
+        let result_label = content(ui.get("guide.result"));
         let result = match &step.result {
             _ if varies(&step.parts.result) => {
                 for part in &step.parts.result {
                     if let Some(value) = &part.value {
-                        height += estimate::RESULT + estimate::text(value.markdown.len()) + 8.0;
-                        per_platform.push(format!(
-                            "[#{} #gg-result({}, [{}])]",
+                        let call = format!(
+                            "[#{} #gg-result({result_label}, [{}])]",
                             platform_label(part),
-                            content(ui.get("guide.result")),
                             self.prose(value)
-                        ));
+                        );
+                        rest.push(
+                            call,
+                            estimate::RESULT + estimate::text(value.markdown.len()) + 8.0,
+                        );
                     }
                 }
                 "none".to_owned()
             }
             Some(result) => {
                 text_height += estimate::RESULT + estimate::text(result.markdown.len());
-                format!(
-                    "gg-result({}, [{}])",
-                    content(ui.get("guide.result")),
-                    self.prose(result)
-                )
+                format!("gg-result({result_label}, [{}])", self.prose(result))
             }
             None => "none".to_owned(),
         };
         // A narrow screenshot stands beside the text, a wide one below it.
-        height += if beside {
-            text_height.max(shot_height)
+        let height = if shot.beside {
+            text_height.max(shot.height)
         } else {
-            text_height + shot_height
+            text_height + shot.height
         };
+        Head {
+            action,
+            shot,
+            result,
+            height,
+        }
+    }
 
-        // The rest: the app's QR codes, then the callouts. It stays with the head when the whole step
-        // fits well on a page, else it may go to the next.
-        let mut rest = per_platform;
+    /// The apps the step asks the reader to install, each a box with its stores' QR codes (per
+    /// platform, each labelled, where they differ).
+    fn apps(&mut self, step: &StepView, ui: &Catalog, rest: &mut Rest) {
         let apps: Vec<(String, &AppView)> = if varies(&step.parts.app) {
             step.parts
                 .app
@@ -610,35 +670,41 @@ impl Builder {
         } else {
             step.app.iter().map(|app| (String::new(), app)).collect()
         };
+        // On paper there is no link to tap: the catalog's paper wording, where it has one.
+        let hint = content(if ui.has("pdf.scan_hint") {
+            ui.get("pdf.scan_hint")
+        } else {
+            ui.get("store.scan_hint")
+        });
         for (platform, app) in apps {
-            height += estimate::APP;
-            let mut stores = Vec::new();
-            for store in &app.stores {
-                let qr = self.files.add(
-                    "svg",
-                    typst::foundations::Bytes::from_string(store.qr_svg.clone()),
-                );
-                stores.push(format!(
-                    "gg-store({}, {}, {}, {})",
-                    string(&qr),
-                    string(&store.qr_label),
-                    content(&store.badge),
-                    string(&store.url)
-                ));
-            }
-            // On paper there is no link to tap: the catalog's paper wording, where it has one.
-            let hint = if ui.has("pdf.scan_hint") {
-                ui.get("pdf.scan_hint")
-            } else {
-                ui.get("store.scan_hint")
-            };
-            let hint = content(hint);
-            rest.push(format!(
+            let stores: Vec<String> = app
+                .stores
+                .iter()
+                .map(|store| {
+                    let qr = self.files.add(
+                        "svg",
+                        typst::foundations::Bytes::from_string(store.qr_svg.clone()),
+                    );
+                    format!(
+                        "gg-store({}, {}, {}, {})",
+                        string(&qr),
+                        string(&store.qr_label),
+                        content(&store.badge),
+                        string(&store.url)
+                    )
+                })
+                .collect();
+            let call = format!(
                 "[{platform}#gg-app({}, {hint}, {})]",
                 content(&app.heading),
                 array(&stores)
-            ));
+            );
+            rest.push(call, estimate::APP);
         }
+    }
+
+    /// The step's callouts (notes, tips, warnings), per platform where they differ.
+    fn callouts(&mut self, step: &StepView, rest: &mut Rest) {
         let callouts: Vec<(String, &Vec<CalloutView>)> = if varies(&step.parts.callouts) {
             step.parts
                 .callouts
@@ -651,6 +717,7 @@ impl Builder {
             vec![(String::new(), &step.callouts)]
         };
         for (platform, list) in callouts {
+            let mut height = 0.0;
             let boxes: Vec<String> = list
                 .iter()
                 .map(|callout| {
@@ -665,21 +732,9 @@ impl Builder {
                 })
                 .collect();
             if !boxes.is_empty() {
-                rest.push(format!("[{platform}{}]", boxes.join(" ")));
+                rest.push(format!("[{platform}{}]", boxes.join(" ")), height);
             }
         }
-        if let Some(video) = &step.video {
-            height += estimate::VIDEO;
-            rest.push(self.video(video));
-        }
-        let tall = height > self.geometry.half_page;
-        self.mark(&format!("step {}", step.number));
-        let _ = writeln!(
-            self.out,
-            "#gg-step(number: {}, label: {heading}, device: {device}, banner: {banner}, action: [{action}], shot: {shot}, beside: {beside}, result: {result}, rest: {}, breakable: {breakable}, tall: {tall})",
-            step.number,
-            array(&rest)
-        );
     }
 
     /// A video as a call of `gg-video`: the poster (or a placeholder for a video without one), the
