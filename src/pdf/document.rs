@@ -8,7 +8,8 @@ use crate::catalog::Catalog;
 use crate::model::{ImageKind, Paper};
 use crate::shots::is_long_capture;
 use crate::view::{
-    AppView, BannerView, CalloutView, GuideView, Label, Prose, ScreenshotView, StepView, VideoView,
+    AppView, BannerView, CalloutView, GuideView, Label, Prose, ScreenshotView, SectionView,
+    StepView, VideoView,
 };
 
 /// The fixed layout every guide's source imports; the guide's own part calls its functions.
@@ -340,8 +341,29 @@ impl Builder {
         string(&path)
     }
 
+    /// The guide's source, in the order the PDF reads: its settings, front matter, overview,
+    /// sections, support block, and the note on printed links when it has any.
     fn document(&mut self, view: &GuideView<'_>, paper: Paper) {
-        let ui = view.ui;
+        self.settings(view, paper);
+        self.front_matter(view);
+        self.overview(view);
+        for section in &view.sections {
+            self.section(section, view);
+        }
+        self.support(view);
+        if self.out.contains("#link(") {
+            self.mark("the note on links at the end");
+            let _ = writeln!(
+                self.out,
+                "#gg-colophon({})",
+                content(view.ui.get("pdf.link_note"))
+            );
+        }
+    }
+
+    /// The document's title and language, the text's font and direction, the paper, and the page
+    /// header ("DMJX · IT guides") and footer.
+    fn settings(&mut self, view: &GuideView<'_>, paper: Paper) {
         let paper = match paper {
             Paper::A4 => "a4",
             Paper::Letter => "us-letter",
@@ -369,8 +391,13 @@ impl Builder {
             self.out,
             "#show: gg-setup.with(paper: {}, header: [{header}], page-of: {})",
             string(paper),
-            page_of(ui.get("pdf.page_of"))
+            page_of(view.ui.get("pdf.page_of"))
         );
+    }
+
+    /// The guide's title, the platforms it is for, its summary, when it was updated, and the notice
+    /// of texts not yet translated.
+    fn front_matter(&mut self, view: &GuideView<'_>) {
         self.mark("the guide's title");
         let _ = writeln!(self.out, "#title[{}]", label(&view.title));
         if let Some(platforms) = &view.for_platforms {
@@ -397,7 +424,12 @@ impl Builder {
                 array(&items)
             );
         }
-        // What the reader needs and the contents, side by side when there are both.
+    }
+
+    /// What the reader needs and the contents, side by side when there are both; then the guide's
+    /// video.
+    fn overview(&mut self, view: &GuideView<'_>) {
+        let ui = view.ui;
         let mut needs = "none".to_owned();
         if !view.needs.is_empty() {
             let mut items = Vec::new();
@@ -423,34 +455,28 @@ impl Builder {
             self.mark("the guide's video");
             let _ = writeln!(self.out, "#{call}");
         }
-        for section in &view.sections {
-            let titled = section.title.is_some();
-            if let Some(title) = &section.title {
-                self.mark(&format!("the title of section {}", section.number));
-                let _ = writeln!(self.out, "#heading(level: 1)[{}]", label(title));
-            }
-            if let Some(intro) = &section.intro {
-                self.mark(&format!("the introduction of section {}", section.number));
-                let intro = self.prose(intro);
-                let _ = writeln!(self.out, "#gg-intro[{intro}]");
-            }
-            if let Some(video) = &section.video {
-                let call = self.video(video);
-                self.mark(&format!("the video of section {}", section.number));
-                let _ = writeln!(self.out, "#{call}");
-            }
-            for step in &section.steps {
-                self.step(step, view, if titled { 2 } else { 1 });
-            }
+    }
+
+    /// A section: its title, introduction and video, and its steps (headings one level below a
+    /// titled section's).
+    fn section(&mut self, section: &SectionView, view: &GuideView<'_>) {
+        let titled = section.title.is_some();
+        if let Some(title) = &section.title {
+            self.mark(&format!("the title of section {}", section.number));
+            let _ = writeln!(self.out, "#heading(level: 1)[{}]", label(title));
         }
-        self.support(view);
-        if self.out.contains("#link(") {
-            self.mark("the note on links at the end");
-            let _ = writeln!(
-                self.out,
-                "#gg-colophon({})",
-                content(ui.get("pdf.link_note"))
-            );
+        if let Some(intro) = &section.intro {
+            self.mark(&format!("the introduction of section {}", section.number));
+            let intro = self.prose(intro);
+            let _ = writeln!(self.out, "#gg-intro[{intro}]");
+        }
+        if let Some(video) = &section.video {
+            let call = self.video(video);
+            self.mark(&format!("the video of section {}", section.number));
+            let _ = writeln!(self.out, "#{call}");
+        }
+        for step in &section.steps {
+            self.step(step, view, if titled { 2 } else { 1 });
         }
     }
 
