@@ -800,22 +800,7 @@ pub(crate) fn step_view(
     total: usize,
 ) -> StepView {
     let number = step.number.to_string();
-    let device = site.devices.get(&step.device).map(|d| DeviceView {
-        id: d.id.clone(),
-        label: l.label(&d.label),
-        icon: icons::svg(d.icon),
-        glyph: icons::glyph(icons::class(d.icon)),
-    });
-    // Validation guarantees the device exists; an empty view keeps rendering total rather than panicking.
-    let device = device.unwrap_or_else(|| DeviceView {
-        id: step.device.clone(),
-        label: Label {
-            text: step.device.clone(),
-            lang: None,
-        },
-        icon: icons::svg(crate::model::Icon::Device),
-        glyph: icons::glyph(icons::class(crate::model::Icon::Device)),
-    });
+    let device = device_view(site, l, &step.device);
     let banner = step.device_switch.then(|| BannerView {
         text: site
             .devices
@@ -825,119 +810,15 @@ pub(crate) fn step_view(
         device: device.clone(),
         continue_codes: Vec::new(),
     });
-    let screenshot = step.screenshot.as_ref().map(|shot| {
-        let image = shot.image_for(l.lang).clone();
-        let (alt, alt_missing) = match &shot.alt {
-            Some(alt) => (l.plain(alt), false),
-            None => (
-                Label {
-                    text: l.catalog.format("guide.screenshot", &[("n", &number)]),
-                    lang: None,
-                },
-                true,
-            ),
-        };
-        let renditions: Vec<RenditionView> =
-            crate::shots::rendition_sizes(image.kind, image.width, image.height)
-                .into_iter()
-                .map(|(width, height)| RenditionView {
-                    src: url_path(&crate::shots::rendition_rel(&image.rel, width)),
-                    width,
-                    height,
-                })
-                .collect();
-        let srcset = if renditions.is_empty() {
-            String::new()
-        } else {
-            renditions
-                .iter()
-                .map(|r| format!("{} {}w", r.src, r.width))
-                .chain(std::iter::once(format!(
-                    "{} {}w",
-                    url_path(&image.rel),
-                    image.width
-                )))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        // A long capture is shown as wide as the page allows: held to the screen's height, it would
-        // be a strip too narrow to read.
-        let tall =
-            image.height > image.width && !crate::shots::is_long_capture(image.width, image.height);
-        let full_size = (image.width > FULL_SIZE_FROM).then(|| {
-            l.catalog.format(
-                "guide.full_size",
-                &[("size", &format!("{} × {}", image.width, image.height))],
-            )
-        });
-        let drawn = shot.callouts_for(l.lang);
-        let shapes: Vec<(usize, crate::model::Shape, bool)> = drawn
-            .iter()
-            .map(|(n, shape, label)| {
-                let numbered = label.is_some() || matches!(shape, crate::model::Shape::Marker(..));
-                (*n, *shape, numbered)
-            })
-            .collect();
-        let overlay =
-            (!shapes.is_empty()).then(|| crate::overlay::svg(image.width, image.height, &shapes));
-        let callouts = drawn
-            .iter()
-            .filter_map(|(n, _, label)| {
-                Some(ShotCalloutView {
-                    number: *n,
-                    label: l.plain(label.as_ref()?),
-                })
-            })
-            .collect();
-        ScreenshotView {
-            src: url_path(&image.rel),
-            width: image.width,
-            height: image.height,
-            alt,
-            alt_missing,
-            srcset,
-            sizes: if tall { SIZES_TALL } else { SIZES_WIDE }.to_owned(),
-            renditions,
-            tall,
-            full_size,
-            overlay,
-            callouts,
-            callouts_heading: l.catalog.get("guide.callouts").to_owned(),
-            shapes,
-            image,
-        }
-    });
+    let screenshot = step
+        .screenshot
+        .as_ref()
+        .map(|shot| screenshot_view(l, shot, &number));
     let app = step
         .app
         .as_ref()
         .and_then(|id| site.apps.get(id))
-        .map(|app| {
-            let name = l.name(&app.name);
-            let stores = app
-                .stores
-                .iter()
-                .map(|link| {
-                    let qr_label = l.catalog.format(
-                        "store.qr_label",
-                        &[("app", &name.text), ("store", link.store.name())],
-                    );
-                    StoreView {
-                        store: link.store.key(),
-                        name: link.store.name(),
-                        badge: l.ui(&format!("store.{}", link.store.key())),
-                        url: link.url.clone(),
-                        qr_svg: codes.svg(&link.url, &qr_label).unwrap_or_default(),
-                        qr_label,
-                    }
-                })
-                .collect();
-            AppView {
-                id: app.id.clone(),
-                heading: l.catalog.format("app.install", &[("app", &name.text)]),
-                name,
-                stores,
-            }
-        });
+        .map(|app| app_view(codes, l, app));
     StepView {
         number: step.number,
         label: l.catalog.format(
@@ -965,6 +846,143 @@ pub(crate) fn step_view(
         variants: None,
     }
     .with_parts()
+}
+
+/// The step's device as the page shows it: its label and icon.
+fn device_view(site: &Site, l: &Localizer, id: &str) -> DeviceView {
+    match site.devices.get(id) {
+        Some(d) => DeviceView {
+            id: d.id.clone(),
+            label: l.label(&d.label),
+            icon: icons::svg(d.icon),
+            glyph: icons::glyph(icons::class(d.icon)),
+        },
+        // Validation guarantees the device exists; an empty view keeps rendering total rather
+        // than panicking.
+        None => DeviceView {
+            id: id.to_owned(),
+            label: Label {
+                text: id.to_owned(),
+                lang: None,
+            },
+            icon: icons::svg(crate::model::Icon::Device),
+            glyph: icons::glyph(icons::class(crate::model::Icon::Device)),
+        },
+    }
+}
+
+/// A step's screenshot in `l`'s language: its image and renditions, how the page sizes it, its
+/// alt text (guidegen's "Screenshot for step 3" when the author gave none), and its callouts.
+fn screenshot_view(l: &Localizer, shot: &crate::model::Screenshot, number: &str) -> ScreenshotView {
+    let image = shot.image_for(l.lang).clone();
+    let (alt, alt_missing) = match &shot.alt {
+        Some(alt) => (l.plain(alt), false),
+        None => (
+            Label {
+                text: l.catalog.format("guide.screenshot", &[("n", number)]),
+                lang: None,
+            },
+            true,
+        ),
+    };
+    let renditions: Vec<RenditionView> =
+        crate::shots::rendition_sizes(image.kind, image.width, image.height)
+            .into_iter()
+            .map(|(width, height)| RenditionView {
+                src: url_path(&crate::shots::rendition_rel(&image.rel, width)),
+                width,
+                height,
+            })
+            .collect();
+    let srcset = if renditions.is_empty() {
+        String::new()
+    } else {
+        renditions
+            .iter()
+            .map(|r| format!("{} {}w", r.src, r.width))
+            .chain(std::iter::once(format!(
+                "{} {}w",
+                url_path(&image.rel),
+                image.width
+            )))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // A long capture is shown as wide as the page allows: held to the screen's height, it would
+    // be a strip too narrow to read.
+    let tall =
+        image.height > image.width && !crate::shots::is_long_capture(image.width, image.height);
+    let full_size = (image.width > FULL_SIZE_FROM).then(|| {
+        l.catalog.format(
+            "guide.full_size",
+            &[("size", &format!("{} × {}", image.width, image.height))],
+        )
+    });
+    let drawn = shot.callouts_for(l.lang);
+    let shapes: Vec<(usize, crate::model::Shape, bool)> = drawn
+        .iter()
+        .map(|(n, shape, label)| {
+            let numbered = label.is_some() || matches!(shape, crate::model::Shape::Marker(..));
+            (*n, *shape, numbered)
+        })
+        .collect();
+    let overlay =
+        (!shapes.is_empty()).then(|| crate::overlay::svg(image.width, image.height, &shapes));
+    let callouts = drawn
+        .iter()
+        .filter_map(|(n, _, label)| {
+            Some(ShotCalloutView {
+                number: *n,
+                label: l.plain(label.as_ref()?),
+            })
+        })
+        .collect();
+    ScreenshotView {
+        src: url_path(&image.rel),
+        width: image.width,
+        height: image.height,
+        alt,
+        alt_missing,
+        srcset,
+        sizes: if tall { SIZES_TALL } else { SIZES_WIDE }.to_owned(),
+        renditions,
+        tall,
+        full_size,
+        overlay,
+        callouts,
+        callouts_heading: l.catalog.get("guide.callouts").to_owned(),
+        shapes,
+        image,
+    }
+}
+
+/// The app a step asks the reader to install, with a QR code for each of its stores.
+fn app_view(codes: &qr::Codes, l: &Localizer, app: &crate::model::App) -> AppView {
+    let name = l.name(&app.name);
+    let stores = app
+        .stores
+        .iter()
+        .map(|link| {
+            let qr_label = l.catalog.format(
+                "store.qr_label",
+                &[("app", &name.text), ("store", link.store.name())],
+            );
+            StoreView {
+                store: link.store.key(),
+                name: link.store.name(),
+                badge: l.ui(&format!("store.{}", link.store.key())),
+                url: link.url.clone(),
+                qr_svg: codes.svg(&link.url, &qr_label).unwrap_or_default(),
+                qr_label,
+            }
+        })
+        .collect();
+    AppView {
+        id: app.id.clone(),
+        heading: l.catalog.format("app.install", &[("app", &name.text)]),
+        name,
+        stores,
+    }
 }
 
 /// The parts of `guide` that `lang` shows in the source language, or `None` when there are none.
