@@ -3241,6 +3241,9 @@ pub(crate) fn address_not_file(src: &str) -> Option<String> {
     })
 }
 
+/// A step's screenshot: its placings (callouts and redactions, the main ones and each language's
+/// own) checked as written, then its image and each language's image read and the placings put on
+/// them. `None` after an error, each reported.
 fn screenshot(
     check: &mut FileCheck,
     written: &Spanned<ScreenshotInput>,
@@ -3248,7 +3251,7 @@ fn screenshot(
 ) -> Option<Screenshot> {
     let full = match &written.value {
         ScreenshotInput::Path(_) => None,
-        ScreenshotInput::Full(full) => Some(full),
+        ScreenshotInput::Full(full) => Some(&**full),
     };
     let (src, src_span, alt) = match &written.value {
         ScreenshotInput::Path(path) => (path.as_str(), Span::from(written.referenced), None),
@@ -3274,107 +3277,17 @@ fn screenshot(
         None => Vec::new(),
     };
     let main = Placing { callouts, redact };
-    let mut labels = Vec::new();
-    for (i, callout) in main.callouts.iter().enumerate() {
-        let what = format!("the label of callout {}", i + 1);
-        let label = callout.label.and_then(|l| {
-            let text = check.text(l, Kind::Plain, &what)?;
-            let long = std::iter::once(&text.source)
-                .chain(text.translations.values().map(|t| &t.text))
-                .any(|t| t.chars().count() > LONG_CALLOUT_LABEL);
-            if long {
-                check.warning(
-                    l.referenced,
-                    format!("{what} is longer than {LONG_CALLOUT_LABEL} characters"),
-                    "a label names what the callout points at (\"Sign in\", \"the QR code\"); say more in the step's text",
-                );
-            }
-            Some(text)
-        });
-        labels.push(label);
-    }
-    let mut own: BTreeMap<String, (Placing, Span)> = BTreeMap::new();
-    if let Some(localized) = full.and_then(|f| f.localized.as_ref()) {
-        for (lang, written) in &localized.value {
-            let at = Span::from(written.referenced);
-            if !check.languages.contains(lang) {
-                // With guidegen.yaml's languages unreadable (already reported), no language is
-                // known to be wrong: one root mistake, one error.
-                if check.unsure_languages {
-                    continue;
-                }
-                check.error(
-                    at,
-                    format!("`localized` names `{lang}`, which is not one of the site's languages"),
-                    Some(format!(
-                        "the site's languages are {}",
-                        check.languages.join(", ")
-                    )),
-                );
-                continue;
-            }
-            let callouts = match &written.value.callouts {
-                Some(list) => {
-                    let Some(callouts) = written_callouts(check, list, false) else {
-                        continue;
-                    };
-                    if callouts_ok && callouts.len() != main.callouts.len() {
-                        check.error(
-                            list.referenced,
-                            format!(
-                                "`localized: {lang}` places {} callouts, and the screenshot has {}",
-                                callouts.len(),
-                                main.callouts.len()
-                            ),
-                            Some("a language's own callouts are the same callouts, in the same order, placed for its image".into()),
-                        );
-                        continue;
-                    }
-                    callouts
-                        .into_iter()
-                        .zip(&main.callouts)
-                        .map(|(c, m)| WrittenCallout {
-                            label: m.label,
-                            ..c
-                        })
-                        .collect()
-                }
-                None => main.callouts.clone(),
-            };
-            let redact = match &written.value.redact {
-                Some(list) => written_redactions(check, list).unwrap_or_default(),
-                None => main.redact.clone(),
-            };
-            own.insert(lang.clone(), (Placing { callouts, redact }, at));
-        }
-    }
+    let labels = callout_labels(check, &main);
+    let own = match full.and_then(|f| f.localized.as_ref()) {
+        Some(localized) => own_placings(check, localized, &main, callouts_ok),
+        None => BTreeMap::new(),
+    };
     if check.diagnostics.error_count() > errors_before {
         return None;
     }
 
     let dir = check.guide_dir?.to_path_buf();
-    if let Some(hint) = address_not_file(src) {
-        check.error(
-            src_span,
-            format!("`{src}` is an address, not a file of the guide"),
-            Some(hint),
-        );
-        return None;
-    }
-    let Some(kind) = Path::new(src)
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(ImageKind::from_extension)
-    else {
-        check.error(
-            src_span,
-            format!("`{src}` is not a supported image"),
-            Some(format!(
-                "screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg): {SAVE_AS_PNG_OR_JPEG}"
-            )),
-        );
-        return None;
-    };
+    let kind = screenshot_kind(check, src, src_span)?;
     let default = match screenshot_image(check, &dir, src, kind, &main.redact, src_span) {
         Ok(image) => image,
         Err((message, hint)) => {
@@ -3383,44 +3296,15 @@ fn screenshot(
         }
     };
     let default_shapes = place_all(check, &main, &default);
-    // `shots/signin.png` is replaced for Danish by `shots/signin.da.png` where that file exists.
-    let mut localized = BTreeMap::new();
-    let mut localized_shapes = BTreeMap::new();
-    let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
-    let languages: Vec<String> = check.languages.to_vec();
-    for lang in languages {
-        let variant = format!("{stem}.{lang}.{ext}");
-        let placing = own.remove(&lang);
-        if !check.exists(&dir, &variant) {
-            if let Some((_, at)) = placing {
-                check.error(
-                    at,
-                    format!("`localized: {lang}` places the screenshot's callouts for `{variant}`, which does not exist"),
-                    Some(format!("add `{variant}`, or remove `{lang}` here: without a file of its own, {lang} shows `{src}` with the screenshot's own coordinates")),
-                );
-            }
-            continue;
-        }
-        let has_own = placing.is_some();
-        let placing = placing.map_or_else(|| main.clone(), |(p, _)| p);
-        match screenshot_image(check, &dir, &variant, kind, &placing.redact, src_span) {
-            Ok(image) => {
-                let same_size = (image.width, image.height) == (default.width, default.height);
-                if has_own || !same_size {
-                    let shapes = place_all(check, &placing, &image);
-                    if let Some(shapes) = shapes.filter(|s| !s.is_empty()) {
-                        localized_shapes.insert(lang.clone(), shapes);
-                    }
-                }
-                localized.insert(lang, image);
-            }
-            Err((message, _)) => check.error(
-                src_span,
-                message,
-                Some(format!("fix or remove `{variant}`")),
-            ),
-        }
-    }
+    let shown = Shown {
+        dir: &dir,
+        src,
+        src_span,
+        kind,
+        main: &main,
+        default: &default,
+    };
+    let (localized, localized_shapes) = localized_images(check, &shown, own);
     if alt.is_none() {
         check.warning(
             src_span,
@@ -3441,6 +3325,186 @@ fn screenshot(
         localized_shapes,
         origin: check.origin(src_span),
     })
+}
+
+/// The labels of a screenshot's callouts, checked as texts; a label too long for one is warned of.
+fn callout_labels(check: &mut FileCheck, main: &Placing) -> Vec<Option<Text>> {
+    let mut labels = Vec::new();
+    for (i, callout) in main.callouts.iter().enumerate() {
+        let what = format!("the label of callout {}", i + 1);
+        let label = callout.label.and_then(|l| {
+            let text = check.text(l, Kind::Plain, &what)?;
+            let long = std::iter::once(&text.source)
+                .chain(text.translations.values().map(|t| &t.text))
+                .any(|t| t.chars().count() > LONG_CALLOUT_LABEL);
+            if long {
+                check.warning(
+                    l.referenced,
+                    format!("{what} is longer than {LONG_CALLOUT_LABEL} characters"),
+                    "a label names what the callout points at (\"Sign in\", \"the QR code\"); say more in the step's text",
+                );
+            }
+            Some(text)
+        });
+        labels.push(label);
+    }
+    labels
+}
+
+/// The placings a screenshot's `localized:` gives languages of their own, by language, with where
+/// each is written: its callouts (the main ones' labels, placed anew) and its redactions.
+fn own_placings<'a>(
+    check: &mut FileCheck,
+    localized: &'a Spanned<BTreeMap<String, Spanned<input::LocalizedShotInput>>>,
+    main: &Placing<'a>,
+    callouts_ok: bool,
+) -> BTreeMap<String, (Placing<'a>, Span)> {
+    let mut own = BTreeMap::new();
+    for (lang, written) in &localized.value {
+        let at = Span::from(written.referenced);
+        if !check.languages.contains(lang) {
+            // With guidegen.yaml's languages unreadable (already reported), no language is
+            // known to be wrong: one root mistake, one error.
+            if check.unsure_languages {
+                continue;
+            }
+            check.error(
+                at,
+                format!("`localized` names `{lang}`, which is not one of the site's languages"),
+                Some(format!(
+                    "the site's languages are {}",
+                    check.languages.join(", ")
+                )),
+            );
+            continue;
+        }
+        let callouts = match &written.value.callouts {
+            Some(list) => {
+                let Some(callouts) = written_callouts(check, list, false) else {
+                    continue;
+                };
+                if callouts_ok && callouts.len() != main.callouts.len() {
+                    check.error(
+                        list.referenced,
+                        format!(
+                            "`localized: {lang}` places {} callouts, and the screenshot has {}",
+                            callouts.len(),
+                            main.callouts.len()
+                        ),
+                        Some("a language's own callouts are the same callouts, in the same order, placed for its image".into()),
+                    );
+                    continue;
+                }
+                callouts
+                    .into_iter()
+                    .zip(&main.callouts)
+                    .map(|(c, m)| WrittenCallout {
+                        label: m.label,
+                        ..c
+                    })
+                    .collect()
+            }
+            None => main.callouts.clone(),
+        };
+        let redact = match &written.value.redact {
+            Some(list) => written_redactions(check, list).unwrap_or_default(),
+            None => main.redact.clone(),
+        };
+        own.insert(lang.clone(), (Placing { callouts, redact }, at));
+    }
+    own
+}
+
+/// The kind of image `src` names by its extension; an address or another kind of file is an error.
+fn screenshot_kind(check: &mut FileCheck, src: &str, src_span: Span) -> Option<ImageKind> {
+    if let Some(hint) = address_not_file(src) {
+        check.error(
+            src_span,
+            format!("`{src}` is an address, not a file of the guide"),
+            Some(hint),
+        );
+        return None;
+    }
+    let kind = Path::new(src)
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(ImageKind::from_extension);
+    if kind.is_none() {
+        check.error(
+            src_span,
+            format!("`{src}` is not a supported image"),
+            Some(format!(
+                "screenshots are PNG, JPEG or SVG files (.png, .jpg, .jpeg, .svg): {SAVE_AS_PNG_OR_JPEG}"
+            )),
+        );
+    }
+    kind
+}
+
+/// A screenshot as written and read: what [`localized_images`] looks for each language's file by.
+struct Shown<'s, 'a> {
+    dir: &'s Path,
+    src: &'s str,
+    src_span: Span,
+    kind: ImageKind,
+    main: &'s Placing<'a>,
+    default: &'s Image,
+}
+
+/// Each language's own image of the screenshot — `shots/signin.png` is replaced for Danish by
+/// `shots/signin.da.png` where that file exists — and the shapes of its callouts where they differ
+/// from the main image's: its own placing, or an image of another size.
+fn localized_images(
+    check: &mut FileCheck,
+    shown: &Shown,
+    mut own: BTreeMap<String, (Placing, Span)>,
+) -> (BTreeMap<String, Image>, BTreeMap<String, Vec<Shape>>) {
+    let Shown {
+        dir,
+        src,
+        src_span,
+        kind,
+        main,
+        default,
+    } = *shown;
+    let mut localized = BTreeMap::new();
+    let mut localized_shapes = BTreeMap::new();
+    let (stem, ext) = src.rsplit_once('.').unwrap_or((src, ""));
+    let languages: Vec<String> = check.languages.to_vec();
+    for lang in languages {
+        let variant = format!("{stem}.{lang}.{ext}");
+        let placing = own.remove(&lang);
+        if !check.exists(dir, &variant) {
+            if let Some((_, at)) = placing {
+                check.error(
+                    at,
+                    format!("`localized: {lang}` places the screenshot's callouts for `{variant}`, which does not exist"),
+                    Some(format!("add `{variant}`, or remove `{lang}` here: without a file of its own, {lang} shows `{src}` with the screenshot's own coordinates")),
+                );
+            }
+            continue;
+        }
+        let has_own = placing.is_some();
+        let placing = placing.map_or_else(|| main.clone(), |(p, _)| p);
+        match screenshot_image(check, dir, &variant, kind, &placing.redact, src_span) {
+            Ok(image) => {
+                let same_size = (image.width, image.height) == (default.width, default.height);
+                if has_own || !same_size {
+                    let shapes = place_all(check, &placing, &image);
+                    if let Some(shapes) = shapes.filter(|s| !s.is_empty()) {
+                        localized_shapes.insert(lang.clone(), shapes);
+                    }
+                }
+                localized.insert(lang, image);
+            }
+            Err((message, _)) => check.error(
+                src_span,
+                message,
+                Some(format!("fix or remove `{variant}`")),
+            ),
+        }
+    }
+    (localized, localized_shapes)
 }
 
 // -- text: the support block and "last updated" --
