@@ -31,7 +31,13 @@ pub struct Scale {
 
 impl Scale {
     pub fn of(width: u32, height: u32) -> Scale {
-        let side = f64::from(width.max(height));
+        // A long capture is shown as wide as a computer's screenshot: its marks are sized by its
+        // width, as that screenshot's are, not by a length that no screen shows whole.
+        let side = if crate::shots::is_long_capture(width, height) {
+            f64::from(width)
+        } else {
+            f64::from(width.max(height))
+        };
         let stroke = (side / 200.0).clamp(2.0, 24.0);
         Scale {
             stroke,
@@ -262,6 +268,15 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_long_capture_s_marks_are_as_large_as_on_a_screenshot_as_wide() {
+        // Both are shown as wide as a computer's screenshot: their marks are the same on paper.
+        assert_eq!(Scale::of(1280, 5200).badge, Scale::of(1280, 800).badge);
+        assert_eq!(Scale::of(1280, 5200).stroke, Scale::of(1280, 800).stroke);
+        // A phone's screenshot is shown by its height, and marked by it.
+        assert_eq!(Scale::of(1179, 2556).badge, 2556.0 / 36.0);
     }
 
     #[test]
