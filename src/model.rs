@@ -950,6 +950,8 @@ pub struct Image {
     pub renditions: RenditionCell,
     /// Its copy for PDFs, when it is far sharper than a page shows it ([`crate::shots::print_copy`]).
     pub print: crate::shots::PrintCell,
+    /// Where a long capture is cut into pieces for the PDF ([`crate::shots::long_capture_cuts`]).
+    pub cuts: crate::shots::CutCell,
 }
 
 /// Where an image's renditions are kept once made.

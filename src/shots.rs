@@ -503,6 +503,88 @@ pub fn is_long_capture(width: u32, height: u32) -> bool {
     width > 0 && f64::from(height) >= LONG_ASPECT * f64::from(width)
 }
 
+/// Where a long capture's cuts are kept once found ([`long_capture_cuts`]), with the longest piece
+/// they were found for.
+pub type CutCell = Arc<std::sync::Mutex<Option<(u32, Arc<Vec<u32>>)>>>;
+
+/// The rows at which a long capture is cut into pieces of at most `piece` rows, the PDF showing it
+/// `shown_mm` wide: each piece ends at the quietest row of its last third — the row most like the
+/// one above it, between two lines of text rather than through one — so that a page break between
+/// two pieces does not part a line. Found in the pixels the PDF shows (its print copy's, or typst's
+/// decode of the original, which the PDF then uses), once per image; pieces of `piece` rows when
+/// they cannot be decoded.
+pub fn long_capture_cuts(image: &Image, piece: u32, shown_mm: f64) -> Arc<Vec<u32>> {
+    let piece = piece.max(3);
+    let mut cell = image.cuts.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((made_for, cuts)) = &*cell
+        && *made_for == piece
+    {
+        return cuts.clone();
+    }
+    let cuts = Arc::new(match shown_pixels(image, shown_mm) {
+        Some(pixels)
+            if pixels.height > 1
+                && pixels.raw.len() >= pixels.height * pixels.width * pixels.channels =>
+        {
+            quiet_cuts(&pixels, image.height, piece)
+        }
+        _ => (1..image.height.div_ceil(piece))
+            .map(|i| i * piece)
+            .collect(),
+    });
+    *cell = Some((piece, cuts.clone()));
+    cuts
+}
+
+/// The pixels a PDF shows `image` with at `shown_mm`: its print copy's, or the original's as typst
+/// decodes it.
+fn shown_pixels(image: &Image, shown_mm: f64) -> Option<Pixels> {
+    match print_copy(image, shown_mm) {
+        Some(copy) => Some(Pixels {
+            width: copy.width as usize,
+            height: copy.height as usize,
+            raw: copy.pixels.to_vec(),
+            channels: if copy.alpha { 4 } else { 3 },
+            icc: None,
+        }),
+        None => decode_as_the_pdf_does(image).ok(),
+    }
+}
+
+/// [`long_capture_cuts`] in `pixels` (at least two rows), which may be a scaled copy of an image
+/// `height` rows tall: the cuts in the image's rows.
+fn quiet_cuts(pixels: &Pixels, height: u32, piece: u32) -> Vec<u32> {
+    let scale = pixels.height as f64 / f64::from(height.max(1));
+    let stride = pixels.width * pixels.channels;
+    // How much row `y` of the pixels differs from the row above it.
+    let change = |y: usize| -> u64 {
+        let (above, row) = (
+            &pixels.raw[(y - 1) * stride..y * stride],
+            &pixels.raw[y * stride..(y + 1) * stride],
+        );
+        above
+            .iter()
+            .zip(row)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum()
+    };
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    while height - start > piece {
+        let (from, to) = (start + piece - piece / 3, start + piece);
+        let in_pixels =
+            |row: u32| ((f64::from(row) * scale).round() as usize).clamp(1, pixels.height - 1);
+        // The quietest row; of equally quiet ones the lowest, for pieces as long as they may be.
+        let cut = (from..=to)
+            .map(|row| (change(in_pixels(row)), row))
+            .min_by_key(|&(change, row)| (change, std::cmp::Reverse(row)))
+            .map_or(to, |(_, row)| row);
+        cuts.push(cut);
+        start = cut;
+    }
+    cuts
+}
+
 /// Whether [`prepare`] has anything to make of `image`: a build of small screenshots asks this of
 /// every one, and makes nothing.
 pub fn needs_preparing(image: &Image, renditions: bool, print_mm: Option<f64>) -> bool {
@@ -882,6 +964,7 @@ pub(crate) mod tests {
             redacted: Vec::new(),
             renditions: Default::default(),
             print: Default::default(),
+            cuts: Default::default(),
         }
     }
 
@@ -1245,6 +1328,38 @@ pub(crate) mod tests {
             .encode_image(&pixels)
             .unwrap();
         bytes
+    }
+
+    #[test]
+    fn a_long_capture_is_cut_between_its_lines_of_text() {
+        // A page of lines of "text" 18 rows tall (no two rows alike) 12 rows apart: embedded as it
+        // is 400 px wide in 100 mm, and given a print copy 1800 px wide (457 dpi).
+        let text = |y: u32| y % 30 < 18;
+        for width in [400, 1800] {
+            let pixels = image::RgbImage::from_fn(width, 3000, |x, y| {
+                let ink = text(y) && (x + y * 7) % 5 < 2;
+                image::Rgb(if ink { [20; 3] } else { [250; 3] })
+            });
+            let bytes = encode(&DynamicImage::ImageRgb8(pixels), ImageKind::Png).unwrap();
+            let image = shot(bytes, ImageKind::Png, width, 3000);
+            assert_eq!(print_copy(&image, 100.0).is_some(), width == 1800);
+            let piece = 250;
+            let cuts = long_capture_cuts(&image, piece, 100.0);
+            assert!(cuts.len() >= 11, "{cuts:?}");
+            let mut start = 0;
+            for &cut in cuts.iter() {
+                // The piece ends in a gap and the next one starts in it: no line is parted.
+                assert!(
+                    !text(cut - 1) && !text(cut),
+                    "cut at row {cut} of {width}: {cuts:?}"
+                );
+                assert!((piece * 2 / 3..=piece).contains(&(cut - start)), "{cuts:?}");
+                start = cut;
+            }
+            assert!(3000 - start <= piece);
+            // Found once per image and piece.
+            assert!(Arc::ptr_eq(&cuts, &long_capture_cuts(&image, piece, 100.0)));
+        }
     }
 
     #[test]

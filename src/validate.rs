@@ -951,6 +951,7 @@ fn read_image(
         redacted: redact.to_vec(),
         renditions: Default::default(),
         print: Default::default(),
+        cuts: Default::default(),
     };
     Ok((image, removed, under_text))
 }

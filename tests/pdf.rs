@@ -60,6 +60,7 @@ fn screenshot(width: u32, height: u32, seed: u8) -> Image {
         redacted: Vec::new(),
         renditions: Default::default(),
         print: Default::default(),
+        cuts: Default::default(),
     }
 }
 

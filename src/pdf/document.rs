@@ -836,8 +836,9 @@ impl Builder {
         let alt = string(&shot.alt.text);
         let labels = array(&labels);
         let call = if long {
+            let pieces = long_pieces(shot, width, height);
             format!(
-                "gg-long-shot({image}, {alt}, {width:.2}mm, {height:.2}mm, {LONG_PIECE:.2}mm, marks: {marks}, labels: {labels})"
+                "gg-long-shot({image}, {alt}, {width:.2}mm, {height:.2}mm, {pieces}, marks: {marks}, labels: {labels})"
             )
         } else {
             format!("gg-shot({image}, {alt}, {width:.2}mm, marks: {marks}, labels: {labels})")
@@ -884,6 +885,29 @@ fn platform_label<T>(part: &crate::variants::PartView<T>) -> String {
         "block(above: 3mm, below: 1.5mm, text(weight: \"bold\", fill: accent, {}))",
         content(name)
     )
+}
+
+/// The pieces a long capture shown `width`×`height` mm is cut into, as a typst array of each one's
+/// offset from the capture's top and height: at most [`LONG_PIECE`] tall, each ending between two
+/// lines of the capture where it can ([`crate::shots::long_capture_cuts`]).
+fn long_pieces(shot: &ScreenshotView, width: f64, height: f64) -> String {
+    let rows = shot.image.height.max(1);
+    let mm_per_row = height / f64::from(rows);
+    let piece = (LONG_PIECE / mm_per_row).floor() as u32;
+    let cuts = crate::shots::long_capture_cuts(&shot.image, piece, width);
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(rows));
+    let pieces: Vec<String> = starts
+        .zip(ends)
+        .map(|(start, end)| {
+            let (offset, tall) = (
+                f64::from(start) * mm_per_row,
+                f64::from(end - start) * mm_per_row,
+            );
+            format!("({offset:.2}mm, {tall:.2}mm)")
+        })
+        .collect();
+    array(&pieces)
 }
 
 /// The callouts of a screenshot shown `width` mm wide, as typst: a content block of `gg-mark-…`

@@ -216,6 +216,7 @@ mod tests {
                 redacted: Vec::new(),
                 renditions: Default::default(),
                 print: Default::default(),
+                cuts: Default::default(),
             },
         }
     }
