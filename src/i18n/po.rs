@@ -143,149 +143,205 @@ pub struct ParseError {
     pub message: String,
 }
 
+/// The field of an entry a keyword starts.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Field {
     Ctxt,
     Id,
     IdPlural,
     Str,
-    Other,
 }
 
 /// Reads a PO file. Plural entries are read with their first form; obsolete entries are marked.
 pub fn parse(text: &str) -> Result<Catalog, ParseError> {
-    let mut catalog = Catalog::default();
-    let mut entry = Entry::default();
-    let mut started = false;
-    let mut has_id = false;
-    let mut has_str = false;
-    let mut field = Field::Other;
-    let mut seen_header = false;
-    // In `#|` lines: the previous msgid is being read (a `#| "…"` line continues it).
-    let mut in_previous_id = false;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-
-    let finish =
-        |entry: &mut Entry, has_id: &mut bool, catalog: &mut Catalog, seen_header: &mut bool| {
-            let done = std::mem::take(entry);
-            if !*has_id {
-                return;
-            }
-            *has_id = false;
-            if done.msgid.is_empty() && done.msgctxt.is_none() && !*seen_header && !done.obsolete {
-                *seen_header = true;
-                catalog.header = done
-                    .msgstr
-                    .lines()
-                    .filter_map(|l| {
-                        l.split_once(':')
-                            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-                    })
-                    .collect();
-            } else {
-                catalog.entries.push(done);
-            }
-        };
-
+    let mut reader = Reader::default();
     for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
+        reader.line(i + 1, raw)?;
+    }
+    reader.end()
+}
+
+/// A PO file as [`parse`] reads it, line by line: the catalog so far and the entry being read.
+#[derive(Default)]
+struct Reader {
+    catalog: Catalog,
+    entry: Entry,
+    /// The entry has a line (a comment or a keyword): its first.
+    started: bool,
+    has_id: bool,
+    has_str: bool,
+    /// The field a `"…"` line continues.
+    field: Option<Field>,
+    seen_header: bool,
+    /// In `#|` lines: the previous msgid is being read (a `#| "…"` line continues it).
+    in_previous_id: bool,
+}
+
+/// A line of a PO file, with what [`Reader`] needs to say where in it a mistake is.
+struct Line<'a> {
+    number: usize,
+    raw: &'a str,
+    indent: usize,
+}
+
+impl Line<'_> {
+    /// The column of `part`, a tail of the line.
+    fn column_of(&self, part: &str) -> usize {
+        self.indent + (self.raw.trim_start().len() - part.len()) + 1
+    }
+
+    fn error(&self, part: &str, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line: self.number,
+            column: self.column_of(part),
+            message: message.into(),
+        }
+    }
+}
+
+impl Reader {
+    fn line(&mut self, number: usize, raw: &str) -> Result<(), ParseError> {
         // Every carriage return at a line's end, however many a tool wrote: kept in a comment, one
         // would be lost when the catalog is written and read again.
         let raw = raw.trim_end_matches('\r');
-        let mut line = raw.trim_start();
-        let indent = raw.len() - line.len();
-        if line.is_empty() {
-            continue;
+        let mut text = raw.trim_start();
+        let line = Line {
+            number,
+            raw,
+            indent: raw.len() - text.len(),
+        };
+        if text.is_empty() {
+            return Ok(());
         }
         let mut obsolete = false;
-        if let Some(rest) = line.strip_prefix("#~") {
+        if let Some(rest) = text.strip_prefix("#~") {
             obsolete = true;
-            line = rest.trim_start();
-            if line.is_empty() {
-                continue;
+            text = rest.trim_start();
+            if text.is_empty() {
+                return Ok(());
             }
         }
-        let col_of = |l: &str| indent + (raw.trim_start().len() - l.len()) + 1;
-        if !obsolete && let Some(rest) = line.strip_prefix('#') {
-            // A comment after msgstr starts the next entry.
-            if has_id && has_str {
-                finish(&mut entry, &mut has_id, &mut catalog, &mut seen_header);
-                has_str = false;
-                started = false;
-            }
-            if !started {
-                entry.line = line_no;
-                started = true;
-            }
-            let (kind, body) = rest.split_at(rest.chars().next().map_or(0, char::len_utf8));
-            let body = body.strip_prefix(' ').unwrap_or(body);
-            match kind {
-                "." => entry.extracted.push(body.to_owned()),
-                ":" => entry
-                    .references
-                    .extend(body.split_whitespace().map(str::to_owned)),
-                "," => entry.flags.extend(
-                    body.split(',')
-                        .map(|f| f.trim().to_owned())
-                        .filter(|f| !f.is_empty()),
-                ),
-                // Previous strings are only shown to translators: one that cannot be read is
-                // left out, never an error.
-                "|" if has_id => {}
-                "|" => {
-                    let body = body.trim_start();
-                    if let Some(quoted) = body.strip_prefix("msgid").map(str::trim_start) {
-                        in_previous_id = true;
-                        entry.previous_msgid = unquote(quoted, line_no, 1).ok();
-                    } else if body.starts_with('"') && in_previous_id {
-                        if let (Some(previous), Ok(more)) =
-                            (entry.previous_msgid.as_mut(), unquote(body, line_no, 1))
-                        {
-                            previous.push_str(&more);
-                        }
-                    } else {
-                        in_previous_id = false;
-                    }
-                }
-                _ => {
-                    if !seen_header
-                        && catalog.entries.is_empty()
-                        && !has_id
-                        && catalog.header.is_empty()
+        if !obsolete && let Some(rest) = text.strip_prefix('#') {
+            self.comment(number, rest);
+            return Ok(());
+        }
+        self.in_previous_id = false;
+        if text.starts_with('"') {
+            return self.continuation(&line, text);
+        }
+        self.keyword(&line, text, obsolete)
+    }
+
+    /// Ends the entry being read: the header (the first entry, of an empty msgid), or an entry of
+    /// the catalog.
+    fn finish(&mut self) {
+        let done = std::mem::take(&mut self.entry);
+        self.started = false;
+        self.has_str = false;
+        if !std::mem::take(&mut self.has_id) {
+            return;
+        }
+        if done.msgid.is_empty() && done.msgctxt.is_none() && !self.seen_header && !done.obsolete {
+            self.seen_header = true;
+            self.catalog.header = done
+                .msgstr
+                .lines()
+                .filter_map(|l| {
+                    l.split_once(':')
+                        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                })
+                .collect();
+        } else {
+            self.catalog.entries.push(done);
+        }
+    }
+
+    fn start(&mut self, number: usize) {
+        if !self.started {
+            self.entry.line = number;
+            self.started = true;
+        }
+    }
+
+    /// A comment line, `rest` after its `#`: a translator's, extracted, references, flags, the
+    /// previous msgid (`#|`), or before the first entry one of the file's own.
+    fn comment(&mut self, number: usize, rest: &str) {
+        // A comment after msgstr starts the next entry.
+        if self.has_id && self.has_str {
+            self.finish();
+        }
+        self.start(number);
+        let (kind, body) = rest.split_at(rest.chars().next().map_or(0, char::len_utf8));
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        let entry = &mut self.entry;
+        match kind {
+            "." => entry.extracted.push(body.to_owned()),
+            ":" => entry
+                .references
+                .extend(body.split_whitespace().map(str::to_owned)),
+            "," => entry.flags.extend(
+                body.split(',')
+                    .map(|f| f.trim().to_owned())
+                    .filter(|f| !f.is_empty()),
+            ),
+            // Previous strings are only shown to translators: one that cannot be read is left out,
+            // never an error.
+            "|" if self.has_id => {}
+            "|" => {
+                let body = body.trim_start();
+                if let Some(quoted) = body.strip_prefix("msgid").map(str::trim_start) {
+                    self.in_previous_id = true;
+                    entry.previous_msgid = unquote(quoted, number, 1).ok();
+                } else if body.starts_with('"') && self.in_previous_id {
+                    if let (Some(previous), Ok(more)) =
+                        (entry.previous_msgid.as_mut(), unquote(body, number, 1))
                     {
-                        let comment = rest.strip_prefix(' ').unwrap_or(rest);
-                        if kind != "|" {
-                            catalog.comments.push(comment.to_owned());
-                        }
+                        previous.push_str(&more);
                     }
+                } else {
+                    self.in_previous_id = false;
                 }
             }
-            continue;
-        }
-        in_previous_id = false;
-        if line.starts_with('"') {
-            let value = unquote(line, line_no, col_of(line))?;
-            let target = match field {
-                Field::Ctxt => entry.msgctxt.get_or_insert_with(String::new),
-                Field::Id => &mut entry.msgid,
-                Field::Str => &mut entry.msgstr,
-                Field::IdPlural => continue,
-                Field::Other => {
-                    return Err(ParseError {
-                        line: line_no,
-                        column: col_of(line),
-                        message:
-                            "a string continues nothing: write a keyword such as msgstr before it"
-                                .into(),
-                    });
+            _ => {
+                let catalog = &mut self.catalog;
+                if !self.seen_header
+                    && catalog.entries.is_empty()
+                    && !self.has_id
+                    && catalog.header.is_empty()
+                {
+                    catalog
+                        .comments
+                        .push(rest.strip_prefix(' ').unwrap_or(rest).to_owned());
                 }
-            };
-            target.push_str(&value);
-            continue;
+            }
         }
-        let (keyword, rest) = line
+    }
+
+    /// A `"…"` line: more of the field before it.
+    fn continuation(&mut self, line: &Line, text: &str) -> Result<(), ParseError> {
+        let value = unquote(text, line.number, line.column_of(text))?;
+        let target = match self.field {
+            Some(Field::Ctxt) => self.entry.msgctxt.get_or_insert_with(String::new),
+            Some(Field::Id) => &mut self.entry.msgid,
+            Some(Field::Str) => &mut self.entry.msgstr,
+            Some(Field::IdPlural) => return Ok(()),
+            None => {
+                return Err(line.error(
+                    text,
+                    "a string continues nothing: write a keyword such as msgstr before it",
+                ));
+            }
+        };
+        target.push_str(&value);
+        Ok(())
+    }
+
+    /// A keyword line (`msgid "…"`), `obsolete` after `#~`.
+    fn keyword(&mut self, line: &Line, text: &str, obsolete: bool) -> Result<(), ParseError> {
+        let (keyword, rest) = text
             .split_once(|c: char| c.is_whitespace())
-            .unwrap_or((line, ""));
+            .unwrap_or((text, ""));
         let rest = rest.trim_start();
         let next = match keyword {
             "msgctxt" => Field::Ctxt,
@@ -294,78 +350,61 @@ pub fn parse(text: &str) -> Result<Catalog, ParseError> {
             "msgstr" | "msgstr[0]" => Field::Str,
             k if k.starts_with("msgstr[") => Field::IdPlural,
             _ => {
-                return Err(ParseError {
-                    line: line_no,
-                    column: col_of(line),
-                    message: format!(
-                        "`{keyword}` is not a PO keyword: expected msgctxt, msgid or msgstr"
-                    ),
-                });
+                return Err(line.error(
+                    text,
+                    format!("`{keyword}` is not a PO keyword: expected msgctxt, msgid or msgstr"),
+                ));
             }
         };
         // A new msgctxt or msgid after a msgstr starts the next entry.
-        if matches!(next, Field::Ctxt | Field::Id) && has_id {
-            if !has_str {
-                return Err(ParseError {
-                    line: line_no,
-                    column: col_of(line),
-                    message: "the entry before has no msgstr".into(),
-                });
+        if matches!(next, Field::Ctxt | Field::Id) && self.has_id {
+            if !self.has_str {
+                return Err(line.error(text, "the entry before has no msgstr"));
             }
-            finish(&mut entry, &mut has_id, &mut catalog, &mut seen_header);
-            has_str = false;
-            started = false;
+            self.finish();
         }
-        if !started {
-            entry.line = line_no;
-            started = true;
+        self.start(line.number);
+        match next {
+            Field::Str if !self.has_id => return Err(line.error(text, "msgstr without msgid")),
+            Field::Str => self.has_str = true,
+            Field::Id => self.has_id = true,
+            _ => {}
         }
-        if next == Field::Str && !has_id {
-            return Err(ParseError {
-                line: line_no,
-                column: col_of(line),
-                message: "msgstr without msgid".into(),
-            });
-        }
-        if next == Field::Str {
-            has_str = true;
-        }
-        if next == Field::Id {
-            has_id = true;
-        }
-        entry.obsolete |= obsolete;
-        field = next;
+        self.entry.obsolete |= obsolete;
+        self.field = Some(next);
         if !rest.starts_with('"') {
             return Err(ParseError {
-                line: line_no,
-                column: col_of(rest).min(raw.len() + 1),
+                line: line.number,
+                column: line.column_of(rest).min(line.raw.len() + 1),
                 message: format!("`{keyword}` must be followed by a quoted string"),
             });
         }
-        let value = unquote(rest, line_no, col_of(rest))?;
-        match field {
-            Field::Ctxt => entry.msgctxt = Some(value),
-            Field::Id => entry.msgid = value,
-            Field::Str => entry.msgstr = value,
-            Field::IdPlural | Field::Other => {}
+        let value = unquote(rest, line.number, line.column_of(rest))?;
+        match next {
+            Field::Ctxt => self.entry.msgctxt = Some(value),
+            Field::Id => self.entry.msgid = value,
+            Field::Str => self.entry.msgstr = value,
+            Field::IdPlural => {}
         }
+        Ok(())
     }
-    if started && !has_id && (entry.msgctxt.is_some()) {
-        return Err(ParseError {
-            line: entry.line,
+
+    /// The file's end: the last entry must be whole.
+    fn end(mut self) -> Result<Catalog, ParseError> {
+        let at_entry = |message: &str| ParseError {
+            line: self.entry.line,
             column: 1,
-            message: "the last entry has no msgid".into(),
-        });
+            message: message.into(),
+        };
+        if self.started && !self.has_id && self.entry.msgctxt.is_some() {
+            return Err(at_entry("the last entry has no msgid"));
+        }
+        if self.has_id && !self.has_str {
+            return Err(at_entry("the last entry has no msgstr"));
+        }
+        self.finish();
+        Ok(self.catalog)
     }
-    if has_id && !has_str {
-        return Err(ParseError {
-            line: entry.line,
-            column: 1,
-            message: "the last entry has no msgstr".into(),
-        });
-    }
-    finish(&mut entry, &mut has_id, &mut catalog, &mut seen_header);
-    Ok(catalog)
 }
 
 /// The string of a `"…"` token (which must be all that is left on the line, but for a comment).
