@@ -139,162 +139,68 @@ pub fn markdown_with(
     image: &mut dyn FnMut(&str) -> Option<InlineImage>,
     guide: &mut dyn FnMut(&str) -> Option<GuideLinkText>,
 ) -> String {
-    let mut out = String::with_capacity(source.len() * 2);
-    let mut open: Vec<Open> = Vec::new();
-    let mut code_block: Option<String> = None;
-    // An image being drawn: its call so far, and its alt text as it is read.
-    let mut picture: Option<(InlineImage, String)> = None;
-
+    let mut writer = MarkupWriter {
+        out: String::with_capacity(source.len() * 2),
+        open: Vec::new(),
+        code_block: None,
+        picture: None,
+        image,
+        guide,
+    };
     for (event, inline) in markdown::events(source) {
-        if let Some(inline) = inline {
-            out.push_str(inline_markup(inline));
-            continue;
+        match inline {
+            Some(inline) => writer.out.push_str(inline_markup(inline)),
+            None => writer.event(event),
         }
-        if let Some((_, alt)) = picture.as_mut() {
-            match event {
-                Event::End(TagEnd::Image) => {
-                    if let Some((found, alt)) = picture.take() {
-                        out.push_str(&format!(
-                            "#gg-inline-image({}, {}, {:.2}mm);",
-                            string(&found.path),
-                            string(&alt),
-                            found.width_mm
-                        ));
-                    }
-                }
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                _ => {}
-            }
-            continue;
+    }
+    let mut out = writer.out;
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+/// A guide's Markdown being written as typst markup, event by event.
+struct MarkupWriter<'f> {
+    out: String,
+    /// The links being read, innermost last.
+    open: Vec<Open>,
+    /// A code block being read: its text so far.
+    code_block: Option<String>,
+    /// An image being drawn: the image, and its alt text as it is read.
+    picture: Option<(InlineImage, String)>,
+    image: &'f mut dyn FnMut(&str) -> Option<InlineImage>,
+    guide: &'f mut dyn FnMut(&str) -> Option<GuideLinkText>,
+}
+
+impl MarkupWriter<'_> {
+    fn event(&mut self, event: Event) {
+        if self.picture.is_some() {
+            return self.in_picture(event);
         }
         if let Event::Start(Tag::Image { dest_url, .. }) = &event
             && let TargetKind::Relative(rel) = markdown::classify(dest_url)
-            && let Some(found) = image(&rel)
+            && let Some(found) = (self.image)(&rel)
         {
-            picture = Some((found, String::new()));
-            continue;
+            self.picture = Some((found, String::new()));
+            return;
         }
-        if let Some(code) = code_block.as_mut() {
-            match event {
-                Event::Text(t) => code.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let code = code_block.take().unwrap_or_default();
-                    let code = code.strip_suffix('\n').unwrap_or(&code);
-                    out.push_str(&format!("#raw(block: true, {})\n\n", shown(code)));
-                }
-                _ => {}
-            }
-            continue;
+        if self.code_block.is_some() {
+            return self.in_code_block(event);
         }
+        let out = &mut self.out;
         match event {
-            Event::Start(tag) => match tag {
-                Tag::Paragraph => {}
-                Tag::Heading { .. } => out.push_str("#strong["),
-                Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
-                Tag::CodeBlock(_) => code_block = Some(String::new()),
-                Tag::List(None) => out.push_str("#list("),
-                Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
-                Tag::Item => out.push('['),
-                Tag::Emphasis => out.push_str("#emph["),
-                Tag::Strong => out.push_str("#strong["),
-                Tag::Strikethrough => out.push_str("#strike["),
-                Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                } => {
-                    let mut guide_title = None;
-                    let url = if link_type == LinkType::Email {
-                        Some(format!("mailto:{}", dest_url.trim()))
-                    } else {
-                        match markdown::classify(&dest_url) {
-                            TargetKind::External => Some(dest_url.trim().to_owned()),
-                            TargetKind::Guide(url) => guide(&url).and_then(|target| {
-                                guide_title = Some(target.title);
-                                target.address
-                            }),
-                            _ => None,
-                        }
-                    };
-                    if let Some(url) = &url {
-                        out.push_str(&format!("#link({})[", string(url)));
-                    }
-                    open.push(Open {
-                        url,
-                        seen: String::new(),
-                        guide_title,
-                    });
-                }
-                Tag::Table(alignments) => {
-                    // Each column aligned as its `:-:` says; typst reads `start` and `end` by the
-                    // text's direction, as the page's `text-align` does.
-                    let align: Vec<&str> = alignments
-                        .iter()
-                        .map(|a| match a {
-                            pulldown_cmark::Alignment::Center => "center",
-                            pulldown_cmark::Alignment::Right => "end",
-                            _ => "start",
-                        })
-                        .collect();
-                    out.push_str(&format!(
-                        "#table(columns: {}, align: ({},), ",
-                        alignments.len().max(1),
-                        align.join(", ")
-                    ));
-                }
-                Tag::TableHead => out.push_str("table.header("),
-                Tag::TableRow => {}
-                Tag::TableCell => out.push('['),
-                _ => {}
-            },
-            Event::End(end) => match end {
-                TagEnd::Paragraph => out.push_str("\n\n"),
-                TagEnd::Heading(_) | TagEnd::BlockQuote(_) => out.push_str("]\n\n"),
-                TagEnd::List(_) => out.push_str(")\n\n"),
-                TagEnd::Item => out.push_str("],"),
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push(']'),
-                TagEnd::Link => match open.pop() {
-                    Some(Open {
-                        url,
-                        guide_title: Some(title),
-                        ..
-                    }) => {
-                        let printed = match &url {
-                            Some(url) => {
-                                out.push(']');
-                                format!(" (“{title}”, {url})")
-                            }
-                            None => format!(" (“{title}”)"),
-                        };
-                        out.push_str(&text(&printed));
-                    }
-                    Some(Open {
-                        url: Some(url),
-                        seen,
-                        ..
-                    }) => {
-                        out.push(']');
-                        if !same_address(&seen, &url) {
-                            out.push_str(&text(&format!(" ({url})")));
-                        }
-                    }
-                    _ => {}
-                },
-                TagEnd::TableHead => out.push_str("),"),
-                TagEnd::TableCell => out.push_str("],"),
-                TagEnd::Table => out.push_str(")\n\n"),
-                _ => {}
-            },
+            Event::Start(tag) => self.start(tag),
+            Event::End(end) => self.end(end),
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                seen(&mut open, &t);
+                seen(&mut self.open, &t);
                 out.push_str(&text(&t));
             }
             Event::Code(t) => {
-                seen(&mut open, &t);
+                seen(&mut self.open, &t);
                 out.push_str(&format!("#raw({});", shown(&t)));
             }
             Event::SoftBreak => {
-                seen(&mut open, " ");
+                seen(&mut self.open, " ");
                 out.push(' ');
             }
             Event::HardBreak => out.push_str("#linebreak();"),
@@ -306,9 +212,163 @@ pub fn markdown_with(
             Event::TaskListMarker(done) => out.push_str(&text(if done { "✓ " } else { "□ " })),
         }
     }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out
+
+    /// An event inside an image being drawn: its alt text, or its end.
+    fn in_picture(&mut self, event: Event) {
+        match event {
+            Event::End(TagEnd::Image) => {
+                if let Some((found, alt)) = self.picture.take() {
+                    self.out.push_str(&format!(
+                        "#gg-inline-image({}, {}, {:.2}mm);",
+                        string(&found.path),
+                        string(&alt),
+                        found.width_mm
+                    ));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = self.picture.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An event inside a code block: its text, or its end.
+    fn in_code_block(&mut self, event: Event) {
+        match event {
+            Event::Text(t) => {
+                if let Some(code) = self.code_block.as_mut() {
+                    code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let code = self.code_block.take().unwrap_or_default();
+                let code = code.strip_suffix('\n').unwrap_or(&code);
+                self.out
+                    .push_str(&format!("#raw(block: true, {})\n\n", shown(code)));
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        let out = &mut self.out;
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { .. } => out.push_str("#strong["),
+            Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(_) => self.code_block = Some(String::new()),
+            Tag::List(None) => out.push_str("#list("),
+            Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
+            Tag::Item => out.push('['),
+            Tag::Emphasis => out.push_str("#emph["),
+            Tag::Strong => out.push_str("#strong["),
+            Tag::Strikethrough => out.push_str("#strike["),
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => self.link(link_type, &dest_url),
+            Tag::Table(alignments) => {
+                // Each column aligned as its `:-:` says; typst reads `start` and `end` by the
+                // text's direction, as the page's `text-align` does.
+                let align: Vec<&str> = alignments
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => "center",
+                        pulldown_cmark::Alignment::Right => "end",
+                        _ => "start",
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "#table(columns: {}, align: ({},), ",
+                    alignments.len().max(1),
+                    align.join(", ")
+                ));
+            }
+            Tag::TableHead => out.push_str("table.header("),
+            Tag::TableRow => {}
+            Tag::TableCell => out.push('['),
+            _ => {}
+        }
+    }
+
+    /// A link's start: a `#link` when its address is printed (a web address, an e-mail address, a
+    /// guide of the site with an address); a guide's title is printed after its text.
+    fn link(&mut self, link_type: LinkType, dest_url: &str) {
+        let mut guide_title = None;
+        let url = if link_type == LinkType::Email {
+            Some(format!("mailto:{}", dest_url.trim()))
+        } else {
+            match markdown::classify(dest_url) {
+                TargetKind::External => Some(dest_url.trim().to_owned()),
+                TargetKind::Guide(url) => (self.guide)(&url).and_then(|target| {
+                    guide_title = Some(target.title);
+                    target.address
+                }),
+                _ => None,
+            }
+        };
+        if let Some(url) = &url {
+            self.out.push_str(&format!("#link({})[", string(url)));
+        }
+        self.open.push(Open {
+            url,
+            seen: String::new(),
+            guide_title,
+        });
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        let out = &mut self.out;
+        match end {
+            TagEnd::Paragraph => out.push_str("\n\n"),
+            TagEnd::Heading(_) | TagEnd::BlockQuote(_) => out.push_str("]\n\n"),
+            TagEnd::List(_) => out.push_str(")\n\n"),
+            TagEnd::Item => out.push_str("],"),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push(']'),
+            TagEnd::Link => self.link_end(),
+            TagEnd::TableHead => out.push_str("),"),
+            TagEnd::TableCell => out.push_str("],"),
+            TagEnd::Table => out.push_str(")\n\n"),
+            _ => {}
+        }
+    }
+
+    /// A link's end: its address printed after its text, unless the text already shows it; a
+    /// guide's title (and address) in any case.
+    fn link_end(&mut self) {
+        let out = &mut self.out;
+        match self.open.pop() {
+            Some(Open {
+                url,
+                guide_title: Some(title),
+                ..
+            }) => {
+                let printed = match &url {
+                    Some(url) => {
+                        out.push(']');
+                        format!(" (“{title}”, {url})")
+                    }
+                    None => format!(" (“{title}”)"),
+                };
+                out.push_str(&text(&printed));
+            }
+            Some(Open {
+                url: Some(url),
+                seen,
+                ..
+            }) => {
+                out.push(']');
+                if !same_address(&seen, &url) {
+                    out.push_str(&text(&format!(" ({url})")));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// An allowed inline tag as typst: a key as a framed box, sub- and superscripts, a line break.
