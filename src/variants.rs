@@ -296,37 +296,24 @@ pub fn decorate(
     guide: &Guide,
     pdf: bool,
 ) {
-    let preferred: Vec<Store> = guide
-        .choice
-        .values()
-        .filter_map(|p| site.platform(p)?.1.store)
-        .collect();
-    if !preferred.is_empty() {
-        for step in view.sections.iter_mut().flat_map(|s| &mut s.steps) {
-            order_stores(step.app.as_mut(), &preferred);
-            for part in &mut step.parts.app {
-                order_stores(part.value.as_mut(), &preferred);
-            }
-        }
-    }
+    prefer_chosen_stores(view, site, guide);
     let has_stores = view
         .sections
         .iter()
         .flat_map(|s| &s.steps)
         .any(|s| s.app.is_some() || s.parts.app.iter().any(|p| p.value.is_some()));
     view.platform_script = has_stores || !guide.variant_devices().is_empty();
-    let and = |names: Vec<String>| joined(l, &names, "platform.and");
     if !guide.choice.is_empty() {
         let names = guide
             .choice
             .values()
             .filter_map(|p| platform_view(site, l, p))
             .map(|p| p.label.text)
-            .collect();
-        view.for_platforms = Some(
-            l.catalog
-                .format("platform.for", &[("platforms", &and(names))]),
-        );
+            .collect::<Vec<_>>();
+        view.for_platforms = Some(l.catalog.format(
+            "platform.for",
+            &[("platforms", &joined(l, &names, "platform.and"))],
+        ));
         return;
     }
     let devices = guide.variant_devices();
@@ -334,77 +321,141 @@ pub fn decorate(
         return;
     }
     let selections = selections(site, &devices);
-    let count = selections.len();
     let shown: Vec<Shown> = selections
         .iter()
         .map(|(key, choice)| (key.as_str(), choice, shown_steps(guide, choice)))
         .collect();
-    let totals: BTreeMap<&str, usize> = shown.iter().map(|(k, _, s)| (*k, s.len())).collect();
+    let variants = Variants {
+        site,
+        l,
+        guide,
+        devices: &devices,
+        shown: &shown,
+        count: selections.len(),
+    };
+    variants.decorate_sections(view, codes);
+    view.needs = needs(site, l, guide, &shown, variants.count);
+    let pdfs = if pdf {
+        variants.pdf_links(&view.lang)
+    } else {
+        Vec::new()
+    };
+    view.variants = Some(variants.guide_view(pdfs));
+}
 
-    let choice_view = |device: &str, id: String| {
-        let d = site.devices.get(device)?;
+/// For a guide resolved for one combination: the stores of its chosen platforms' first.
+fn prefer_chosen_stores(view: &mut GuideView, site: &Site, guide: &Guide) {
+    let preferred: Vec<Store> = guide
+        .choice
+        .values()
+        .filter_map(|p| site.platform(p)?.1.store)
+        .collect();
+    if preferred.is_empty() {
+        return;
+    }
+    for step in view.sections.iter_mut().flat_map(|s| &mut s.steps) {
+        order_stores(step.app.as_mut(), &preferred);
+        for part in &mut step.parts.app {
+            order_stores(part.value.as_mut(), &preferred);
+        }
+    }
+}
+
+/// A guide with variants as its page offers them: its devices whose steps differ, and what each
+/// selection of platforms shows.
+struct Variants<'a> {
+    site: &'a Site,
+    l: &'a Localizer<'a>,
+    guide: &'a Guide,
+    devices: &'a [String],
+    /// Each selection's key, its platforms, and the steps it shows.
+    shown: &'a [Shown<'a>],
+    /// How many selections there are.
+    count: usize,
+}
+
+impl Variants<'_> {
+    /// Which selections show each section and step, and what each step shows for which.
+    fn decorate_sections(&self, view: &mut GuideView, codes: &qr::Codes) {
+        let (site, l) = (self.site, self.l);
+        let first_use = self.first_uses();
+        for (section, written) in view.sections.iter_mut().zip(&self.guide.sections) {
+            let keys: Vec<&str> = self
+                .shown
+                .iter()
+                .filter(|(_, choice, steps)| {
+                    shown_for(&written.only, choice)
+                        && (written.video.is_some()
+                            || written.steps.iter().any(|s| steps.contains_key(&s.number)))
+                })
+                .map(|(k, _, _)| *k)
+                .collect();
+            section.shown_in = keys_unless_all(keys, self.count);
+            section.only = only_text(site, l, &written.only);
+            for (step, model) in section.steps.iter_mut().zip(&written.steps) {
+                let total = view.total_steps;
+                decorate_step(step, model, site, codes, l, self.shown, self.count, total);
+                show_continue_codes(step, model.number, self.shown, self.count);
+                // The question of a device's platform, where its steps first differ (after step 1:
+                // the question at the top asks it there).
+                let choices = first_use
+                    .iter()
+                    .filter(|(_, n)| **n == model.number && model.number > 1)
+                    .filter_map(|(d, n)| self.choice_view(d, format!("choice-{d}-{n}")))
+                    .collect();
+                if let Some(v) = step.variants.as_mut() {
+                    v.choices = choices;
+                }
+            }
+        }
+    }
+
+    /// The number of the first step of each device whose steps differ by platform.
+    fn first_uses(&self) -> BTreeMap<&str, usize> {
+        let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
+        for step in self.guide.steps() {
+            for device in self.devices {
+                let uses = step.only.contains_key(device)
+                    || (!step.variants.is_empty() && &step.device == device);
+                if uses {
+                    first_use.entry(device).or_insert(step.number);
+                }
+            }
+        }
+        first_use
+    }
+
+    /// The question of which platform the reader's `device` is, with its options.
+    fn choice_view(&self, device: &str, id: String) -> Option<ChoiceView> {
+        let d = self.site.devices.get(device)?;
         Some(ChoiceView {
             device: device.to_owned(),
             id,
-            question: l.label(&d.question),
-            all: l.ui_text("platform.all"),
+            question: self.l.label(&d.question),
+            all: self.l.ui_text("platform.all"),
             options: d
                 .platforms
                 .iter()
-                .filter_map(|p| platform_view(site, l, &p.id))
+                .filter_map(|p| platform_view(self.site, self.l, &p.id))
                 .collect(),
         })
-    };
-    let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
-    for step in guide.steps() {
-        for device in &devices {
-            let uses = step.only.contains_key(device)
-                || (!step.variants.is_empty() && &step.device == device);
-            if uses {
-                first_use.entry(device).or_insert(step.number);
-            }
-        }
     }
 
-    for (section, written) in view.sections.iter_mut().zip(&guide.sections) {
-        let keys: Vec<&str> = shown
-            .iter()
-            .filter(|(_, choice, steps)| {
-                shown_for(&written.only, choice)
-                    && (written.video.is_some()
-                        || written.steps.iter().any(|s| steps.contains_key(&s.number)))
-            })
-            .map(|(k, _, _)| *k)
-            .collect();
-        section.shown_in = keys_unless_all(keys, count);
-        section.only = only_text(site, l, &written.only);
-        for (step, model) in section.steps.iter_mut().zip(&written.steps) {
-            decorate_step(step, model, site, codes, l, &shown, count, view.total_steps);
-            show_continue_codes(step, model.number, &shown, count);
-            let choices = first_use
-                .iter()
-                .filter(|(_, n)| **n == model.number && model.number > 1)
-                .filter_map(|(d, n)| choice_view(d, format!("choice-{d}-{n}")))
-                .collect();
-            if let Some(v) = step.variants.as_mut() {
-                v.choices = choices;
-            }
-        }
-    }
-
-    view.needs = needs(site, l, guide, &shown, count);
-
-    let pdfs = if pdf {
-        guide
+    /// A link to each combination's PDF, shown for the selections it fits.
+    fn pdf_links(&self, lang: &str) -> Vec<PdfLinkView> {
+        let (site, l) = (self.site, self.l);
+        self.guide
             .combinations(site)
             .iter()
             .map(|combination| {
-                let names = devices
+                let names: Vec<String> = self
+                    .devices
                     .iter()
                     .filter_map(|d| platform_view(site, l, combination.get(d)?))
                     .map(|p| p.label.text)
                     .collect();
-                let keys: Vec<&str> = shown
+                let keys: Vec<&str> = self
+                    .shown
                     .iter()
                     .filter(|(_, choice, _)| {
                         choice.iter().all(|(d, p)| combination.get(d) == Some(p))
@@ -412,40 +463,49 @@ pub fn decorate(
                     .map(|(k, _, _)| *k)
                     .collect();
                 PdfLinkView {
-                    href: pdf_file_name(&guide.id, &view.lang, combination, &devices),
-                    label: l
-                        .catalog
-                        .format("platform.pdf", &[("platforms", &and(names))]),
+                    href: pdf_file_name(&self.guide.id, lang, combination, self.devices),
+                    label: l.catalog.format(
+                        "platform.pdf",
+                        &[("platforms", &joined(l, &names, "platform.and"))],
+                    ),
                     shown_in: keys.join(" "),
                 }
             })
             .collect()
-    } else {
-        Vec::new()
-    };
-    // The PDF of every variant is offered until every device is chosen; then that combination's.
-    let incomplete: Vec<&str> = shown
-        .iter()
-        .filter(|(_, choice, _)| choice.len() < devices.len())
-        .map(|(k, _, _)| *k)
-        .collect();
-    view.variants = Some(GuideVariantsView {
-        devices: devices.join(" "),
-        choices: devices
+    }
+
+    /// What the page's platform choice needs: the questions, the words of its script, each
+    /// selection's number of steps, and the PDFs.
+    fn guide_view(&self, pdfs: Vec<PdfLinkView>) -> GuideVariantsView {
+        let l = self.l;
+        let totals: BTreeMap<&str, usize> =
+            self.shown.iter().map(|(k, _, s)| (*k, s.len())).collect();
+        // The PDF of every variant is offered until every device is chosen; then that combination's.
+        let incomplete: Vec<&str> = self
+            .shown
             .iter()
-            .filter_map(|d| choice_view(d, format!("choice-{d}")))
-            .collect(),
-        heading: l.ui_text("platform.heading"),
-        intro: l.ui_text("platform.intro"),
-        showing: l.ui_text("platform.showing"),
-        showing_all: l.ui_text("platform.showing_all"),
-        and: l.ui_text("platform.and"),
-        step_of: l.ui_text("guide.step_of"),
-        totals: serde_json::to_string(&totals).unwrap_or_default(),
-        pdfs,
-        pdf_all: l.ui_text("platform.pdf_all"),
-        pdf_all_shown_in: incomplete.join(" "),
-    });
+            .filter(|(_, choice, _)| choice.len() < self.devices.len())
+            .map(|(k, _, _)| *k)
+            .collect();
+        GuideVariantsView {
+            devices: self.devices.join(" "),
+            choices: self
+                .devices
+                .iter()
+                .filter_map(|d| self.choice_view(d, format!("choice-{d}")))
+                .collect(),
+            heading: l.ui_text("platform.heading"),
+            intro: l.ui_text("platform.intro"),
+            showing: l.ui_text("platform.showing"),
+            showing_all: l.ui_text("platform.showing_all"),
+            and: l.ui_text("platform.and"),
+            step_of: l.ui_text("guide.step_of"),
+            totals: serde_json::to_string(&totals).unwrap_or_default(),
+            pdfs,
+            pdf_all: l.ui_text("platform.pdf_all"),
+            pdf_all_shown_in: incomplete.join(" "),
+        }
+    }
 }
 
 /// Puts the preferred stores' links first, keeping the rest in their order.
