@@ -2847,124 +2847,134 @@ fn written_callouts<'a>(
         );
         return None;
     }
-    let mut out = Vec::new();
-    let mut ok = true;
-    for (i, written) in list.value.iter().enumerate() {
-        let n = i + 1;
-        let what = format!("callout {n}");
-        let c = &written.value;
-        let shapes: Vec<(&str, &Spanned<Vec<f64>>)> = [
-            ("box", &c.rect),
-            ("ring", &c.ring),
-            ("arrow", &c.arrow),
-            ("marker", &c.marker),
-        ]
-        .into_iter()
-        .filter_map(|(key, v)| v.as_ref().map(|v| (key, v)))
+    // Every callout is checked, so that one run reports each one's mistakes.
+    let callouts: Vec<Option<WrittenCallout>> = list
+        .value
+        .iter()
+        .enumerate()
+        .map(|(i, written)| written_callout(check, i + 1, written, labels_allowed))
         .collect();
-        let shape_hint = "give each callout one of `box: [x, y, width, height]`, `ring: [x, y, width, height]`, `arrow: [x, y]` or `marker: [x, y]`";
-        let (key, numbers) = match shapes.as_slice() {
-            [] => {
-                check.error(
-                    written.referenced,
-                    format!("{what} has no shape"),
-                    Some(shape_hint.into()),
-                );
-                ok = false;
-                continue;
-            }
-            [one] => *one,
-            [first, second, ..] => {
-                check.error(
-                    second.1.referenced,
-                    format!("{what} has both `{}` and `{}`", first.0, second.0),
-                    Some("one shape per callout: write a second callout for the other".into()),
-                );
-                ok = false;
-                continue;
-            }
-        };
-        if let Some(from) = &c.from
-            && key != "arrow"
-        {
-            check.error(
-                from.referenced,
-                format!("{what}: `from` is where an arrow starts, and this callout is a `{key}`"),
-                Some("remove `from`, or make the callout `arrow: [x, y]`".into()),
-            );
-            ok = false;
-            continue;
-        }
-        if !labels_allowed && let Some(label) = &c.label {
-            check.error(
-                label.referenced,
-                format!("{what}: a language's own callouts take their labels from the main list"),
-                Some("remove `label` here; translate the label in the screenshot's `callouts`, as `label: {da: …, en: …}`".into()),
-            );
-            ok = false;
-            continue;
-        }
-        let shape = match key {
-            "box" | "ring" => {
-                let Some(v) =
-                    coordinates(check, numbers, key, &what, &["x", "y", "width", "height"])
-                else {
-                    ok = false;
-                    continue;
-                };
-                if key == "box" {
-                    WrittenShape::Box(region_of(&v))
-                } else {
-                    WrittenShape::Ring(region_of(&v))
-                }
-            }
-            "arrow" => {
-                let Some(to) = coordinates(check, numbers, key, &what, &["x", "y"]) else {
-                    ok = false;
-                    continue;
-                };
-                let from = match &c.from {
-                    Some(from) => match coordinates(check, from, "from", &what, &["x", "y"]) {
-                        Some(f) => Some((f[0], f[1])),
-                        None => {
-                            ok = false;
-                            continue;
-                        }
-                    },
-                    None => None,
-                };
-                if from == Some((to[0], to[1])) {
-                    check.error(
-                        numbers.referenced,
-                        format!("{what}: the arrow starts where it points"),
-                        Some(
-                            "`from` is where the arrow starts; move it away from the point".into(),
-                        ),
-                    );
-                    ok = false;
-                    continue;
-                }
-                WrittenShape::Arrow {
-                    to: (to[0], to[1]),
-                    from,
-                }
-            }
-            _ => {
-                let Some(v) = coordinates(check, numbers, key, &what, &["x", "y"]) else {
-                    ok = false;
-                    continue;
-                };
-                WrittenShape::Marker(v[0], v[1])
-            }
-        };
-        out.push(WrittenCallout {
-            shape,
-            at: numbers.referenced.into(),
-            from_at: c.from.as_ref().map(|f| f.referenced.into()),
-            label: c.label.as_ref(),
-        });
+    callouts.into_iter().collect()
+}
+
+/// Callout `n` as written: one shape, its coordinates, `from` only on an arrow, a label only where
+/// labels are allowed. `None` when it is wrong (reported).
+fn written_callout<'a>(
+    check: &mut FileCheck,
+    n: usize,
+    written: &'a Spanned<input::CalloutInput>,
+    labels_allowed: bool,
+) -> Option<WrittenCallout<'a>> {
+    let what = format!("callout {n}");
+    let c = &written.value;
+    let (key, numbers) = callout_shape(check, &what, written)?;
+    if let Some(from) = &c.from
+        && key != "arrow"
+    {
+        check.error(
+            from.referenced,
+            format!("{what}: `from` is where an arrow starts, and this callout is a `{key}`"),
+            Some("remove `from`, or make the callout `arrow: [x, y]`".into()),
+        );
+        return None;
     }
-    ok.then_some(out)
+    if !labels_allowed && let Some(label) = &c.label {
+        check.error(
+            label.referenced,
+            format!("{what}: a language's own callouts take their labels from the main list"),
+            Some("remove `label` here; translate the label in the screenshot's `callouts`, as `label: {da: …, en: …}`".into()),
+        );
+        return None;
+    }
+    let shape = match key {
+        "box" | "ring" => {
+            let v = coordinates(check, numbers, key, &what, &["x", "y", "width", "height"])?;
+            if key == "box" {
+                WrittenShape::Box(region_of(&v))
+            } else {
+                WrittenShape::Ring(region_of(&v))
+            }
+        }
+        "arrow" => written_arrow(check, numbers, c.from.as_ref(), &what)?,
+        _ => {
+            let v = coordinates(check, numbers, key, &what, &["x", "y"])?;
+            WrittenShape::Marker(v[0], v[1])
+        }
+    };
+    Some(WrittenCallout {
+        shape,
+        at: numbers.referenced.into(),
+        from_at: c.from.as_ref().map(|f| f.referenced.into()),
+        label: c.label.as_ref(),
+    })
+}
+
+/// A callout's one shape: its key (`box`, `ring`, `arrow`, `marker`) and its numbers. None or two
+/// shapes are an error.
+fn callout_shape<'a>(
+    check: &mut FileCheck,
+    what: &str,
+    written: &'a Spanned<input::CalloutInput>,
+) -> Option<(&'static str, &'a Spanned<Vec<f64>>)> {
+    let c = &written.value;
+    let shapes: Vec<(&'static str, &Spanned<Vec<f64>>)> = [
+        ("box", &c.rect),
+        ("ring", &c.ring),
+        ("arrow", &c.arrow),
+        ("marker", &c.marker),
+    ]
+    .into_iter()
+    .filter_map(|(key, v)| v.as_ref().map(|v| (key, v)))
+    .collect();
+    match shapes.as_slice() {
+        [] => {
+            check.error(
+                written.referenced,
+                format!("{what} has no shape"),
+                Some("give each callout one of `box: [x, y, width, height]`, `ring: [x, y, width, height]`, `arrow: [x, y]` or `marker: [x, y]`".into()),
+            );
+            None
+        }
+        [one] => Some(*one),
+        [first, second, ..] => {
+            check.error(
+                second.1.referenced,
+                format!("{what} has both `{}` and `{}`", first.0, second.0),
+                Some("one shape per callout: write a second callout for the other".into()),
+            );
+            None
+        }
+    }
+}
+
+/// An arrow as written: the point it shows (`arrow: [x, y]`) and, if given, where it starts
+/// (`from`), which must be elsewhere.
+fn written_arrow(
+    check: &mut FileCheck,
+    numbers: &Spanned<Vec<f64>>,
+    from: Option<&Spanned<Vec<f64>>>,
+    what: &str,
+) -> Option<WrittenShape> {
+    let to = coordinates(check, numbers, "arrow", what, &["x", "y"])?;
+    let from = match from {
+        Some(from) => {
+            let f = coordinates(check, from, "from", what, &["x", "y"])?;
+            Some((f[0], f[1]))
+        }
+        None => None,
+    };
+    if from == Some((to[0], to[1])) {
+        check.error(
+            numbers.referenced,
+            format!("{what}: the arrow starts where it points"),
+            Some("`from` is where the arrow starts; move it away from the point".into()),
+        );
+        return None;
+    }
+    Some(WrittenShape::Arrow {
+        to: (to[0], to[1]),
+        from,
+    })
 }
 
 /// `redact: [[x, y, width, height], …]` as written. `None` when one is wrong.
