@@ -556,66 +556,12 @@ pub fn guide_view<'a>(
 ) -> GuideView<'a> {
     let l = Localizer::for_language(site, lang);
     let total_steps = guide.steps().count();
-
-    let mut needs: Vec<NeedView> = Vec::new();
-    for step in guide.steps() {
-        if !needs
-            .iter()
-            .any(|n| n.kind == "device" && n.id == step.device)
-            && let Some(device) = site.devices.get(&step.device)
-        {
-            needs.push(NeedView {
-                kind: "device",
-                id: device.id.clone(),
-                label: l.label(&device.label),
-                icon: icons::svg(device.icon),
-                glyph: icons::glyph(icons::class(device.icon)),
-                shown_in: None,
-            });
-        }
-    }
-    for step in guide.steps() {
-        if let Some(app) = step.app.as_ref().and_then(|id| site.apps.get(id))
-            && !needs.iter().any(|n| n.kind == "app" && n.id == app.id)
-        {
-            let name = l.name(&app.name);
-            needs.push(NeedView {
-                kind: "app",
-                id: app.id.clone(),
-                label: Label {
-                    text: lang
-                        .catalog
-                        .format("guide.app_item", &[("app", &name.text)]),
-                    lang: name.lang,
-                },
-                icon: icons::APP,
-                glyph: icons::glyph(icons::APP_CLASS),
-                shown_in: None,
-            });
-        }
-    }
-
+    let needs = needs_view(site, &l, guide);
     let mut sections: Vec<SectionView> = guide
         .sections
         .iter()
         .enumerate()
-        .map(|(i, section)| SectionView {
-            number: i + 1,
-            anchor: section_anchor(i + 1),
-            title: section.title.as_ref().map(|t| l.label(t)),
-            intro: section.intro.as_ref().map(|t| l.prose(t)),
-            video: section
-                .video
-                .as_ref()
-                .map(|v| video_view(site, codes, &l, v)),
-            steps: section
-                .steps
-                .iter()
-                .map(|step| step_view(site, codes, &l, step, total_steps))
-                .collect(),
-            shown_in: None,
-            only: None,
-        })
+        .map(|(i, section)| section_view(site, codes, &l, i + 1, section, total_steps))
         .collect();
     publish::add_continue_codes(site, codes, &l, guide, &mut sections);
     let alternates = publish::alternates(site, languages, |base, code| {
@@ -671,6 +617,75 @@ pub fn guide_view<'a>(
     };
     crate::variants::decorate(&mut view, site, codes, &l, guide, pdf);
     view
+}
+
+/// What the reader needs for the guide: each device its steps use, then each app they install, in
+/// the order the steps first name them.
+fn needs_view(site: &Site, l: &Localizer, guide: &Guide) -> Vec<NeedView> {
+    let mut needs: Vec<NeedView> = Vec::new();
+    for step in guide.steps() {
+        if !needs
+            .iter()
+            .any(|n| n.kind == "device" && n.id == step.device)
+            && let Some(device) = site.devices.get(&step.device)
+        {
+            needs.push(NeedView {
+                kind: "device",
+                id: device.id.clone(),
+                label: l.label(&device.label),
+                icon: icons::svg(device.icon),
+                glyph: icons::glyph(icons::class(device.icon)),
+                shown_in: None,
+            });
+        }
+    }
+    for step in guide.steps() {
+        if let Some(app) = step.app.as_ref().and_then(|id| site.apps.get(id))
+            && !needs.iter().any(|n| n.kind == "app" && n.id == app.id)
+        {
+            let name = l.name(&app.name);
+            needs.push(NeedView {
+                kind: "app",
+                id: app.id.clone(),
+                label: Label {
+                    text: l.catalog.format("guide.app_item", &[("app", &name.text)]),
+                    lang: name.lang,
+                },
+                icon: icons::APP,
+                glyph: icons::glyph(icons::APP_CLASS),
+                shown_in: None,
+            });
+        }
+    }
+    needs
+}
+
+/// Section `number` of a guide of `total_steps` steps, with its steps.
+fn section_view(
+    site: &Site,
+    codes: &qr::Codes,
+    l: &Localizer,
+    number: usize,
+    section: &crate::model::Section,
+    total_steps: usize,
+) -> SectionView {
+    SectionView {
+        number,
+        anchor: section_anchor(number),
+        title: section.title.as_ref().map(|t| l.label(t)),
+        intro: section.intro.as_ref().map(|t| l.prose(t)),
+        video: section
+            .video
+            .as_ref()
+            .map(|v| video_view(site, codes, l, v)),
+        steps: section
+            .steps
+            .iter()
+            .map(|step| step_view(site, codes, l, step, total_steps))
+            .collect(),
+        shown_in: None,
+        only: None,
+    }
 }
 
 /// "23 MB", "140 kB": whole numbers, which read the same in every language.
