@@ -1504,45 +1504,86 @@ const INDICATORS: &[char] = &['*', '&', '!', '`', '@', '%', '|', '>', '[', '{'];
 /// A syntax error in plain words, with the fix: the pitfalls of texts first (`: `, a special first
 /// character, a tab), then indentation, then the rest.
 pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic {
-    let marker = err.marker();
-    let line_no = marker.line().max(1);
-    let line = line_of(text, line_no);
-    let kind = err.kind();
-    let at = |column: usize| Span::new(line_no, column + 1);
+    let line_no = err.marker().line().max(1);
+    let e = SyntaxError {
+        path,
+        text,
+        kind: err.kind(),
+        line_no,
+        line: line_of(text, line_no),
+        col: err.marker().col(),
+    };
+    tab(&e)
+        .or_else(|| special_first_character(&e))
+        .or_else(|| special_first_character_in_flow(&e))
+        .or_else(|| colon_in_text(&e))
+        .or_else(|| unclosed_or_escape(&e))
+        .or_else(|| flow_left_open(&e))
+        .or_else(|| indentation_diagnostic(path, text, line_no))
+        .unwrap_or_else(|| {
+            Diagnostic::error(path, e.at(e.col), "YAML cannot read this line")
+                .with_hint("check its indentation against the lines above, and put texts that contain `: ` or ` #`, or start with a special character, in quotes")
+        })
+}
 
-    // Tabs.
-    if matches!(
-        kind,
+/// Where the YAML parser stopped, and why: what each reading of [`syntax_diagnostic`] looks at.
+struct SyntaxError<'a> {
+    path: &'a Path,
+    text: &'a str,
+    kind: &'a ErrorKind,
+    /// The line, from 1, and its text.
+    line_no: usize,
+    line: &'a str,
+    /// The column, from 0.
+    col: usize,
+}
+
+impl SyntaxError<'_> {
+    /// Column `column` (from 0) of the line.
+    fn at(&self, column: usize) -> Span {
+        Span::new(self.line_no, column + 1)
+    }
+}
+
+/// A tab in the indentation, on the line or the one before it.
+fn tab(e: &SyntaxError) -> Option<Diagnostic> {
+    let line = e.line;
+    let tab_error = matches!(
+        e.kind,
         ErrorKind::TabInBlockIndentation
             | ErrorKind::TabInIndentation
             | ErrorKind::TabNotAllowed
             | ErrorKind::TabInPlainScalar
             | ErrorKind::TabAtBlockScalarStart
-    ) || (line.contains('\t') && line[..line.find('\t').unwrap_or(0)].trim().is_empty())
+    );
+    if !tab_error
+        && !(line.contains('\t') && line[..line.find('\t').unwrap_or(0)].trim().is_empty())
     {
-        let (tab_line, tab_text) = if line.contains('\t') {
-            (line_no, line)
-        } else {
-            (
-                line_no.saturating_sub(1).max(1),
-                line_of(text, line_no.saturating_sub(1).max(1)),
-            )
-        };
-        let column = tab_text.chars().take_while(|c| *c != '\t').count() + 1;
-        return Diagnostic::error(path, Span::new(tab_line, column), "a tab here: YAML indents with spaces only, never tabs")
-            .with_hint("replace the tab (shown as `→`) with spaces; most editors can be set to insert spaces for Tab in .yaml files");
+        return None;
     }
+    let (tab_line, tab_text) = if line.contains('\t') {
+        (e.line_no, line)
+    } else {
+        let before = e.line_no.saturating_sub(1).max(1);
+        (before, line_of(e.text, before))
+    };
+    let column = tab_text.chars().take_while(|c| *c != '\t').count() + 1;
+    Some(Diagnostic::error(e.path, Span::new(tab_line, column), "a tab here: YAML indents with spaces only, never tabs")
+        .with_hint("replace the tab (shown as `→`) with spaces; most editors can be set to insert spaces for Tab in .yaml files"))
+}
 
-    // A value that starts with a character YAML reads specially.
-    let candidates = [line_no, line_no.saturating_sub(1)];
+/// A value (on the line, or on the one before a blank one) that starts with a character YAML reads
+/// specially: `*bold*`, `&`, `!`, `|`, `[link](…) more`, a backquote.
+fn special_first_character(e: &SyntaxError) -> Option<Diagnostic> {
+    let candidates = [e.line_no, e.line_no.saturating_sub(1)];
     for candidate in candidates.into_iter().filter(|l| *l >= 1) {
-        let text_line = line_of(text, candidate);
+        let text_line = line_of(e.text, candidate);
         let split = split_line(text_line);
         if let Some((value, column)) = split.value
             && let Some(first) = value.chars().next()
             && INDICATORS.contains(&first)
-            && (candidate == line_no && column <= marker.col()
-                || candidate != line_no && line.trim().is_empty())
+            && (candidate == e.line_no && column <= e.col
+                || candidate != e.line_no && e.line.trim().is_empty())
             && !(first == '{' || first == '[') | looks_like_text_after_flow(value)
         {
             let key = split.key.map_or("", |(k, _)| k);
@@ -1567,17 +1608,23 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
                     " (or write `{key}: {first}` and the text on the next lines, indented)"
                 ));
             }
-            return Diagnostic::error(path, Span::new(candidate, column + 1), message)
-                .with_hint(hint);
+            return Some(
+                Diagnostic::error(e.path, Span::new(candidate, column + 1), message)
+                    .with_hint(hint),
+            );
         }
     }
+    None
+}
 
-    // Inside `{…}` or `[…]` on the line: `en: [x](y) more`, `en: *bold*`.
-    let chars: Vec<char> = line.chars().collect();
+/// A value inside `{…}` or `[…]` on the line that starts with such a character: `en: [x](y) more`,
+/// `{da: *fed*}`.
+fn special_first_character_in_flow(e: &SyntaxError) -> Option<Diagnostic> {
+    let chars: Vec<char> = e.line.chars().collect();
     for i in 0..chars.len().saturating_sub(2) {
         let opens_value = (chars[i] == ':' || chars[i] == ',') && chars[i + 1] == ' ';
         let first = chars[i + 2];
-        if opens_value && i + 2 <= marker.col() && INDICATORS.contains(&first) && first != '{' {
+        if opens_value && i + 2 <= e.col && INDICATORS.contains(&first) && first != '{' {
             let before: String = chars[..i].iter().collect();
             let key = before
                 .rsplit(['{', ',', ' '])
@@ -1586,90 +1633,101 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
                 .to_owned();
             let rest: String = chars[i + 2..].iter().collect();
             let value = rest.split([',', '}']).next().unwrap_or(&rest);
-            return Diagnostic::error(
-                path,
-                at(i + 2),
-                format!("YAML reads a value starting with `{first}` specially, not as text"),
-            )
-            .with_hint(format!(
-                "put the text in quotes: `{}`",
-                suggestion(&key, value)
-            ));
+            return Some(
+                Diagnostic::error(
+                    e.path,
+                    e.at(i + 2),
+                    format!("YAML reads a value starting with `{first}` specially, not as text"),
+                )
+                .with_hint(format!(
+                    "put the text in quotes: `{}`",
+                    suggestion(&key, value)
+                )),
+            );
         }
     }
+    None
+}
 
-    // `: ` inside a text.
-    if matches!(kind, ErrorKind::MappingValueNotAllowed) {
-        let split = split_line(line);
-        if let (Some((key, _)), Some((value, value_column))) = (split.key, split.value)
-            && value_column <= marker.col()
-        {
-            let colon = value
-                .find(':')
-                .map_or(marker.col(), |i| value_column + value[..i].chars().count());
-            let word: String = value
-                .chars()
-                .take(value[..value.find(':').unwrap_or(0)].chars().count())
-                .collect();
-            return Diagnostic::error(
-                path,
-                at(colon),
-                format!(
-                    "the text has `: ` after `{word}`, which YAML reads as the start of another key"
-                ),
-            )
-            .with_hint(format!(
-                "put the text in quotes: `{}`",
-                suggestion(key, value)
-            ));
-        }
+/// `: ` inside a text, which YAML reads as another key.
+fn colon_in_text(e: &SyntaxError) -> Option<Diagnostic> {
+    if !matches!(e.kind, ErrorKind::MappingValueNotAllowed) {
+        return None;
     }
+    let split = split_line(e.line);
+    let (Some((key, _)), Some((value, value_column))) = (split.key, split.value) else {
+        return None;
+    };
+    if value_column > e.col {
+        return None;
+    }
+    let colon = value
+        .find(':')
+        .map_or(e.col, |i| value_column + value[..i].chars().count());
+    let word: String = value
+        .chars()
+        .take(value[..value.find(':').unwrap_or(0)].chars().count())
+        .collect();
+    Some(
+        Diagnostic::error(
+            e.path,
+            e.at(colon),
+            format!(
+                "the text has `: ` after `{word}`, which YAML reads as the start of another key"
+            ),
+        )
+        .with_hint(format!(
+            "put the text in quotes: `{}`",
+            suggestion(key, value)
+        )),
+    )
+}
 
-    // Unclosed and mismatched brackets and quotes.
-    match kind {
+/// An unclosed quote or bracket, an escape YAML does not know, a `*` read as an anchor.
+fn unclosed_or_escape(e: &SyntaxError) -> Option<Diagnostic> {
+    let at = e.at(e.col);
+    let diagnostic = match e.kind {
         ErrorKind::UnclosedQuotedScalar => {
-            return Diagnostic::error(path, at(marker.col()), "a quoted text is not closed")
-                .with_hint("end the text with the quote it starts with; inside \"…\" write `\\\"` for a quote, inside '…' write `''`");
+            Diagnostic::error(e.path, at, "a quoted text is not closed")
+                .with_hint("end the text with the quote it starts with; inside \"…\" write `\\\"` for a quote, inside '…' write `''`")
         }
         ErrorKind::UnknownQuotedScalarEscape
         | ErrorKind::InvalidQuotedScalarHexEscape
         | ErrorKind::InvalidUnicodeEscape => {
-            return Diagnostic::error(path, at(marker.col()), "a backslash in a \"…\" text starts an escape YAML does not know")
-                .with_hint("write `\\\\` for a backslash, or put the text in single quotes '…', where a backslash is just a backslash");
+            Diagnostic::error(e.path, at, "a backslash in a \"…\" text starts an escape YAML does not know")
+                .with_hint("write `\\\\` for a backslash, or put the text in single quotes '…', where a backslash is just a backslash")
         }
         ErrorKind::UnclosedFlowCollection { open }
         | ErrorKind::MismatchedFlowCollectionEnd { open, .. } => {
             let close = if *open == '[' { ']' } else { '}' };
-            return Diagnostic::error(path, at(marker.col()), format!("a `{open}` is not closed with `{close}`"))
-                .with_hint(format!("close it with `{close}`; if it is a text that starts with `{open}`, put the text in quotes"));
+            Diagnostic::error(e.path, at, format!("a `{open}` is not closed with `{close}`"))
+                .with_hint(format!("close it with `{close}`; if it is a text that starts with `{open}`, put the text in quotes"))
         }
         ErrorKind::UnknownAnchor => {
-            return Diagnostic::error(path, at(marker.col()), "YAML reads a value starting with `*` as a reference to an anchor (`*name`), not as text")
-                .with_hint("put the text in quotes");
+            Diagnostic::error(e.path, at, "YAML reads a value starting with `*` as a reference to an anchor (`*name`), not as text")
+                .with_hint("put the text in quotes")
         }
-        _ => {}
-    }
+        _ => return None,
+    };
+    Some(diagnostic)
+}
 
-    // A `{…}` or `[…]` left open on an earlier line: YAML reads on into the lines after it and
-    // stops somewhere below, where the line itself is fine.
-    if let Some((open_line, column, open)) = unclosed_flow(text, line_no) {
-        let close = if open == '[' { ']' } else { '}' };
-        return Diagnostic::error(
-            path,
+/// A `{…}` or `[…]` left open on an earlier line: YAML reads on into the lines after it and stops
+/// somewhere below, where the line itself is fine.
+fn flow_left_open(e: &SyntaxError) -> Option<Diagnostic> {
+    let (open_line, column, open) = unclosed_flow(e.text, e.line_no)?;
+    let close = if open == '[' { ']' } else { '}' };
+    let line_no = e.line_no;
+    Some(
+        Diagnostic::error(
+            e.path,
             Span::new(open_line, column + 1),
             format!("a `{open}` is not closed with `{close}`"),
         )
         .with_hint(format!(
             "close it with `{close}` (YAML read on until line {line_no}); if it is a text that starts with `{open}`, put the text in quotes"
-        ));
-    }
-
-    // Indentation: say which key the line seems to belong to.
-    if let Some(d) = indentation_diagnostic(path, text, line_no) {
-        return d;
-    }
-    Diagnostic::error(path, at(marker.col()), "YAML cannot read this line")
-        .with_hint("check its indentation against the lines above, and put texts that contain `: ` or ` #`, or start with a special character, in quotes")
+        )),
+    )
 }
 
 /// The outermost `{` or `[` that starts a value on a line before `before_line` and is still open
