@@ -1556,9 +1556,9 @@ fn tab(e: &SyntaxError) -> Option<Diagnostic> {
             | ErrorKind::TabInPlainScalar
             | ErrorKind::TabAtBlockScalarStart
     );
-    if !tab_error
-        && !(line.contains('\t') && line[..line.find('\t').unwrap_or(0)].trim().is_empty())
-    {
+    let indented_with_tab =
+        line.contains('\t') && line[..line.find('\t').unwrap_or(0)].trim().is_empty();
+    if !(tab_error || indented_with_tab) {
         return None;
     }
     let (tab_line, tab_text) = if line.contains('\t') {
