@@ -178,50 +178,61 @@ pub fn read_tree(text: &str) -> Result<(Node, Vec<Comment>, Shape), TreeError> {
         column: m.col() + 1,
         byte: m.byte_offset().unwrap_or_else(|| byte_of.byte(m.index())),
     };
-    enum Frame {
-        Seq(Pos, Mark, Vec<Node>, bool),
-        Map(Pos, Mark, Vec<(Node, Node)>, Option<Node>, bool),
-    }
-    let mut shape = Shape::default();
-    let mut comment_run = 0usize;
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut comments = Vec::new();
-    let mut events = 0usize;
-    let push = |stack: &mut Vec<Frame>, root: &mut Option<Node>, node: Node| match stack.last_mut()
-    {
-        Some(Frame::Seq(_, _, items, _)) => items.push(node),
-        Some(Frame::Map(_, _, entries, key, _)) => match key.take() {
-            Some(k) => entries.push((k, node)),
-            None => *key = Some(node),
-        },
-        None => {
-            if root.is_none() {
-                *root = Some(node);
-            }
-        }
-    };
+    let mut tree = TreeBuilder::default();
     // Comments between a key and its value are held until the value comes (96 by default): as
     // many as the file may have events, which its size bounds anyway.
     let options = granit_parser::options! { max_buffered_comment_events: MAX_EVENTS };
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(TreeError::Syntax)?;
-        events += 1;
         let (start, end) = (pos(&span.start), pos(&span.end));
-        if events > MAX_EVENTS || stack.len() > MAX_DEPTH {
+        tree.shape.events += 1;
+        if tree.shape.events > MAX_EVENTS || tree.stack.len() > MAX_DEPTH {
             return Err(TreeError::Budget(start));
         }
-        let mark = Mark::of(&span);
-        comment_run = if matches!(event, Event::Comment(..)) {
-            comment_run + 1
+        tree.event(event, start, end, Mark::of(&span));
+    }
+    Ok(tree.finish())
+}
+
+/// A list or map being read, with where it starts and whether it is written in brackets.
+enum Frame {
+    Seq(Pos, Mark, Vec<Node>, bool),
+    /// Its entries so far, and a key read without its value yet.
+    Map(Pos, Mark, Vec<(Node, Node)>, Option<Node>, bool),
+}
+
+/// The tree [`read_tree`] builds from the parser's events: the lists and maps open around the
+/// event being read, the root once read, the comments, and the [`Shape`].
+#[derive(Default)]
+struct TreeBuilder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    comments: Vec<Comment>,
+    shape: Shape,
+    /// Comments read since the last other event.
+    comment_run: usize,
+}
+
+impl TreeBuilder {
+    fn event(&mut self, event: Event, start: Pos, end: Pos, mark: Mark) {
+        let shape = &mut self.shape;
+        self.comment_run = if matches!(event, Event::Comment(..)) {
+            self.comment_run + 1
         } else {
             0
         };
-        shape.comment_run = shape.comment_run.max(comment_run);
-        shape.depth = shape.depth.max(stack.len());
+        shape.comment_run = shape.comment_run.max(self.comment_run);
+        shape.depth = shape.depth.max(self.stack.len());
+        let node = |kind| Node {
+            kind,
+            start,
+            end,
+            flow: false,
+            mark,
+        };
         match event {
             Event::DocumentStart(..) => shape.documents += 1,
-            Event::Comment(text, _) => comments.push(Comment {
+            Event::Comment(text, _) => self.comments.push(Comment {
                 start,
                 text: text.into_owned(),
             }),
@@ -243,95 +254,91 @@ pub fn read_tree(text: &str) -> Result<(Node, Vec<Comment>, Shape), TreeError> {
                             .map(|t| format!("!{}", t.suffix())),
                     }
                 };
-                let node = Node {
-                    kind,
-                    start,
-                    end,
-                    flow: false,
-                    mark,
-                };
-                push(&mut stack, &mut root, node);
+                self.push(node(kind));
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
                 shape.properties = true;
-                let node = Node {
-                    kind: NodeKind::Alias,
-                    start,
-                    end,
-                    flow: false,
-                    mark,
-                };
-                push(&mut stack, &mut root, node);
+                self.push(node(NodeKind::Alias));
             }
             Event::SequenceStart(style, anchor, tag) => {
                 shape.properties |= anchor != 0 || tag.is_some();
-                stack.push(Frame::Seq(
-                    start,
-                    mark,
-                    Vec::new(),
-                    style == granit_parser::StructureStyle::Flow,
-                ))
+                let flow = style == granit_parser::StructureStyle::Flow;
+                self.stack.push(Frame::Seq(start, mark, Vec::new(), flow))
             }
             Event::MappingStart(style, anchor, tag) => {
                 shape.properties |= anchor != 0 || tag.is_some();
-                stack.push(Frame::Map(
-                    start,
-                    mark,
-                    Vec::new(),
-                    None,
-                    style == granit_parser::StructureStyle::Flow,
-                ))
+                let flow = style == granit_parser::StructureStyle::Flow;
+                self.stack
+                    .push(Frame::Map(start, mark, Vec::new(), None, flow))
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let node = match stack.pop() {
-                    Some(Frame::Seq(start, mark, items, flow)) => Node {
-                        kind: NodeKind::Seq(items),
-                        start,
-                        end,
-                        flow,
-                        mark,
-                    },
-                    Some(Frame::Map(start, mark, entries, _, flow)) => {
-                        // A block map ends where its last value ends, not at the next line.
-                        let end = match (flow, entries.last()) {
-                            (false, Some((_, v))) => v.end,
-                            _ => end,
-                        };
-                        Node {
-                            kind: NodeKind::Map(entries),
-                            start,
-                            end,
-                            flow,
-                            mark,
-                        }
-                    }
-                    None => continue,
-                };
-                let node = match &node.kind {
-                    NodeKind::Seq(items) if !node.flow => Node {
-                        end: items.last().map_or(node.end, |i| i.end),
-                        ..node
-                    },
-                    _ => node,
-                };
-                push(&mut stack, &mut root, node);
+                if let Some(node) = self.close(end) {
+                    self.push(node);
+                }
             }
             _ => {}
         }
     }
-    let root = root.unwrap_or(Node {
-        kind: NodeKind::Map(Vec::new()),
-        start: Pos {
-            line: 1,
-            column: 1,
-            byte: 0,
-        },
-        end: Pos::default(),
-        flow: false,
-        mark: Mark::default(),
-    });
-    shape.events = events;
-    Ok((root, comments, shape))
+
+    /// `node` as the next item of the list being read, the next key or value of the map, or the
+    /// root.
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq(_, _, items, _)) => items.push(node),
+            Some(Frame::Map(_, _, entries, key, _)) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+        }
+    }
+
+    /// The list or map that ends at `end`, as a node. A block list or map ends where its last item
+    /// ends, not at the next line.
+    fn close(&mut self, end: Pos) -> Option<Node> {
+        Some(match self.stack.pop()? {
+            Frame::Seq(start, mark, items, flow) => Node {
+                end: match (flow, items.last()) {
+                    (false, Some(item)) => item.end,
+                    _ => end,
+                },
+                kind: NodeKind::Seq(items),
+                start,
+                flow,
+                mark,
+            },
+            Frame::Map(start, mark, entries, _, flow) => Node {
+                end: match (flow, entries.last()) {
+                    (false, Some((_, v))) => v.end,
+                    _ => end,
+                },
+                kind: NodeKind::Map(entries),
+                start,
+                flow,
+                mark,
+            },
+        })
+    }
+
+    /// The tree (an empty document is an empty map), its comments, and its shape.
+    fn finish(self) -> (Node, Vec<Comment>, Shape) {
+        let root = self.root.unwrap_or(Node {
+            kind: NodeKind::Map(Vec::new()),
+            start: Pos {
+                line: 1,
+                column: 1,
+                byte: 0,
+            },
+            end: Pos::default(),
+            flow: false,
+            mark: Mark::default(),
+        });
+        (root, self.comments, self.shape)
+    }
 }
 
 /// Character index → byte offset, for markers that carry only the former.
