@@ -502,6 +502,26 @@ struct MapSchema<'a> {
     keys: Rc<[&'a str]>,
 }
 
+/// A map being checked ([`Checker::map`]): its node and entries, its definition, and its noun.
+struct MapRead<'a, 'n> {
+    node: &'n Node,
+    entries: &'n [(Node, Node)],
+    schema: Rc<MapSchema<'a>>,
+    name: Option<&'a str>,
+    what: &'a str,
+}
+
+/// What became of a map's entry ([`Checker::map_entry`]).
+enum EntryRead<'n> {
+    /// Its value is checked and kept.
+    Present(&'n str),
+    /// Its value was wrong and is blanked; the key stays, as an optional value left out.
+    Blanked,
+    /// It is dropped from the text (reported): a wrong key, or a wrong value of a key that may
+    /// not be empty; `required` when the map needs that key.
+    Removed { required: bool },
+}
+
 /// A set of JSON Schema types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 struct Types(u8);
@@ -986,7 +1006,6 @@ impl<'a> Checker<'a> {
         self.error(node.start, message, hint);
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn map<'n>(
         &mut self,
         node: &'n Node,
@@ -996,141 +1015,36 @@ impl<'a> Checker<'a> {
         outers: &mut Vec<Outer<'a, 'n>>,
         ctx: &Ctx<'n>,
     ) -> bool {
-        let map_schema = self.map_schema(schema);
-        let MapSchema {
-            properties,
-            additional,
-            ref required,
-            language_map,
-            ref keys,
-        } = *map_schema;
-        let what = what_of(name);
+        let map = MapRead {
+            node,
+            entries,
+            schema: self.map_schema(schema),
+            name,
+            what: what_of(name),
+        };
         // Keys are borrowed from the tree: most maps have no mistake to name them in.
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut present: BTreeSet<&str> = BTreeSet::new();
         let mut removed = 0usize;
         let mut ok = true;
-        let mut present: BTreeSet<&str> = BTreeSet::new();
         for (index, (key_node, value)) in entries.iter().enumerate() {
-            let key: &str = match &key_node.kind {
-                NodeKind::Scalar { value, .. } => value,
-                NodeKind::Null => "",
-                _ => {
-                    self.error(
-                        key_node.start,
-                        "a key must be a word, not a list or a map".into(),
-                        "write `key: value`; put a text that starts with `[` or `{` in quotes"
-                            .into(),
-                    );
+            match self.map_entry(&map, index, &mut seen, outers, ctx) {
+                EntryRead::Present(key) => {
+                    present.insert(key);
+                }
+                EntryRead::Blanked => {}
+                EntryRead::Removed { required } => {
                     self.remove_entry(node, key_node, value);
                     removed += 1;
-                    continue;
-                }
-            };
-            if outers.is_empty() {
-                self.top = key.to_owned();
-            }
-            // Two keys of one name: serde would refuse the file; the second is reported and dropped.
-            if let Some(first_line) = seen.get(key) {
-                self.error(
-                    key_node.start,
-                    format!("`{key}` is given twice in {what}: on line {first_line} and on line {}", key_node.start.line),
-                    format!("a key may appear once in a map: keep one `{key}:` and remove the other (or merge their texts)"),
-                );
-                self.remove_entry(node, key_node, value);
-                removed += 1;
-                continue;
-            }
-            seen.insert(key, key_node.start.line);
-            // A comma in `{da: …, en: …}` ends a text: what follows it is read as a key.
-            if node.flow
-                && ctx.in_text
-                && matches!(value.kind, NodeKind::Null)
-                && value.start.byte == value.end.byte
-                && index > 0
-                && let (prev_key, prev_value) = &entries[index - 1]
-                && let NodeKind::Scalar {
-                    value: prev_text,
-                    plain: true,
-                    ..
-                } = &prev_value.kind
-            {
-                let prev_key = match &prev_key.kind {
-                    NodeKind::Scalar { value, .. } => value.as_str(),
-                    _ => "",
-                };
-                self.error(
-                    key_node.start,
-                    format!("the comma before `{key}` ended the `{prev_key}` text: in `{{…}}`, a comma separates entries"),
-                    format!("put the text in quotes: `{}`", suggestion(prev_key, &format!("{prev_text}, {key}"))),
-                );
-                self.remove_entry(node, key_node, value);
-                removed += 1;
-                continue;
-            }
-            let child_ctx = Ctx {
-                in_text: ctx.in_text,
-                key: Some((key, key_node.start)),
-            };
-            let field = properties.and_then(|p| p.get(key));
-            let field_schema: Option<&'a Value> = match (field, additional) {
-                (Some(f), _) => Some(f),
-                (None, Some(a)) if a.is_object() => {
-                    // A language map: a key of the step indented into a text is a misplaced line.
-                    if language_map
-                        && !crate::validate::is_language_code(key)
-                        && self.misplaced(key, key_node, outers)
-                    {
-                        self.remove_entry(node, key_node, value);
-                        removed += 1;
-                        continue;
-                    }
-                    Some(a)
-                }
-                _ => None,
-            };
-            let Some(field_schema) = field_schema else {
-                // A key inside `{…}` is where its author put it: an unknown key, not a misindented one.
-                if node.flow || !self.misplaced(key, key_node, outers) {
-                    let hint =
-                        self.unknown_key_hint(name, (key, key_node, value), &map_schema, entries);
-                    self.error(key_node.start, format!("unknown key `{key}`"), hint);
-                }
-                self.remove_entry(node, key_node, value);
-                removed += 1;
-                continue;
-            };
-            outers.push(Outer {
-                keys: Rc::clone(keys),
-                entries,
-                what,
-                start: node.start,
-                via: Some((leak_key(properties, key), key_node.start)),
-            });
-            let value_ok = self.node(value, field_schema, outers, &child_ctx);
-            outers.pop();
-            if value_ok {
-                present.insert(key);
-                continue;
-            }
-            if self.types(field_schema).has(Types::NULL) {
-                // The key stays, empty: an optional value left out.
-                self.checked.suppress.insert(node.start.span());
-                if value.start.byte < value.end.byte {
-                    self.blank(value.start.byte..value.end.byte);
-                }
-            } else {
-                self.remove_entry(node, key_node, value);
-                removed += 1;
-                if required.contains(&key) {
-                    ok = false;
+                    ok &= !required;
                 }
             }
         }
-        for key in required {
+        for key in &map.schema.required {
             if !present.contains(*key) && !seen.contains_key(*key) {
-                let at = node.start;
+                let what = map.what;
                 self.error(
-                    at,
+                    node.start,
                     format!("{what} has no `{key}`"),
                     format!("add `{key}:`"),
                 );
@@ -1142,6 +1056,144 @@ impl<'a> Checker<'a> {
             self.write_at(node.start.byte, "{}");
         }
         ok
+    }
+
+    /// Entry `index` of a map: its key a word given once, known to the map's definition (or a
+    /// misplaced key of an outer map, or a text a comma cut), its value checked.
+    fn map_entry<'n>(
+        &mut self,
+        map: &MapRead<'a, 'n>,
+        index: usize,
+        seen: &mut BTreeMap<&'n str, usize>,
+        outers: &mut Vec<Outer<'a, 'n>>,
+        ctx: &Ctx<'n>,
+    ) -> EntryRead<'n> {
+        let (node, entries, what) = (map.node, map.entries, map.what);
+        let (key_node, value) = &entries[index];
+        let removed = EntryRead::Removed { required: false };
+        let key: &str = match &key_node.kind {
+            NodeKind::Scalar { value, .. } => value,
+            NodeKind::Null => "",
+            _ => {
+                self.error(
+                    key_node.start,
+                    "a key must be a word, not a list or a map".into(),
+                    "write `key: value`; put a text that starts with `[` or `{` in quotes".into(),
+                );
+                return removed;
+            }
+        };
+        if outers.is_empty() {
+            self.top = key.to_owned();
+        }
+        // Two keys of one name: serde would refuse the file; the second is reported and dropped.
+        if let Some(first_line) = seen.get(key) {
+            self.error(
+                key_node.start,
+                format!("`{key}` is given twice in {what}: on line {first_line} and on line {}", key_node.start.line),
+                format!("a key may appear once in a map: keep one `{key}:` and remove the other (or merge their texts)"),
+            );
+            return removed;
+        }
+        seen.insert(key, key_node.start.line);
+        if self.comma_cut_text(node, entries, index, key, ctx) {
+            return removed;
+        }
+        let MapSchema {
+            properties,
+            additional,
+            ref required,
+            language_map,
+            ref keys,
+        } = *map.schema;
+        let field = properties.and_then(|p| p.get(key));
+        let field_schema: Option<&'a Value> = match (field, additional) {
+            (Some(f), _) => Some(f),
+            (None, Some(a)) if a.is_object() => {
+                // A language map: a key of the step indented into a text is a misplaced line.
+                if language_map
+                    && !crate::validate::is_language_code(key)
+                    && self.misplaced(key, key_node, outers)
+                {
+                    return removed;
+                }
+                Some(a)
+            }
+            _ => None,
+        };
+        let Some(field_schema) = field_schema else {
+            // A key inside `{…}` is where its author put it: an unknown key, not a misindented one.
+            if node.flow || !self.misplaced(key, key_node, outers) {
+                let hint =
+                    self.unknown_key_hint(map.name, (key, key_node, value), &map.schema, entries);
+                self.error(key_node.start, format!("unknown key `{key}`"), hint);
+            }
+            return removed;
+        };
+        outers.push(Outer {
+            keys: Rc::clone(keys),
+            entries,
+            what,
+            start: node.start,
+            via: Some((leak_key(properties, key), key_node.start)),
+        });
+        let child_ctx = Ctx {
+            in_text: ctx.in_text,
+            key: Some((key, key_node.start)),
+        };
+        let value_ok = self.node(value, field_schema, outers, &child_ctx);
+        outers.pop();
+        if value_ok {
+            return EntryRead::Present(key);
+        }
+        if self.types(field_schema).has(Types::NULL) {
+            // The key stays, empty: an optional value left out.
+            self.checked.suppress.insert(node.start.span());
+            if value.start.byte < value.end.byte {
+                self.blank(value.start.byte..value.end.byte);
+            }
+            return EntryRead::Blanked;
+        }
+        EntryRead::Removed {
+            required: required.contains(&key),
+        }
+    }
+
+    /// Whether entry `index` of a `{…}` in a text is what a comma cut off the text before it
+    /// (`{da: …, en: Hej, verden}`): reported, with the text in quotes as the fix.
+    fn comma_cut_text(
+        &mut self,
+        node: &Node,
+        entries: &[(Node, Node)],
+        index: usize,
+        key: &str,
+        ctx: &Ctx,
+    ) -> bool {
+        let (key_node, value) = &entries[index];
+        if node.flow
+            && ctx.in_text
+            && matches!(value.kind, NodeKind::Null)
+            && value.start.byte == value.end.byte
+            && index > 0
+            && let (prev_key, prev_value) = &entries[index - 1]
+            && let NodeKind::Scalar {
+                value: prev_text,
+                plain: true,
+                ..
+            } = &prev_value.kind
+        {
+            let prev_key = match &prev_key.kind {
+                NodeKind::Scalar { value, .. } => value.as_str(),
+                _ => "",
+            };
+            self.error(
+                key_node.start,
+                format!("the comma before `{key}` ended the `{prev_key}` text: in `{{…}}`, a comma separates entries"),
+                format!("put the text in quotes: `{}`", suggestion(prev_key, &format!("{prev_text}, {key}"))),
+            );
+            return true;
+        }
+        false
     }
 
     /// The hint for `key`, unknown in a map of the definition `name`: what guidegen calls it (a word
