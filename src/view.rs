@@ -403,7 +403,7 @@ pub struct SectionView {
 /// site falls back for those).
 #[derive(Debug, Clone, Serialize)]
 pub struct FallbackNotice {
-    /// "Parts of this guide are not yet translated into English and are shown in Danish:"
+    /// "Parts of this guide are not yet translated, and are shown in Danish:"
     pub text: String,
     /// "step 3", "the summary", …
     pub items: Vec<NoticeItem>,

@@ -192,7 +192,7 @@ fn an_edited_source_keeps_its_translation_shown_and_reported_outdated_until_conf
         notice
             .text()
             .collect::<String>()
-            .contains("Parts of this guide are not yet translated into English")
+            .contains("Parts of this guide are not yet translated, and are shown in Danish")
     );
     // The other steps are in English, unmarked.
     let first = page
@@ -210,7 +210,10 @@ fn an_edited_source_keeps_its_translation_shown_and_reported_outdated_until_conf
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(text.contains("not yet translated into English"), "{text}");
+    assert!(
+        text.contains("not yet translated, and are shown in Danish"),
+        "{text}"
+    );
     let out = run(&root, &["check"]);
     assert!(
         stderr(&out).contains("the source text is shown in its place"),

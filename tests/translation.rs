@@ -246,7 +246,7 @@ fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_ste
     let (sentence, items) = notice(&page);
     assert_eq!(
         sentence,
-        "Parts of this guide are not yet translated into English and are shown in Danish:"
+        "Parts of this guide are not yet translated, and are shown in Danish:"
     );
     assert_eq!(items, [("step 2".to_owned(), Some("#step-2".to_owned()))]);
     // The link leads to the step.
@@ -264,6 +264,26 @@ fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_ste
         "Dele af vejledningen er endnu ikke oversat til dansk og vises på engelsk:"
     );
     assert_eq!(items, [("trin 2".to_owned(), Some("#step-2".to_owned()))]);
+
+    // A German page whose catalog does not have the sentence yet: the English one is shown, and it
+    // must not say the page is in English.
+    let settings = SETTINGS
+        .replace("languages: [da, en]", "languages: [da, de]")
+        .replace("en: IT guides", "de: IT-Anleitungen");
+    let (_tmp, root) = site(&settings, &with_untranslated_step("da", "de"));
+    std::fs::create_dir_all(root.join("locales")).unwrap();
+    std::fs::write(
+        root.join("locales/de.yaml"),
+        "name: Deutsch\nstrings:\n  guide.step_of: \"Schritt {n} von {total}\"\n",
+    )
+    .unwrap();
+    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join("output/de/demo/index.html"));
+    let (sentence, _) = notice(&page);
+    assert_eq!(
+        sentence,
+        "Parts of this guide are not yet translated, and are shown in Dansk:"
+    );
 }
 
 #[test]

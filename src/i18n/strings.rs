@@ -114,9 +114,11 @@ fn create(path: &Path, lang: &str) -> Result<usize, std::io::Error> {
         "# guidegen's interface strings in `{lang}` (docs/translation.md, \"Adding a language\").\n\
          # Each string below is commented out, in {from}: translate it and remove its `#`. A string left\n\
          # commented is shown in English, and `guidegen check` lists it as missing.\n\
-         name: {name}            # the language's own name, as the language switcher shows it\n\
-         direction: {direction}          # rtl for a language written right to left\n\
+         {name:<20}# the language's own name, as the language switcher shows it\n\
+         {direction:<20}# rtl for a language written right to left\n\
          strings:\n",
+        name = format!("name: {name}"),
+        direction = format!("direction: {direction}"),
         from = if builtin.is_some() {
             "the built-in text (a translated line overrides it)"
         } else {
