@@ -682,36 +682,15 @@ fn needs(
             }
         }
     }
-    let mut out = Vec::new();
-    for (id, keys) in devices {
-        if let Some(device) = site.devices.get(id) {
-            out.push(NeedView {
-                kind: "device",
-                id: device.id.clone(),
-                label: l.label(&device.label),
-                icon: icons::svg(device.icon),
-                glyph: icons::glyph(icons::class(device.icon)),
-                shown_in: keys_unless_all(keys, count),
-            });
-        }
-    }
-    for (id, keys) in apps {
-        if let Some(app) = site.apps.get(id) {
-            let name = l.name(&app.name);
-            out.push(NeedView {
-                kind: "app",
-                id: app.id.clone(),
-                label: Label {
-                    text: l.catalog.format("guide.app_item", &[("app", &name.text)]),
-                    lang: name.lang,
-                },
-                icon: icons::APP,
-                glyph: icons::glyph(icons::APP_CLASS),
-                shown_in: keys_unless_all(keys, count),
-            });
-        }
-    }
-    out
+    let devices = devices.into_iter().filter_map(|(id, keys)| {
+        let device = site.devices.get(id)?;
+        Some(NeedView::device(l, device, keys_unless_all(keys, count)))
+    });
+    let apps = apps.into_iter().filter_map(|(id, keys)| {
+        let app = site.apps.get(id)?;
+        Some(NeedView::app(l, app, keys_unless_all(keys, count)))
+    });
+    devices.chain(apps).collect()
 }
 
 #[cfg(test)]

@@ -154,6 +154,40 @@ pub struct NeedView {
     pub shown_in: Option<String>,
 }
 
+impl NeedView {
+    /// A device the guide's steps use, by its label and icon.
+    pub(crate) fn device(
+        l: &Localizer,
+        device: &crate::model::Device,
+        shown_in: Option<String>,
+    ) -> Self {
+        NeedView {
+            kind: "device",
+            id: device.id.clone(),
+            label: l.label(&device.label),
+            icon: icons::svg(device.icon),
+            glyph: icons::glyph(icons::class(device.icon)),
+            shown_in,
+        }
+    }
+
+    /// An app the guide's steps install: "The app Microsoft Authenticator".
+    pub(crate) fn app(l: &Localizer, app: &crate::model::App, shown_in: Option<String>) -> Self {
+        let name = l.name(&app.name);
+        NeedView {
+            kind: "app",
+            id: app.id.clone(),
+            label: Label {
+                text: l.catalog.format("guide.app_item", &[("app", &name.text)]),
+                lang: name.lang,
+            },
+            icon: icons::APP,
+            glyph: icons::glyph(icons::APP_CLASS),
+            shown_in,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceView {
     pub id: String,
@@ -629,32 +663,14 @@ fn needs_view(site: &Site, l: &Localizer, guide: &Guide) -> Vec<NeedView> {
             .any(|n| n.kind == "device" && n.id == step.device)
             && let Some(device) = site.devices.get(&step.device)
         {
-            needs.push(NeedView {
-                kind: "device",
-                id: device.id.clone(),
-                label: l.label(&device.label),
-                icon: icons::svg(device.icon),
-                glyph: icons::glyph(icons::class(device.icon)),
-                shown_in: None,
-            });
+            needs.push(NeedView::device(l, device, None));
         }
     }
     for step in guide.steps() {
         if let Some(app) = step.app.as_ref().and_then(|id| site.apps.get(id))
             && !needs.iter().any(|n| n.kind == "app" && n.id == app.id)
         {
-            let name = l.name(&app.name);
-            needs.push(NeedView {
-                kind: "app",
-                id: app.id.clone(),
-                label: Label {
-                    text: l.catalog.format("guide.app_item", &[("app", &name.text)]),
-                    lang: name.lang,
-                },
-                icon: icons::APP,
-                glyph: icons::glyph(icons::APP_CLASS),
-                shown_in: None,
-            });
+            needs.push(NeedView::app(l, app, None));
         }
     }
     needs

@@ -100,6 +100,32 @@ fn screenshot() -> image::RgbImage {
     })
 }
 
+/// The pages of `pdf` as poppler's pdftoppm renders them with `args`, in order (written into `dir`).
+fn rendered_pages(pdf: &Path, dir: &Path, args: &[&str]) -> Vec<image::RgbImage> {
+    let status = std::process::Command::new("pdftoppm")
+        .args(args)
+        .arg("-png")
+        .arg(pdf)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("page"))
+        })
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|page| image::open(page).unwrap().to_rgb8())
+        .collect()
+}
+
 fn encode(image: &image::RgbImage, format: image::ImageFormat) -> Vec<u8> {
     let mut bytes = Vec::new();
     image
@@ -827,12 +853,7 @@ fn a_decompression_bomb_is_refused_quickly_with_little_memory() {
 #[test]
 fn the_pdf_draws_callouts_where_the_page_does() {
     // Rendered with poppler's pdftoppm, as CI does for the QR codes.
-    if std::process::Command::new("pdftoppm")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        eprintln!("pdftoppm is not installed: skipped");
+    if !common::installed("pdftoppm") {
         return;
     }
     let site = Site::new();
@@ -853,24 +874,7 @@ fn the_pdf_draws_callouts_where_the_page_does() {
     ));
     site.build(&["pdf"]).expect_code(0);
     let pdf = site.out().join("en/shots/shots-en.pdf");
-    let prefix = site.out().join("page");
-    let status = std::process::Command::new("pdftoppm")
-        .args(["-r", "100", "-png", "-f", "1", "-l", "1"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm runs");
-    assert!(status.success());
-    let rendered = std::fs::read_dir(site.out())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("page"))
-        })
-        .expect("a rendered page");
-    let page = image::open(rendered).unwrap().to_rgb8();
+    let page = rendered_pages(&pdf, &site.out(), &["-r", "100", "-f", "1", "-l", "1"]).remove(0);
     // The picture: the box of its grey pixels.
     let bbox = |keep: &dyn Fn(&image::Rgb<u8>) -> bool, within: Option<(f64, f64, f64, f64)>| {
         let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
@@ -1090,12 +1094,7 @@ fn an_image_named_by_its_web_address_says_to_save_the_file_in_the_guide() {
 
 #[test]
 fn a_long_capture_is_shown_as_wide_as_a_computer_s_cut_into_pieces_that_pages_break_between() {
-    if std::process::Command::new("pdftoppm")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        eprintln!("pdftoppm is not installed: skipped");
+    if !common::installed("pdftoppm") {
         return;
     }
     // A page scrolled down and captured whole, 5 times as tall as wide: its red grows from 0 at
@@ -1129,29 +1128,11 @@ fn a_long_capture_is_shown_as_wide_as_a_computer_s_cut_into_pieces_that_pages_br
     let embedded = common::embedded_images(&std::fs::read(&pdf).unwrap());
     let copies = embedded.iter().filter(|(w, h, _)| (*w, *h) == (400, 2000));
     assert_eq!(copies.count(), 1, "embedded once");
-    let prefix = site.out().join("page");
-    let status = std::process::Command::new("pdftoppm")
-        .args(["-r", "40", "-png"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm runs");
-    assert!(status.success());
-    let mut pages: Vec<_> = std::fs::read_dir(site.out())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("page"))
-        })
-        .collect();
-    pages.sort();
+    let pages = rendered_pages(&pdf, &site.out(), &["-r", "40"]);
     // Down every page, the rows of the capture as they come: each row's red and how wide it is.
     let mut rows: Vec<(u8, u32)> = Vec::new();
     let mut on_pages = 0;
     for page in &pages {
-        let page = image::open(page).unwrap().to_rgb8();
         let before = rows.len();
         for y in 0..page.height() {
             let of_capture: Vec<u8> = (0..page.width())

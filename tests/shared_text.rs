@@ -114,12 +114,7 @@ fn variables_are_put_in_pages_alt_texts_and_links_in_each_language() {
 
 #[test]
 fn variables_reach_the_pdf() {
-    if std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        eprintln!("pdftotext is not installed: skipped");
+    if !common::installed("pdftotext") {
         return;
     }
     let (_tmp, root) = site();
@@ -138,12 +133,7 @@ fn variables_reach_the_pdf() {
 
 #[test]
 fn in_the_pdf_a_guide_link_shows_the_guides_title_and_address() {
-    if std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        eprintln!("pdftotext is not installed: skipped");
+    if !common::installed("pdftotext") {
         return;
     }
     let (_tmp, root) = site();

@@ -213,7 +213,7 @@ steps:
 }
 
 /// The notice of `page`: its sentence, and each item's text and link.
-fn notice(page: &scraper::Html) -> (String, Vec<(String, Option<String>)>) {
+fn notice(page: &scraper::Html) -> Notice {
     let notice = page
         .select(&sel("[data-fallback-notice]"))
         .next()
@@ -237,13 +237,22 @@ fn notice(page: &scraper::Html) -> (String, Vec<(String, Option<String>)>) {
     (sentence, items)
 }
 
+/// A fallback notice: its sentence, and each item's text and link.
+type Notice = (String, Vec<(String, Option<String>)>);
+
+/// The demo guide's page in `lang`, built as HTML, and its fallback notice.
+fn built_notice(root: &Path, lang: &str) -> (scraper::Html, Notice) {
+    run_in(root, &[&"build", &"--format", &"html"]).expect_code(0);
+    let page = parse_html(&root.join(format!("output/{lang}/demo/index.html")));
+    let notice = notice(&page);
+    (page, notice)
+}
+
 #[test]
 fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_steps() {
     // Danish source: the English page says "Danish".
     let (_tmp, root) = site(SETTINGS, &with_untranslated_step("da", "en"));
-    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
-    let page = parse_html(&root.join("output/en/demo/index.html"));
-    let (sentence, items) = notice(&page);
+    let (page, (sentence, items)) = built_notice(&root, "en");
     assert_eq!(
         sentence,
         "Parts of this guide are not yet translated, and are shown in Danish:"
@@ -256,9 +265,7 @@ fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_ste
     // English source: the Danish page says "engelsk".
     let settings = SETTINGS.replace("languages: [da, en]", "languages: [en, da]");
     let (_tmp, root) = site(&settings, &with_untranslated_step("en", "da"));
-    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
-    let page = parse_html(&root.join("output/da/demo/index.html"));
-    let (sentence, items) = notice(&page);
+    let (_, (sentence, items)) = built_notice(&root, "da");
     assert_eq!(
         sentence,
         "Dele af vejledningen er endnu ikke oversat til dansk og vises på engelsk:"
@@ -277,9 +284,7 @@ fn the_fallback_notice_names_the_language_in_the_page_language_and_links_its_ste
         "name: Deutsch\nstrings:\n  guide.step_of: \"Schritt {n} von {total}\"\n",
     )
     .unwrap();
-    run_in(&root, &[&"build", &"--format", &"html"]).expect_code(0);
-    let page = parse_html(&root.join("output/de/demo/index.html"));
-    let (sentence, _) = notice(&page);
+    let (_, (sentence, _)) = built_notice(&root, "de");
     assert_eq!(
         sentence,
         "Parts of this guide are not yet translated, and are shown in Dansk:"

@@ -333,6 +333,14 @@ impl Builder {
         let _ = writeln!(self.out, "{MARKER}{part}");
     }
 
+    /// A QR code's SVG among the PDF's files: its path.
+    fn qr_file(&mut self, svg: &str) -> String {
+        self.files.add(
+            "svg",
+            typst::foundations::Bytes::from_string(svg.to_owned()),
+        )
+    }
+
     fn icon(&mut self, svg: &'static str, colour: &str) -> String {
         let key = format!("{colour}{:p}", svg.as_ptr());
         let path = self
@@ -568,10 +576,7 @@ impl Builder {
             .continue_codes
             .iter()
             .map(|code| {
-                let qr = self.files.add(
-                    "svg",
-                    typst::foundations::Bytes::from_string(code.qr_svg.clone()),
-                );
+                let qr = self.qr_file(&code.qr_svg);
                 let hint = match &code.platform_label {
                     Some(name) => format!("{name}: {}", code.hint),
                     None => code.hint.clone(),
@@ -707,10 +712,7 @@ impl Builder {
                 .stores
                 .iter()
                 .map(|store| {
-                    let qr = self.files.add(
-                        "svg",
-                        typst::foundations::Bytes::from_string(store.qr_svg.clone()),
-                    );
+                    let qr = self.qr_file(&store.qr_svg);
                     format!(
                         "gg-store({}, {}, {}, {})",
                         string(&qr),
@@ -801,10 +803,7 @@ impl Builder {
             args.push(format!("note: {}", content(&local.pdf_note)));
         }
         if let Some(service) = &video.service {
-            let qr = self.files.add(
-                "svg",
-                typst::foundations::Bytes::from_string(service.qr_svg.clone()),
-            );
+            let qr = self.qr_file(&service.qr_svg);
             args.push(format!("qr: {}", string(&qr)));
             args.push(format!("qr-alt: {}", string(&service.qr_label)));
             args.push(format!("url: {}", string(&service.url)));

@@ -407,6 +407,16 @@ pub fn stays_inside(path: &Path) -> bool {
 }
 
 /// Every image the PDF embeds, in object order: (width, height, its decompressed samples).
+/// Whether `tool` (poppler's `pdftoppm`, `pdftotext`) runs here; a test that needs it says it is
+/// skipped when not (CI installs it: `.ci/run`).
+pub fn installed(tool: &str) -> bool {
+    let runs = std::process::Command::new(tool).arg("-v").output().is_ok();
+    if !runs {
+        eprintln!("{tool} is not installed: skipped");
+    }
+    runs
+}
+
 pub fn embedded_images(pdf: &[u8]) -> Vec<(i64, i64, Vec<u8>)> {
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     doc.objects
