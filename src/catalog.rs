@@ -248,8 +248,35 @@ pub fn load(
             return None;
         }
     };
-    let required = Catalog::required_keys();
     let reference = Catalog::builtin("en")?;
+    let ok = check_file(path, &file, &reference, diagnostics);
+    let named = file.name.is_some();
+    let mut catalog = Catalog::from_file(file, lang);
+    match builtin {
+        Some(builtin) => {
+            // The site overrides single strings of a built-in language; the rest stays built in.
+            for (key, value) in builtin.strings {
+                catalog.strings.entry(key).or_insert(value);
+            }
+            if !named {
+                catalog.name = builtin.name;
+            }
+        }
+        None => fill_missing(&mut catalog, path, lang, &reference, diagnostics),
+    }
+    ok.then_some(catalog)
+}
+
+/// A site's catalog file checked against the English one: every key known (an unknown one is an
+/// error), each string using the English one's placeholders (a warning), a known direction. False
+/// after an error.
+fn check_file(
+    path: &Path,
+    file: &CatalogFile,
+    reference: &Catalog,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let required = Catalog::required_keys();
     let mut ok = true;
     for (key, value) in &file.strings {
         if !required.contains(key) {
@@ -291,57 +318,54 @@ pub fn load(
         );
         ok = false;
     }
-    let named = file.name.is_some();
-    let mut catalog = Catalog::from_file(file, lang);
-    match builtin {
-        Some(builtin) => {
-            // The site overrides single strings of a built-in language; the rest stays built in.
-            for (key, value) in builtin.strings {
-                catalog.strings.entry(key).or_insert(value);
-            }
-            if !named {
-                catalog.name = builtin.name;
-            }
-        }
-        None => {
-            // A string this version of guidegen added since the catalog was written is shown in
-            // English until it is translated: an upgrade never stops a site from building.
-            let missing: Vec<&String> = required.iter().filter(|key| !catalog.has(key)).collect();
-            if let Some(first) = missing.first() {
-                // A catalog just begun lacks all hundred: the first few say which part is missing.
-                let named = missing
-                    .iter()
-                    .take(MISSING_NAMED)
-                    .map(|key| format!("`{key}`"));
-                let mut keys = named.collect::<Vec<_>>().join(", ");
-                if missing.len() > MISSING_NAMED {
-                    let _ = write!(keys, " and {} more", missing.len() - MISSING_NAMED);
-                }
-                diagnostics.push(
-                    Diagnostic::warning(
-                        path,
-                        Span::START,
-                        format!(
-                            "{} interface string{} missing, shown in English meanwhile: {}",
-                            missing.len(),
-                            if missing.len() == 1 { " is" } else { "s are" },
-                            keys
-                        ),
-                    )
-                    .with_hint(format!(
-                        "add each under `strings:` (a line commented out with `#` does not count); `{first}` reads \"{}\" in English. `guidegen i18n strings {lang}` adds any this file lacks under `strings:`, commented out, for you to translate",
-                        reference.get(first)
-                    )),
-                );
-                for key in missing {
-                    catalog
-                        .strings
-                        .insert(key.clone(), stand_in(&reference, key).to_owned());
-                }
-            }
-        }
+    ok
+}
+
+/// The strings a catalog of a language guidegen does not ship lacks, shown in English until they
+/// are translated — a string this version added since the catalog was written, or all of them in
+/// a catalog just begun — with one warning naming them: an upgrade never stops a site from building.
+fn fill_missing(
+    catalog: &mut Catalog,
+    path: &Path,
+    lang: &str,
+    reference: &Catalog,
+    diagnostics: &mut Diagnostics,
+) {
+    let required = Catalog::required_keys();
+    let missing: Vec<&String> = required.iter().filter(|key| !catalog.has(key)).collect();
+    let Some(first) = missing.first() else {
+        return;
+    };
+    // A catalog just begun lacks all hundred: the first few say which part is missing.
+    let named = missing
+        .iter()
+        .take(MISSING_NAMED)
+        .map(|key| format!("`{key}`"));
+    let mut keys = named.collect::<Vec<_>>().join(", ");
+    if missing.len() > MISSING_NAMED {
+        let _ = write!(keys, " and {} more", missing.len() - MISSING_NAMED);
     }
-    ok.then_some(catalog)
+    diagnostics.push(
+        Diagnostic::warning(
+            path,
+            Span::START,
+            format!(
+                "{} interface string{} missing, shown in English meanwhile: {}",
+                missing.len(),
+                if missing.len() == 1 { " is" } else { "s are" },
+                keys
+            ),
+        )
+        .with_hint(format!(
+            "add each under `strings:` (a line commented out with `#` does not count); `{first}` reads \"{}\" in English. `guidegen i18n strings {lang}` adds any this file lacks under `strings:`, commented out, for you to translate",
+            reference.get(first)
+        )),
+    );
+    for key in missing {
+        catalog
+            .strings
+            .insert(key.clone(), stand_in(reference, key).to_owned());
+    }
 }
 
 /// What a catalog that lacks `key` shows meanwhile: the English string, except for a date's format,
