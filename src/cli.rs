@@ -374,114 +374,126 @@ fn run_i18n(command: I18nCommand) -> ExitCode {
         return ExitCode::from(2);
     }
     match command {
-        I18nCommand::Status(args) => {
-            let checked = build::check(&args.site.dir);
-            let Some(site) = checked.site else {
-                return site_errors(&checked.diagnostics.sorted(), &checked.sources);
-            };
-            if let Err(Failure::Usage(message)) = i18n::target_languages(&site, &args.languages) {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
-            let report = i18n::status(&site, &args.languages);
-            match args.format {
-                // A closed pipe (`| head`) is not an error worth a panic.
-                StatusFormat::Table => {
-                    let _ = write!(std::io::stdout().lock(), "{}", report.table(args.verbose));
-                }
-                StatusFormat::Json => {
-                    let _ = writeln!(
-                        std::io::stdout().lock(),
-                        "{}",
-                        serde_json::to_string_pretty(&report.json()).unwrap_or_default()
-                    );
-                }
-            }
-            if args.strict && !report.complete() {
-                eprintln!("error: some translations are missing or outdated (--strict)");
-                return ExitCode::from(1);
-            }
-            ExitCode::SUCCESS
-        }
+        I18nCommand::Status(args) => run_status(args),
         I18nCommand::Confirm(args) => run_confirm(args, false),
         I18nCommand::Track(args) => run_confirm(args, true),
-        I18nCommand::Export(args) => {
-            let outcome = i18n::export(&i18n::ExportOptions {
-                site_dir: args.site.dir,
-                languages: args.languages,
-                out_dir: args.out,
-            });
-            finish(outcome, |s| {
-                let mut text = format!(
-                    "wrote {} PO file{} ({} entr{} to translate)",
-                    s.files.len(),
-                    plural(s.files.len()),
-                    s.untranslated,
-                    if s.untranslated == 1 { "y" } else { "ies" }
-                );
-                for f in &s.files {
-                    text.push_str(&format!("\n  {}", f.display()));
-                }
-                text
-            })
+        I18nCommand::Export(args) => run_export(args),
+        I18nCommand::Strings(args) => run_strings(args),
+        I18nCommand::Import(args) => run_import(args),
+    }
+}
+
+/// `guidegen i18n status`: how far each guide is translated, as a table or JSON.
+fn run_status(args: StatusArgs) -> ExitCode {
+    let checked = build::check(&args.site.dir);
+    let Some(site) = checked.site else {
+        return site_errors(&checked.diagnostics.sorted(), &checked.sources);
+    };
+    if let Err(Failure::Usage(message)) = i18n::target_languages(&site, &args.languages) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    let report = i18n::status(&site, &args.languages);
+    match args.format {
+        // A closed pipe (`| head`) is not an error worth a panic.
+        StatusFormat::Table => {
+            let _ = write!(std::io::stdout().lock(), "{}", report.table(args.verbose));
         }
-        I18nCommand::Strings(args) => {
-            let outcome = i18n::strings(&i18n::StringsOptions {
-                site_dir: args.site.dir,
-                lang: args.lang,
-            });
-            finish(outcome, |s| {
-                let done = match (s.created, s.added) {
-                    (true, n) => format!("wrote {} with {n} interface strings", s.path.display()),
-                    (false, 0) => format!("nothing to add to {}", s.path.display()),
-                    (false, n) => format!(
-                        "added {n} interface string{} to the strings of {}",
-                        plural(n),
-                        s.path.display()
-                    ),
-                };
-                match s.untranslated {
-                    0 => format!("{done}; every string is translated"),
-                    n => format!(
-                        "{done}; {n} string{} to translate: translate each commented line and remove its `#`",
-                        plural(n)
-                    ),
-                }
-            })
-        }
-        I18nCommand::Import(args) => {
-            let mut paths = args.paths;
-            let dir = if paths.first().is_some_and(|p| p.is_dir()) {
-                paths.remove(0)
-            } else {
-                PathBuf::from(".")
-            };
-            if paths.is_empty() {
-                eprintln!(
-                    "error: name one or more PO files to import: guidegen i18n import [DIR] FILE.po..."
-                );
-                return ExitCode::from(2);
-            }
-            let outcome = i18n::import(&i18n::ImportOptions {
-                site_dir: dir,
-                files: paths,
-                language: args.language,
-            });
-            finish(outcome, |s| {
-                format!(
-                    "imported {} translation{} ({} unchanged, {} outdated) into {} file{}; {} entr{} skipped",
-                    s.imported,
-                    plural(s.imported),
-                    s.unchanged,
-                    s.outdated,
-                    s.files.len(),
-                    plural(s.files.len()),
-                    s.skipped,
-                    if s.skipped == 1 { "y" } else { "ies" }
-                )
-            })
+        StatusFormat::Json => {
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&report.json()).unwrap_or_default()
+            );
         }
     }
+    if args.strict && !report.complete() {
+        eprintln!("error: some translations are missing or outdated (--strict)");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `guidegen i18n export`: a PO file per guide and language for translators.
+fn run_export(args: ExportArgs) -> ExitCode {
+    let outcome = i18n::export(&i18n::ExportOptions {
+        site_dir: args.site.dir,
+        languages: args.languages,
+        out_dir: args.out,
+    });
+    finish(outcome, |s| {
+        let mut text = format!(
+            "wrote {} PO file{} ({} entr{} to translate)",
+            s.files.len(),
+            plural(s.files.len()),
+            s.untranslated,
+            if s.untranslated == 1 { "y" } else { "ies" }
+        );
+        for f in &s.files {
+            text.push_str(&format!("\n  {}", f.display()));
+        }
+        text
+    })
+}
+
+/// `guidegen i18n strings`: locales/<lang>.yaml with the interface strings to translate.
+fn run_strings(args: StringsArgs) -> ExitCode {
+    let outcome = i18n::strings(&i18n::StringsOptions {
+        site_dir: args.site.dir,
+        lang: args.lang,
+    });
+    finish(outcome, |s| {
+        let done = match (s.created, s.added) {
+            (true, n) => format!("wrote {} with {n} interface strings", s.path.display()),
+            (false, 0) => format!("nothing to add to {}", s.path.display()),
+            (false, n) => format!(
+                "added {n} interface string{} to the strings of {}",
+                plural(n),
+                s.path.display()
+            ),
+        };
+        match s.untranslated {
+            0 => format!("{done}; every string is translated"),
+            n => format!(
+                "{done}; {n} string{} to translate: translate each commented line and remove its `#`",
+                plural(n)
+            ),
+        }
+    })
+}
+
+/// `guidegen i18n import`: translations back from PO files into guide.yaml.
+fn run_import(args: ImportArgs) -> ExitCode {
+    let mut paths = args.paths;
+    let dir = if paths.first().is_some_and(|p| p.is_dir()) {
+        paths.remove(0)
+    } else {
+        PathBuf::from(".")
+    };
+    if paths.is_empty() {
+        eprintln!(
+            "error: name one or more PO files to import: guidegen i18n import [DIR] FILE.po..."
+        );
+        return ExitCode::from(2);
+    }
+    let outcome = i18n::import(&i18n::ImportOptions {
+        site_dir: dir,
+        files: paths,
+        language: args.language,
+    });
+    finish(outcome, |s| {
+        format!(
+            "imported {} translation{} ({} unchanged, {} outdated) into {} file{}; {} entr{} skipped",
+            s.imported,
+            plural(s.imported),
+            s.unchanged,
+            s.outdated,
+            s.files.len(),
+            plural(s.files.len()),
+            s.skipped,
+            if s.skipped == 1 { "y" } else { "ies" }
+        )
+    })
 }
 
 /// Reports a translation command's diagnostics and chooses its exit code.
