@@ -241,6 +241,29 @@ impl Report {
     /// An aligned table, then the texts to translate with their locations, then information (the
     /// screenshots with no localized version only when `verbose` or the site localizes some).
     pub fn table(&self, verbose: bool) -> String {
+        let mut out = self.counts();
+        self.to_translate(&mut out);
+        let unpinned: usize = self
+            .totals()
+            .iter()
+            .chain(&self.site)
+            .map(|t| t.unpinned)
+            .sum();
+        if unpinned > 0 {
+            let _ = writeln!(
+                out,
+                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n track` records it",
+                if unpinned == 1 { "" } else { "s" },
+                if unpinned == 1 { "s" } else { "" }
+            );
+        }
+        self.screenshots_not_localized(&mut out, verbose);
+        out
+    }
+
+    /// The counts of each guide (and guidegen.yaml) in each language, then of all, as an aligned
+    /// table: names left, numbers right.
+    fn counts(&self) -> String {
         let headings = [
             "guide",
             "language",
@@ -249,7 +272,6 @@ impl Report {
             "outdated",
             "total",
         ];
-        let mut rows: Vec<[String; 6]> = Vec::new();
         let row = |name: &str, l: &LanguageStatus| {
             [
                 name.to_owned(),
@@ -260,6 +282,7 @@ impl Report {
                 l.total.to_string(),
             ]
         };
+        let mut rows: Vec<[String; 6]> = vec![headings.map(str::to_owned)];
         for g in &self.guides {
             rows.extend(g.languages.iter().map(|l| row(&g.id, l)));
         }
@@ -269,22 +292,20 @@ impl Report {
                 .filter(|l| l.total > 0)
                 .map(|l| row(SITE_ROW, l)),
         );
-        let totals = self.totals();
-        rows.extend(totals.iter().map(|l| row("(all guides)", l)));
-        let mut widths = headings.map(|h| h.chars().count());
+        rows.extend(self.totals().iter().map(|l| row("(all guides)", l)));
+        let mut widths = [0; 6];
         for r in &rows {
             for (w, cell) in widths.iter_mut().zip(r) {
                 *w = (*w).max(cell.chars().count());
             }
         }
         let mut out = String::new();
-        let line = |out: &mut String, cells: [&str; 6]| {
+        for r in &rows {
             let mut text = String::new();
-            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            for (i, (cell, w)) in r.iter().zip(widths).enumerate() {
                 if i > 0 {
                     text.push_str("  ");
                 }
-                // Names left, numbers right.
                 if i < 2 {
                     let _ = write!(text, "{cell:<w$}");
                 } else {
@@ -293,55 +314,50 @@ impl Report {
             }
             out.push_str(text.trim_end());
             out.push('\n');
-        };
-        line(&mut out, headings);
-        for r in &rows {
-            line(
-                &mut out,
-                [&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]].map(|s| s.as_str()),
-            );
         }
+        out
+    }
+
+    /// "to translate:", each text missing or outdated with where it is written.
+    fn to_translate(&self, out: &mut String) {
         let untranslated: Vec<(&str, &Fallback)> = self
             .guides
             .iter()
             .flat_map(|g| &g.languages)
             .flat_map(|l| l.untranslated.iter().map(move |f| (l.language.as_str(), f)))
             .collect();
-        if !untranslated.is_empty() || !self.site_untranslated.is_empty() {
-            out.push_str("\nto translate:\n");
-            for f in &self.site_untranslated {
-                let _ = writeln!(
-                    out,
-                    "  {}:{}:{}: {} ({}) {}",
-                    f.origin.path.display(),
-                    f.origin.span.line,
-                    f.origin.span.column,
-                    f.name,
-                    f.language,
-                    f.status.name()
-                );
-            }
-            for (lang, f) in untranslated {
-                let _ = writeln!(
-                    out,
-                    "  {}:{}:{}: {} ({lang}) {}",
-                    f.origin.path.display(),
-                    f.origin.span.line,
-                    f.origin.span.column,
-                    f.slot,
-                    f.status.name()
-                );
-            }
+        if untranslated.is_empty() && self.site_untranslated.is_empty() {
+            return;
         }
-        let unpinned: usize = totals.iter().chain(&self.site).map(|t| t.unpinned).sum();
-        if unpinned > 0 {
+        out.push_str("\nto translate:\n");
+        for f in &self.site_untranslated {
             let _ = writeln!(
                 out,
-                "\nnote: {unpinned} translation{} record{} no source fingerprint, so a later change of the source text will not show them as outdated; `guidegen i18n track` records it",
-                if unpinned == 1 { "" } else { "s" },
-                if unpinned == 1 { "s" } else { "" }
+                "  {}:{}:{}: {} ({}) {}",
+                f.origin.path.display(),
+                f.origin.span.line,
+                f.origin.span.column,
+                f.name,
+                f.language,
+                f.status.name()
             );
         }
+        for (lang, f) in untranslated {
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {} ({lang}) {}",
+                f.origin.path.display(),
+                f.origin.span.line,
+                f.origin.span.column,
+                f.slot,
+                f.status.name()
+            );
+        }
+    }
+
+    /// The screenshots shown in a language without a localized version of their own, when
+    /// `verbose` or the site localizes some.
+    fn screenshots_not_localized(&self, out: &mut String, verbose: bool) {
         let shots: Vec<(&str, &LanguageStatus)> = self
             .guides
             .iter()
@@ -349,18 +365,18 @@ impl Report {
             .filter(|(_, l)| !l.screenshots_not_localized.is_empty())
             .filter(|_| verbose || self.localizes_screenshots)
             .collect();
-        if !shots.is_empty() {
-            out.push_str("\ninfo: screenshots without a localized version (the default image is shown; add shots/<name>.<lang>.<ext> to localize one):\n");
-            for (id, l) in shots {
-                let _ = writeln!(
-                    out,
-                    "  {id} ({}): {}",
-                    l.language,
-                    l.screenshots_not_localized.join(", ")
-                );
-            }
+        if shots.is_empty() {
+            return;
         }
-        out
+        out.push_str("\ninfo: screenshots without a localized version (the default image is shown; add shots/<name>.<lang>.<ext> to localize one):\n");
+        for (id, l) in shots {
+            let _ = writeln!(
+                out,
+                "  {id} ({}): {}",
+                l.language,
+                l.screenshots_not_localized.join(", ")
+            );
+        }
     }
 
     pub fn json(&self) -> serde_json::Value {
