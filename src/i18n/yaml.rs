@@ -710,108 +710,152 @@ pub fn set<N>(
     fingerprint: &str,
 ) -> Result<Vec<Edit>, Refused> {
     let span = bytes(&text.raw.referenced).ok_or_else(Refused::layout)?;
+    let written = NewTranslation {
+        lang,
+        text: translation,
+        fingerprint,
+    };
     match &text.raw.value {
-        RawText::Plain(plain) => {
-            if text.flow {
-                let raw = &src[span.clone()];
-                let written = if flow_safe(raw) {
-                    raw.to_owned()
-                } else {
-                    inline_scalar(plain)
-                };
-                let new = format!(
-                    "{{{source_lang}: {written}, {lang}:{}}}",
-                    render_translation(translation, fingerprint, true, 0)
-                );
-                return Ok(vec![Edit {
-                    range: span,
-                    text: new,
-                }]);
-            }
-            let (key_start, colon) =
-                find_key(src, span.start, &text.field).ok_or_else(Refused::layout)?;
-            let key_col = column(src, key_start);
-            let pad = " ".repeat(key_col + 2);
-            let (written, end) = if let Some(block) = block_after(src, colon, key_col) {
-                let k = block.indent;
-                let delta = (key_col + 4).saturating_sub(k);
-                let mut header = src[block.header.clone()].to_owned();
-                if let Some(i) = block.indicator {
-                    let m = k + delta - (key_col + 2);
-                    let at = i - block.header.start;
-                    header.replace_range(at..at + 1, &m.to_string());
-                }
-                let content = reindent(src, block.content.clone(), delta);
-                (
-                    format!("{header}\n{content}"),
-                    block.content.end.max(block.header.end),
-                )
+        RawText::Plain(plain) if text.flow => {
+            let raw = &src[span.clone()];
+            let source = if flow_safe(raw) {
+                raw.to_owned()
             } else {
-                let raw = &src[span.clone()];
-                let written = if raw.contains('\n') {
-                    inline_scalar(plain)
-                } else {
-                    raw.to_owned()
-                };
-                (written, span.end)
+                inline_scalar(plain)
             };
-            let rendered = render_translation(translation, fingerprint, false, key_col + 4);
-            let (end, comment) = moved_comment(src, end, &rendered)?;
             let new = format!(
-                "{}:\n{pad}{source_lang}: {written}{comment}\n{pad}{lang}:{rendered}",
-                text.field,
+                "{{{source_lang}: {source}, {lang}:{}}}",
+                written.render(true, 0)
             );
             Ok(vec![Edit {
-                range: key_start..end,
+                range: span,
                 text: new,
             }])
         }
-        RawText::Localized(entries) => {
-            if let Some((key, value)) = entries.iter().find(|(k, _)| k.value == lang) {
-                let (key_range, key_col) = key_info(src, key)?;
-                let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
-                let end = translation_end(src, key_range.end, key_col, value)?;
-                let rendered = render_translation(translation, fingerprint, text.flow, key_col + 2);
-                let (end, comment) = moved_comment(src, end, &rendered)?;
-                let new = match key_line_comment(src, colon) {
-                    Some(kept) if rendered.starts_with('\n') => {
-                        format!("  {kept}{comment}{rendered}")
-                    }
-                    Some(kept) => format!("{rendered}  {kept}"),
-                    None => format!("{comment}{rendered}"),
-                };
-                Ok(vec![Edit {
-                    range: colon..end,
-                    text: new,
-                }])
-            } else {
-                let (last_key, last_value) = entries.last().ok_or_else(Refused::layout)?;
-                let (key_range, key_col) = key_info(src, last_key)?;
-                let end = translation_end(src, key_range.end, key_col, last_value)?;
-                if text.flow || src.as_bytes().get(span.start) == Some(&b'{') {
-                    let new = format!(
-                        ", {lang}:{}",
-                        render_translation(translation, fingerprint, true, 0)
-                    );
-                    Ok(vec![Edit {
-                        range: end..end,
-                        text: new,
-                    }])
-                } else {
-                    let end = line_end(src, end);
-                    let pad = " ".repeat(key_col);
-                    let new = format!(
-                        "\n{pad}{lang}:{}",
-                        render_translation(translation, fingerprint, false, key_col + 2)
-                    );
-                    Ok(vec![Edit {
-                        range: end..end,
-                        text: new,
-                    }])
-                }
-            }
-        }
+        RawText::Plain(plain) => plain_to_map(src, text, span, plain, source_lang, &written),
+        RawText::Localized(entries) => match entries.iter().find(|(k, _)| k.value == lang) {
+            Some((key, value)) => replace_translation(src, text, key, value, &written),
+            None => add_translation(src, text, span, entries, &written),
+        },
     }
+}
+
+/// A translation to write: its language, its text, and its source's fingerprint.
+struct NewTranslation<'a> {
+    lang: &'a str,
+    text: &'a str,
+    fingerprint: &'a str,
+}
+
+impl NewTranslation<'_> {
+    /// As [`render_translation`] writes it after its key's colon.
+    fn render(&self, flow: bool, indent: usize) -> String {
+        render_translation(self.text, self.fingerprint, flow, indent)
+    }
+}
+
+/// A block `field: text` made a language map: the text (a block scalar re-indented, a plain one as it
+/// was) under `source_lang`, and the translation after it; a comment after the text stays with it.
+fn plain_to_map<N>(
+    src: &str,
+    text: &Located<N>,
+    span: Range<usize>,
+    plain: &str,
+    source_lang: &str,
+    translation: &NewTranslation,
+) -> Result<Vec<Edit>, Refused> {
+    let (key_start, colon) = find_key(src, span.start, &text.field).ok_or_else(Refused::layout)?;
+    let key_col = column(src, key_start);
+    let pad = " ".repeat(key_col + 2);
+    let (written, end) = if let Some(block) = block_after(src, colon, key_col) {
+        let k = block.indent;
+        let delta = (key_col + 4).saturating_sub(k);
+        let mut header = src[block.header.clone()].to_owned();
+        if let Some(i) = block.indicator {
+            let m = k + delta - (key_col + 2);
+            let at = i - block.header.start;
+            header.replace_range(at..at + 1, &m.to_string());
+        }
+        let content = reindent(src, block.content.clone(), delta);
+        (
+            format!("{header}\n{content}"),
+            block.content.end.max(block.header.end),
+        )
+    } else {
+        let raw = &src[span.clone()];
+        let written = if raw.contains('\n') {
+            inline_scalar(plain)
+        } else {
+            raw.to_owned()
+        };
+        (written, span.end)
+    };
+    let rendered = translation.render(false, key_col + 4);
+    let (end, comment) = moved_comment(src, end, &rendered)?;
+    let lang = translation.lang;
+    let new = format!(
+        "{}:\n{pad}{source_lang}: {written}{comment}\n{pad}{lang}:{rendered}",
+        text.field,
+    );
+    Ok(vec![Edit {
+        range: key_start..end,
+        text: new,
+    }])
+}
+
+/// The translation already under `key` in a language map replaced; a comment on the key's line
+/// stays.
+fn replace_translation<N>(
+    src: &str,
+    text: &Located<N>,
+    key: &Spanned<String>,
+    value: &Spanned<RawTranslation>,
+    translation: &NewTranslation,
+) -> Result<Vec<Edit>, Refused> {
+    let (key_range, key_col) = key_info(src, key)?;
+    let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
+    let end = translation_end(src, key_range.end, key_col, value)?;
+    let rendered = translation.render(text.flow, key_col + 2);
+    let (end, comment) = moved_comment(src, end, &rendered)?;
+    let new = match key_line_comment(src, colon) {
+        Some(kept) if rendered.starts_with('\n') => {
+            format!("  {kept}{comment}{rendered}")
+        }
+        Some(kept) => format!("{rendered}  {kept}"),
+        None => format!("{comment}{rendered}"),
+    };
+    Ok(vec![Edit {
+        range: colon..end,
+        text: new,
+    }])
+}
+
+/// The translation added after the last entry of a language map, in its style (`{…}` or block).
+fn add_translation<N>(
+    src: &str,
+    text: &Located<N>,
+    span: Range<usize>,
+    entries: &[(Spanned<String>, Spanned<RawTranslation>)],
+    translation: &NewTranslation,
+) -> Result<Vec<Edit>, Refused> {
+    let (last_key, last_value) = entries.last().ok_or_else(Refused::layout)?;
+    let (key_range, key_col) = key_info(src, last_key)?;
+    let end = translation_end(src, key_range.end, key_col, last_value)?;
+    let lang = translation.lang;
+    if text.flow || src.as_bytes().get(span.start) == Some(&b'{') {
+        let new = format!(", {lang}:{}", translation.render(true, 0));
+        return Ok(vec![Edit {
+            range: end..end,
+            text: new,
+        }]);
+    }
+    let end = line_end(src, end);
+    let pad = " ".repeat(key_col);
+    let new = format!("\n{pad}{lang}:{}", translation.render(false, key_col + 2));
+    Ok(vec![Edit {
+        range: end..end,
+        text: new,
+    }])
 }
 
 /// Where the replacement of a value ending at `end` must end, and the comment that followed the value
