@@ -623,80 +623,102 @@ pub fn pin<N>(
         RawTranslation::Map {
             text: t,
             source: None,
-        } => {
-            if src.as_bytes().get(span.start) == Some(&b'{') {
-                let text_span = bytes(&t.referenced).ok_or_else(Refused::layout)?;
-                if src[text_span.clone()].contains('\n') {
-                    return Err(Refused::layout());
-                }
-                Ok(vec![Edit {
-                    range: text_span.end..text_span.end,
-                    text: format!(", source: {fingerprint}"),
-                }])
-            } else {
-                let start = line_start(src, span.start);
-                if !src[start..span.start].chars().all(|c| c == ' ') {
-                    return Err(Refused::layout());
-                }
-                let pad = " ".repeat(column(src, span.start));
-                Ok(vec![Edit {
-                    range: start..start,
-                    text: format!("{pad}source: {fingerprint}\n"),
-                }])
-            }
-        }
-        RawTranslation::Scalar(s) => {
+        } => add_source(src, span, t, fingerprint),
+        RawTranslation::Scalar(scalar) => {
             let colon = colon_after(src, key_range.end).ok_or_else(Refused::layout)?;
-            if let Some(block) = block_after(src, colon, key_col) {
-                if text.flow {
-                    return Err(Refused::layout());
+            match block_after(src, colon, key_col) {
+                Some(_) if text.flow => Err(Refused::layout()),
+                Some(block) => block_to_map(src, colon, key_col, &block, fingerprint),
+                None => {
+                    let raw = &src[span.clone()];
+                    let written = if flow_safe(raw) {
+                        raw.to_owned()
+                    } else {
+                        inline_scalar(scalar)
+                    };
+                    Ok(vec![Edit {
+                        range: span,
+                        text: format!("{{text: {written}, source: {fingerprint}}}"),
+                    }])
                 }
-                // en: |            en:
-                //   Text     →      source: 1a2b3c4d
-                //                   text: |
-                //                    Text            (the content's lines stay as they are)
-                let k = block.indent;
-                let (keys, delta) = if k >= key_col + 2 {
-                    ((key_col + 2).min(k - 1), 0)
-                } else {
-                    (key_col + 2, key_col + 4 - k)
-                };
-                let pad = " ".repeat(keys);
-                let mut edits = vec![Edit {
-                    range: colon..block.header.start,
-                    text: format!("\n{pad}source: {fingerprint}\n{pad}text: "),
-                }];
-                if let Some(i) = block.indicator {
-                    let m = k + delta - keys;
-                    if !(1..=9).contains(&m) {
-                        return Err(Refused::layout());
-                    }
-                    edits.push(Edit {
-                        range: i..i + 1,
-                        text: m.to_string(),
-                    });
-                }
-                if delta > 0 {
-                    edits.push(Edit {
-                        range: block.content.clone(),
-                        text: reindent(src, block.content.clone(), delta),
-                    });
-                }
-                Ok(edits)
-            } else {
-                let raw = &src[span.clone()];
-                let written = if flow_safe(raw) {
-                    raw.to_owned()
-                } else {
-                    inline_scalar(s)
-                };
-                Ok(vec![Edit {
-                    range: span,
-                    text: format!("{{text: {written}, source: {fingerprint}}}"),
-                }])
             }
         }
     }
+}
+
+/// `source: <fingerprint>` added to a translation written as a map without one (at `span`): after
+/// its text in `{…}`, or as the map's first line.
+fn add_source(
+    src: &str,
+    span: Range<usize>,
+    text: &Spanned<String>,
+    fingerprint: &str,
+) -> Result<Vec<Edit>, Refused> {
+    if src.as_bytes().get(span.start) == Some(&b'{') {
+        let text_span = bytes(&text.referenced).ok_or_else(Refused::layout)?;
+        if src[text_span.clone()].contains('\n') {
+            return Err(Refused::layout());
+        }
+        return Ok(vec![Edit {
+            range: text_span.end..text_span.end,
+            text: format!(", source: {fingerprint}"),
+        }]);
+    }
+    let start = line_start(src, span.start);
+    if !src[start..span.start].chars().all(|c| c == ' ') {
+        return Err(Refused::layout());
+    }
+    let pad = " ".repeat(column(src, span.start));
+    Ok(vec![Edit {
+        range: start..start,
+        text: format!("{pad}source: {fingerprint}\n"),
+    }])
+}
+
+/// A translation written as a block scalar after the colon at `colon` made a map of its source and
+/// its text, the block's content kept (re-indented only where the new keys need it):
+///
+/// ```text
+/// en: |            en:
+///   Text     →       source: 1a2b3c4d
+///                    text: |
+///                     Text
+/// ```
+fn block_to_map(
+    src: &str,
+    colon: usize,
+    key_col: usize,
+    block: &Block,
+    fingerprint: &str,
+) -> Result<Vec<Edit>, Refused> {
+    let k = block.indent;
+    let (keys, delta) = if k >= key_col + 2 {
+        ((key_col + 2).min(k - 1), 0)
+    } else {
+        (key_col + 2, key_col + 4 - k)
+    };
+    let pad = " ".repeat(keys);
+    let mut edits = vec![Edit {
+        range: colon..block.header.start,
+        text: format!("\n{pad}source: {fingerprint}\n{pad}text: "),
+    }];
+    if let Some(i) = block.indicator {
+        let m = k + delta - keys;
+        if !(1..=9).contains(&m) {
+            return Err(Refused::layout());
+        }
+        edits.push(Edit {
+            range: i..i + 1,
+            text: m.to_string(),
+        });
+    }
+    if delta > 0 {
+        edits.push(Edit {
+            range: block.content.clone(),
+            text: reindent(src, block.content.clone(), delta),
+        });
+    }
+    Ok(edits)
 }
 
 /// The edits that make `translation` the `lang` translation of `text`, made from the source text with
