@@ -197,89 +197,7 @@ impl FileCheck<'_> {
                 translations: BTreeMap::new(),
                 origin,
             },
-            input::Text::Localized(entries) => {
-                let mut source = None;
-                let mut translations = BTreeMap::new();
-                for (lang, translation) in entries {
-                    let lang_span: Span = lang.referenced.into();
-                    if !self.languages.contains(&lang.value) && self.unsure_languages {
-                        continue;
-                    }
-                    if !self.languages.contains(&lang.value) {
-                        let hint = match crate::plan::language_suggestion(
-                            &lang.value,
-                            self.languages.iter().map(String::as_str),
-                        )
-                        .or_else(|| {
-                            (!crate::languages::is_known(&lang.value))
-                                .then(|| crate::languages::suggestion(&lang.value))
-                                .flatten()
-                        }) {
-                            Some(s) => s,
-                            None => format!(
-                                "the site's languages are {}; add `{}` to `languages` in guidegen.yaml to use it",
-                                self.languages.join(", "),
-                                lang.value
-                            ),
-                        };
-                        self.error(
-                            lang_span,
-                            format!(
-                                "language `{}` is not one of the site's languages",
-                                lang.value
-                            ),
-                            Some(hint),
-                        );
-                        continue;
-                    }
-                    if lang.value == self.source_lang() {
-                        source = Some(translation.value.text().to_owned());
-                    } else {
-                        translations.insert(
-                            lang.value.clone(),
-                            LocalizedText {
-                                text: translation.value.text().to_owned(),
-                                // Decided below, once the source text is known.
-                                state: TranslationState::Unpinned,
-                                recorded: translation.value.source().map(str::to_owned),
-                                origin: self.origin(translation.referenced.into()),
-                            },
-                        );
-                    }
-                }
-                let Some(source) = source else {
-                    if self.unsure_languages {
-                        return None;
-                    }
-                    let source_lang = self.source_lang().to_owned();
-                    self.error(
-                        span,
-                        format!("{what} has no `{source_lang}` text"),
-                        Some(format!("`{source_lang}` is the site's source language (the first in `languages`): every text needs it")),
-                    );
-                    return None;
-                };
-                // Hashed only when a translation recorded a fingerprint to compare with.
-                let fp = std::cell::OnceCell::new();
-                for (lang, translation) in entries {
-                    if let Some(t) = translations.get_mut(&lang.value) {
-                        t.state = match translation.value.source() {
-                            None => TranslationState::Unpinned,
-                            Some(recorded)
-                                if recorded == fp.get_or_init(|| fingerprint(&source)) =>
-                            {
-                                TranslationState::Current
-                            }
-                            Some(_) => TranslationState::Outdated,
-                        };
-                    }
-                }
-                Text {
-                    source,
-                    translations,
-                    origin,
-                }
-            }
+            input::Text::Localized(entries) => self.localized_text(entries, span, what)?,
         };
         if text.source.trim().is_empty() {
             self.error(
@@ -297,6 +215,101 @@ impl FileCheck<'_> {
             self.check_inline_tags(&text);
         }
         (within_limits && variables_known).then_some(text)
+    }
+
+    /// A text written by language (`{da: …, en: …}`): its source-language text, and each
+    /// translation current, outdated or unpinned by the fingerprint it records. A language not
+    /// the site's is an error; a text without the source language is one.
+    fn localized_text(
+        &mut self,
+        entries: &[(Spanned<String>, Spanned<input::Translation>)],
+        span: Span,
+        what: &str,
+    ) -> Option<Text> {
+        let mut source = None;
+        let mut translations = BTreeMap::new();
+        for (lang, translation) in entries {
+            if !self.languages.contains(&lang.value) {
+                self.not_a_site_language(lang);
+                continue;
+            }
+            if lang.value == self.source_lang() {
+                source = Some(translation.value.text().to_owned());
+            } else {
+                translations.insert(
+                    lang.value.clone(),
+                    LocalizedText {
+                        text: translation.value.text().to_owned(),
+                        // Decided below, once the source text is known.
+                        state: TranslationState::Unpinned,
+                        recorded: translation.value.source().map(str::to_owned),
+                        origin: self.origin(translation.referenced.into()),
+                    },
+                );
+            }
+        }
+        let Some(source) = source else {
+            if self.unsure_languages {
+                return None;
+            }
+            let source_lang = self.source_lang().to_owned();
+            self.error(
+                span,
+                format!("{what} has no `{source_lang}` text"),
+                Some(format!("`{source_lang}` is the site's source language (the first in `languages`): every text needs it")),
+            );
+            return None;
+        };
+        // Hashed only when a translation recorded a fingerprint to compare with.
+        let fp = std::cell::OnceCell::new();
+        for (lang, translation) in entries {
+            if let Some(t) = translations.get_mut(&lang.value) {
+                t.state = match translation.value.source() {
+                    None => TranslationState::Unpinned,
+                    Some(recorded) if recorded == fp.get_or_init(|| fingerprint(&source)) => {
+                        TranslationState::Current
+                    }
+                    Some(_) => TranslationState::Outdated,
+                };
+            }
+        }
+        Some(Text {
+            source,
+            translations,
+            origin: self.origin(span),
+        })
+    }
+
+    /// A text's language key that is not one of the site's: an error with the likely one, unless
+    /// the site's languages could not be read (reported already).
+    fn not_a_site_language(&mut self, lang: &Spanned<String>) {
+        if self.unsure_languages {
+            return;
+        }
+        let hint = crate::plan::language_suggestion(
+            &lang.value,
+            self.languages.iter().map(String::as_str),
+        )
+        .or_else(|| {
+            (!crate::languages::is_known(&lang.value))
+                .then(|| crate::languages::suggestion(&lang.value))
+                .flatten()
+        })
+        .unwrap_or_else(|| {
+            format!(
+                "the site's languages are {}; add `{}` to `languages` in guidegen.yaml to use it",
+                self.languages.join(", "),
+                lang.value
+            )
+        });
+        self.error(
+            Span::from(lang.referenced),
+            format!(
+                "language `{}` is not one of the site's languages",
+                lang.value
+            ),
+            Some(hint),
+        );
     }
 
     /// A warning for each `{{portal}}`, `((Portal))` or `(( portal ))` that names a variable but is
