@@ -1575,6 +1575,7 @@ pub fn syntax_diagnostic(path: &Path, text: &str, err: &ScanError) -> Diagnostic
     tab(&e)
         .or_else(|| special_first_character(&e))
         .or_else(|| special_first_character_in_flow(&e))
+        .or_else(|| bracket_in_flow_text(&e))
         .or_else(|| colon_in_text(&e))
         .or_else(|| unclosed_or_escape(&e))
         .or_else(|| flow_left_open(&e))
@@ -1706,6 +1707,71 @@ fn special_first_character_in_flow(e: &SyntaxError) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// A `{` or `[` inside a text written in `{…}`: `{da: Ring til {{helpdesk}}, en: …}`. In `{…}` YAML
+/// reads it as the start of a map or a list, and stops.
+fn bracket_in_flow_text(e: &SyntaxError) -> Option<Diagnostic> {
+    let chars: Vec<char> = e.line.chars().collect();
+    let bracket = *chars.get(e.col)?;
+    if !matches!(bracket, '{' | '[') {
+        return None;
+    }
+    let before: String = chars[..e.col].iter().collect();
+    // The text it is in starts after the last `: ` before it, inside a `{` opened before that.
+    let value_start = before.rfind(": ")? + 2;
+    let written = &before[value_start..];
+    // A text: not empty, not a collection, not quoted, in one entry.
+    if written.trim().is_empty()
+        || written.trim_start().starts_with(['{', '['])
+        || written.contains([',', '"', '\''])
+    {
+        return None;
+    }
+    let key_part = &before[..value_start - 2];
+    if !key_part.contains('{') {
+        return None;
+    }
+    let key = key_part.rsplit(['{', ',', ' ']).next().unwrap_or_default();
+    if !next_is_key(&format!("{key}:")) {
+        return None;
+    }
+    // The whole text: up to the next `, key:` of the map, or to the map's closing `}`.
+    let rest: String = chars[e.col..].iter().collect();
+    let next_entry = rest
+        .match_indices(", ")
+        .map(|(i, _)| i)
+        .find(|&i| next_is_key(&rest[i + 2..]));
+    let end = next_entry.or_else(|| rest.rfind('}')).unwrap_or(rest.len());
+    let value = format!("{written}{}", &rest[..end]);
+    let mut hint = format!(
+        "put the text in quotes: `{}`",
+        suggestion(key, value.trim())
+    );
+    if rest.starts_with("{{") {
+        hint.push_str("; a variable is written `((name))`, which needs no quotes");
+    }
+    Some(
+        Diagnostic::error(
+            e.path,
+            e.at(e.col),
+            format!(
+                "a `{bracket}` inside a text in `{{…}}`: YAML reads it as the start of a {}",
+                if bracket == '{' { "map" } else { "list" }
+            ),
+        )
+        .with_hint(hint),
+    )
+}
+
+/// Whether `text` starts with a key and its colon (`en: …`).
+fn next_is_key(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(key, _)| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    })
 }
 
 /// `: ` inside a text, which YAML reads as another key.
@@ -1932,6 +1998,33 @@ mod tests {
             text,
             crate::schema::schema(crate::schema::FileKind::Guide),
         )
+    }
+
+    #[test]
+    fn a_bracket_inside_a_text_in_braces_says_to_quote_the_text() {
+        let text = "title: x\nsteps:\n  - device: computer\n    action: {da: Ring til {{helpdesk}} nu, en: Call}\n";
+        let d = guide(text).expect_err("a syntax error");
+        assert_eq!((d.span.line, d.span.column), (4, 27), "{d:?}");
+        assert_eq!(
+            d.message,
+            "a `{` inside a text in `{…}`: YAML reads it as the start of a map"
+        );
+        assert_eq!(
+            d.hint.as_deref(),
+            Some(
+                "put the text in quotes: `da: \"Ring til {{helpdesk}} nu\"`; a variable is written `((name))`, which needs no quotes"
+            )
+        );
+        let text = "title: {da: Vælg [OK] nu}\n";
+        let d = guide(text).expect_err("a syntax error");
+        assert_eq!(
+            d.message,
+            "a `[` inside a text in `{…}`: YAML reads it as the start of a list"
+        );
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("put the text in quotes: `da: \"Vælg [OK] nu\"`")
+        );
     }
 
     /// Every node of a schema, depth first.
