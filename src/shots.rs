@@ -521,47 +521,55 @@ pub fn long_capture_cuts(image: &Image, piece: u32, shown_mm: f64) -> Arc<Vec<u3
     {
         return cuts.clone();
     }
-    let cuts = Arc::new(match shown_pixels(image, shown_mm) {
-        Some(pixels)
-            if pixels.height > 1
-                && pixels.raw.len() >= pixels.height * pixels.width * pixels.channels =>
-        {
-            quiet_cuts(&pixels, image.height, piece)
-        }
-        _ => (1..image.height.div_ceil(piece))
+    let even = || {
+        (1..image.height.div_ceil(piece))
             .map(|i| i * piece)
-            .collect(),
+            .collect()
+    };
+    // In the pixels the PDF shows: the print copy's, or the original's as typst decodes it.
+    let cuts = Arc::new(match print_copy(image, shown_mm) {
+        Some(copy) => {
+            let channels = if copy.alpha { 4 } else { 3 };
+            let rows = Rows::of(&copy.pixels, copy.width as usize, channels);
+            rows.map_or_else(even, |rows| quiet_cuts(rows, image.height, piece))
+        }
+        None => match decode_as_the_pdf_does(image) {
+            Ok(pixels) => Rows::of(&pixels.raw, pixels.width, pixels.channels)
+                .map_or_else(even, |rows| quiet_cuts(rows, image.height, piece)),
+            Err(_) => even(),
+        },
     });
     *cell = Some((piece, cuts.clone()));
     cuts
 }
 
-/// The pixels a PDF shows `image` with at `shown_mm`: its print copy's, or the original's as typst
-/// decodes it.
-fn shown_pixels(image: &Image, shown_mm: f64) -> Option<Pixels> {
-    match print_copy(image, shown_mm) {
-        Some(copy) => Some(Pixels {
-            width: copy.width as usize,
-            height: copy.height as usize,
-            raw: copy.pixels.to_vec(),
-            channels: if copy.alpha { 4 } else { 3 },
-            icc: None,
-        }),
-        None => decode_as_the_pdf_does(image).ok(),
+/// 8-bit pixels as rows of `stride` bytes: at least two, and whole.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    raw: &'a [u8],
+    stride: usize,
+    count: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn of(raw: &'a [u8], width: usize, channels: usize) -> Option<Rows<'a>> {
+        let stride = width * channels;
+        let count = raw.len().checked_div(stride)?;
+        (count > 1).then_some(Rows { raw, stride, count })
+    }
+
+    fn row(&self, y: usize) -> &'a [u8] {
+        &self.raw[y * self.stride..(y + 1) * self.stride]
     }
 }
 
-/// [`long_capture_cuts`] in `pixels` (at least two rows), which may be a scaled copy of an image
-/// `height` rows tall: the cuts in the image's rows.
-fn quiet_cuts(pixels: &Pixels, height: u32, piece: u32) -> Vec<u32> {
-    let scale = pixels.height as f64 / f64::from(height.max(1));
-    let stride = pixels.width * pixels.channels;
-    // How much row `y` of the pixels differs from the row above it.
+/// [`long_capture_cuts`] in `rows`, which may be a scaled copy of an image `height` rows tall: the
+/// cuts in the image's rows.
+fn quiet_cuts(rows: Rows, height: u32, piece: u32) -> Vec<u32> {
+    let scale = rows.count as f64 / f64::from(height.max(1));
+    // How much row `y` differs from the row above it.
     let change = |y: usize| -> u64 {
-        let (above, row) = (
-            &pixels.raw[(y - 1) * stride..y * stride],
-            &pixels.raw[y * stride..(y + 1) * stride],
-        );
+        let (above, row) = (rows.row(y - 1), rows.row(y));
         above
             .iter()
             .zip(row)
@@ -573,7 +581,7 @@ fn quiet_cuts(pixels: &Pixels, height: u32, piece: u32) -> Vec<u32> {
     while height - start > piece {
         let (from, to) = (start + piece - piece / 3, start + piece);
         let in_pixels =
-            |row: u32| ((f64::from(row) * scale).round() as usize).clamp(1, pixels.height - 1);
+            |row: u32| ((f64::from(row) * scale).round() as usize).clamp(1, rows.count - 1);
         // The quietest row; of equally quiet ones the lowest, for pieces as long as they may be.
         let cut = (from..=to)
             .map(|row| (change(in_pixels(row)), row))

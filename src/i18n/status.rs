@@ -331,27 +331,10 @@ impl Report {
         }
         out.push_str("\nto translate:\n");
         for f in &self.site_untranslated {
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}: {} ({}) {}",
-                f.origin.path.display(),
-                f.origin.span.line,
-                f.origin.span.column,
-                f.name,
-                f.language,
-                f.status.name()
-            );
+            to_translate_line(out, &f.origin, &f.name, &f.language, f.status);
         }
         for (lang, f) in untranslated {
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}: {} ({lang}) {}",
-                f.origin.path.display(),
-                f.origin.span.line,
-                f.origin.span.column,
-                f.slot,
-                f.status.name()
-            );
+            to_translate_line(out, &f.origin, &f.slot, lang, f.status);
         }
     }
 
@@ -567,6 +550,24 @@ fn condensed(lang: &str, untranslated: impl Iterator<Item = Reported>) -> Vec<Di
         );
     }
     warnings
+}
+
+/// A line of "to translate:": where the text is written, which it is, in which language, and why.
+fn to_translate_line(
+    out: &mut String,
+    origin: &Origin,
+    name: &dyn std::fmt::Display,
+    lang: &str,
+    status: Status,
+) {
+    let _ = writeln!(
+        out,
+        "  {}:{}:{}: {name} ({lang}) {}",
+        origin.path.display(),
+        origin.span.line,
+        origin.span.column,
+        status.name()
+    );
 }
 
 #[cfg(test)]
